@@ -1,0 +1,90 @@
+"""Engine, sessions and tenant scoping (with the RLS setting on PostgreSQL).
+
+Every unit of tenant work runs in `tenant_session(tenant_id)`. On PostgreSQL each
+transaction it begins sets `app.tenant_id` (transaction-local), which the forced
+row-level-security policies read; the app role can see nothing without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from auzap_console.settings import PROJECT_ROOT, get_settings
+
+TENANT_SETTING = "app.tenant_id"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`, with SQLite made safe for threads and foreign keys."""
+    if url.startswith("sqlite"):
+        (PROJECT_ROOT / "data").mkdir(exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+@lru_cache
+def get_engine() -> Engine:
+    """The app's engine (the non-owner role on PostgreSQL)."""
+    return make_engine(get_settings().database_url)
+
+
+def reset_engine() -> None:
+    """Forget the cached engine (tests that switch databases)."""
+    if get_engine.cache_info().currsize:
+        get_engine().dispose()
+    get_engine.cache_clear()
+
+
+def _set_tenant_on_begin(session: Session, transaction, connection) -> None:
+    tenant_id = session.info.get("tenant_id")
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT set_config(:name, :value, true)"),
+            {"name": TENANT_SETTING, "value": "" if tenant_id is None else str(tenant_id)},
+        )
+
+
+@contextmanager
+def tenant_session(tenant_id: int | None) -> Iterator[Session]:
+    """A session bound to one tenant; commits on success, rolls back on error.
+
+    `tenant_id=None` is the anonymous scope (login, sign-up): on PostgreSQL the
+    policies then hide every tenant row.
+    """
+    session = Session(get_engine(), expire_on_commit=False)
+    session.info["tenant_id"] = tenant_id
+    event.listen(session, "after_begin", _set_tenant_on_begin)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def bind_tenant(session: Session, tenant_id: int) -> None:
+    """Switch a session (and its open transaction) to `tenant_id`: used by sign-up."""
+    session.info["tenant_id"] = tenant_id
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT set_config(:name, :value, true)"),
+            {"name": TENANT_SETTING, "value": str(tenant_id)},
+        )

@@ -1,0 +1,58 @@
+"""UI strings in one catalogue, plus pt-BR money and date formatting (Babel).
+
+The console is in Brazilian Portuguese; `AUZAP_LANGUAGE=en` switches the catalogue.
+Pages call `t("key")` when they are compiled; services call it for error messages.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency
+
+from auzap_console.catalogue import CATALOGUE
+
+
+def language() -> str:
+    """The active UI language code."""
+    lang = os.environ.get("AUZAP_LANGUAGE", "pt_BR")
+    return lang if lang in CATALOGUE else "pt_BR"
+
+
+def t(key: str, **values: object) -> str:
+    """The text for `key` in the active language, with `{placeholders}` filled."""
+    text = CATALOGUE[language()].get(key) or CATALOGUE["pt_BR"].get(key) or key
+    return text.format(**values) if values else text
+
+
+def money(cents: int, currency: str = "BRL", locale: str = "pt_BR") -> str:
+    """`123456` → `R$ 1.234,56` (integer cents in, never floats)."""
+    text = format_currency(Decimal(cents) / 100, currency, locale=locale)
+    return text.replace("\xa0", " ")
+
+
+def parse_money(text: str) -> int:
+    """`"1.234,56"`, `"R$ 80"`, `"80.5"` → cents. Raises ValueError on nonsense."""
+    cleaned = (text or "").replace("R$", "").replace(" ", "").strip()
+    if not cleaned:
+        raise ValueError(text)
+    if "," in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    value = Decimal(cleaned)
+    if value < 0 or value.as_tuple().exponent < -2:
+        raise ValueError(text)
+    return int(value * 100)
+
+
+def local_datetime(value: datetime, tz: str, locale: str = "pt_BR") -> str:
+    """A timestamp shown in the tenant's time zone, e.g. `22/11/2026 14:30`."""
+    return format_datetime(value.astimezone(ZoneInfo(tz)), "dd/MM/yyyy HH:mm", locale=locale)
+
+
+def local_date(value: datetime, tz: str, locale: str = "pt_BR") -> str:
+    """A date in the tenant's time zone, e.g. `22/11/2026`."""
+    return format_date(value.astimezone(ZoneInfo(tz)).date(), "dd/MM/yyyy", locale=locale)

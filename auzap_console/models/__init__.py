@@ -1,0 +1,37 @@
+"""Core tables (SQLModel); importing this package registers them all on the metadata."""
+
+from auzap_console.models.ai import AgentConfig, AIInteraction, UsageDaily
+from auzap_console.models.catalog import Appointment, Service
+from auzap_console.models.crm import Customer, Pet
+from auzap_console.models.messaging import Channel, Conversation, Message
+from auzap_console.models.tenancy import (
+    ROLE_RANK,
+    ROLES,
+    AuditLog,
+    AuthorizedOwnerNumber,
+    AuthSession,
+    LoginAttempt,
+    Tenant,
+    User,
+)
+
+__all__ = [
+    "ROLES",
+    "ROLE_RANK",
+    "AIInteraction",
+    "AgentConfig",
+    "Appointment",
+    "AuditLog",
+    "AuthSession",
+    "AuthorizedOwnerNumber",
+    "Channel",
+    "Conversation",
+    "Customer",
+    "LoginAttempt",
+    "Message",
+    "Pet",
+    "Service",
+    "Tenant",
+    "UsageDaily",
+    "User",
+]

@@ -1,0 +1,56 @@
+"""Customers (tutors) and their pets."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from auzap_console.models._fields import json_list, tenant_fk, timestamp
+
+LEAD_STAGES = ("new", "qualified", "proposal", "won", "lost")
+SPECIES = ("dog", "cat", "bird", "rabbit", "other")
+SIZES = ("P", "M", "G", "GG")
+
+
+class Customer(SQLModel, table=True):
+    """A pet tutor; `phone` is canonical E.164 (Brazilian mobiles with the 9th digit)."""
+
+    __tablename__ = "customers"
+    __table_args__ = (UniqueConstraint("tenant_id", "phone"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = tenant_fk()
+    name: str = Field(max_length=120, index=True)
+    phone: str = Field(max_length=20)
+    whatsapp_id: str = Field(default="", max_length=64)
+    email: str = Field(default="", max_length=254)
+    vip: bool = False
+    tags: list = json_list()
+    notes: str = ""
+    marketing_opt_out: bool = False
+    lead_stage: str = Field(default="won", max_length=16)
+    last_visit_at: datetime | None = timestamp(nullable=True, default_now=False)
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
+
+
+class Pet(SQLModel, table=True):
+    """A customer's animal."""
+
+    __tablename__ = "pets"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = tenant_fk()
+    customer_id: int = Field(foreign_key="customers.id", ondelete="CASCADE", index=True)
+    name: str = Field(max_length=80)
+    species: str = Field(default="dog", max_length=16)
+    breed: str = Field(default="", max_length=80)
+    size: str = Field(default="", max_length=4)
+    birth_date: date | None = None
+    weight_grams: int | None = None
+    temperament: str = Field(default="", max_length=120)
+    health_notes: str = ""
+    vaccinations: list = json_list()
+    created_at: datetime = timestamp()

@@ -1,0 +1,74 @@
+"""WhatsApp channels, conversations and messages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from auzap_console.models._fields import tenant_fk, timestamp
+
+PROVIDERS = ("cloud", "waha", "evolution", "simulator")
+CHANNEL_STATUSES = ("disconnected", "connecting", "connected", "failed")
+DELIVERY_STATUSES = ("queued", "sent", "delivered", "read", "failed")
+
+
+class Channel(SQLModel, table=True):
+    """A WhatsApp number/instance at one provider; credentials are encrypted."""
+
+    __tablename__ = "channels"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = tenant_fk()
+    name: str = Field(max_length=80)
+    provider: str = Field(max_length=16)
+    phone: str = Field(default="", max_length=20)
+    external_id: str = Field(default="", max_length=120)
+    base_url: str = Field(default="", max_length=255)
+    credentials_encrypted: str = ""
+    webhook_secret: str = Field(default="", max_length=128)
+    status: str = Field(default="disconnected", max_length=16)
+    qr_code: str = ""
+    pairing_code: str = Field(default="", max_length=32)
+    created_at: datetime = timestamp()
+
+
+class Conversation(SQLModel, table=True):
+    """A chat between one customer and one channel."""
+
+    __tablename__ = "conversations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = tenant_fk()
+    customer_id: int = Field(foreign_key="customers.id", ondelete="CASCADE", index=True)
+    channel_id: int | None = Field(default=None, foreign_key="channels.id", ondelete="SET NULL")
+    persona: str = Field(default="customer_assistant", max_length=60)
+    status: str = Field(default="open", max_length=16)
+    ai_paused: bool = False
+    waiting_human: bool = False
+    assigned_user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    last_message_at: datetime | None = timestamp(nullable=True, default_now=False, index=True)
+    unread_count: int = 0
+    created_at: datetime = timestamp()
+
+
+class Message(SQLModel, table=True):
+    """One WhatsApp message; (channel, provider id) is the idempotency key."""
+
+    __tablename__ = "messages"
+    __table_args__ = (UniqueConstraint("channel_id", "provider_message_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = tenant_fk()
+    conversation_id: int = Field(foreign_key="conversations.id", ondelete="CASCADE", index=True)
+    channel_id: int | None = Field(default=None, foreign_key="channels.id", ondelete="SET NULL")
+    direction: str = Field(max_length=8)
+    sender: str = Field(max_length=12)
+    body: str = ""
+    media_url: str = ""
+    provider_message_id: str | None = Field(default=None, max_length=160)
+    delivery_status: str = Field(default="queued", max_length=12)
+    tokens_in: int = 0
+    tokens_out: int = 0
+    created_at: datetime = timestamp(index=True)

@@ -1,0 +1,68 @@
+"""PostgreSQL row-level security: the policies, the auth lookups, and app-role grants.
+
+Every table with a `tenant_id` column gets a FORCED policy comparing it with the
+transaction-local `app.tenant_id` setting (see `db.tenant_session`). The app connects as
+a role that owns nothing, so it can never see another tenant's rows, even by raw SQL.
+
+Two lookups happen before the tenant is known (login by e-mail, session by token);
+they are SECURITY DEFINER functions returning only what authentication needs. They run
+as the migration owner, which must be a superuser or have BYPASSRLS.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+CURRENT_TENANT = "nullif(current_setting('app.tenant_id', true), '')::integer"
+
+AUTH_FUNCTIONS = """
+CREATE OR REPLACE FUNCTION auzap_login_lookup(p_email text)
+RETURNS TABLE(user_id integer, tenant_id integer)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+  SELECT u.id, u.tenant_id FROM users u WHERE u.email = lower(p_email)
+$$;
+CREATE OR REPLACE FUNCTION auzap_session_lookup(p_token_hash text)
+RETURNS TABLE(session_id integer, user_id integer, tenant_id integer)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+  SELECT s.id, s.user_id, s.tenant_id FROM auth_sessions s
+  WHERE s.token_hash = p_token_hash AND s.revoked_at IS NULL AND s.expires_at > now()
+$$;
+"""
+
+
+def enable_tenant_rls(conn: Connection, table: str, column: str = "tenant_id") -> None:
+    """Enable and FORCE row-level security on `table`, keyed on `column`."""
+    if conn.dialect.name != "postgresql":
+        return
+    conn.execute(text(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY'))
+    conn.execute(text(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY'))
+    conn.execute(text(f'DROP POLICY IF EXISTS tenant_isolation ON "{table}"'))
+    conn.execute(
+        text(
+            f'CREATE POLICY tenant_isolation ON "{table}" '
+            f"USING ({column} = {CURRENT_TENANT}) WITH CHECK ({column} = {CURRENT_TENANT})"
+        )
+    )
+
+
+def create_auth_functions(conn: Connection) -> None:
+    """Create the SECURITY DEFINER lookups used before a tenant is known."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(AUTH_FUNCTIONS))
+
+
+def grant_app_role(conn: Connection, role: str, password: str | None = None) -> None:
+    """Make sure the app role exists and may use (never own) every table.
+
+    Creating the role needs CREATEROLE; when it already exists only grants are made.
+    """
+    exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).scalar()
+    if not exists:
+        pw = (password or role).replace("'", "''")
+        conn.execute(text(f"CREATE ROLE \"{role}\" LOGIN PASSWORD '{pw}' NOSUPERUSER NOBYPASSRLS"))
+    conn.execute(text(f'GRANT USAGE ON SCHEMA public TO "{role}"'))
+    conn.execute(text(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"'))
+    conn.execute(text(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"'))
+    conn.execute(text(f'GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO "{role}"'))
+    conn.execute(text(f'REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM "{role}"'))

@@ -1,0 +1,242 @@
+"""Sign-up, login/logout with server-side sessions, throttling and passwords."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from sqlalchemy import func, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from auzap_console.db import bind_tenant, tenant_session
+from auzap_console.db_types import utcnow
+from auzap_console.i18n import t
+from auzap_console.models import AuthSession, LoginAttempt, Tenant, User
+from auzap_console.services.context import Actor, ServiceError
+from auzap_console.services.tenants import DEFAULT_BUSINESS_HOURS
+from auzap_console.settings import get_settings
+
+_hasher = PasswordHasher()
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+IP_FAILURE_LIMIT_FACTOR = 4  # an IP may fail for several e-mails before it is held back
+
+
+@dataclass(frozen=True)
+class SessionUser:
+    """What the console knows about the logged-in user."""
+
+    session_id: int
+    user_id: int
+    tenant_id: int
+    role: str
+    name: str
+    email: str
+    tenant_name: str
+    timezone: str
+
+    @property
+    def actor(self) -> Actor:
+        """The service-layer actor for this user."""
+        return Actor(tenant_id=self.tenant_id, user_id=self.user_id, role=self.role)
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of `password`."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """True when `password` matches the stored hash."""
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, InvalidHashError):
+        return False
+
+
+def validate_password(password: str) -> None:
+    """Raise `ServiceError` for a password too weak to accept."""
+    if len(password or "") < 8:
+        raise ServiceError(t("err.password_short"))
+
+
+def normalize_email(email: str) -> str:
+    """Lower-case and trimmed; raises `ServiceError` when it is not an e-mail."""
+    email = (email or "").strip().lower()
+    if not EMAIL_RE.match(email):
+        raise ServiceError(t("err.email_invalid"))
+    return email
+
+
+def slugify(text_: str) -> str:
+    """`"Pet Shop São João"` → `"pet-shop-sao-joao"`."""
+    ascii_text = unicodedata.normalize("NFKD", text_).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60]
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def signup(session: Session, *, shop_name: str, owner_name: str, email: str, password: str, slug: str = "") -> tuple[Tenant, User]:
+    """Create a tenant and its owner in one transaction (the caller's session is anonymous)."""
+    shop_name, owner_name = (shop_name or "").strip(), (owner_name or "").strip()
+    if len(shop_name) < 2:
+        raise ServiceError(t("err.shop_name_required"))
+    if len(owner_name) < 2:
+        raise ServiceError(t("err.name_required"))
+    email = normalize_email(email)
+    validate_password(password)
+    slug = slugify(slug or shop_name)
+    if not slug:
+        raise ServiceError(t("err.shop_name_required"))
+    if _login_lookup(session, email):
+        raise ServiceError(t("err.email_taken"))
+    tenant_id = _next_tenant_id(session)
+    if tenant_id is not None:
+        bind_tenant(session, tenant_id)
+    settings = get_settings()
+    tenant = Tenant(id=tenant_id, slug=slug, name=shop_name, timezone=settings.default_timezone, business_hours=DEFAULT_BUSINESS_HOURS)
+    try:
+        with session.begin_nested():
+            session.add(tenant)
+            session.flush()
+    except IntegrityError as exc:
+        raise ServiceError(t("err.slug_taken")) from exc
+    bind_tenant(session, tenant.id)
+    user = User(tenant_id=tenant.id, email=email, password_hash=hash_password(password), name=owner_name, role="owner")
+    try:
+        with session.begin_nested():
+            session.add(user)
+            session.flush()
+    except IntegrityError as exc:
+        raise ServiceError(t("err.email_taken")) from exc
+    return tenant, user
+
+
+def _next_tenant_id(session: Session) -> int | None:
+    """On PostgreSQL, reserve the new tenant's id first so RLS lets us insert it."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    return session.execute(text("SELECT nextval(pg_get_serial_sequence('tenants', 'id'))")).scalar_one()
+
+
+def _login_lookup(session: Session, email: str) -> tuple[int, int] | None:
+    """(user_id, tenant_id) for an e-mail, across tenants (a SECURITY DEFINER call on PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        row = session.execute(text("SELECT user_id, tenant_id FROM auzap_login_lookup(:e)"), {"e": email}).first()
+    else:
+        row = session.execute(select(User.id, User.tenant_id).where(User.email == email)).first()
+    return (row[0], row[1]) if row else None
+
+
+def _session_lookup(session: Session, token_hash: str) -> tuple[int, int, int] | None:
+    if session.get_bind().dialect.name == "postgresql":
+        row = session.execute(
+            text("SELECT session_id, user_id, tenant_id FROM auzap_session_lookup(:h)"), {"h": token_hash}
+        ).first()
+    else:
+        row = session.execute(
+            select(AuthSession.id, AuthSession.user_id, AuthSession.tenant_id).where(
+                AuthSession.token_hash == token_hash,
+                AuthSession.revoked_at.is_(None),  # type: ignore[union-attr]
+                AuthSession.expires_at > utcnow(),
+            )
+        ).first()
+    return (row[0], row[1], row[2]) if row else None
+
+
+def check_throttle(session: Session, *, ip: str, email: str) -> None:
+    """Refuse a login try when this e-mail or IP failed too often in the window."""
+    settings = get_settings()
+    since = utcnow() - timedelta(minutes=settings.login_window_minutes)
+    failures = select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.success.is_(False), LoginAttempt.attempted_at > since  # type: ignore[attr-defined]
+    )
+    by_email = session.exec(failures.where(LoginAttempt.email == email)).one()
+    by_ip = session.exec(failures.where(LoginAttempt.ip == ip)).one() if ip else 0
+    if by_email >= settings.login_max_failures or by_ip >= settings.login_max_failures * IP_FAILURE_LIMIT_FACTOR:
+        raise ServiceError(t("err.throttled", minutes=settings.login_window_minutes))
+
+
+def login(*, email: str, password: str, ip: str = "") -> str:
+    """Check the credentials and open a new session; returns the browser's token."""
+    email = (email or "").strip().lower()
+    with tenant_session(None) as session:
+        check_throttle(session, ip=ip, email=email)
+        found = _login_lookup(session, email) if email else None
+        user = None
+        if found:
+            bind_tenant(session, found[1])
+            user = session.get(User, found[0])
+        if user is None or not user.active or not verify_password(user.password_hash, password or ""):
+            session.add(LoginAttempt(ip=ip, email=email, success=False))
+            session.commit()
+            raise ServiceError(t("err.bad_credentials"))
+        session.add(LoginAttempt(ip=ip, email=email, success=True))
+        return _open_session(session, user, ip)
+
+
+def _open_session(session: Session, user: User, ip: str) -> str:
+    token = secrets.token_urlsafe(32)
+    ttl = timedelta(hours=get_settings().session_ttl_hours)
+    session.add(AuthSession(tenant_id=user.tenant_id, user_id=user.id, token_hash=_token_hash(token), expires_at=utcnow() + ttl, ip=ip))
+    return token
+
+
+def resolve_session(token: str) -> SessionUser | None:
+    """The user behind a browser token, or None when it is unknown, expired or revoked."""
+    if not token:
+        return None
+    with tenant_session(None) as session:
+        found = _session_lookup(session, _token_hash(token))
+        if not found:
+            return None
+        session_id, user_id, tenant_id = found
+        bind_tenant(session, tenant_id)
+        row = session.exec(
+            select(User, Tenant).join(Tenant, Tenant.id == User.tenant_id).where(User.id == user_id, User.tenant_id == tenant_id)
+        ).first()
+        if row is None or not row[0].active:
+            return None
+        user, tenant = row
+        return SessionUser(session_id, user.id, tenant.id, user.role, user.name, user.email, tenant.name, tenant.timezone)
+
+
+def logout(token: str) -> None:
+    """Revoke the session behind `token` (no error when it is already gone)."""
+    current = resolve_session(token)
+    if current is None:
+        return
+    with tenant_session(current.tenant_id) as session:
+        session.exec(
+            update(AuthSession).where(AuthSession.id == current.session_id).values(revoked_at=utcnow())  # type: ignore[call-overload]
+        )
+
+
+def change_password(session: Session, *, actor: Actor, current_password: str, new_password: str, ip: str = "") -> str:
+    """Change the actor's password, revoke all their sessions, and open a new one."""
+    user = session.exec(select(User).where(User.id == actor.user_id, User.tenant_id == actor.tenant_id)).one()
+    if not verify_password(user.password_hash, current_password or ""):
+        raise ServiceError(t("err.current_password"))
+    validate_password(new_password)
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = utcnow()
+    session.add(user)
+    revoke_user_sessions(session, actor=actor, user_id=user.id)
+    return _open_session(session, user, ip)
+
+
+def revoke_user_sessions(session: Session, *, actor: Actor, user_id: int) -> None:
+    """End every open session of one user of the actor's tenant."""
+    session.exec(
+        update(AuthSession)  # type: ignore[call-overload]
+        .where(AuthSession.user_id == user_id, AuthSession.tenant_id == actor.tenant_id, AuthSession.revoked_at.is_(None))  # type: ignore[union-attr]
+        .values(revoked_at=utcnow())
+    )

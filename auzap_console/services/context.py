@@ -1,0 +1,50 @@
+"""Who is acting, for which tenant, and the errors services raise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlmodel import Session, SQLModel, select
+
+from auzap_console.i18n import t
+from auzap_console.models import ROLE_RANK
+
+
+class ServiceError(Exception):
+    """A problem the user can fix; `str(exc)` is a message for the UI."""
+
+
+class PermissionDenied(ServiceError):
+    """The actor's role does not allow this."""
+
+
+class NotFound(ServiceError):
+    """No such row in this tenant (including rows of other tenants)."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The tenant a call works on and the user behind it (None for jobs and the CLI)."""
+
+    tenant_id: int
+    user_id: int | None = None
+    role: str = "owner"
+
+    def require(self, role: str) -> None:
+        """Raise `PermissionDenied` unless the actor has at least `role`."""
+        if ROLE_RANK.get(self.role, 0) < ROLE_RANK[role]:
+            raise PermissionDenied(t("err.permission"))
+
+
+M = TypeVar("M", bound=SQLModel)
+
+
+def get_scoped(session: Session, model: type[M], row_id: int, actor: Actor) -> M:
+    """Load `model` row `row_id` of the actor's tenant, or raise `NotFound`."""
+    row = session.exec(
+        select(model).where(model.id == row_id, model.tenant_id == actor.tenant_id)  # type: ignore[attr-defined]
+    ).first()
+    if row is None:
+        raise NotFound(t("err.not_found"))
+    return row

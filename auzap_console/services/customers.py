@@ -1,0 +1,187 @@
+"""Customers (tutors) and their pets: search, pagination, validated writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, func, select
+
+from auzap_console.db_types import utcnow
+from auzap_console.i18n import t
+from auzap_console.models import Appointment, Conversation, Customer, Pet
+from auzap_console.models.crm import SIZES, SPECIES
+from auzap_console.phones import InvalidPhone, normalize_phone
+from auzap_console.services import audit
+from auzap_console.services.auth import EMAIL_RE
+from auzap_console.services.context import Actor, ServiceError, get_scoped
+
+MAX_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class CustomerPage:
+    """One page of the customer list."""
+
+    rows: list[tuple[Customer, list[str]]]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least 1)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def list_customers(session: Session, *, actor: Actor, search: str = "", page: int = 1, per_page: int = 20) -> CustomerPage:
+    """Customers matching `search` (name, phone digits, e-mail or pet name), newest first."""
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    page = max(1, page)
+    stmt = select(Customer).where(Customer.tenant_id == actor.tenant_id)
+    term = (search or "").strip()
+    if term:
+        like = f"%{term.lower()}%"
+        conditions = [func.lower(Customer.name).like(like), func.lower(Customer.email).like(like)]
+        digits = "".join(ch for ch in term if ch.isdigit())
+        if len(digits) >= 3:
+            conditions.append(Customer.phone.like(f"%{digits}%"))  # type: ignore[attr-defined]
+        pet_owner_ids = select(Pet.customer_id).where(Pet.tenant_id == actor.tenant_id, func.lower(Pet.name).like(like))
+        conditions.append(Customer.id.in_(pet_owner_ids))  # type: ignore[union-attr]
+        stmt = stmt.where(or_(*conditions))
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    customers = list(session.exec(stmt.order_by(Customer.name, Customer.id).offset((page - 1) * per_page).limit(per_page)))
+    pets_by_customer: dict[int, list[str]] = {c.id: [] for c in customers}  # type: ignore[misc]
+    if customers:
+        pet_rows = session.exec(
+            select(Pet.customer_id, Pet.name).where(Pet.tenant_id == actor.tenant_id, Pet.customer_id.in_(list(pets_by_customer))).order_by(Pet.name)  # type: ignore[attr-defined]
+        )
+        for customer_id, name in pet_rows:
+            pets_by_customer[customer_id].append(name)
+    return CustomerPage([(c, pets_by_customer[c.id]) for c in customers], total, page, per_page)  # type: ignore[index]
+
+
+def get_customer(session: Session, *, actor: Actor, customer_id: int) -> Customer:
+    """One customer of the actor's tenant."""
+    return get_scoped(session, Customer, customer_id, actor)
+
+
+def find_by_phone(session: Session, *, actor: Actor, phone: str) -> Customer | None:
+    """The customer with this phone in any spelling (with or without the 9th digit)."""
+    try:
+        canonical = normalize_phone(phone)
+    except InvalidPhone:
+        return None
+    return session.exec(select(Customer).where(Customer.tenant_id == actor.tenant_id, Customer.phone == canonical)).first()
+
+
+def _clean_customer_fields(name: str, phone: str, email: str) -> tuple[str, str, str]:
+    name = (name or "").strip()
+    if len(name) < 2:
+        raise ServiceError(t("err.customer_name"))
+    try:
+        canonical = normalize_phone(phone)
+    except InvalidPhone as exc:
+        raise ServiceError(t("err.phone_invalid")) from exc
+    email = (email or "").strip().lower()
+    if email and not EMAIL_RE.match(email):
+        raise ServiceError(t("err.email_invalid"))
+    return name, canonical, email
+
+
+def save_customer(
+    session: Session,
+    *,
+    actor: Actor,
+    customer_id: int | None = None,
+    name: str,
+    phone: str,
+    email: str = "",
+    notes: str = "",
+    vip: bool = False,
+    tags: list[str] | None = None,
+    marketing_opt_out: bool = False,
+) -> Customer:
+    """Create (no id) or update a customer; the phone must be unique in the tenant."""
+    actor.require("staff")
+    name, canonical, email = _clean_customer_fields(name, phone, email)
+    customer = get_scoped(session, Customer, customer_id, actor) if customer_id else Customer(tenant_id=actor.tenant_id, name=name, phone=canonical)
+    customer.name, customer.phone, customer.email = name, canonical, email
+    customer.notes, customer.vip, customer.marketing_opt_out = (notes or "").strip(), vip, marketing_opt_out
+    customer.tags = sorted({tag.strip() for tag in (tags or []) if tag.strip()})
+    customer.updated_at = utcnow()
+    try:
+        with session.begin_nested():
+            session.add(customer)
+            session.flush()
+    except IntegrityError as exc:
+        raise ServiceError(t("err.phone_taken")) from exc
+    audit.record(session, actor=actor, action="customer.update" if customer_id else "customer.create", entity="customer", entity_id=customer.id)
+    return customer
+
+
+def delete_customer(session: Session, *, actor: Actor, customer_id: int) -> None:
+    """Delete a customer with their pets, appointments and conversations (manager and up)."""
+    actor.require("manager")
+    customer = get_scoped(session, Customer, customer_id, actor)
+    for model in (Appointment, Conversation, Pet):
+        session.exec(delete(model).where(model.tenant_id == actor.tenant_id, model.customer_id == customer.id))  # type: ignore[call-overload]
+    session.delete(customer)
+    audit.record(session, actor=actor, action="customer.delete", entity="customer", entity_id=customer_id, details={"name": customer.name})
+
+
+def list_pets(session: Session, *, actor: Actor, customer_id: int) -> list[Pet]:
+    """The pets of one customer of the actor's tenant."""
+    get_scoped(session, Customer, customer_id, actor)
+    return list(session.exec(select(Pet).where(Pet.tenant_id == actor.tenant_id, Pet.customer_id == customer_id).order_by(Pet.name)))
+
+
+def save_pet(
+    session: Session,
+    *,
+    actor: Actor,
+    customer_id: int,
+    pet_id: int | None = None,
+    name: str,
+    species: str = "dog",
+    breed: str = "",
+    size: str = "",
+    birth_date: date | None = None,
+    weight_grams: int | None = None,
+    temperament: str = "",
+    health_notes: str = "",
+) -> Pet:
+    """Create or update a pet of one of the tenant's customers."""
+    actor.require("staff")
+    get_scoped(session, Customer, customer_id, actor)
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError(t("err.pet_name"))
+    if species not in SPECIES:
+        raise ServiceError(t("err.species_invalid"))
+    if size and size not in SIZES:
+        raise ServiceError(t("err.size_invalid"))
+    if birth_date and birth_date > date.today():
+        raise ServiceError(t("err.birth_future"))
+    if weight_grams is not None and not 0 < weight_grams <= 150_000:
+        raise ServiceError(t("err.weight_invalid"))
+    pet = get_scoped(session, Pet, pet_id, actor) if pet_id else Pet(tenant_id=actor.tenant_id, customer_id=customer_id, name=name)
+    if pet.customer_id != customer_id:
+        raise ServiceError(t("err.not_found"))
+    pet.name, pet.species, pet.breed, pet.size = name, species, (breed or "").strip(), size
+    pet.birth_date, pet.weight_grams = birth_date, weight_grams
+    pet.temperament, pet.health_notes = (temperament or "").strip(), (health_notes or "").strip()
+    session.add(pet)
+    session.flush()
+    audit.record(session, actor=actor, action="pet.update" if pet_id else "pet.create", entity="pet", entity_id=pet.id)
+    return pet
+
+
+def delete_pet(session: Session, *, actor: Actor, pet_id: int) -> None:
+    """Remove a pet (its past appointments keep their history without it)."""
+    actor.require("staff")
+    pet = get_scoped(session, Pet, pet_id, actor)
+    session.delete(pet)
+    audit.record(session, actor=actor, action="pet.delete", entity="pet", entity_id=pet_id, details={"name": pet.name})

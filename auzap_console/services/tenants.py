@@ -1,0 +1,58 @@
+"""The shop's own settings: name, time zone, business hours."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import available_timezones
+
+from sqlmodel import Session, select
+
+from auzap_console.i18n import t
+from auzap_console.models import Tenant
+from auzap_console.services import audit
+from auzap_console.services.context import Actor, ServiceError
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_BUSINESS_HOURS: dict[str, dict[str, str] | None] = {
+    **{day: {"open": "08:00", "close": "18:00"} for day in WEEKDAYS[:5]},
+    "sat": {"open": "08:00", "close": "13:00"},
+    "sun": None,
+}
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def get_tenant(session: Session, *, actor: Actor) -> Tenant:
+    """The actor's own tenant row."""
+    return session.exec(select(Tenant).where(Tenant.id == actor.tenant_id)).one()
+
+
+def validate_business_hours(hours: dict) -> dict:
+    """Check a week of `{"open": "HH:MM", "close": "HH:MM"}` (or None when closed)."""
+    clean: dict[str, dict[str, str] | None] = {}
+    for day in WEEKDAYS:
+        slot = hours.get(day)
+        if not slot:
+            clean[day] = None
+            continue
+        start, end = slot.get("open", ""), slot.get("close", "")
+        if not (_HHMM.match(start) and _HHMM.match(end)) or start >= end:
+            raise ServiceError(t("err.hours_invalid", day=t(f"weekday.{day}")))
+        clean[day] = {"open": start, "close": end}
+    return clean
+
+
+def update_settings(session: Session, *, actor: Actor, name: str, timezone: str, business_hours: dict) -> Tenant:
+    """Change the shop's name, time zone and hours (owner and manager)."""
+    actor.require("manager")
+    name = (name or "").strip()
+    if len(name) < 2:
+        raise ServiceError(t("err.shop_name_required"))
+    if timezone not in available_timezones():
+        raise ServiceError(t("err.timezone_invalid"))
+    tenant = get_tenant(session, actor=actor)
+    tenant.name, tenant.timezone = name, timezone
+    tenant.business_hours = validate_business_hours(business_hours)
+    session.add(tenant)
+    audit.record(session, actor=actor, action="settings.update", entity="tenant", entity_id=tenant.id,
+                 details={"name": name, "timezone": timezone})
+    return tenant

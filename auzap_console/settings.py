@@ -1,0 +1,58 @@
+"""Runtime configuration, read once from the environment (and `.env`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'auzap.db'}"
+
+
+class Settings(BaseSettings):
+    """Every knob the console reads; defaults give the embedded local mode."""
+
+    model_config = SettingsConfigDict(env_file=PROJECT_ROOT / ".env", extra="ignore")
+
+    database_url: str = Field(DEFAULT_SQLITE_URL, description="App connection (non-owner role on PostgreSQL).")
+    database_admin_url: str = Field("", description="Owner connection used by migrations; defaults to database_url.")
+    app_db_role: str = Field("auzap_app", description="PostgreSQL role the app connects as (RLS applies to it).")
+    redis_url: str = Field("", description="Unset: jobs run in an in-process queue (local mode).")
+    secret_key: str = Field("dev-insecure-secret-change-me", description="Signs and encrypts secrets at rest.")
+    session_ttl_hours: int = 12
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    openai_api_key: str = ""
+    openai_base_url: str = ""
+    openai_model: str = "gpt-4o-mini"
+    openai_timeout_seconds: float = 30.0
+    openai_max_retries: int = 2
+    default_timezone: str = "America/Sao_Paulo"
+    default_locale: str = "pt_BR"
+    frontend_port: int = 3000
+    backend_port: int = 8000
+    api_url: str = ""
+
+    @property
+    def admin_url(self) -> str:
+        """URL migrations run with: the table owner's."""
+        return self.database_admin_url or self.database_url
+
+    @property
+    def is_postgres(self) -> bool:
+        """True when the database is PostgreSQL."""
+        return self.database_url.startswith("postgresql")
+
+    @property
+    def local_mode(self) -> bool:
+        """Embedded mode: no Redis, jobs in-process."""
+        return not self.redis_url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (tests clear the cache to reconfigure)."""
+    return Settings()
