@@ -39,6 +39,7 @@ PT_BR: dict[str, str] = {
     "err.hours_invalid": "Horário inválido em {day}: use HH:MM e abertura antes do fechamento.",
     "err.timezone_invalid": "Fuso horário inválido.",
     "err.number_invalid": "Informe um número.",
+    "err.tenant_unknown": "Pet shop \u201c{slug}\u201d não encontrado.",
     # weekdays
     "weekday.mon": "segunda", "weekday.tue": "terça", "weekday.wed": "quarta", "weekday.thu": "quinta",
     "weekday.fri": "sexta", "weekday.sat": "sábado", "weekday.sun": "domingo",

@@ -4,7 +4,8 @@ Every table with a `tenant_id` column gets a FORCED policy comparing it with the
 transaction-local `app.tenant_id` setting (see `db.tenant_session`). The app connects as
 a role that owns nothing, so it can never see another tenant's rows, even by raw SQL.
 
-Two lookups happen before the tenant is known (login by e-mail, session by token);
+Three lookups happen before the tenant is known (login by e-mail, session by token,
+tenant by slug for the CLI);
 they are SECURITY DEFINER functions returning only what authentication needs. They run
 as the migration owner, which must be a superuser or have BYPASSRLS.
 """
@@ -27,6 +28,11 @@ RETURNS TABLE(session_id integer, user_id integer, tenant_id integer)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
   SELECT s.id, s.user_id, s.tenant_id FROM auth_sessions s
   WHERE s.token_hash = p_token_hash AND s.revoked_at IS NULL AND s.expires_at > now()
+$$;
+CREATE OR REPLACE FUNCTION auzap_tenant_lookup(p_slug text)
+RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+  SELECT t.id FROM tenants t WHERE t.slug = p_slug
 $$;
 """
 

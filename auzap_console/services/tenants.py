@@ -21,6 +21,22 @@ DEFAULT_BUSINESS_HOURS: dict[str, dict[str, str] | None] = {
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
+def tenant_id_for_slug(slug: str) -> int:
+    """The id of the tenant with `slug` (for the CLI); raises `ServiceError` when unknown."""
+    from sqlalchemy import text
+
+    from auzap_console.db import tenant_session
+
+    with tenant_session(None) as session:
+        if session.get_bind().dialect.name == "postgresql":
+            tenant_id = session.execute(text("SELECT auzap_tenant_lookup(:s)"), {"s": slug}).scalar()
+        else:
+            tenant_id = session.exec(select(Tenant.id).where(Tenant.slug == slug)).first()
+    if tenant_id is None:
+        raise ServiceError(t("err.tenant_unknown", slug=slug))
+    return tenant_id
+
+
 def get_tenant(session: Session, *, actor: Actor) -> Tenant:
     """The actor's own tenant row."""
     return session.exec(select(Tenant).where(Tenant.id == actor.tenant_id)).one()

@@ -1,0 +1,16 @@
+"""Builds the Reflex `app`: public pages, the templated console pages, and the backend routes."""
+
+import reflex as rx
+
+from auzap_console.i18n import t
+from auzap_console.pages import customers, dashboard, services, settings, team  # noqa: F401  (register pages)
+from auzap_console.pages.login import LoginState, login_page
+from auzap_console.pages.signup import signup_page
+from auzap_console.template import register_pages
+
+app = rx.App(
+    head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
+)
+app.add_page(login_page, route="/login", title=f"{t('auth.login')} · {t('app.name')}", on_load=LoginState.on_load)
+app.add_page(signup_page, route="/signup", title=f"{t('auth.signup')} · {t('app.name')}")
+register_pages(app)

@@ -1,0 +1,93 @@
+"""`auzap` command line: database, demo data, tenants, users, plugins."""
+
+from __future__ import annotations
+
+import typer
+
+from auzap_console.db import tenant_session
+
+app = typer.Typer(help="AuZap Console administration.", no_args_is_help=True)
+db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
+tenant_app = typer.Typer(help="Tenants (pet shops).", no_args_is_help=True)
+user_app = typer.Typer(help="Users of a tenant.", no_args_is_help=True)
+plugins_app = typer.Typer(help="Installed plugins.", no_args_is_help=True)
+for sub, name in ((db_app, "db"), (demo_app, "demo"), (tenant_app, "tenant"), (user_app, "user"), (plugins_app, "plugins")):
+    app.add_typer(sub, name=name)
+
+
+def _fail(message: str) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all migrations (core and plugins) and grant the app role on PostgreSQL."""
+    from auzap_console.migrate import upgrade_database
+
+    upgrade_database()
+    typer.echo("Banco de dados atualizado.")
+
+
+@demo_app.command("seed")
+def demo_seed(seed: int = typer.Option(42, help="Random seed: same seed, same shop."),
+              customers: int = typer.Option(200, help="How many customers.")) -> None:
+    """Create the demo pet shop (no-op when it exists)."""
+    from auzap_console.demo import DEMO_EMAIL, DEMO_PASSWORD, demo_summary, seed_demo
+
+    tenant_id = seed_demo(seed=seed, customers=customers)
+    counts = demo_summary()
+    typer.echo(f"Demo tenant #{tenant_id}: {counts.get('customers', 0)} clientes, {counts.get('pets', 0)} pets, "
+               f"{counts.get('appointments', 0)} agendamentos. Login: {DEMO_EMAIL} / {DEMO_PASSWORD}")
+
+
+@tenant_app.command("create")
+def tenant_create(name: str = typer.Option(..., help="Shop name."), owner_name: str = typer.Option(..., help="Owner's name."),
+                  email: str = typer.Option(..., help="Owner's e-mail."),
+                  password: str = typer.Option(..., prompt=True, hide_input=True, help="Owner's password."),
+                  slug: str = typer.Option("", help="URL-safe id (default: from the name).")) -> None:
+    """Create a tenant and its owner."""
+    from auzap_console.services import auth
+    from auzap_console.services.context import ServiceError
+
+    try:
+        with tenant_session(None) as session:
+            tenant, user = auth.signup(session, shop_name=name, owner_name=owner_name, email=email, password=password, slug=slug)
+    except ServiceError as exc:
+        _fail(str(exc))
+    typer.echo(f"Tenant #{tenant.id} ({tenant.slug}) criado; dono: {user.email}")
+
+
+@user_app.command("add")
+def user_add(tenant: str = typer.Option(..., help="Tenant slug."), name: str = typer.Option(...), email: str = typer.Option(...),
+             role: str = typer.Option("staff", help="owner, manager or staff."),
+             password: str = typer.Option(..., prompt=True, hide_input=True)) -> None:
+    """Add a user to a tenant."""
+    from auzap_console.services import team
+    from auzap_console.services.context import Actor, ServiceError
+    from auzap_console.services.tenants import tenant_id_for_slug
+
+    try:
+        tenant_id = tenant_id_for_slug(tenant)
+        with tenant_session(tenant_id) as session:
+            user = team.add_user(session, actor=Actor(tenant_id=tenant_id, role="owner"), name=name, email=email, role=role, password=password)
+    except ServiceError as exc:
+        _fail(str(exc))
+    typer.echo(f"Usuário {user.email} ({user.role}) adicionado.")
+
+
+@plugins_app.command("list")
+def plugins_list() -> None:
+    """List installed plugins and what they contribute."""
+    from importlib.metadata import entry_points
+
+    found = list(entry_points(group="auzap"))
+    if not found:
+        typer.echo("Nenhum plugin instalado.")
+    for ep in found:
+        typer.echo(f"{ep.name}\t{ep.value}\t{ep.dist.name if ep.dist else ''} {ep.dist.version if ep.dist else ''}")
+
+
+if __name__ == "__main__":
+    app()

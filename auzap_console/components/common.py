@@ -1,0 +1,77 @@
+"""Small building blocks shared by pages: page header, KPI card, empty state, pager."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from auzap_console.i18n import t
+
+
+def page_header(title: str, *actions: rx.Component) -> rx.Component:
+    """The page title with its actions on the right."""
+    return rx.flex(
+        rx.heading(title, size="6", id="page-title"),
+        rx.hstack(*actions, spacing="2"),
+        justify="between",
+        width="100%",
+        align="center",
+        gap="2",
+        wrap="wrap",
+        margin_bottom="1.25em",
+    )
+
+
+def kpi_card(label: str, value: rx.Var | str, icon: str, *, hint: rx.Var | str = "", card_id: str = "") -> rx.Component:
+    """A dashboard figure."""
+    return rx.card(
+        rx.hstack(
+            rx.vstack(
+                rx.text(label, size="2", color_scheme="gray"),
+                rx.heading(value, size="7", id=card_id),
+                rx.text(hint, size="1", color_scheme="gray"),
+                spacing="1",
+            ),
+            rx.spacer(),
+            rx.icon(icon, size=28, color="#0f766e"),
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def empty_state(message: rx.Var | str, icon: str = "inbox", *, state_id: str = "empty-state") -> rx.Component:
+    """What a list shows when it has nothing."""
+    return rx.center(
+        rx.vstack(rx.icon(icon, size=40, color="var(--gray-8)"), rx.text(message, color_scheme="gray", align="center"), align="center"),
+        padding="3em 1em",
+        width="100%",
+        id=state_id,
+    )
+
+
+def form_error(message: rx.Var) -> rx.Component:
+    """An inline validation message, shown only when there is one."""
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="triangle-alert", color_scheme="red", size="1", id="form-error", width="100%"),
+    )
+
+
+def field(label: str, control: rx.Component) -> rx.Component:
+    """A labelled form control."""
+    return rx.vstack(rx.text(label, size="2", weight="medium"), control, spacing="1", width="100%")
+
+
+def pager(page: rx.Var, pages: rx.Var, summary: rx.Var, on_prev, on_next) -> rx.Component:
+    """Previous/next buttons with 'page X of Y'."""
+    return rx.hstack(
+        rx.text(summary, size="2", color_scheme="gray", id="pager-summary"),
+        rx.spacer(),
+        rx.button(rx.icon("chevron-left", size=16), t("common.previous"), on_click=on_prev, disabled=page <= 1,
+                  variant="soft", size="2", id="page-prev"),
+        rx.button(t("common.next"), rx.icon("chevron-right", size=16), on_click=on_next, disabled=page >= pages,
+                  variant="soft", size="2", id="page-next"),
+        width="100%",
+        align="center",
+        padding_top="0.75em",
+    )

@@ -1,0 +1,166 @@
+"""The demo tenant: a realistic Brazilian pet shop, generated deterministically.
+
+Same seed, same shop: ~200 tutors with pets, the usual services, and two months of
+appointments around today (past ones completed or missed, upcoming ones confirmed).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from auzap_console.db import bind_tenant, tenant_session
+from auzap_console.models import Appointment, AuthorizedOwnerNumber, Customer, Pet, Service, Tenant, User
+from auzap_console.services.auth import hash_password
+from auzap_console.services.tenants import DEFAULT_BUSINESS_HOURS
+
+DEMO_SLUG = "demo"
+DEMO_EMAIL = "demo@auzap.com.br"
+DEMO_PASSWORD = "demo12345"
+
+SERVICES = [
+    ("Banho P", "bath", 5000, 60, 3, "Banho completo para cães de porte pequeno."),
+    ("Banho M", "bath", 6500, 75, 3, "Banho completo para cães de porte médio."),
+    ("Banho G", "bath", 8500, 90, 2, "Banho completo para cães de porte grande."),
+    ("Tosa higiênica", "grooming", 4000, 45, 2, "Patas, barriga e região íntima."),
+    ("Tosa completa", "grooming", 9000, 120, 2, "Tosa na máquina ou tesoura, com banho."),
+    ("Hidratação", "bath", 3500, 30, 2, "Hidratação de pelagem com máscara."),
+    ("Creche (diária)", "daycare", 7000, 600, 15, "Dia inteiro de creche com recreação."),
+    ("Hotel (pernoite)", "hotel", 12000, 1440, 8, "Pernoite com acompanhamento."),
+    ("Adestramento (sessão)", "training", 15000, 60, 1, "Sessão individual de adestramento."),
+    ("Consulta veterinária", "vet", 18000, 30, 1, "Consulta clínica geral."),
+]
+FIRST = ["Ana", "Bruno", "Carla", "Daniel", "Eduarda", "Felipe", "Gabriela", "Henrique", "Isabela", "João", "Juliana", "Lucas",
+         "Mariana", "Nicolas", "Patrícia", "Rafael", "Sofia", "Thiago", "Vanessa", "Vinícius", "Larissa", "Pedro", "Beatriz",
+         "Gustavo", "Camila", "Rodrigo", "Letícia", "Marcelo", "Fernanda", "André", "Aline", "Diego", "Renata", "Caio", "Priscila"]
+LAST = ["Silva", "Santos", "Oliveira", "Souza", "Lima", "Pereira", "Costa", "Rodrigues", "Almeida", "Nascimento", "Ferreira",
+        "Carvalho", "Gomes", "Martins", "Araújo", "Ribeiro", "Barbosa", "Rocha", "Dias", "Moreira", "Cardoso", "Teixeira"]
+DOGS = [("Shih Tzu", "P"), ("Yorkshire", "P"), ("Poodle", "P"), ("Lhasa Apso", "P"), ("Spitz Alemão", "P"), ("Maltês", "P"),
+        ("Buldogue Francês", "M"), ("Beagle", "M"), ("Border Collie", "M"), ("SRD", "M"), ("Golden Retriever", "G"),
+        ("Labrador", "G"), ("Pastor Alemão", "G"), ("Husky Siberiano", "G"), ("Dachshund", "P"), ("Pug", "P")]
+CATS = ["Persa", "Siamês", "SRD", "Maine Coon", "Angorá"]
+PET_NAMES = ["Thor", "Mel", "Bob", "Luna", "Nina", "Max", "Pipoca", "Bidu", "Belinha", "Fred", "Lola", "Pandora", "Zeus",
+             "Amora", "Paçoca", "Toby", "Chico", "Frida", "Bolt", "Kiara", "Safira", "Billy", "Duque", "Jade", "Theo"]
+TEMPERAMENTS = ["dócil", "agitado", "medroso", "brincalhão", "bravo com outros cães", "tranquilo"]
+DDDS = ["11", "11", "11", "11", "21", "19", "13"]
+
+
+def _demo_exists(session: Session) -> Tenant | None:
+    """Find the demo tenant by its owner's login (works under RLS)."""
+    from auzap_console.services.auth import _login_lookup
+
+    found = _login_lookup(session, DEMO_EMAIL)
+    if not found:
+        return None
+    bind_tenant(session, found[1])
+    return session.get(Tenant, found[1])
+
+
+def seed_demo(*, seed: int = 42, customers: int = 200, today: date | None = None) -> int:
+    """Create the demo tenant if it is missing; return its id. Idempotent."""
+    with tenant_session(None) as session:
+        existing = _demo_exists(session)
+        if existing is not None:
+            return existing.id  # type: ignore[return-value]
+        from auzap_console.services.auth import _next_tenant_id
+
+        tenant_id = _next_tenant_id(session)
+        if tenant_id is not None:
+            bind_tenant(session, tenant_id)
+        tenant = Tenant(id=tenant_id, slug=DEMO_SLUG, name="Pet Shop Patas & Cia", business_hours=DEFAULT_BUSINESS_HOURS)
+        session.add(tenant)
+        session.flush()
+        bind_tenant(session, tenant.id)
+        _fill(session, tenant, random.Random(seed), customers, today or datetime.now(ZoneInfo(tenant.timezone)).date())
+        return tenant.id  # type: ignore[return-value]
+
+
+def _fill(session: Session, tenant: Tenant, rng: random.Random, n_customers: int, today: date) -> None:
+    tid = tenant.id
+    pw = hash_password(DEMO_PASSWORD)
+    session.add_all([
+        User(tenant_id=tid, email=DEMO_EMAIL, name="Dona Márcia", role="owner", password_hash=pw),
+        User(tenant_id=tid, email="gerente@auzap.com.br", name="Paulo Gerente", role="manager", password_hash=pw),
+        User(tenant_id=tid, email="atendente@auzap.com.br", name="Júlia Atendente", role="staff", password_hash=pw),
+        AuthorizedOwnerNumber(tenant_id=tid, phone="+5511999990000", label="Celular da Márcia"),
+    ])
+    services = [Service(tenant_id=tid, name=n, category=c, price_cents=p, duration_minutes=d, capacity=cap, description=desc)
+                for n, c, p, d, cap, desc in SERVICES]
+    session.add_all(services)
+    session.flush()
+    tz = ZoneInfo(tenant.timezone)
+    used_phones: set[str] = set()
+    for i in range(n_customers):
+        phone = f"+55{rng.choice(DDDS)}9{rng.randint(6000, 9999)}{rng.randint(1000, 9999)}"
+        if phone in used_phones:
+            continue
+        used_phones.add(phone)
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        customer = Customer(tenant_id=tid, name=name, phone=phone, vip=rng.random() < 0.08,
+                            email=f"{name.split()[0].lower()}.{i}@email.com" if rng.random() < 0.6 else "",
+                            tags=rng.sample(["banho mensal", "indicação", "instagram", "plano creche"], k=rng.randint(0, 2)),
+                            marketing_opt_out=rng.random() < 0.05)
+        session.add(customer)
+        session.flush()
+        pets = []
+        for pet_name in rng.sample(PET_NAMES, k=rng.choice([1, 1, 1, 2, 2, 3])):
+            if rng.random() < 0.82:
+                breed, size, species = *rng.choice(DOGS), "dog"
+            else:
+                breed, size, species = rng.choice(CATS), "", "cat"
+            pet = Pet(tenant_id=tid, customer_id=customer.id, name=pet_name, species=species, breed=breed, size=size,
+                      birth_date=today - timedelta(days=rng.randint(120, 4500)), weight_grams=rng.randint(2000, 35000) if size != "P" else rng.randint(1500, 9000),
+                      temperament=rng.choice(TEMPERAMENTS))
+            session.add(pet)
+            pets.append(pet)
+        session.flush()
+        last_visit = None
+        for _ in range(rng.randint(0, 5)):
+            pet = rng.choice(pets)
+            service = _pick_service(rng, services, pet)
+            day = today + timedelta(days=rng.randint(-31, 30))
+            if day.weekday() == 6:
+                day -= timedelta(days=1)
+            start_local = datetime.combine(day, time(rng.randint(8, 16), rng.choice([0, 30])), tzinfo=tz)
+            starts = start_local.astimezone(UTC)
+            status = _status(rng, day, today)
+            session.add(Appointment(tenant_id=tid, customer_id=customer.id, pet_id=pet.id, service_id=service.id, starts_at=starts,
+                                    ends_at=starts + timedelta(minutes=service.duration_minutes), status=status,
+                                    price_cents=service.price_cents, source=rng.choice(["ai", "ai", "staff"])))
+            if status == "completed" and (last_visit is None or starts > last_visit):
+                last_visit = starts
+        customer.last_visit_at = last_visit
+        session.add(customer)
+
+
+def _pick_service(rng: random.Random, services: list[Service], pet: Pet) -> Service:
+    by_name = {s.name: s for s in services}
+    if pet.species == "cat":
+        return by_name[rng.choice(["Banho P", "Hidratação", "Consulta veterinária"])]
+    size_bath = {"P": "Banho P", "M": "Banho M", "G": "Banho G"}.get(pet.size, "Banho M")
+    return by_name[rng.choices([size_bath, "Tosa higiênica", "Tosa completa", "Hidratação", "Creche (diária)", "Hotel (pernoite)",
+                                "Adestramento (sessão)", "Consulta veterinária"], weights=[40, 15, 15, 8, 10, 4, 4, 4])[0]]
+
+
+def _status(rng: random.Random, day: date, today: date) -> str:
+    if day < today:
+        return rng.choices(["completed", "no_show", "cancelled"], weights=[85, 7, 8])[0]
+    if day == today:
+        return rng.choice(["confirmed", "completed", "pending"])
+    return rng.choices(["confirmed", "pending", "cancelled"], weights=[70, 25, 5])[0]
+
+
+def demo_summary() -> dict[str, int]:
+    """Counts of the demo tenant's rows (for the CLI)."""
+    with tenant_session(None) as session:
+        tenant = _demo_exists(session)
+        if tenant is None:
+            return {}
+        return {
+            "customers": len(session.exec(select(Customer.id).where(Customer.tenant_id == tenant.id)).all()),
+            "pets": len(session.exec(select(Pet.id).where(Pet.tenant_id == tenant.id)).all()),
+            "appointments": len(session.exec(select(Appointment.id).where(Appointment.tenant_id == tenant.id)).all()),
+        }

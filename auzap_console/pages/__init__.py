@@ -1,0 +1,1 @@
+"""Console pages; importing a module registers its page."""

@@ -1,0 +1,117 @@
+"""Dashboard: today's bookings, revenue, customers and open conversations."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from auzap_console.components.common import empty_state, kpi_card, page_header
+from auzap_console.db import tenant_session
+from auzap_console.i18n import money, t
+from auzap_console.services import dashboard
+from auzap_console.state import ProtectedState, guarded
+from auzap_console.template import template
+
+STATUS_COLORS = {"pending": "amber", "confirmed": "blue", "completed": "green", "cancelled": "gray", "no_show": "red"}
+STATUS_LABELS = {"pending": "Pendente", "confirmed": "Confirmado", "completed": "Concluído", "cancelled": "Cancelado", "no_show": "Não veio"}
+
+
+class DashboardState(ProtectedState):
+    """The figures shown on the dashboard."""
+
+    loaded: bool = False
+    today_count: int = 0
+    revenue_week: str = ""
+    revenue_month: str = ""
+    active_customers: int = 0
+    customers_hint: str = ""
+    open_conversations: int = 0
+    today: list[dict[str, str]] = []
+    revenue_by_week: list[dict] = []
+
+    @rx.event
+    @guarded
+    async def load(self):
+        """Compute the figures for the logged-in user's tenant."""
+        user = await self._user()
+        with tenant_session(user.tenant_id) as session:
+            figs = dashboard.figures(session, actor=user.actor)
+        self.today_count = figs.today_count
+        self.revenue_week = money(figs.revenue_week_cents)
+        self.revenue_month = money(figs.revenue_month_cents)
+        self.active_customers = figs.active_customers
+        self.customers_hint = t("dash.of_total", total=figs.total_customers)
+        self.open_conversations = figs.open_conversations
+        self.today = [
+            {"time": a.time, "customer": a.customer, "pet": a.pet, "service": a.service,
+             "status": STATUS_LABELS.get(a.status, a.status), "color": STATUS_COLORS.get(a.status, "gray")}
+            for a in figs.today
+        ]
+        self.revenue_by_week = figs.revenue_by_week
+        self.loaded = True
+
+
+def _today_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(row["time"], weight="bold")),
+        rx.table.cell(row["customer"]),
+        rx.table.cell(row["pet"]),
+        rx.table.cell(row["service"]),
+        rx.table.cell(rx.badge(row["status"], color_scheme=row["color"])),
+    )
+
+
+@template("/", t("nav.dashboard"), "layout-dashboard", order=10, on_load=DashboardState.load)
+def dashboard_page() -> rx.Component:
+    """The dashboard."""
+    return rx.vstack(
+        page_header(t("dash.title")),
+        rx.cond(
+            DashboardState.loaded,
+            rx.vstack(
+                rx.grid(
+                    kpi_card(t("dash.today"), DashboardState.today_count.to_string(), "calendar-check", card_id="kpi-today"),
+                    kpi_card(t("dash.revenue_week"), DashboardState.revenue_week, "wallet", card_id="kpi-week"),
+                    kpi_card(t("dash.revenue_month"), DashboardState.revenue_month, "trending-up", card_id="kpi-month"),
+                    kpi_card(t("dash.active_customers"), DashboardState.active_customers.to_string(), "users",
+                             hint=DashboardState.customers_hint, card_id="kpi-customers"),
+                    kpi_card(t("dash.open_conversations"), DashboardState.open_conversations.to_string(), "message-circle",
+                             card_id="kpi-conversations"),
+                    columns=rx.breakpoints(initial="1", sm="2", lg="3"),
+                    spacing="4",
+                    width="100%",
+                ),
+                rx.grid(
+                    rx.card(
+                        rx.heading(t("dash.today_list"), size="4", margin_bottom="0.5em"),
+                        rx.cond(
+                            DashboardState.today_count > 0,
+                            rx.box(rx.table.root(rx.table.body(rx.foreach(DashboardState.today, _today_row)), size="1", width="100%"),
+                                   overflow_x="auto", max_height="360px", overflow_y="auto"),
+                            empty_state(t("dash.today_empty"), "calendar", state_id="today-empty"),
+                        ),
+                        width="100%",
+                    ),
+                    rx.card(
+                        rx.heading(t("dash.revenue_chart"), size="4", margin_bottom="0.5em"),
+                        rx.recharts.bar_chart(
+                            rx.recharts.bar(data_key="receita", fill="#0f766e", name="Receita (R$)"),
+                            rx.recharts.x_axis(data_key="semana"),
+                            rx.recharts.y_axis(),
+                            rx.recharts.graphing_tooltip(),
+                            data=DashboardState.revenue_by_week,
+                            height=300,
+                            width="100%",
+                        ),
+                        width="100%",
+                    ),
+                    columns=rx.breakpoints(initial="1", lg="2"),
+                    spacing="4",
+                    width="100%",
+                ),
+                spacing="4",
+                width="100%",
+            ),
+            rx.center(rx.spinner(size="3"), padding="4em", width="100%"),
+        ),
+        width="100%",
+    )

@@ -1,0 +1,152 @@
+"""Settings: shop name, time zone, business hours, and the user's own password."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from auzap_console.components.common import field, form_error, page_header
+from auzap_console.db import tenant_session
+from auzap_console.i18n import t
+from auzap_console.services import auth, tenants
+from auzap_console.services.context import ServiceError
+from auzap_console.services.tenants import WEEKDAYS
+from auzap_console.state import AuthState, ProtectedState, guarded
+from auzap_console.template import template
+
+TIMEZONES = [
+    "America/Sao_Paulo", "America/Manaus", "America/Cuiaba", "America/Fortaleza", "America/Recife", "America/Bahia",
+    "America/Belem", "America/Porto_Velho", "America/Rio_Branco", "America/Noronha", "America/Campo_Grande",
+    "America/Boa_Vista", "America/Maceio", "America/Araguaina", "America/Santarem",
+]
+
+
+class SettingsState(ProtectedState):
+    """The shop form and the password form."""
+
+    loaded: bool = False
+    name: str = ""
+    timezone: str = "America/Sao_Paulo"
+    hours: list[dict[str, str]] = []
+    form_error: str = ""
+    password_error: str = ""
+
+    @rx.event
+    @guarded
+    async def load(self):
+        """on_load: current values."""
+        user = await self._user()
+        with tenant_session(user.tenant_id) as session:
+            tenant = tenants.get_tenant(session, actor=user.actor)
+        self.name, self.timezone = tenant.name, tenant.timezone
+        hours = tenant.business_hours or {}
+        self.hours = [
+            {"day": d, "label": t(f"weekday.{d}").capitalize(), "open": (hours.get(d) or {}).get("open", ""),
+             "close": (hours.get(d) or {}).get("close", ""), "closed": "" if hours.get(d) else "1"}
+            for d in WEEKDAYS
+        ]
+        self.loaded, self.form_error, self.password_error = True, "", ""
+
+    @rx.event
+    @guarded
+    async def save(self, form: dict):
+        """Store name, time zone and hours (managers and up)."""
+        user = await self._user("manager")
+        hours = {
+            d: None if form.get(f"closed_{d}") else {"open": form.get(f"open_{d}", ""), "close": form.get(f"close_{d}", "")}
+            for d in WEEKDAYS
+        }
+        with tenant_session(user.tenant_id) as session:
+            tenants.update_settings(session, actor=user.actor, name=form.get("name", ""), timezone=form.get("timezone", ""),
+                                    business_hours=hours)
+        auth_state = await self.get_state(AuthState)
+        await auth_state._current_user()
+        self.form_error = ""
+        return rx.toast.success(t("set.saved"), id="toast-saved")
+
+    @rx.event
+    @guarded
+    async def change_password(self, form: dict):
+        """Change the password; every other session of this user ends."""
+        user = await self._user()
+        self.password_error = ""
+        if form.get("new_password") != form.get("confirm_password"):
+            self.password_error = t("err.passwords_differ")
+            return None
+        auth_state = await self.get_state(AuthState)
+        try:
+            with tenant_session(user.tenant_id) as session:
+                token = auth.change_password(session, actor=user.actor, current_password=form.get("current_password", ""),
+                                             new_password=form.get("new_password", ""), ip=auth_state._client_ip())
+        except ServiceError as exc:
+            self.password_error = str(exc)
+            return None
+        auth_state.token = token
+        return rx.toast.success(t("set.password_changed"), id="toast-password")
+
+
+def _hours_row(row: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.text(row["label"], width="90px", size="2"),
+        rx.input(name="open_" + row["day"].to(str), default_value=row["open"], type="time", size="1", width="110px"),
+        rx.input(name="close_" + row["day"].to(str), default_value=row["close"], type="time", size="1", width="110px"),
+        rx.checkbox(t("set.closed"), name="closed_" + row["day"].to(str), default_checked=row["closed"] != "", size="1"),
+        align="center",
+        spacing="3",
+        wrap="wrap",
+    )
+
+
+@template("/settings", t("nav.settings"), "settings", order=90, on_load=SettingsState.load)
+def settings_page() -> rx.Component:
+    """The settings page."""
+    return rx.vstack(
+        page_header(t("set.title")),
+        rx.cond(
+            SettingsState.loaded,
+            rx.grid(
+                rx.card(
+                    rx.form(
+                        rx.vstack(
+                            rx.heading(t("set.shop"), size="4"),
+                            field(t("set.name"), rx.input(name="name", default_value=SettingsState.name, id="settings-name", width="100%")),
+                            field(t("set.timezone"), rx.select.root(
+                                rx.select.trigger(width="100%", id="settings-timezone"),
+                                rx.select.content(*[rx.select.item(tz, value=tz) for tz in TIMEZONES]),
+                                name="timezone", default_value=SettingsState.timezone)),
+                            rx.text(t("set.hours"), size="2", weight="medium"),
+                            rx.vstack(rx.foreach(SettingsState.hours, _hours_row), spacing="2"),
+                            form_error(SettingsState.form_error),
+                            rx.cond(AuthState.is_manager, rx.button(t("common.save"), type="submit", id="settings-save")),
+                            spacing="3",
+                            width="100%",
+                        ),
+                        on_submit=SettingsState.save,
+                        reset_on_submit=False,
+                    ),
+                    width="100%",
+                ),
+                rx.card(
+                    rx.form(
+                        rx.vstack(
+                            rx.heading(t("set.password"), size="4"),
+                            field(t("set.current_password"), rx.input(name="current_password", type="password", id="current-password", width="100%")),
+                            field(t("set.new_password"), rx.input(name="new_password", type="password", id="new-password", width="100%")),
+                            field(t("set.confirm_password"), rx.input(name="confirm_password", type="password", id="confirm-password", width="100%")),
+                            form_error(SettingsState.password_error),
+                            rx.button(t("set.password"), type="submit", id="password-save"),
+                            spacing="3",
+                            width="100%",
+                        ),
+                        on_submit=SettingsState.change_password,
+                        reset_on_submit=True,
+                    ),
+                    width="100%",
+                ),
+                columns=rx.breakpoints(initial="1", lg="2"),
+                spacing="4",
+                width="100%",
+            ),
+            rx.center(rx.spinner(), padding="3em"),
+        ),
+        width="100%",
+    )

@@ -1,0 +1,167 @@
+"""Team: users of the shop and their roles (owner manages; managers may look)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from auzap_console.components.common import field, form_error, page_header
+from auzap_console.db import tenant_session
+from auzap_console.i18n import t
+from auzap_console.models import ROLES
+from auzap_console.services import team
+from auzap_console.state import AuthState, ProtectedState, guarded
+from auzap_console.template import template
+
+ROLE_OPTIONS = [(r, t(f"role.{r}")) for r in reversed(ROLES)]
+
+
+class TeamState(ProtectedState):
+    """The user list and the add-user form."""
+
+    loaded: bool = False
+    rows: list[dict[str, str]] = []
+    dialog: bool = False
+    form_error: str = ""
+
+    async def _refresh(self) -> None:
+        user = await self._user("manager")
+        with tenant_session(user.tenant_id) as session:
+            users = team.list_users(session, actor=user.actor)
+        self.rows = [
+            {"id": str(u.id), "name": u.name, "email": u.email, "role": u.role, "role_label": t(f"role.{u.role}"),
+             "active": "1" if u.active else "", "me": "1" if u.id == user.user_id else ""}
+            for u in users
+        ]
+        self.loaded = True
+
+    @rx.event
+    @guarded
+    async def load(self):
+        """on_load (managers and up)."""
+        await self._refresh()
+
+    @rx.event
+    @guarded
+    async def open_add(self):
+        """Open the add-user form (owner only)."""
+        await self._user("owner")
+        self.dialog, self.form_error = True, ""
+
+    @rx.event
+    def close(self):
+        """Close the form."""
+        self.dialog, self.form_error = False, ""
+
+    @rx.event
+    @guarded
+    async def add(self, form: dict):
+        """Create the user."""
+        user = await self._user("owner")
+        with tenant_session(user.tenant_id) as session:
+            team.add_user(session, actor=user.actor, name=form.get("name", ""), email=form.get("email", ""),
+                          role=form.get("role") or "staff", password=form.get("password", ""))
+        self.dialog, self.form_error = False, ""
+        await self._refresh()
+        return rx.toast.success(t("team.added"), id="toast-saved")
+
+    @rx.event
+    @guarded
+    async def change_role(self, user_id: str, role: str):
+        """Set a user's role."""
+        user = await self._user("owner")
+        with tenant_session(user.tenant_id) as session:
+            team.set_role(session, actor=user.actor, user_id=int(user_id), role=role)
+        await self._refresh()
+        return rx.toast.success(t("team.updated"))
+
+    @rx.event
+    @guarded
+    async def toggle_active(self, user_id: str):
+        """Deactivate or reactivate a user."""
+        user = await self._user("owner")
+        current = next(r for r in self.rows if r["id"] == user_id)
+        with tenant_session(user.tenant_id) as session:
+            team.set_active(session, actor=user.actor, user_id=int(user_id), active=not current["active"])
+        await self._refresh()
+        return rx.toast.success(t("team.updated"))
+
+
+def _row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(row["name"], weight="medium")),
+        rx.table.cell(row["email"]),
+        rx.table.cell(
+            rx.cond(
+                AuthState.is_owner & (row["me"] == ""),
+                rx.select.root(
+                    rx.select.trigger(),
+                    rx.select.content(*[rx.select.item(label, value=value) for value, label in ROLE_OPTIONS]),
+                    value=row["role"],
+                    on_change=lambda role: TeamState.change_role(row["id"], role),
+                    size="1",
+                ),
+                rx.badge(row["role_label"], variant="soft"),
+            )
+        ),
+        rx.table.cell(rx.cond(row["active"] != "", rx.badge(t("team.active"), color_scheme="green"), rx.badge(t("team.inactive"), color_scheme="gray"))),
+        rx.table.cell(
+            rx.cond(
+                AuthState.is_owner & (row["me"] == ""),
+                rx.button(rx.cond(row["active"] != "", t("team.deactivate"), t("team.activate")), size="1", variant="soft",
+                          on_click=TeamState.toggle_active(row["id"])),
+            )
+        ),
+        class_name="team-row",
+    )
+
+
+@template("/team", t("nav.team"), "shield-check", role="manager", order=80, on_load=TeamState.load)
+def team_page() -> rx.Component:
+    """The team page."""
+    return rx.vstack(
+        page_header(t("team.title"), rx.cond(AuthState.is_owner,
+                    rx.button(rx.icon("user-plus", size=16), t("team.add"), on_click=TeamState.open_add, id="team-add"))),
+        rx.cond(~AuthState.is_owner, rx.callout(t("team.owner_only"), icon="info", size="1", width="100%")),
+        rx.card(
+            rx.cond(
+                TeamState.loaded,
+                rx.box(rx.table.root(
+                    rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(k)) for k in
+                                                   ("team.name", "team.email", "team.role", "team.active", "common.actions")])),
+                    rx.table.body(rx.foreach(TeamState.rows, _row)),
+                    size="1", width="100%", id="team-table",
+                ), overflow_x="auto", width="100%"),
+                rx.center(rx.spinner(), padding="3em"),
+            ),
+            width="100%",
+        ),
+        rx.dialog.root(
+            rx.dialog.content(
+                rx.dialog.title(t("team.add")),
+                rx.form(
+                    rx.vstack(
+                        field(t("team.name"), rx.input(name="name", id="team-name", width="100%")),
+                        field(t("team.email"), rx.input(name="email", type="email", id="team-email", width="100%")),
+                        field(t("team.role"), rx.select.root(
+                            rx.select.trigger(id="team-role", width="100%"),
+                            rx.select.content(*[rx.select.item(label, value=value) for value, label in ROLE_OPTIONS]),
+                            name="role", default_value="staff")),
+                        field(t("team.password"), rx.input(name="password", type="password", id="team-password", width="100%")),
+                        form_error(TeamState.form_error),
+                        rx.hstack(
+                            rx.button(t("common.cancel"), type="button", variant="soft", color_scheme="gray", on_click=TeamState.close),
+                            rx.button(t("common.save"), type="submit", id="team-save"),
+                            justify="end", width="100%",
+                        ),
+                        spacing="3",
+                    ),
+                    on_submit=TeamState.add,
+                    reset_on_submit=False,
+                ),
+                max_width="480px",
+            ),
+            open=TeamState.dialog,
+            on_open_change=TeamState.close,
+        ),
+        width="100%",
+    )

@@ -1,0 +1,120 @@
+"""Shared state: who is logged in, and the guard every protected handler goes through.
+
+Authorization is decided here on every call (the session token is resolved against the
+database each time), never by the page a handler happens to live on.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import reflex as rx
+
+from auzap_console.i18n import t
+from auzap_console.models import ROLE_RANK
+from auzap_console.services import auth
+from auzap_console.services.context import PermissionDenied, ServiceError
+from auzap_console.settings import get_settings
+
+log = logging.getLogger("auzap.ui")
+SESSION_COOKIE = "auzap_session"
+
+
+class LoginRequired(Exception):
+    """The browser has no valid session."""
+
+
+class AuthState(rx.State):
+    """The logged-in user, as shown in the shell."""
+
+    token: str = rx.Cookie("", name=SESSION_COOKIE, same_site="strict", max_age=60 * 60 * 24)
+    user_name: str = ""
+    user_email: str = ""
+    user_role: str = ""
+    tenant_name: str = ""
+    tenant_timezone: str = "America/Sao_Paulo"
+    local_mode: bool = get_settings().local_mode
+
+    def _client_ip(self) -> str:
+        return self.router.session.client_ip or ""
+
+    async def _current_user(self, role: str = "staff") -> auth.SessionUser:
+        """Resolve the session; raise `LoginRequired` or `PermissionDenied`."""
+        user = auth.resolve_session(self.token)
+        if user is None:
+            raise LoginRequired
+        self.user_name, self.user_email, self.user_role = user.name, user.email, user.role
+        self.tenant_name, self.tenant_timezone = user.tenant_name, user.timezone
+        if ROLE_RANK.get(user.role, 0) < ROLE_RANK[role]:
+            raise PermissionDenied(t("err.permission"))
+        return user
+
+    @rx.var
+    def is_owner(self) -> bool:
+        """Owner-only controls are shown to owners."""
+        return self.user_role == "owner"
+
+    @rx.var
+    def is_manager(self) -> bool:
+        """Manager-and-up controls."""
+        return self.user_role in ("owner", "manager")
+
+    @rx.var
+    def role_label(self) -> str:
+        """The role in words."""
+        return t(f"role.{self.user_role}") if self.user_role else ""
+
+    @rx.event
+    async def check_login(self):
+        """on_load of every protected page: go to /login without a valid session."""
+        try:
+            await self._current_user()
+        except LoginRequired:
+            return rx.redirect("/login")
+        return None
+
+    @rx.event
+    def logout(self):
+        """End the server-side session and forget the cookie."""
+        auth.logout(self.token)
+        self.token = ""
+        self.user_name = self.user_role = self.tenant_name = self.user_email = ""
+        return [rx.remove_cookie(SESSION_COOKIE), rx.redirect("/login?saiu=1")]
+
+
+class ProtectedState(rx.State):
+    """Base of page states: `_user(role)` authorizes the caller on every event."""
+
+    async def _user(self, role: str = "staff") -> auth.SessionUser:
+        auth_state = await self.get_state(AuthState)
+        return await auth_state._current_user(role)
+
+
+def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn service and auth errors of an async handler into UI feedback.
+
+    ServiceError → its message (in `form_error` when the state has one, and a toast);
+    LoginRequired → /login; anything else → logged, with a generic message.
+    """
+
+    @functools.wraps(handler)
+    async def wrapper(self, *args, **kwargs):
+        try:
+            return await handler(self, *args, **kwargs)
+        except LoginRequired:
+            return rx.redirect("/login")
+        except ServiceError as exc:
+            message = str(exc)
+        except Exception:
+            log.exception("handler %s failed", handler.__qualname__)
+            message = t("err.unexpected")
+        if "form_error" in self.base_vars or hasattr(type(self), "form_error"):
+            self.form_error = message
+        return rx.toast.error(message, id="toast-error")
+
+    wrapper.__signature__ = inspect.signature(handler)  # type: ignore[attr-defined]
+    return wrapper

@@ -1,0 +1,61 @@
+"""`@template(...)`: registers a console page in the sidebar and wraps it in the layout."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import reflex as rx
+
+from auzap_console.components.layout import shell
+from auzap_console.i18n import t
+from auzap_console.state import AuthState
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One sidebar link."""
+
+    route: str
+    title: str
+    icon: str
+    role: str = "staff"
+    order: int = 100
+
+
+@dataclass
+class PageSpec:
+    """A registered page, added to the app by `register_pages`."""
+
+    route: str
+    title: str
+    component: Callable[[], rx.Component]
+    on_load: list[Any] = field(default_factory=list)
+
+
+NAV: list[NavEntry] = []
+PAGES: list[PageSpec] = []
+
+
+def template(route: str, title: str, icon: str, *, role: str = "staff", order: int = 100, on_load: Any = None):
+    """Decorate a function returning a page's content: it gets the shell and a nav entry."""
+
+    def decorator(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
+        NAV.append(NavEntry(route, title, icon, role, order))
+        NAV.sort(key=lambda e: e.order)
+
+        def page() -> rx.Component:
+            return shell(content(), title=title, nav=NAV)
+
+        extra = on_load if isinstance(on_load, list) else ([on_load] if on_load else [])
+        PAGES.append(PageSpec(route, title, page, [AuthState.check_login, *extra]))
+        return page
+
+    return decorator
+
+
+def register_pages(app: rx.App) -> None:
+    """Add every templated page to the app."""
+    for spec in PAGES:
+        app.add_page(spec.component, route=spec.route, title=f"{spec.title} · {t('app.name')}", on_load=spec.on_load)
