@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from logging.config import fileConfig
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import auzap_console.models  # noqa: F401  (registers the core tables)
+from alembic import context
 from auzap_console.settings import get_settings
 
 config = context.config

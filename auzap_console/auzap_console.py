@@ -9,6 +9,7 @@ from auzap_console.pages.signup import signup_page
 from auzap_console.template import register_pages
 
 app = rx.App(
+    html_lang="pt-BR",
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
 )
 app.add_page(login_page, route="/login", title=f"{t('auth.login')} · {t('app.name')}", on_load=LoginState.on_load)

@@ -31,22 +31,28 @@ def db_upgrade() -> None:
 
 
 @demo_app.command("seed")
-def demo_seed(seed: int = typer.Option(42, help="Random seed: same seed, same shop."),
-              customers: int = typer.Option(200, help="How many customers.")) -> None:
+def demo_seed(
+    seed: int = typer.Option(42, help="Random seed: same seed, same shop."), customers: int = typer.Option(200, help="How many customers.")
+) -> None:
     """Create the demo pet shop (no-op when it exists)."""
     from auzap_console.demo import DEMO_EMAIL, DEMO_PASSWORD, demo_summary, seed_demo
 
     tenant_id = seed_demo(seed=seed, customers=customers)
     counts = demo_summary()
-    typer.echo(f"Demo tenant #{tenant_id}: {counts.get('customers', 0)} clientes, {counts.get('pets', 0)} pets, "
-               f"{counts.get('appointments', 0)} agendamentos. Login: {DEMO_EMAIL} / {DEMO_PASSWORD}")
+    typer.echo(
+        f"Demo tenant #{tenant_id}: {counts.get('customers', 0)} clientes, {counts.get('pets', 0)} pets, "
+        f"{counts.get('appointments', 0)} agendamentos. Login: {DEMO_EMAIL} / {DEMO_PASSWORD}"
+    )
 
 
 @tenant_app.command("create")
-def tenant_create(name: str = typer.Option(..., help="Shop name."), owner_name: str = typer.Option(..., help="Owner's name."),
-                  email: str = typer.Option(..., help="Owner's e-mail."),
-                  password: str = typer.Option(..., prompt=True, hide_input=True, help="Owner's password."),
-                  slug: str = typer.Option("", help="URL-safe id (default: from the name).")) -> None:
+def tenant_create(
+    name: str = typer.Option(..., help="Shop name."),
+    owner_name: str = typer.Option(..., help="Owner's name."),
+    email: str = typer.Option(..., help="Owner's e-mail."),
+    password: str = typer.Option(..., prompt=True, hide_input=True, help="Owner's password."),
+    slug: str = typer.Option("", help="URL-safe id (default: from the name)."),
+) -> None:
     """Create a tenant and its owner."""
     from auzap_console.services import auth
     from auzap_console.services.context import ServiceError
@@ -60,9 +66,13 @@ def tenant_create(name: str = typer.Option(..., help="Shop name."), owner_name: 
 
 
 @user_app.command("add")
-def user_add(tenant: str = typer.Option(..., help="Tenant slug."), name: str = typer.Option(...), email: str = typer.Option(...),
-             role: str = typer.Option("staff", help="owner, manager or staff."),
-             password: str = typer.Option(..., prompt=True, hide_input=True)) -> None:
+def user_add(
+    tenant: str = typer.Option(..., help="Tenant slug."),
+    name: str = typer.Option(...),
+    email: str = typer.Option(...),
+    role: str = typer.Option("staff", help="owner, manager or staff."),
+    password: str = typer.Option(..., prompt=True, hide_input=True),
+) -> None:
     """Add a user to a tenant."""
     from auzap_console.services import team
     from auzap_console.services.context import Actor, ServiceError
@@ -71,7 +81,9 @@ def user_add(tenant: str = typer.Option(..., help="Tenant slug."), name: str = t
     try:
         tenant_id = tenant_id_for_slug(tenant)
         with tenant_session(tenant_id) as session:
-            user = team.add_user(session, actor=Actor(tenant_id=tenant_id, role="owner"), name=name, email=email, role=role, password=password)
+            user = team.add_user(
+                session, actor=Actor(tenant_id=tenant_id, role="owner"), name=name, email=email, role=role, password=password
+            )
     except ServiceError as exc:
         _fail(str(exc))
     typer.echo(f"Usuário {user.email} ({user.role}) adicionado.")

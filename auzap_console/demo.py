@@ -33,17 +33,113 @@ SERVICES = [
     ("Adestramento (sessão)", "training", 15000, 60, 1, "Sessão individual de adestramento."),
     ("Consulta veterinária", "vet", 18000, 30, 1, "Consulta clínica geral."),
 ]
-FIRST = ["Ana", "Bruno", "Carla", "Daniel", "Eduarda", "Felipe", "Gabriela", "Henrique", "Isabela", "João", "Juliana", "Lucas",
-         "Mariana", "Nicolas", "Patrícia", "Rafael", "Sofia", "Thiago", "Vanessa", "Vinícius", "Larissa", "Pedro", "Beatriz",
-         "Gustavo", "Camila", "Rodrigo", "Letícia", "Marcelo", "Fernanda", "André", "Aline", "Diego", "Renata", "Caio", "Priscila"]
-LAST = ["Silva", "Santos", "Oliveira", "Souza", "Lima", "Pereira", "Costa", "Rodrigues", "Almeida", "Nascimento", "Ferreira",
-        "Carvalho", "Gomes", "Martins", "Araújo", "Ribeiro", "Barbosa", "Rocha", "Dias", "Moreira", "Cardoso", "Teixeira"]
-DOGS = [("Shih Tzu", "P"), ("Yorkshire", "P"), ("Poodle", "P"), ("Lhasa Apso", "P"), ("Spitz Alemão", "P"), ("Maltês", "P"),
-        ("Buldogue Francês", "M"), ("Beagle", "M"), ("Border Collie", "M"), ("SRD", "M"), ("Golden Retriever", "G"),
-        ("Labrador", "G"), ("Pastor Alemão", "G"), ("Husky Siberiano", "G"), ("Dachshund", "P"), ("Pug", "P")]
+FIRST = [
+    "Ana",
+    "Bruno",
+    "Carla",
+    "Daniel",
+    "Eduarda",
+    "Felipe",
+    "Gabriela",
+    "Henrique",
+    "Isabela",
+    "João",
+    "Juliana",
+    "Lucas",
+    "Mariana",
+    "Nicolas",
+    "Patrícia",
+    "Rafael",
+    "Sofia",
+    "Thiago",
+    "Vanessa",
+    "Vinícius",
+    "Larissa",
+    "Pedro",
+    "Beatriz",
+    "Gustavo",
+    "Camila",
+    "Rodrigo",
+    "Letícia",
+    "Marcelo",
+    "Fernanda",
+    "André",
+    "Aline",
+    "Diego",
+    "Renata",
+    "Caio",
+    "Priscila",
+]
+LAST = [
+    "Silva",
+    "Santos",
+    "Oliveira",
+    "Souza",
+    "Lima",
+    "Pereira",
+    "Costa",
+    "Rodrigues",
+    "Almeida",
+    "Nascimento",
+    "Ferreira",
+    "Carvalho",
+    "Gomes",
+    "Martins",
+    "Araújo",
+    "Ribeiro",
+    "Barbosa",
+    "Rocha",
+    "Dias",
+    "Moreira",
+    "Cardoso",
+    "Teixeira",
+]
+DOGS = [
+    ("Shih Tzu", "P"),
+    ("Yorkshire", "P"),
+    ("Poodle", "P"),
+    ("Lhasa Apso", "P"),
+    ("Spitz Alemão", "P"),
+    ("Maltês", "P"),
+    ("Buldogue Francês", "M"),
+    ("Beagle", "M"),
+    ("Border Collie", "M"),
+    ("SRD", "M"),
+    ("Golden Retriever", "G"),
+    ("Labrador", "G"),
+    ("Pastor Alemão", "G"),
+    ("Husky Siberiano", "G"),
+    ("Dachshund", "P"),
+    ("Pug", "P"),
+]
 CATS = ["Persa", "Siamês", "SRD", "Maine Coon", "Angorá"]
-PET_NAMES = ["Thor", "Mel", "Bob", "Luna", "Nina", "Max", "Pipoca", "Bidu", "Belinha", "Fred", "Lola", "Pandora", "Zeus",
-             "Amora", "Paçoca", "Toby", "Chico", "Frida", "Bolt", "Kiara", "Safira", "Billy", "Duque", "Jade", "Theo"]
+PET_NAMES = [
+    "Thor",
+    "Mel",
+    "Bob",
+    "Luna",
+    "Nina",
+    "Max",
+    "Pipoca",
+    "Bidu",
+    "Belinha",
+    "Fred",
+    "Lola",
+    "Pandora",
+    "Zeus",
+    "Amora",
+    "Paçoca",
+    "Toby",
+    "Chico",
+    "Frida",
+    "Bolt",
+    "Kiara",
+    "Safira",
+    "Billy",
+    "Duque",
+    "Jade",
+    "Theo",
+]
 TEMPERAMENTS = ["dócil", "agitado", "medroso", "brincalhão", "bravo com outros cães", "tranquilo"]
 DDDS = ["11", "11", "11", "11", "21", "19", "13"]
 
@@ -81,14 +177,18 @@ def seed_demo(*, seed: int = 42, customers: int = 200, today: date | None = None
 def _fill(session: Session, tenant: Tenant, rng: random.Random, n_customers: int, today: date) -> None:
     tid = tenant.id
     pw = hash_password(DEMO_PASSWORD)
-    session.add_all([
-        User(tenant_id=tid, email=DEMO_EMAIL, name="Dona Márcia", role="owner", password_hash=pw),
-        User(tenant_id=tid, email="gerente@auzap.com.br", name="Paulo Gerente", role="manager", password_hash=pw),
-        User(tenant_id=tid, email="atendente@auzap.com.br", name="Júlia Atendente", role="staff", password_hash=pw),
-        AuthorizedOwnerNumber(tenant_id=tid, phone="+5511999990000", label="Celular da Márcia"),
-    ])
-    services = [Service(tenant_id=tid, name=n, category=c, price_cents=p, duration_minutes=d, capacity=cap, description=desc)
-                for n, c, p, d, cap, desc in SERVICES]
+    session.add_all(
+        [
+            User(tenant_id=tid, email=DEMO_EMAIL, name="Dona Márcia", role="owner", password_hash=pw),
+            User(tenant_id=tid, email="gerente@auzap.com.br", name="Paulo Gerente", role="manager", password_hash=pw),
+            User(tenant_id=tid, email="atendente@auzap.com.br", name="Júlia Atendente", role="staff", password_hash=pw),
+            AuthorizedOwnerNumber(tenant_id=tid, phone="+5511999990000", label="Celular da Márcia"),
+        ]
+    )
+    services = [
+        Service(tenant_id=tid, name=n, category=c, price_cents=p, duration_minutes=d, capacity=cap, description=desc)
+        for n, c, p, d, cap, desc in SERVICES
+    ]
     session.add_all(services)
     session.flush()
     tz = ZoneInfo(tenant.timezone)
@@ -99,10 +199,15 @@ def _fill(session: Session, tenant: Tenant, rng: random.Random, n_customers: int
             continue
         used_phones.add(phone)
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-        customer = Customer(tenant_id=tid, name=name, phone=phone, vip=rng.random() < 0.08,
-                            email=f"{name.split()[0].lower()}.{i}@email.com" if rng.random() < 0.6 else "",
-                            tags=rng.sample(["banho mensal", "indicação", "instagram", "plano creche"], k=rng.randint(0, 2)),
-                            marketing_opt_out=rng.random() < 0.05)
+        customer = Customer(
+            tenant_id=tid,
+            name=name,
+            phone=phone,
+            vip=rng.random() < 0.08,
+            email=f"{name.split()[0].lower()}.{i}@email.com" if rng.random() < 0.6 else "",
+            tags=rng.sample(["banho mensal", "indicação", "instagram", "plano creche"], k=rng.randint(0, 2)),
+            marketing_opt_out=rng.random() < 0.05,
+        )
         session.add(customer)
         session.flush()
         pets = []
@@ -111,9 +216,17 @@ def _fill(session: Session, tenant: Tenant, rng: random.Random, n_customers: int
                 breed, size, species = *rng.choice(DOGS), "dog"
             else:
                 breed, size, species = rng.choice(CATS), "", "cat"
-            pet = Pet(tenant_id=tid, customer_id=customer.id, name=pet_name, species=species, breed=breed, size=size,
-                      birth_date=today - timedelta(days=rng.randint(120, 4500)), weight_grams=rng.randint(2000, 35000) if size != "P" else rng.randint(1500, 9000),
-                      temperament=rng.choice(TEMPERAMENTS))
+            pet = Pet(
+                tenant_id=tid,
+                customer_id=customer.id,
+                name=pet_name,
+                species=species,
+                breed=breed,
+                size=size,
+                birth_date=today - timedelta(days=rng.randint(120, 4500)),
+                weight_grams=rng.randint(2000, 35000) if size != "P" else rng.randint(1500, 9000),
+                temperament=rng.choice(TEMPERAMENTS),
+            )
             session.add(pet)
             pets.append(pet)
         session.flush()
@@ -127,9 +240,19 @@ def _fill(session: Session, tenant: Tenant, rng: random.Random, n_customers: int
             start_local = datetime.combine(day, time(rng.randint(8, 16), rng.choice([0, 30])), tzinfo=tz)
             starts = start_local.astimezone(UTC)
             status = _status(rng, day, today)
-            session.add(Appointment(tenant_id=tid, customer_id=customer.id, pet_id=pet.id, service_id=service.id, starts_at=starts,
-                                    ends_at=starts + timedelta(minutes=service.duration_minutes), status=status,
-                                    price_cents=service.price_cents, source=rng.choice(["ai", "ai", "staff"])))
+            session.add(
+                Appointment(
+                    tenant_id=tid,
+                    customer_id=customer.id,
+                    pet_id=pet.id,
+                    service_id=service.id,
+                    starts_at=starts,
+                    ends_at=starts + timedelta(minutes=service.duration_minutes),
+                    status=status,
+                    price_cents=service.price_cents,
+                    source=rng.choice(["ai", "ai", "staff"]),
+                )
+            )
             if status == "completed" and (last_visit is None or starts > last_visit):
                 last_visit = starts
         customer.last_visit_at = last_visit
@@ -141,8 +264,21 @@ def _pick_service(rng: random.Random, services: list[Service], pet: Pet) -> Serv
     if pet.species == "cat":
         return by_name[rng.choice(["Banho P", "Hidratação", "Consulta veterinária"])]
     size_bath = {"P": "Banho P", "M": "Banho M", "G": "Banho G"}.get(pet.size, "Banho M")
-    return by_name[rng.choices([size_bath, "Tosa higiênica", "Tosa completa", "Hidratação", "Creche (diária)", "Hotel (pernoite)",
-                                "Adestramento (sessão)", "Consulta veterinária"], weights=[40, 15, 15, 8, 10, 4, 4, 4])[0]]
+    return by_name[
+        rng.choices(
+            [
+                size_bath,
+                "Tosa higiênica",
+                "Tosa completa",
+                "Hidratação",
+                "Creche (diária)",
+                "Hotel (pernoite)",
+                "Adestramento (sessão)",
+                "Consulta veterinária",
+            ],
+            weights=[40, 15, 15, 8, 10, 4, 4, 4],
+        )[0]
+    ]
 
 
 def _status(rng: random.Random, day: date, today: date) -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import make_url
 
+from alembic import command
 from auzap_console.db import make_engine
 from auzap_console.rls import grant_app_role
 from auzap_console.settings import PROJECT_ROOT, get_settings

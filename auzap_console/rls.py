@@ -45,10 +45,7 @@ def enable_tenant_rls(conn: Connection, table: str, column: str = "tenant_id") -
     conn.execute(text(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY'))
     conn.execute(text(f'DROP POLICY IF EXISTS tenant_isolation ON "{table}"'))
     conn.execute(
-        text(
-            f'CREATE POLICY tenant_isolation ON "{table}" '
-            f"USING ({column} = {CURRENT_TENANT}) WITH CHECK ({column} = {CURRENT_TENANT})"
-        )
+        text(f'CREATE POLICY tenant_isolation ON "{table}" USING ({column} = {CURRENT_TENANT}) WITH CHECK ({column} = {CURRENT_TENANT})')
     )
 
 

@@ -46,8 +46,10 @@ def local_mode_badge() -> rx.Component:
     """Tells the user the console runs on SQLite and an in-process queue."""
     return rx.cond(
         AuthState.local_mode,
-        rx.tooltip(rx.badge(rx.icon("hard-drive", size=12), t("app.local_mode"), color_scheme="amber", id="local-mode"),
-                   content=t("app.local_mode_hint")),
+        rx.tooltip(
+            rx.badge(rx.icon("hard-drive", size=12), t("app.local_mode"), color_scheme="amber", id="local-mode"),
+            content=t("app.local_mode_hint"),
+        ),
     )
 
 
@@ -57,8 +59,16 @@ def user_box() -> rx.Component:
         rx.text(AuthState.user_name, weight="bold", size="2", id="user-name"),
         rx.text(AuthState.tenant_name, size="1", color_scheme="gray", id="tenant-name"),
         rx.badge(AuthState.role_label, variant="soft"),
-        rx.button(rx.icon("log-out", size=16), t("app.logout"), on_click=AuthState.logout, variant="soft",
-                  color_scheme="gray", size="2", width="100%", id="logout"),
+        rx.button(
+            rx.icon("log-out", size=16),
+            t("app.logout"),
+            on_click=AuthState.logout,
+            variant="soft",
+            color_scheme="gray",
+            size="2",
+            width="100%",
+            id="logout",
+        ),
         spacing="2",
         width="100%",
     )
@@ -95,7 +105,11 @@ def mobile_bar(nav: list[NavEntry]) -> rx.Component:
             rx.drawer.portal(
                 rx.drawer.content(
                     rx.vstack(*[nav_link(e) for e in nav], rx.spacer(), user_box(), padding="1em", height="100%", width="100%"),
-                    top="auto", right="auto", height="100%", width="260px", background="var(--gray-1)",
+                    top="auto",
+                    right="auto",
+                    height="100%",
+                    width="260px",
+                    background="var(--gray-1)",
                 )
             ),
             direction="left",

@@ -32,6 +32,4 @@ def json_dict() -> Any:
 
 def tenant_fk() -> Any:
     """The `tenant_id` column every business table carries (RLS keys on it)."""
-    return Field(
-        sa_column=Column(Integer, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False, index=True)
-    )
+    return Field(sa_column=Column(Integer, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False, index=True))

@@ -81,8 +81,14 @@ class CustomersState(ProtectedState):
             return await self._refresh()
         self.total, self.pages = result.total, result.pages
         self.rows = [
-            {"id": str(c.id), "name": c.name, "phone": format_phone(c.phone), "email": c.email,
-             "pets": ", ".join(pets), "vip": "1" if c.vip else ""}
+            {
+                "id": str(c.id),
+                "name": c.name,
+                "phone": format_phone(c.phone),
+                "email": c.email,
+                "pets": ", ".join(pets),
+                "vip": "1" if c.vip else "",
+            }
             for c, pets in result.rows
         ]
         self.loaded = True
@@ -97,15 +103,30 @@ class CustomersState(ProtectedState):
             c = customers.get_customer(session, actor=user.actor, customer_id=self.selected_id)
             pets = customers.list_pets(session, actor=user.actor, customer_id=c.id)
         self.selected = {
-            "id": str(c.id), "name": c.name, "phone": format_phone(c.phone), "phone_raw": c.phone, "email": c.email,
-            "notes": c.notes, "tags": ", ".join(c.tags), "vip": "1" if c.vip else "", "opt_out": "1" if c.marketing_opt_out else "",
+            "id": str(c.id),
+            "name": c.name,
+            "phone": format_phone(c.phone),
+            "phone_raw": c.phone,
+            "email": c.email,
+            "notes": c.notes,
+            "tags": ", ".join(c.tags),
+            "vip": "1" if c.vip else "",
+            "opt_out": "1" if c.marketing_opt_out else "",
             "last_visit": local_date(c.last_visit_at, user.timezone) if c.last_visit_at else "—",
         }
         self.pets = [
-            {"id": str(p.id), "name": p.name, "species": p.species, "species_label": t(f"species.{p.species}"), "breed": p.breed,
-             "size": p.size, "birth_date": p.birth_date.isoformat() if p.birth_date else "",
-             "weight": f"{p.weight_grams / 1000:.1f}".replace(".", ",") if p.weight_grams else "",
-             "temperament": p.temperament, "health_notes": p.health_notes}
+            {
+                "id": str(p.id),
+                "name": p.name,
+                "species": p.species,
+                "species_label": t(f"species.{p.species}"),
+                "breed": p.breed,
+                "size": p.size,
+                "birth_date": p.birth_date.isoformat() if p.birth_date else "",
+                "weight": f"{p.weight_grams / 1000:.1f}".replace(".", ",") if p.weight_grams else "",
+                "temperament": p.temperament,
+                "health_notes": p.health_notes,
+            }
             for p in pets
         ]
 
@@ -176,9 +197,16 @@ class CustomersState(ProtectedState):
         customer_id = int(self.form.get("id") or 0) or None
         with tenant_session(user.tenant_id) as session:
             c = customers.save_customer(
-                session, actor=user.actor, customer_id=customer_id, name=form.get("name", ""), phone=form.get("phone", ""),
-                email=form.get("email", ""), notes=form.get("notes", ""), vip=bool(form.get("vip")),
-                tags=[x for x in form.get("tags", "").split(",")], marketing_opt_out=bool(form.get("opt_out")),
+                session,
+                actor=user.actor,
+                customer_id=customer_id,
+                name=form.get("name", ""),
+                phone=form.get("phone", ""),
+                email=form.get("email", ""),
+                notes=form.get("notes", ""),
+                vip=bool(form.get("vip")),
+                tags=[x for x in form.get("tags", "").split(",")],
+                marketing_opt_out=bool(form.get("opt_out")),
             )
         self.customer_dialog, self.form_error, self.selected_id = False, "", c.id
         await self._refresh()
@@ -219,11 +247,18 @@ class CustomersState(ProtectedState):
         user = await self._user("staff")
         with tenant_session(user.tenant_id) as session:
             customers.save_pet(
-                session, actor=user.actor, customer_id=self.selected_id, pet_id=int(self.pet_form.get("id") or 0) or None,
-                name=form.get("name", ""), species=form.get("species") or "dog", breed=form.get("breed", ""),
+                session,
+                actor=user.actor,
+                customer_id=self.selected_id,
+                pet_id=int(self.pet_form.get("id") or 0) or None,
+                name=form.get("name", ""),
+                species=form.get("species") or "dog",
+                breed=form.get("breed", ""),
                 size=form.get("size", "") if form.get("size", "") in SIZES else "",
-                birth_date=_parse_date(form.get("birth_date", "")), weight_grams=_parse_weight(form.get("weight", "")),
-                temperament=form.get("temperament", ""), health_notes=form.get("health_notes", ""),
+                birth_date=_parse_date(form.get("birth_date", "")),
+                weight_grams=_parse_weight(form.get("weight", "")),
+                temperament=form.get("temperament", ""),
+                health_notes=form.get("health_notes", ""),
             )
         self.pet_dialog, self.form_error = False, ""
         await self._load_selected()
@@ -263,8 +298,10 @@ def _customer_dialog() -> rx.Component:
             rx.form(
                 rx.vstack(
                     field(t("cust.name"), rx.input(name="name", default_value=f["name"], id="customer-name", width="100%")),
-                    field(t("cust.phone"), rx.input(name="phone", default_value=f["phone"], id="customer-phone",
-                                                    placeholder="(11) 98765-4321", width="100%")),
+                    field(
+                        t("cust.phone"),
+                        rx.input(name="phone", default_value=f["phone"], id="customer-phone", placeholder="(11) 98765-4321", width="100%"),
+                    ),
                     field(t("cust.email"), rx.input(name="email", default_value=f["email"], id="customer-email", width="100%")),
                     field(t("cust.tags"), rx.input(name="tags", default_value=f["tags"], id="customer-tags", width="100%")),
                     field(t("cust.notes"), rx.text_area(name="notes", default_value=f["notes"], id="customer-notes", width="100%")),
@@ -272,9 +309,12 @@ def _customer_dialog() -> rx.Component:
                     rx.checkbox(t("cust.opt_out"), name="opt_out", default_checked=f["opt_out"] != "", id="customer-optout"),
                     form_error(CustomersState.form_error),
                     rx.hstack(
-                        rx.button(t("common.cancel"), type="button", variant="soft", color_scheme="gray", on_click=CustomersState.close_dialogs),
+                        rx.button(
+                            t("common.cancel"), type="button", variant="soft", color_scheme="gray", on_click=CustomersState.close_dialogs
+                        ),
                         rx.button(t("common.save"), type="submit", id="customer-save"),
-                        justify="end", width="100%",
+                        justify="end",
+                        width="100%",
                     ),
                     spacing="3",
                 ),
@@ -297,26 +337,53 @@ def _pet_dialog() -> rx.Component:
                 rx.vstack(
                     field(t("pet.name"), rx.input(name="name", default_value=f["name"], id="pet-name", width="100%")),
                     rx.grid(
-                        field(t("pet.species"), rx.select.root(
-                            rx.select.trigger(id="pet-species", width="100%"),
-                            rx.select.content(*[rx.select.item(o["label"], value=o["value"]) for o in SPECIES_OPTIONS]),
-                            name="species", default_value=f["species"])),
-                        field(t("pet.size"), rx.select.root(
-                            rx.select.trigger(id="pet-size", width="100%"),
-                            rx.select.content(*[rx.select.item(s, value=s) for s in SIZES]),
-                            name="size", default_value=f["size"])),
+                        field(
+                            t("pet.species"),
+                            rx.select.root(
+                                rx.select.trigger(id="pet-species", width="100%"),
+                                rx.select.content(*[rx.select.item(o["label"], value=o["value"]) for o in SPECIES_OPTIONS]),
+                                name="species",
+                                default_value=f["species"],
+                            ),
+                        ),
+                        field(
+                            t("pet.size"),
+                            rx.select.root(
+                                rx.select.trigger(id="pet-size", width="100%"),
+                                rx.select.content(*[rx.select.item(s, value=s) for s in SIZES]),
+                                name="size",
+                                default_value=f["size"],
+                            ),
+                        ),
                         field(t("pet.breed"), rx.input(name="breed", default_value=f["breed"], id="pet-breed", width="100%")),
-                        field(t("pet.weight"), rx.input(name="weight", default_value=f["weight"], id="pet-weight", placeholder="8,5", width="100%")),
-                        field(t("pet.birth_date"), rx.input(name="birth_date", type="date", default_value=f["birth_date"], id="pet-birth", width="100%")),
-                        field(t("pet.temperament"), rx.input(name="temperament", default_value=f["temperament"], id="pet-temperament", width="100%")),
-                        columns="2", spacing="3", width="100%",
+                        field(
+                            t("pet.weight"),
+                            rx.input(name="weight", default_value=f["weight"], id="pet-weight", placeholder="8,5", width="100%"),
+                        ),
+                        field(
+                            t("pet.birth_date"),
+                            rx.input(name="birth_date", type="date", default_value=f["birth_date"], id="pet-birth", width="100%"),
+                        ),
+                        field(
+                            t("pet.temperament"),
+                            rx.input(name="temperament", default_value=f["temperament"], id="pet-temperament", width="100%"),
+                        ),
+                        columns="2",
+                        spacing="3",
+                        width="100%",
                     ),
-                    field(t("pet.health_notes"), rx.text_area(name="health_notes", default_value=f["health_notes"], id="pet-health", width="100%")),
+                    field(
+                        t("pet.health_notes"),
+                        rx.text_area(name="health_notes", default_value=f["health_notes"], id="pet-health", width="100%"),
+                    ),
                     form_error(CustomersState.form_error),
                     rx.hstack(
-                        rx.button(t("common.cancel"), type="button", variant="soft", color_scheme="gray", on_click=CustomersState.close_dialogs),
+                        rx.button(
+                            t("common.cancel"), type="button", variant="soft", color_scheme="gray", on_click=CustomersState.close_dialogs
+                        ),
                         rx.button(t("common.save"), type="submit", id="pet-save"),
-                        justify="end", width="100%",
+                        justify="end",
+                        width="100%",
                     ),
                     spacing="3",
                 ),
@@ -336,8 +403,14 @@ def _pet_card(pet: rx.Var) -> rx.Component:
             rx.icon("paw-print", size=20, color="#0f766e"),
             rx.vstack(
                 rx.text(pet["name"], weight="bold"),
-                rx.text(pet["species_label"], " · ", pet["breed"], rx.cond(pet["size"] != "", " · " + pet["size"].to(str), ""),
-                        size="1", color_scheme="gray"),
+                rx.text(
+                    pet["species_label"],
+                    " · ",
+                    pet["breed"],
+                    rx.cond(pet["size"] != "", " · " + pet["size"].to(str), ""),
+                    size="1",
+                    color_scheme="gray",
+                ),
                 spacing="0",
             ),
             rx.spacer(),
@@ -348,8 +421,11 @@ def _pet_card(pet: rx.Var) -> rx.Component:
                     rx.alert_dialog.title(t("common.delete") + " " + pet["name"].to(str) + "?"),
                     rx.hstack(
                         rx.alert_dialog.cancel(rx.button(t("common.cancel"), variant="soft", color_scheme="gray")),
-                        rx.alert_dialog.action(rx.button(t("common.delete"), color_scheme="red", on_click=CustomersState.delete_pet(pet["id"]))),
-                        justify="end", spacing="2",
+                        rx.alert_dialog.action(
+                            rx.button(t("common.delete"), color_scheme="red", on_click=CustomersState.delete_pet(pet["id"]))
+                        ),
+                        justify="end",
+                        spacing="2",
                     ),
                 ),
             ),
@@ -369,9 +445,12 @@ def _delete_customer_button() -> rx.Component:
             rx.alert_dialog.description(CustomersState.delete_message),
             rx.hstack(
                 rx.alert_dialog.cancel(rx.button(t("common.cancel"), variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button(t("common.delete"), color_scheme="red", on_click=CustomersState.delete_customer,
-                                                 id="customer-delete-confirm")),
-                justify="end", spacing="2", margin_top="1em",
+                rx.alert_dialog.action(
+                    rx.button(t("common.delete"), color_scheme="red", on_click=CustomersState.delete_customer, id="customer-delete-confirm")
+                ),
+                justify="end",
+                spacing="2",
+                margin_top="1em",
             ),
         ),
     )
@@ -387,7 +466,9 @@ def _detail_panel() -> rx.Component:
                     rx.heading(s["name"], size="5", id="detail-name"),
                     rx.cond(s["vip"] != "", rx.badge("VIP", color_scheme="amber")),
                     rx.spacer(),
-                    rx.icon_button(rx.icon("pencil", size=16), variant="soft", on_click=CustomersState.open_edit_customer, id="customer-edit"),
+                    rx.icon_button(
+                        rx.icon("pencil", size=16), variant="soft", on_click=CustomersState.open_edit_customer, id="customer-edit"
+                    ),
                     rx.cond(AuthState.is_manager, _delete_customer_button()),
                     width="100%",
                     align="center",
@@ -397,9 +478,13 @@ def _detail_panel() -> rx.Component:
                 rx.cond(s["tags"] != "", rx.text(s["tags"], size="1", color_scheme="gray")),
                 rx.cond(s["notes"] != "", rx.text(s["notes"], size="2", color_scheme="gray")),
                 rx.divider(),
-                rx.hstack(rx.heading(t("cust.pets"), size="3"), rx.spacer(),
-                          rx.button(rx.icon("plus", size=14), t("pet.new"), size="1", on_click=CustomersState.open_new_pet, id="pet-new"),
-                          width="100%", align="center"),
+                rx.hstack(
+                    rx.heading(t("cust.pets"), size="3"),
+                    rx.spacer(),
+                    rx.button(rx.icon("plus", size=14), t("pet.new"), size="1", on_click=CustomersState.open_new_pet, id="pet-new"),
+                    width="100%",
+                    align="center",
+                ),
                 rx.cond(
                     CustomersState.pets.length() > 0,
                     rx.vstack(rx.foreach(CustomersState.pets, _pet_card), width="100%", spacing="2", id="pet-list"),
@@ -418,10 +503,18 @@ def _detail_panel() -> rx.Component:
 def customers_page() -> rx.Component:
     """The customers page."""
     return rx.vstack(
-        page_header(t("cust.title"),
-                    rx.button(rx.icon("user-plus", size=16), t("cust.new"), on_click=CustomersState.open_new_customer, id="customer-new")),
-        rx.input(rx.input.slot(rx.icon("search", size=16)), placeholder=t("cust.search"), on_change=CustomersState.search_changed.debounce(350),
-                 id="customer-search", width="100%", size="3"),
+        page_header(
+            t("cust.title"),
+            rx.button(rx.icon("user-plus", size=16), t("cust.new"), on_click=CustomersState.open_new_customer, id="customer-new"),
+        ),
+        rx.input(
+            rx.input.slot(rx.icon("search", size=16)),
+            placeholder=t("cust.search"),
+            on_change=CustomersState.search_changed.debounce(350),
+            id="customer-search",
+            width="100%",
+            size="3",
+        ),
         rx.grid(
             rx.card(
                 rx.cond(
@@ -432,18 +525,28 @@ def customers_page() -> rx.Component:
                         rx.vstack(
                             rx.box(
                                 rx.table.root(
-                                    rx.table.header(rx.table.row(
-                                        rx.table.column_header_cell(t("cust.name")),
-                                        rx.table.column_header_cell(t("cust.phone")),
-                                        rx.table.column_header_cell(t("cust.pets")),
-                                    )),
+                                    rx.table.header(
+                                        rx.table.row(
+                                            rx.table.column_header_cell(t("cust.name")),
+                                            rx.table.column_header_cell(t("cust.phone")),
+                                            rx.table.column_header_cell(t("cust.pets")),
+                                        )
+                                    ),
                                     rx.table.body(rx.foreach(CustomersState.rows, _customer_row)),
-                                    size="1", width="100%", id="customer-table",
+                                    size="1",
+                                    width="100%",
+                                    id="customer-table",
                                 ),
-                                overflow_x="auto", width="100%",
+                                overflow_x="auto",
+                                width="100%",
                             ),
-                            pager(CustomersState.page, CustomersState.pages, CustomersState.summary,
-                                  CustomersState.prev_page, CustomersState.next_page),
+                            pager(
+                                CustomersState.page,
+                                CustomersState.pages,
+                                CustomersState.summary,
+                                CustomersState.prev_page,
+                                CustomersState.next_page,
+                            ),
                             width="100%",
                         ),
                         empty_state(CustomersState.empty_message, "users", state_id="customers-empty"),

@@ -12,7 +12,13 @@ from auzap_console.state import ProtectedState, guarded
 from auzap_console.template import template
 
 STATUS_COLORS = {"pending": "amber", "confirmed": "blue", "completed": "green", "cancelled": "gray", "no_show": "red"}
-STATUS_LABELS = {"pending": "Pendente", "confirmed": "Confirmado", "completed": "Concluído", "cancelled": "Cancelado", "no_show": "Não veio"}
+STATUS_LABELS = {
+    "pending": "Pendente",
+    "confirmed": "Confirmado",
+    "completed": "Concluído",
+    "cancelled": "Cancelado",
+    "no_show": "Não veio",
+}
 
 
 class DashboardState(ProtectedState):
@@ -42,8 +48,14 @@ class DashboardState(ProtectedState):
         self.customers_hint = t("dash.of_total", total=figs.total_customers)
         self.open_conversations = figs.open_conversations
         self.today = [
-            {"time": a.time, "customer": a.customer, "pet": a.pet, "service": a.service,
-             "status": STATUS_LABELS.get(a.status, a.status), "color": STATUS_COLORS.get(a.status, "gray")}
+            {
+                "time": a.time,
+                "customer": a.customer,
+                "pet": a.pet,
+                "service": a.service,
+                "status": STATUS_LABELS.get(a.status, a.status),
+                "color": STATUS_COLORS.get(a.status, "gray"),
+            }
             for a in figs.today
         ]
         self.revenue_by_week = figs.revenue_by_week
@@ -72,10 +84,19 @@ def dashboard_page() -> rx.Component:
                     kpi_card(t("dash.today"), DashboardState.today_count.to_string(), "calendar-check", card_id="kpi-today"),
                     kpi_card(t("dash.revenue_week"), DashboardState.revenue_week, "wallet", card_id="kpi-week"),
                     kpi_card(t("dash.revenue_month"), DashboardState.revenue_month, "trending-up", card_id="kpi-month"),
-                    kpi_card(t("dash.active_customers"), DashboardState.active_customers.to_string(), "users",
-                             hint=DashboardState.customers_hint, card_id="kpi-customers"),
-                    kpi_card(t("dash.open_conversations"), DashboardState.open_conversations.to_string(), "message-circle",
-                             card_id="kpi-conversations"),
+                    kpi_card(
+                        t("dash.active_customers"),
+                        DashboardState.active_customers.to_string(),
+                        "users",
+                        hint=DashboardState.customers_hint,
+                        card_id="kpi-customers",
+                    ),
+                    kpi_card(
+                        t("dash.open_conversations"),
+                        DashboardState.open_conversations.to_string(),
+                        "message-circle",
+                        card_id="kpi-conversations",
+                    ),
                     columns=rx.breakpoints(initial="1", sm="2", lg="3"),
                     spacing="4",
                     width="100%",
@@ -85,8 +106,12 @@ def dashboard_page() -> rx.Component:
                         rx.heading(t("dash.today_list"), size="4", margin_bottom="0.5em"),
                         rx.cond(
                             DashboardState.today_count > 0,
-                            rx.box(rx.table.root(rx.table.body(rx.foreach(DashboardState.today, _today_row)), size="1", width="100%"),
-                                   overflow_x="auto", max_height="360px", overflow_y="auto"),
+                            rx.box(
+                                rx.table.root(rx.table.body(rx.foreach(DashboardState.today, _today_row)), size="1", width="100%"),
+                                overflow_x="auto",
+                                max_height="360px",
+                                overflow_y="auto",
+                            ),
                             empty_state(t("dash.today_empty"), "calendar", state_id="today-empty"),
                         ),
                         width="100%",

@@ -35,10 +35,18 @@ class ServicesState(ProtectedState):
         with tenant_session(user.tenant_id) as session:
             items = catalog.list_services(session, actor=user.actor)
         self.rows = [
-            {"id": str(s.id), "name": s.name, "description": s.description, "category": s.category,
-             "category_label": t(f"cat.{s.category}"), "price": money(s.price_cents),
-             "price_input": f"{s.price_cents / 100:.2f}".replace(".", ","), "duration": str(s.duration_minutes),
-             "capacity": str(s.capacity), "active": "1" if s.active else ""}
+            {
+                "id": str(s.id),
+                "name": s.name,
+                "description": s.description,
+                "category": s.category,
+                "category_label": t(f"cat.{s.category}"),
+                "price": money(s.price_cents),
+                "price_input": f"{s.price_cents / 100:.2f}".replace(".", ","),
+                "duration": str(s.duration_minutes),
+                "capacity": str(s.capacity),
+                "active": "1" if s.active else "",
+            }
             for s in items
         ]
         self.loaded = True
@@ -81,10 +89,16 @@ class ServicesState(ProtectedState):
             raise ServiceError(t("err.price_invalid")) from exc
         with tenant_session(user.tenant_id) as session:
             catalog.save_service(
-                session, actor=user.actor, service_id=int(self.form.get("id") or 0) or None, name=form.get("name", ""),
-                price_cents=price, duration_minutes=_int(form.get("duration", ""), "err.duration_invalid"),
-                category=form.get("category") or "other", description=form.get("description", ""),
-                capacity=_int(form.get("capacity", "1"), "err.capacity_invalid"), active=bool(form.get("active")),
+                session,
+                actor=user.actor,
+                service_id=int(self.form.get("id") or 0) or None,
+                name=form.get("name", ""),
+                price_cents=price,
+                duration_minutes=_int(form.get("duration", ""), "err.duration_invalid"),
+                category=form.get("category") or "other",
+                description=form.get("description", ""),
+                capacity=_int(form.get("capacity", "1"), "err.capacity_invalid"),
+                active=bool(form.get("active")),
             )
         self.dialog, self.form_error = False, ""
         await self._refresh()
@@ -103,26 +117,38 @@ class ServicesState(ProtectedState):
 
 def _row(row: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.vstack(rx.text(row["name"], weight="medium"), rx.text(row["description"], size="1", color_scheme="gray"), spacing="0")),
+        rx.table.cell(
+            rx.vstack(rx.text(row["name"], weight="medium"), rx.text(row["description"], size="1", color_scheme="gray"), spacing="0")
+        ),
         rx.table.cell(rx.badge(row["category_label"], variant="soft")),
         rx.table.cell(row["price"]),
         rx.table.cell(row["duration"] + " min"),
         rx.table.cell(row["capacity"]),
-        rx.table.cell(rx.cond(row["active"] != "", rx.badge(t("svc.active"), color_scheme="green"), rx.badge(t("svc.inactive"), color_scheme="gray"))),
+        rx.table.cell(
+            rx.cond(row["active"] != "", rx.badge(t("svc.active"), color_scheme="green"), rx.badge(t("svc.inactive"), color_scheme="gray"))
+        ),
         rx.table.cell(
             rx.cond(
                 AuthState.is_manager,
                 rx.hstack(
-                    rx.icon_button(rx.icon("pencil", size=14), size="1", variant="ghost", on_click=ServicesState.open_edit(row["id"]),
-                                   class_name="service-edit"),
+                    rx.icon_button(
+                        rx.icon("pencil", size=14),
+                        size="1",
+                        variant="ghost",
+                        on_click=ServicesState.open_edit(row["id"]),
+                        class_name="service-edit",
+                    ),
                     rx.alert_dialog.root(
                         rx.alert_dialog.trigger(rx.icon_button(rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red")),
                         rx.alert_dialog.content(
                             rx.alert_dialog.title(t("common.delete") + " " + row["name"].to(str) + "?"),
                             rx.hstack(
                                 rx.alert_dialog.cancel(rx.button(t("common.cancel"), variant="soft", color_scheme="gray")),
-                                rx.alert_dialog.action(rx.button(t("common.delete"), color_scheme="red", on_click=ServicesState.delete(row["id"]))),
-                                justify="end", spacing="2",
+                                rx.alert_dialog.action(
+                                    rx.button(t("common.delete"), color_scheme="red", on_click=ServicesState.delete(row["id"]))
+                                ),
+                                justify="end",
+                                spacing="2",
                             ),
                         ),
                     ),
@@ -143,21 +169,36 @@ def _dialog() -> rx.Component:
                     field(t("svc.name"), rx.input(name="name", default_value=f["name"], id="service-name", width="100%")),
                     field(t("svc.description"), rx.text_area(name="description", default_value=f["description"], width="100%")),
                     rx.grid(
-                        field(t("svc.price"), rx.input(name="price", default_value=f["price_input"], id="service-price", placeholder="80,00", width="100%")),
-                        field(t("svc.duration"), rx.input(name="duration", default_value=f["duration"], id="service-duration", width="100%")),
-                        field(t("svc.category"), rx.select.root(
-                            rx.select.trigger(id="service-category", width="100%"),
-                            rx.select.content(*[rx.select.item(t(f"cat.{c}"), value=c) for c in CATEGORIES]),
-                            name="category", default_value=f["category"])),
-                        field(t("svc.capacity"), rx.input(name="capacity", default_value=f["capacity"], id="service-capacity", width="100%")),
-                        columns="2", spacing="3", width="100%",
+                        field(
+                            t("svc.price"),
+                            rx.input(name="price", default_value=f["price_input"], id="service-price", placeholder="80,00", width="100%"),
+                        ),
+                        field(
+                            t("svc.duration"), rx.input(name="duration", default_value=f["duration"], id="service-duration", width="100%")
+                        ),
+                        field(
+                            t("svc.category"),
+                            rx.select.root(
+                                rx.select.trigger(id="service-category", width="100%"),
+                                rx.select.content(*[rx.select.item(t(f"cat.{c}"), value=c) for c in CATEGORIES]),
+                                name="category",
+                                default_value=f["category"],
+                            ),
+                        ),
+                        field(
+                            t("svc.capacity"), rx.input(name="capacity", default_value=f["capacity"], id="service-capacity", width="100%")
+                        ),
+                        columns="2",
+                        spacing="3",
+                        width="100%",
                     ),
                     rx.checkbox(t("svc.active"), name="active", default_checked=f["active"] != "", id="service-active"),
                     form_error(ServicesState.form_error),
                     rx.hstack(
                         rx.button(t("common.cancel"), type="button", variant="soft", color_scheme="gray", on_click=ServicesState.close),
                         rx.button(t("common.save"), type="submit", id="service-save"),
-                        justify="end", width="100%",
+                        justify="end",
+                        width="100%",
                     ),
                     spacing="3",
                 ),
@@ -175,8 +216,12 @@ def _dialog() -> rx.Component:
 def services_page() -> rx.Component:
     """The services page."""
     return rx.vstack(
-        page_header(t("svc.title"), rx.cond(AuthState.is_manager,
-                    rx.button(rx.icon("plus", size=16), t("svc.new"), on_click=ServicesState.open_new, id="service-new"))),
+        page_header(
+            t("svc.title"),
+            rx.cond(
+                AuthState.is_manager, rx.button(rx.icon("plus", size=16), t("svc.new"), on_click=ServicesState.open_new, id="service-new")
+            ),
+        ),
         rx.card(
             rx.cond(
                 ~ServicesState.loaded,
@@ -185,14 +230,29 @@ def services_page() -> rx.Component:
                     ServicesState.rows.length() > 0,
                     rx.box(
                         rx.table.root(
-                            rx.table.header(rx.table.row(
-                                *[rx.table.column_header_cell(t(k)) for k in
-                                  ("svc.name", "svc.category", "svc.price", "svc.duration", "svc.capacity", "svc.active", "common.actions")]
-                            )),
+                            rx.table.header(
+                                rx.table.row(
+                                    *[
+                                        rx.table.column_header_cell(t(k))
+                                        for k in (
+                                            "svc.name",
+                                            "svc.category",
+                                            "svc.price",
+                                            "svc.duration",
+                                            "svc.capacity",
+                                            "svc.active",
+                                            "common.actions",
+                                        )
+                                    ]
+                                )
+                            ),
                             rx.table.body(rx.foreach(ServicesState.rows, _row)),
-                            size="1", width="100%", id="service-table",
+                            size="1",
+                            width="100%",
+                            id="service-table",
                         ),
-                        overflow_x="auto", width="100%",
+                        overflow_x="auto",
+                        width="100%",
                     ),
                     empty_state(t("svc.empty"), "scissors", state_id="services-empty"),
                 ),

@@ -14,9 +14,21 @@ from auzap_console.state import AuthState, ProtectedState, guarded
 from auzap_console.template import template
 
 TIMEZONES = [
-    "America/Sao_Paulo", "America/Manaus", "America/Cuiaba", "America/Fortaleza", "America/Recife", "America/Bahia",
-    "America/Belem", "America/Porto_Velho", "America/Rio_Branco", "America/Noronha", "America/Campo_Grande",
-    "America/Boa_Vista", "America/Maceio", "America/Araguaina", "America/Santarem",
+    "America/Sao_Paulo",
+    "America/Manaus",
+    "America/Cuiaba",
+    "America/Fortaleza",
+    "America/Recife",
+    "America/Bahia",
+    "America/Belem",
+    "America/Porto_Velho",
+    "America/Rio_Branco",
+    "America/Noronha",
+    "America/Campo_Grande",
+    "America/Boa_Vista",
+    "America/Maceio",
+    "America/Araguaina",
+    "America/Santarem",
 ]
 
 
@@ -40,8 +52,13 @@ class SettingsState(ProtectedState):
         self.name, self.timezone = tenant.name, tenant.timezone
         hours = tenant.business_hours or {}
         self.hours = [
-            {"day": d, "label": t(f"weekday.{d}").capitalize(), "open": (hours.get(d) or {}).get("open", ""),
-             "close": (hours.get(d) or {}).get("close", ""), "closed": "" if hours.get(d) else "1"}
+            {
+                "day": d,
+                "label": t(f"weekday.{d}").capitalize(),
+                "open": (hours.get(d) or {}).get("open", ""),
+                "close": (hours.get(d) or {}).get("close", ""),
+                "closed": "" if hours.get(d) else "1",
+            }
             for d in WEEKDAYS
         ]
         self.loaded, self.form_error, self.password_error = True, "", ""
@@ -56,8 +73,9 @@ class SettingsState(ProtectedState):
             for d in WEEKDAYS
         }
         with tenant_session(user.tenant_id) as session:
-            tenants.update_settings(session, actor=user.actor, name=form.get("name", ""), timezone=form.get("timezone", ""),
-                                    business_hours=hours)
+            tenants.update_settings(
+                session, actor=user.actor, name=form.get("name", ""), timezone=form.get("timezone", ""), business_hours=hours
+            )
         auth_state = await self.get_state(AuthState)
         await auth_state._current_user()
         self.form_error = ""
@@ -75,8 +93,13 @@ class SettingsState(ProtectedState):
         auth_state = await self.get_state(AuthState)
         try:
             with tenant_session(user.tenant_id) as session:
-                token = auth.change_password(session, actor=user.actor, current_password=form.get("current_password", ""),
-                                             new_password=form.get("new_password", ""), ip=auth_state._client_ip())
+                token = auth.change_password(
+                    session,
+                    actor=user.actor,
+                    current_password=form.get("current_password", ""),
+                    new_password=form.get("new_password", ""),
+                    ip=auth_state._client_ip(),
+                )
         except ServiceError as exc:
             self.password_error = str(exc)
             return None
@@ -109,10 +132,15 @@ def settings_page() -> rx.Component:
                         rx.vstack(
                             rx.heading(t("set.shop"), size="4"),
                             field(t("set.name"), rx.input(name="name", default_value=SettingsState.name, id="settings-name", width="100%")),
-                            field(t("set.timezone"), rx.select.root(
-                                rx.select.trigger(width="100%", id="settings-timezone"),
-                                rx.select.content(*[rx.select.item(tz, value=tz) for tz in TIMEZONES]),
-                                name="timezone", default_value=SettingsState.timezone)),
+                            field(
+                                t("set.timezone"),
+                                rx.select.root(
+                                    rx.select.trigger(width="100%", id="settings-timezone"),
+                                    rx.select.content(*[rx.select.item(tz, value=tz) for tz in TIMEZONES]),
+                                    name="timezone",
+                                    default_value=SettingsState.timezone,
+                                ),
+                            ),
                             rx.text(t("set.hours"), size="2", weight="medium"),
                             rx.vstack(rx.foreach(SettingsState.hours, _hours_row), spacing="2"),
                             form_error(SettingsState.form_error),
@@ -129,9 +157,15 @@ def settings_page() -> rx.Component:
                     rx.form(
                         rx.vstack(
                             rx.heading(t("set.password"), size="4"),
-                            field(t("set.current_password"), rx.input(name="current_password", type="password", id="current-password", width="100%")),
+                            field(
+                                t("set.current_password"),
+                                rx.input(name="current_password", type="password", id="current-password", width="100%"),
+                            ),
                             field(t("set.new_password"), rx.input(name="new_password", type="password", id="new-password", width="100%")),
-                            field(t("set.confirm_password"), rx.input(name="confirm_password", type="password", id="confirm-password", width="100%")),
+                            field(
+                                t("set.confirm_password"),
+                                rx.input(name="confirm_password", type="password", id="confirm-password", width="100%"),
+                            ),
                             form_error(SettingsState.password_error),
                             rx.button(t("set.password"), type="submit", id="password-save"),
                             spacing="3",

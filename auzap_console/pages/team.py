@@ -28,8 +28,15 @@ class TeamState(ProtectedState):
         with tenant_session(user.tenant_id) as session:
             users = team.list_users(session, actor=user.actor)
         self.rows = [
-            {"id": str(u.id), "name": u.name, "email": u.email, "role": u.role, "role_label": t(f"role.{u.role}"),
-             "active": "1" if u.active else "", "me": "1" if u.id == user.user_id else ""}
+            {
+                "id": str(u.id),
+                "name": u.name,
+                "email": u.email,
+                "role": u.role,
+                "role_label": t(f"role.{u.role}"),
+                "active": "1" if u.active else "",
+                "me": "1" if u.id == user.user_id else "",
+            }
             for u in users
         ]
         self.loaded = True
@@ -58,8 +65,14 @@ class TeamState(ProtectedState):
         """Create the user."""
         user = await self._user("owner")
         with tenant_session(user.tenant_id) as session:
-            team.add_user(session, actor=user.actor, name=form.get("name", ""), email=form.get("email", ""),
-                          role=form.get("role") or "staff", password=form.get("password", ""))
+            team.add_user(
+                session,
+                actor=user.actor,
+                name=form.get("name", ""),
+                email=form.get("email", ""),
+                role=form.get("role") or "staff",
+                password=form.get("password", ""),
+            )
         self.dialog, self.form_error = False, ""
         await self._refresh()
         return rx.toast.success(t("team.added"), id="toast-saved")
@@ -103,12 +116,20 @@ def _row(row: rx.Var) -> rx.Component:
                 rx.badge(row["role_label"], variant="soft"),
             )
         ),
-        rx.table.cell(rx.cond(row["active"] != "", rx.badge(t("team.active"), color_scheme="green"), rx.badge(t("team.inactive"), color_scheme="gray"))),
+        rx.table.cell(
+            rx.cond(
+                row["active"] != "", rx.badge(t("team.active"), color_scheme="green"), rx.badge(t("team.inactive"), color_scheme="gray")
+            )
+        ),
         rx.table.cell(
             rx.cond(
                 AuthState.is_owner & (row["me"] == ""),
-                rx.button(rx.cond(row["active"] != "", t("team.deactivate"), t("team.activate")), size="1", variant="soft",
-                          on_click=TeamState.toggle_active(row["id"])),
+                rx.button(
+                    rx.cond(row["active"] != "", t("team.deactivate"), t("team.activate")),
+                    size="1",
+                    variant="soft",
+                    on_click=TeamState.toggle_active(row["id"]),
+                ),
             )
         ),
         class_name="team-row",
@@ -119,18 +140,34 @@ def _row(row: rx.Var) -> rx.Component:
 def team_page() -> rx.Component:
     """The team page."""
     return rx.vstack(
-        page_header(t("team.title"), rx.cond(AuthState.is_owner,
-                    rx.button(rx.icon("user-plus", size=16), t("team.add"), on_click=TeamState.open_add, id="team-add"))),
+        page_header(
+            t("team.title"),
+            rx.cond(
+                AuthState.is_owner, rx.button(rx.icon("user-plus", size=16), t("team.add"), on_click=TeamState.open_add, id="team-add")
+            ),
+        ),
         rx.cond(~AuthState.is_owner, rx.callout(t("team.owner_only"), icon="info", size="1", width="100%")),
         rx.card(
             rx.cond(
                 TeamState.loaded,
-                rx.box(rx.table.root(
-                    rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(k)) for k in
-                                                   ("team.name", "team.email", "team.role", "team.active", "common.actions")])),
-                    rx.table.body(rx.foreach(TeamState.rows, _row)),
-                    size="1", width="100%", id="team-table",
-                ), overflow_x="auto", width="100%"),
+                rx.box(
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(
+                                *[
+                                    rx.table.column_header_cell(t(k))
+                                    for k in ("team.name", "team.email", "team.role", "team.active", "common.actions")
+                                ]
+                            )
+                        ),
+                        rx.table.body(rx.foreach(TeamState.rows, _row)),
+                        size="1",
+                        width="100%",
+                        id="team-table",
+                    ),
+                    overflow_x="auto",
+                    width="100%",
+                ),
                 rx.center(rx.spinner(), padding="3em"),
             ),
             width="100%",
@@ -142,16 +179,22 @@ def team_page() -> rx.Component:
                     rx.vstack(
                         field(t("team.name"), rx.input(name="name", id="team-name", width="100%")),
                         field(t("team.email"), rx.input(name="email", type="email", id="team-email", width="100%")),
-                        field(t("team.role"), rx.select.root(
-                            rx.select.trigger(id="team-role", width="100%"),
-                            rx.select.content(*[rx.select.item(label, value=value) for value, label in ROLE_OPTIONS]),
-                            name="role", default_value="staff")),
+                        field(
+                            t("team.role"),
+                            rx.select.root(
+                                rx.select.trigger(id="team-role", width="100%"),
+                                rx.select.content(*[rx.select.item(label, value=value) for value, label in ROLE_OPTIONS]),
+                                name="role",
+                                default_value="staff",
+                            ),
+                        ),
                         field(t("team.password"), rx.input(name="password", type="password", id="team-password", width="100%")),
                         form_error(TeamState.form_error),
                         rx.hstack(
                             rx.button(t("common.cancel"), type="button", variant="soft", color_scheme="gray", on_click=TeamState.close),
                             rx.button(t("common.save"), type="submit", id="team-save"),
-                            justify="end", width="100%",
+                            justify="end",
+                            width="100%",
                         ),
                         spacing="3",
                     ),

@@ -138,9 +138,7 @@ def _login_lookup(session: Session, email: str) -> tuple[int, int] | None:
 
 def _session_lookup(session: Session, token_hash: str) -> tuple[int, int, int] | None:
     if session.get_bind().dialect.name == "postgresql":
-        row = session.execute(
-            text("SELECT session_id, user_id, tenant_id FROM auzap_session_lookup(:h)"), {"h": token_hash}
-        ).first()
+        row = session.execute(text("SELECT session_id, user_id, tenant_id FROM auzap_session_lookup(:h)"), {"h": token_hash}).first()
     else:
         row = session.execute(
             select(AuthSession.id, AuthSession.user_id, AuthSession.tenant_id).where(
@@ -156,8 +154,13 @@ def check_throttle(session: Session, *, ip: str, email: str) -> None:
     """Refuse a login try when this e-mail or IP failed too often in the window."""
     settings = get_settings()
     since = utcnow() - timedelta(minutes=settings.login_window_minutes)
-    failures = select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.success.is_(False), LoginAttempt.attempted_at > since  # type: ignore[attr-defined]
+    failures = (
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(
+            LoginAttempt.success.is_(False),
+            LoginAttempt.attempted_at > since,  # type: ignore[attr-defined]
+        )
     )
     by_email = session.exec(failures.where(LoginAttempt.email == email)).one()
     by_ip = session.exec(failures.where(LoginAttempt.ip == ip)).one() if ip else 0

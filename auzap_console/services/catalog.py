@@ -56,8 +56,14 @@ def save_service(
             session.flush()
     except IntegrityError as exc:
         raise ServiceError(t("err.service_taken")) from exc
-    audit.record(session, actor=actor, action="service.update" if service_id else "service.create", entity="service",
-                 entity_id=service.id, details={"before": before, "price_cents": price_cents, "active": active})
+    audit.record(
+        session,
+        actor=actor,
+        action="service.update" if service_id else "service.create",
+        entity="service",
+        entity_id=service.id,
+        details={"before": before, "price_cents": price_cents, "active": active},
+    )
     return service
 
 
@@ -65,8 +71,9 @@ def delete_service(session: Session, *, actor: Actor, service_id: int) -> None:
     """Delete a never-booked service; booked ones can only be deactivated."""
     actor.require("manager")
     service = get_scoped(session, Service, service_id, actor)
-    booked = session.exec(select(func.count()).select_from(Appointment).where(
-        Appointment.tenant_id == actor.tenant_id, Appointment.service_id == service.id)).one()
+    booked = session.exec(
+        select(func.count()).select_from(Appointment).where(Appointment.tenant_id == actor.tenant_id, Appointment.service_id == service.id)
+    ).one()
     if booked:
         raise ServiceError(t("err.service_in_use"))
     session.delete(service)

@@ -56,7 +56,9 @@ def list_customers(session: Session, *, actor: Actor, search: str = "", page: in
     pets_by_customer: dict[int, list[str]] = {c.id: [] for c in customers}  # type: ignore[misc]
     if customers:
         pet_rows = session.exec(
-            select(Pet.customer_id, Pet.name).where(Pet.tenant_id == actor.tenant_id, Pet.customer_id.in_(list(pets_by_customer))).order_by(Pet.name)  # type: ignore[attr-defined]
+            select(Pet.customer_id, Pet.name)
+            .where(Pet.tenant_id == actor.tenant_id, Pet.customer_id.in_(list(pets_by_customer)))
+            .order_by(Pet.name)  # type: ignore[attr-defined]
         )
         for customer_id, name in pet_rows:
             pets_by_customer[customer_id].append(name)
@@ -107,7 +109,11 @@ def save_customer(
     """Create (no id) or update a customer; the phone must be unique in the tenant."""
     actor.require("staff")
     name, canonical, email = _clean_customer_fields(name, phone, email)
-    customer = get_scoped(session, Customer, customer_id, actor) if customer_id else Customer(tenant_id=actor.tenant_id, name=name, phone=canonical)
+    customer = (
+        get_scoped(session, Customer, customer_id, actor)
+        if customer_id
+        else Customer(tenant_id=actor.tenant_id, name=name, phone=canonical)
+    )
     customer.name, customer.phone, customer.email = name, canonical, email
     customer.notes, customer.vip, customer.marketing_opt_out = (notes or "").strip(), vip, marketing_opt_out
     customer.tags = sorted({tag.strip() for tag in (tags or []) if tag.strip()})
@@ -118,7 +124,9 @@ def save_customer(
             session.flush()
     except IntegrityError as exc:
         raise ServiceError(t("err.phone_taken")) from exc
-    audit.record(session, actor=actor, action="customer.update" if customer_id else "customer.create", entity="customer", entity_id=customer.id)
+    audit.record(
+        session, actor=actor, action="customer.update" if customer_id else "customer.create", entity="customer", entity_id=customer.id
+    )
     return customer
 
 

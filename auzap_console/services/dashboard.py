@@ -79,7 +79,9 @@ def figures(session: Session, *, actor: Actor, now: datetime | None = None) -> D
     since = now - timedelta(days=ACTIVE_CUSTOMER_DAYS)
     active = session.exec(
         select(func.count(func.distinct(Appointment.customer_id))).where(
-            Appointment.tenant_id == actor.tenant_id, Appointment.starts_at >= since, Appointment.starts_at < day_end,
+            Appointment.tenant_id == actor.tenant_id,
+            Appointment.starts_at >= since,
+            Appointment.starts_at < day_end,
             Appointment.status.in_(("completed", "confirmed", "pending")),  # type: ignore[attr-defined]
         )
     ).one()

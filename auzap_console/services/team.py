@@ -40,8 +40,10 @@ def add_user(session: Session, *, actor: Actor, name: str, email: str, role: str
 
 
 def _owners_left(session: Session, actor: Actor, excluding: int) -> int:
-    stmt = select(func.count()).select_from(User).where(
-        User.tenant_id == actor.tenant_id, User.role == "owner", User.active, User.id != excluding
+    stmt = (
+        select(func.count())
+        .select_from(User)
+        .where(User.tenant_id == actor.tenant_id, User.role == "owner", User.active, User.id != excluding)
     )
     return session.exec(stmt).one()
 

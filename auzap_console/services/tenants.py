@@ -69,6 +69,7 @@ def update_settings(session: Session, *, actor: Actor, name: str, timezone: str,
     tenant.name, tenant.timezone = name, timezone
     tenant.business_hours = validate_business_hours(business_hours)
     session.add(tenant)
-    audit.record(session, actor=actor, action="settings.update", entity="tenant", entity_id=tenant.id,
-                 details={"name": name, "timezone": timezone})
+    audit.record(
+        session, actor=actor, action="settings.update", entity="tenant", entity_id=tenant.id, details={"name": name, "timezone": timezone}
+    )
     return tenant

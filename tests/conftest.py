@@ -1,0 +1,112 @@
+"""Shared fixtures: a migrated SQLite database, a migrated PostgreSQL database with the
+non-owner app role, and helpers that create tenants through the real services."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+os.environ.setdefault("AUZAP_LANGUAGE", "pt_BR")
+os.environ.pop("REDIS_URL", None)
+os.environ.pop("OPENAI_API_KEY", None)
+
+PG_ADMIN = os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_APP_ROLE = "auzap_app_test"
+
+
+def _activate(url: str, admin_url: str = "") -> None:
+    from auzap_console.db import reset_engine
+    from auzap_console.settings import get_settings
+
+    os.environ["DATABASE_URL"] = url
+    os.environ["DATABASE_ADMIN_URL"] = admin_url
+    os.environ["APP_DB_ROLE"] = PG_APP_ROLE
+    get_settings.cache_clear()
+    reset_engine()
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory) -> str:
+    """A migrated SQLite database for the whole run."""
+    from auzap_console.migrate import upgrade_database
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'auzap-test.db'}"
+    _activate(url)
+    upgrade_database(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def pg_urls() -> tuple[str, str]:
+    """A fresh PostgreSQL database migrated as the owner; returns (app_url, admin_url)."""
+    import psycopg
+
+    name = f"auzap_test_{os.getpid()}"
+    base = PG_ADMIN.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    admin_url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    app_url = f"postgresql+psycopg://{PG_APP_ROLE}:{PG_APP_ROLE}@127.0.0.1:5432/{name}"
+    _activate(app_url, admin_url)
+    from auzap_console.migrate import upgrade_database
+
+    upgrade_database(admin_url)
+    yield app_url, admin_url
+    from auzap_console.db import reset_engine
+
+    reset_engine()
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def use_sqlite(sqlite_url) -> Iterator[str]:
+    """Point the app at the SQLite test database."""
+    _activate(sqlite_url)
+    yield sqlite_url
+
+
+@pytest.fixture
+def use_postgres(pg_urls) -> Iterator[tuple[str, str]]:
+    """Point the app at the PostgreSQL test database (as the app role)."""
+    _activate(*pg_urls)
+    yield pg_urls
+
+
+@dataclass
+class ShopFixture:
+    """A tenant made through sign-up, with its owner's credentials."""
+
+    tenant_id: int
+    owner_id: int
+    email: str
+    password: str
+
+    @property
+    def actor(self):
+        from auzap_console.services.context import Actor
+
+        return Actor(tenant_id=self.tenant_id, user_id=self.owner_id, role="owner")
+
+
+def make_shop(name: str = "Pet Shop") -> ShopFixture:
+    """Sign up a new shop with a unique e-mail and slug."""
+    from auzap_console.db import tenant_session
+    from auzap_console.services import auth
+
+    suffix = uuid.uuid4().hex[:8]
+    email, password = f"dono-{suffix}@example.com", "senha-forte-123"
+    with tenant_session(None) as session:
+        tenant, user = auth.signup(session, shop_name=f"{name} {suffix}", owner_name="Dona Teste", email=email, password=password)
+    return ShopFixture(tenant.id, user.id, email, password)
+
+
+@pytest.fixture
+def shop_factory():
+    """Call it to create shops."""
+    return make_shop

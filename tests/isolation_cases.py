@@ -1,0 +1,122 @@
+"""Tenant A can neither see nor change tenant B's data: through services and through the
+real Reflex event handlers. Imported by the unit (SQLite) and integration (PostgreSQL) suites."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from auzap_console.db import tenant_session
+from auzap_console.i18n import t
+from auzap_console.models import Customer, Pet, Service, User
+from auzap_console.pages.customers import CustomersState
+from auzap_console.pages.services import ServicesState
+from auzap_console.pages.team import TeamState
+from auzap_console.services import auth, catalog, customers, team
+from auzap_console.services.context import NotFound
+from tests.reflex_harness import Browser
+
+
+@pytest.fixture
+def two_shops(shop_factory):
+    a, b = shop_factory("Loja A"), shop_factory("Loja B")
+    with tenant_session(a.tenant_id) as s:
+        c = customers.save_customer(s, actor=a.actor, name="Cliente da A", phone="11 91111-2222")
+        pet = customers.save_pet(s, actor=a.actor, customer_id=c.id, name="Rex")
+        svc = catalog.save_service(s, actor=a.actor, name="Banho", price_cents=5000, duration_minutes=60, category="bath")
+    return a, b, {"customer": c.id, "pet": pet.id, "service": svc.id}
+
+
+def _a_is_untouched(a, ids):
+    with tenant_session(a.tenant_id) as s:
+        c = s.get(Customer, ids["customer"])
+        assert c is not None and c.name == "Cliente da A"
+        assert s.get(Pet, ids["pet"]).name == "Rex"
+        svc = s.get(Service, ids["service"])
+        assert (svc.price_cents, svc.active) == (5000, True)
+        assert s.get(User, a.owner_id).role == "owner"
+
+
+def test_services_refuse_other_tenants_rows(two_shops):
+    a, b, ids = two_shops
+    with tenant_session(b.tenant_id) as s:
+        assert customers.list_customers(s, actor=b.actor).total == 0
+        assert customers.list_customers(s, actor=b.actor, search="Cliente").total == 0
+        assert catalog.list_services(s, actor=b.actor) == []
+        assert customers.find_by_phone(s, actor=b.actor, phone="11 91111-2222") is None
+        attempts = [
+            lambda: customers.get_customer(s, actor=b.actor, customer_id=ids["customer"]),
+            lambda: customers.save_customer(s, actor=b.actor, customer_id=ids["customer"], name="Roubado", phone="11 93333-4444"),
+            lambda: customers.delete_customer(s, actor=b.actor, customer_id=ids["customer"]),
+            lambda: customers.list_pets(s, actor=b.actor, customer_id=ids["customer"]),
+            lambda: customers.save_pet(s, actor=b.actor, customer_id=ids["customer"], name="Intruso"),
+            lambda: customers.delete_pet(s, actor=b.actor, pet_id=ids["pet"]),
+            lambda: catalog.save_service(
+                s, actor=b.actor, service_id=ids["service"], name="Banho", price_cents=1, duration_minutes=60, category="bath", active=False
+            ),
+            lambda: catalog.delete_service(s, actor=b.actor, service_id=ids["service"]),
+            lambda: team.set_role(s, actor=b.actor, user_id=a.owner_id, role="staff"),
+            lambda: team.set_active(s, actor=b.actor, user_id=a.owner_id, active=False),
+        ]
+        for attempt in attempts:
+            with pytest.raises(NotFound):
+                attempt()
+        assert [u.id for u in team.list_users(s, actor=b.actor)] == [b.owner_id]
+    _a_is_untouched(a, ids)
+
+
+def test_same_phone_is_a_different_customer_in_another_tenant(two_shops):
+    a, b, ids = two_shops
+    with tenant_session(b.tenant_id) as s:
+        mine = customers.save_customer(s, actor=b.actor, name="Cliente da B", phone="(11) 91111-2222")
+    assert mine.id != ids["customer"]
+    _a_is_untouched(a, ids)
+
+
+def test_event_handlers_refuse_other_tenants_rows(two_shops):
+    a, b, ids = two_shops
+    tab = Browser(auth.login(email=b.email, password=b.password))
+    cs = tab.state(CustomersState)
+    tab.call(CustomersState.load)
+    assert cs.total == 0 and cs.rows == []
+
+    tab.call(CustomersState.select, str(ids["customer"]))
+    assert cs.selected == {} and cs.form_error == t("err.not_found")
+
+    cs.selected_id = ids["customer"]  # a forged selection still cannot act
+    cs.form_error = ""
+    tab.call(CustomersState.delete_customer)
+    assert cs.form_error == t("err.not_found")
+    cs.form = {"id": str(ids["customer"])}
+    tab.call(CustomersState.save_customer, {"name": "Roubado", "phone": "11 95555-6666"})
+    assert cs.form_error == t("err.not_found")
+    tab.call(CustomersState.delete_pet, str(ids["pet"]))
+
+    ss = tab.state(ServicesState)
+    tab.call(ServicesState.load)
+    assert ss.rows == []
+    tab.call(ServicesState.delete, str(ids["service"]))
+    assert ss.form_error == t("err.not_found")
+
+    ts = tab.state(TeamState)
+    tab.call(TeamState.load)
+    assert [r["id"] for r in ts.rows] == [str(b.owner_id)]
+    tab.call(TeamState.change_role, str(a.owner_id), "staff")
+    _a_is_untouched(a, ids)
+
+
+def test_no_session_no_data(two_shops):
+    from tests.reflex_harness import is_redirect
+
+    tab = Browser("")
+    result = tab.call(CustomersState.load)
+    assert is_redirect(result, "/login")
+    assert tab.state(CustomersState).rows == []
+    forged = Browser("token-inventado")
+    assert is_redirect(forged.call(ServicesState.load), "/login")
+
+
+def test_rows_are_tagged_with_their_tenant(two_shops):
+    a, _b, _ = two_shops
+    with tenant_session(a.tenant_id) as s:
+        assert {c.tenant_id for c in s.exec(select(Customer).where(Customer.tenant_id == a.tenant_id))} == {a.tenant_id}

@@ -1,0 +1,135 @@
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from auzap_console.db import tenant_session
+from auzap_console.db_types import utcnow
+from auzap_console.models import AuthSession, Tenant, User
+from auzap_console.services import auth
+from auzap_console.services.context import ServiceError
+
+
+def test_signup_creates_tenant_and_owner(shop_factory):
+    shop = shop_factory("Banho & Tosa")
+    with tenant_session(shop.tenant_id) as s:
+        tenant = s.get(Tenant, shop.tenant_id)
+        owner = s.get(User, shop.owner_id)
+    assert tenant.timezone == "America/Sao_Paulo"
+    assert tenant.slug.startswith("banho-tosa-")
+    assert owner.role == "owner" and owner.tenant_id == tenant.id
+    assert owner.password_hash.startswith("$argon2")
+
+
+def test_signup_is_one_transaction(shop_factory):
+    shop = shop_factory()
+    with pytest.raises(ServiceError, match="e-mail"), tenant_session(None) as s:
+        auth.signup(s, shop_name="Outra Loja", owner_name="Zé", email=shop.email, password="12345678")
+    with tenant_session(None) as s:
+        assert s.exec(select(Tenant).where(Tenant.name == "Outra Loja")).first() is None
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"shop_name": ""}, "nome do pet shop"),
+        ({"email": "nao-e-email"}, "e-mail válido"),
+        ({"password": "curta"}, "8 caracteres"),
+        ({"owner_name": "A"}, "nome"),
+    ],
+)
+def test_signup_validation(fields, message):
+    data = {"shop_name": "Loja", "owner_name": "Ana", "email": "ok@example.com", "password": "12345678", **fields}
+    with pytest.raises(ServiceError, match=message), tenant_session(None) as s:
+        auth.signup(s, **data)
+
+
+def test_login_opens_a_new_session_each_time(shop_factory):
+    shop = shop_factory()
+    first = auth.login(email=shop.email, password=shop.password, ip="10.0.0.1")
+    second = auth.login(email=shop.email.upper(), password=shop.password, ip="10.0.0.1")
+    assert first != second
+    user = auth.resolve_session(second)
+    assert user.tenant_id == shop.tenant_id and user.role == "owner"
+    with tenant_session(shop.tenant_id) as s:
+        hashes = s.exec(select(AuthSession.token_hash).where(AuthSession.user_id == shop.owner_id)).all()
+    assert first not in hashes  # only a hash of the token is stored
+
+
+def test_wrong_password_gives_one_clear_message(shop_factory):
+    shop = shop_factory()
+    with pytest.raises(ServiceError, match="E-mail ou senha incorretos"):
+        auth.login(email=shop.email, password="errada", ip="10.0.0.2")
+    with pytest.raises(ServiceError, match="E-mail ou senha incorretos"):
+        auth.login(email="ninguem@example.com", password="errada", ip="10.0.0.2")
+
+
+def test_login_throttled_per_email(shop_factory):
+    shop = shop_factory()
+    for _ in range(5):
+        with pytest.raises(ServiceError, match="incorretos"):
+            auth.login(email=shop.email, password="errada", ip="10.1.0.1")
+    with pytest.raises(ServiceError, match="Muitas tentativas"):
+        auth.login(email=shop.email, password=shop.password, ip="10.9.9.9")
+
+
+def test_login_throttled_per_ip(shop_factory):
+    shop = shop_factory()
+    for i in range(20):
+        with pytest.raises(ServiceError):
+            auth.login(email=f"chute{i}@example.com", password="x", ip="10.2.0.1")
+    with pytest.raises(ServiceError, match="Muitas tentativas"):
+        auth.login(email=shop.email, password=shop.password, ip="10.2.0.1")
+    assert auth.login(email=shop.email, password=shop.password, ip="10.2.0.2")
+
+
+def test_logout_invalidates(shop_factory):
+    shop = shop_factory()
+    token = auth.login(email=shop.email, password=shop.password)
+    auth.logout(token)
+    assert auth.resolve_session(token) is None
+    auth.logout(token)  # twice is fine
+
+
+def test_expired_session_is_refused(shop_factory):
+    shop = shop_factory()
+    token = auth.login(email=shop.email, password=shop.password)
+    with tenant_session(shop.tenant_id) as s:
+        for row in s.exec(select(AuthSession).where(AuthSession.user_id == shop.owner_id)):
+            row.expires_at = utcnow() - timedelta(seconds=1)
+            s.add(row)
+    assert auth.resolve_session(token) is None
+
+
+def test_password_change_ends_other_sessions(shop_factory):
+    shop = shop_factory()
+    other_browser = auth.login(email=shop.email, password=shop.password)
+    with tenant_session(shop.tenant_id) as s:
+        new_token = auth.change_password(s, actor=shop.actor, current_password=shop.password, new_password="nova-senha-456")
+    assert auth.resolve_session(other_browser) is None
+    assert auth.resolve_session(new_token).user_id == shop.owner_id
+    with pytest.raises(ServiceError):
+        auth.login(email=shop.email, password=shop.password)
+    assert auth.login(email=shop.email, password="nova-senha-456")
+
+
+def test_password_change_checks_current(shop_factory):
+    shop = shop_factory()
+    with pytest.raises(ServiceError, match="senha atual"), tenant_session(shop.tenant_id) as s:
+        auth.change_password(s, actor=shop.actor, current_password="errada", new_password="nova-senha-456")
+
+
+def test_inactive_user_cannot_log_in(shop_factory):
+    from auzap_console.services import team
+
+    shop = shop_factory()
+    with tenant_session(shop.tenant_id) as s:
+        staff = team.add_user(
+            s, actor=shop.actor, name="Beto", email=f"beto-{shop.tenant_id}@example.com", role="staff", password="12345678"
+        )
+    token = auth.login(email=staff.email, password="12345678")
+    with tenant_session(shop.tenant_id) as s:
+        team.set_active(s, actor=shop.actor, user_id=staff.id, active=False)
+    assert auth.resolve_session(token) is None
+    with pytest.raises(ServiceError):
+        auth.login(email=staff.email, password="12345678")

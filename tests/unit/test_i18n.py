@@ -1,0 +1,38 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from auzap_console import i18n
+from auzap_console.catalogue import CATALOGUE
+
+
+def test_money_is_brazilian():
+    assert i18n.money(123456) == "R$ 1.234,56"
+    assert i18n.money(0) == "R$ 0,00"
+
+
+@pytest.mark.parametrize(("text", "cents"), [("80", 8000), ("80,50", 8050), ("R$ 1.234,56", 123456), ("80.5", 8050)])
+def test_parse_money(text, cents):
+    assert i18n.parse_money(text) == cents
+
+
+@pytest.mark.parametrize("text", ["", "abc", "-5", "1,234"])
+def test_parse_money_rejects(text):
+    with pytest.raises((ValueError, ArithmeticError)):
+        i18n.parse_money(text)
+
+
+def test_dates_in_tenant_timezone():
+    moment = datetime(2026, 11, 22, 2, 30, tzinfo=UTC)
+    assert i18n.local_datetime(moment, "America/Sao_Paulo") == "21/11/2026 23:30"
+    assert i18n.local_date(moment, "America/Sao_Paulo") == "21/11/2026"
+
+
+def test_english_can_be_switched_on(monkeypatch):
+    monkeypatch.setenv("AUZAP_LANGUAGE", "en")
+    assert i18n.t("nav.customers") == "Customers & pets"
+    assert i18n.t("cust.title") == CATALOGUE["pt_BR"]["cust.title"]  # falls back to Portuguese
+
+
+def test_placeholders():
+    assert "5 minutos" in i18n.t("err.throttled", minutes=5)

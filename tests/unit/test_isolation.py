@@ -1,0 +1,3 @@
+"""Tenant isolation on the embedded SQLite database (services and event handlers)."""
+
+from tests.isolation_cases import *  # noqa: F403
