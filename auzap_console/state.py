@@ -38,6 +38,7 @@ class AuthState(rx.State):
     tenant_name: str = ""
     tenant_timezone: str = "America/Sao_Paulo"
     local_mode: bool = get_settings().local_mode
+    flash: str = ""
 
     def _client_ip(self) -> str:
         return self.router.session.client_ip or ""
@@ -83,7 +84,8 @@ class AuthState(rx.State):
         auth.logout(self.token)
         self.token = ""
         self.user_name = self.user_role = self.tenant_name = self.user_email = ""
-        return [rx.remove_cookie(SESSION_COOKIE), rx.redirect("/login?saiu=1")]
+        self.flash = t("auth.logged_out")
+        return [rx.remove_cookie(SESSION_COOKIE), rx.redirect("/login")]
 
 
 class ProtectedState(rx.State):

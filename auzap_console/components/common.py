@@ -89,3 +89,8 @@ def pager(page: rx.Var, pages: rx.Var, summary: rx.Var, on_prev, on_next) -> rx.
         align="center",
         padding_top="0.75em",
     )
+
+
+def hydration_marker() -> rx.Component:
+    """A hidden element present once the page is connected to the backend (browser tests wait for it)."""
+    return rx.cond(rx.State.is_hydrated, rx.box(id="hydrated", display="none"))

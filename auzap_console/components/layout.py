@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import reflex as rx
 
+from auzap_console.components.common import hydration_marker
 from auzap_console.i18n import t
 from auzap_console.models import ROLE_RANK
 from auzap_console.state import AuthState
@@ -24,13 +25,13 @@ def _visible(entry: NavEntry, child: rx.Component) -> rx.Component:
     return child
 
 
-def nav_link(entry: NavEntry) -> rx.Component:
+def nav_link(entry: NavEntry, suffix: str = "") -> rx.Component:
     """One sidebar link, highlighted on its own page."""
     active = rx.State.router.page.path == entry.route
     link = rx.link(
         rx.hstack(rx.icon(entry.icon, size=18), rx.text(entry.title, size="3"), align="center", spacing="3"),
         href=entry.route,
-        id=f"nav-{entry.route.strip('/') or 'dashboard'}",
+        id=f"nav-{entry.route.strip('/') or 'dashboard'}{suffix}",
         underline="none",
         color=rx.cond(active, "white", "var(--gray-12)"),
         background=rx.cond(active, BRAND, "transparent"),
@@ -42,22 +43,22 @@ def nav_link(entry: NavEntry) -> rx.Component:
     return _visible(entry, link)
 
 
-def local_mode_badge() -> rx.Component:
+def local_mode_badge(suffix: str = "") -> rx.Component:
     """Tells the user the console runs on SQLite and an in-process queue."""
     return rx.cond(
         AuthState.local_mode,
         rx.tooltip(
-            rx.badge(rx.icon("hard-drive", size=12), t("app.local_mode"), color_scheme="amber", id="local-mode"),
+            rx.badge(rx.icon("hard-drive", size=12), t("app.local_mode"), color_scheme="amber", id=f"local-mode{suffix}"),
             content=t("app.local_mode_hint"),
         ),
     )
 
 
-def user_box() -> rx.Component:
+def user_box(suffix: str = "") -> rx.Component:
     """Who is logged in, and the logout button."""
     return rx.vstack(
-        rx.text(AuthState.user_name, weight="bold", size="2", id="user-name"),
-        rx.text(AuthState.tenant_name, size="1", color_scheme="gray", id="tenant-name"),
+        rx.text(AuthState.user_name, weight="bold", size="2", id=f"user-name{suffix}"),
+        rx.text(AuthState.tenant_name, size="1", color_scheme="gray", id=f"tenant-name{suffix}"),
         rx.badge(AuthState.role_label, variant="soft"),
         rx.button(
             rx.icon("log-out", size=16),
@@ -67,7 +68,7 @@ def user_box() -> rx.Component:
             color_scheme="gray",
             size="2",
             width="100%",
-            id="logout",
+            id=f"logout{suffix}",
         ),
         spacing="2",
         width="100%",
@@ -97,14 +98,16 @@ def sidebar(nav: list[NavEntry]) -> rx.Component:
 def mobile_bar(nav: list[NavEntry]) -> rx.Component:
     """Top bar with a menu for narrow screens."""
     return rx.hstack(
-        rx.hstack(rx.icon("paw-print", color=BRAND), rx.heading(t("app.name"), size="3"), local_mode_badge(), align="center"),
+        rx.hstack(rx.icon("paw-print", color=BRAND), rx.heading(t("app.name"), size="3"), local_mode_badge("-mobile"), align="center"),
         rx.spacer(),
         rx.drawer.root(
             rx.drawer.trigger(rx.icon_button(rx.icon("menu"), variant="soft", id="mobile-menu")),
             rx.drawer.overlay(z_index="5"),
             rx.drawer.portal(
                 rx.drawer.content(
-                    rx.vstack(*[nav_link(e) for e in nav], rx.spacer(), user_box(), padding="1em", height="100%", width="100%"),
+                    rx.vstack(
+                        *[nav_link(e, "-mobile") for e in nav], rx.spacer(), user_box("-mobile"), padding="1em", height="100%", width="100%"
+                    ),
                     top="auto",
                     right="auto",
                     height="100%",
@@ -125,6 +128,7 @@ def mobile_bar(nav: list[NavEntry]) -> rx.Component:
 def shell(content: rx.Component, *, title: str, nav: list[NavEntry]) -> rx.Component:
     """A full console page: the shell around `content`."""
     return rx.flex(
+        hydration_marker(),
         sidebar(nav),
         rx.box(
             mobile_bar(nav),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from auzap_console.components.common import hydration_marker
 from auzap_console.components.layout import BRAND
 from auzap_console.i18n import t
 
@@ -17,6 +18,7 @@ def public_card(title: str, subtitle: str, *children: rx.Component) -> rx.Compon
                 rx.heading(title, size="6", id="page-title"),
                 rx.text(subtitle, color_scheme="gray", size="2"),
                 *children,
+                hydration_marker(),
                 spacing="4",
                 width="100%",
             ),

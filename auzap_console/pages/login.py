@@ -16,15 +16,13 @@ class LoginState(rx.State):
     """The login form."""
 
     form_error: str = ""
-    info: str = ""
     loading: bool = False
 
     @rx.event
     async def on_load(self):
-        """Logged-in users go straight to the dashboard; show 'you logged out' after logout."""
+        """Logged-in users go straight to the dashboard."""
         auth_state = await self.get_state(AuthState)
         self.form_error = ""
-        self.info = t("auth.logged_out") if self.router.page.params.get("saiu") else ""
         if auth.resolve_session(auth_state.token):
             return rx.redirect("/")
         return None
@@ -39,7 +37,7 @@ class LoginState(rx.State):
         except ServiceError as exc:
             self.form_error, self.loading = str(exc), False
             return None
-        auth_state.token = token
+        auth_state.token, auth_state.flash = token, ""
         self.form_error, self.loading = "", False
         return rx.redirect("/")
 
@@ -49,7 +47,7 @@ def login_page() -> rx.Component:
     return public_card(
         t("auth.login_title"),
         t("auth.login_subtitle"),
-        rx.cond(LoginState.info != "", rx.callout(LoginState.info, icon="info", size="1", id="info", width="100%")),
+        rx.cond(AuthState.flash != "", rx.callout(AuthState.flash, icon="info", size="1", id="info", width="100%")),
         rx.form(
             rx.vstack(
                 field(t("auth.email"), rx.input(name="email", type="email", id="email", required=True, width="100%", size="3")),

@@ -93,6 +93,7 @@ def signup(session: Session, *, shop_name: str, owner_name: str, email: str, pas
         raise ServiceError(t("err.name_required"))
     email = normalize_email(email)
     validate_password(password)
+    slug_given = slug
     slug = slugify(slug or shop_name)
     if not slug:
         raise ServiceError(t("err.shop_name_required"))
@@ -102,13 +103,7 @@ def signup(session: Session, *, shop_name: str, owner_name: str, email: str, pas
     if tenant_id is not None:
         bind_tenant(session, tenant_id)
     settings = get_settings()
-    tenant = Tenant(id=tenant_id, slug=slug, name=shop_name, timezone=settings.default_timezone, business_hours=DEFAULT_BUSINESS_HOURS)
-    try:
-        with session.begin_nested():
-            session.add(tenant)
-            session.flush()
-    except IntegrityError as exc:
-        raise ServiceError(t("err.slug_taken")) from exc
+    tenant = _insert_tenant(session, tenant_id, slug, shop_name, settings.default_timezone, exact_slug=bool(slug_given))
     bind_tenant(session, tenant.id)
     user = User(tenant_id=tenant.id, email=email, password_hash=hash_password(password), name=owner_name, role="owner")
     try:
@@ -118,6 +113,22 @@ def signup(session: Session, *, shop_name: str, owner_name: str, email: str, pas
     except IntegrityError as exc:
         raise ServiceError(t("err.email_taken")) from exc
     return tenant, user
+
+
+def _insert_tenant(session: Session, tenant_id: int | None, slug: str, name: str, timezone: str, *, exact_slug: bool) -> Tenant:
+    """Insert the tenant; a slug derived from the name gets `-2`, `-3`… when taken."""
+    for attempt in range(1, 50):
+        candidate = slug if attempt == 1 else f"{slug[:55]}-{attempt}"
+        tenant = Tenant(id=tenant_id, slug=candidate, name=name, timezone=timezone, business_hours=DEFAULT_BUSINESS_HOURS)
+        try:
+            with session.begin_nested():
+                session.add(tenant)
+                session.flush()
+            return tenant
+        except IntegrityError as exc:
+            if exact_slug:
+                raise ServiceError(t("err.slug_taken")) from exc
+    raise ServiceError(t("err.slug_taken"))
 
 
 def _next_tenant_id(session: Session) -> int | None:

@@ -133,3 +133,13 @@ def test_inactive_user_cannot_log_in(shop_factory):
     assert auth.resolve_session(token) is None
     with pytest.raises(ServiceError):
         auth.login(email=staff.email, password="12345678")
+
+
+def test_same_shop_name_gets_a_free_slug():
+    with tenant_session(None) as s:
+        first, _ = auth.signup(s, shop_name="Pet Shop Igual", owner_name="Ana", email="igual1@example.com", password="12345678")
+    with tenant_session(None) as s:
+        second, _ = auth.signup(s, shop_name="Pet Shop Igual", owner_name="Bia", email="igual2@example.com", password="12345678")
+    assert (first.slug, second.slug) == ("pet-shop-igual", "pet-shop-igual-2")
+    with pytest.raises(ServiceError, match="endereço"), tenant_session(None) as s:
+        auth.signup(s, shop_name="Outra", owner_name="Cid", email="igual3@example.com", password="12345678", slug="pet-shop-igual")

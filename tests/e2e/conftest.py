@@ -1,0 +1,126 @@
+"""Browser tests: the real console (`reflex run`) on its own ports and SQLite file, driven
+by headless Chromium through Playwright. The run fails if the app logs an error."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import _activate
+
+ROOT = Path(__file__).resolve().parents[2]
+FRONTEND_PORT = BACKEND_PORT = 3111  # prod mode serves both on one port
+BASE = f"http://localhost:{FRONTEND_PORT}"
+SCREENSHOTS = ROOT / "screenshots"
+pytestmark = pytest.mark.e2e
+expect.set_options(timeout=30_000)
+
+
+def _wait_http(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                if resp.status < 500:
+                    return
+        except OSError:
+            time.sleep(1)
+    raise TimeoutError(url)
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """Migrate a fresh database and serve the console; yields its URL."""
+    db_file = tmp_path_factory.mktemp("e2e") / "e2e.db"
+    url = f"sqlite:///{db_file}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DATABASE_ADMIN_URL": "",
+        "FRONTEND_PORT": str(FRONTEND_PORT),
+        "BACKEND_PORT": str(BACKEND_PORT),
+        "REFLEX_USE_SYSTEM_BUN": "1",
+        "REDIS_URL": "",
+        "LOGIN_MAX_FAILURES": "50",
+    }
+    _activate(url)
+    from auzap_console.migrate import upgrade_database
+
+    upgrade_database(url)
+    log_path = tmp_path_factory.mktemp("e2e-log") / "reflex.log"
+    log = open(log_path, "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv/bin/reflex"), "run", "--env", "prod", "--loglevel", "info"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        _wait_http(f"http://localhost:{BACKEND_PORT}/ping", 400)
+        _wait_http(f"{BASE}/login", 60)
+        yield {"url": BASE, "db_url": url, "log": log_path}
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+    text = log_path.read_text(errors="replace")
+    bad = [line for line in text.splitlines() if "Traceback" in line or " ERROR " in line or line.startswith("ERROR")]
+    assert not bad, "the app logged errors:\n" + text[-4000:]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(app_server, browser):
+    _activate(app_server["db_url"])
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="pt-BR")
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield pg
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def shot(pg, name: str) -> None:
+    """Save a screenshot under screenshots/ to look at."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def goto(pg, path: str) -> None:
+    """Open a page and wait until it is connected to the backend."""
+    pg.goto(f"{BASE}{path}")
+    pg.wait_for_selector("#hydrated", state="attached")
+
+
+def login(pg, email: str, password: str) -> None:
+    goto(pg, "/login")
+    pg.fill("#email", email)
+    pg.fill("#password", password)
+    pg.click("#login-submit")
+    pg.wait_for_selector("#kpi-today")

@@ -1,0 +1,29 @@
+"""Every page renders (desktop and phone widths) with Portuguese text and no error."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from auzap_console.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
+from tests.e2e.conftest import goto, login, shot
+
+PAGES = {"": "Painel", "customers": "Clientes e pets", "services": "Serviços", "team": "Equipe", "settings": "Configurações"}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_page_renders(page, width):
+    seed_demo(customers=60)
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, DEMO_EMAIL, DEMO_PASSWORD)
+    for route, title in PAGES.items():
+        goto(page, f"/{route}")
+        expect(page.locator("#page-title")).to_have_text(title)
+        page.wait_for_timeout(800)
+        body = page.inner_text("body")
+        assert "Traceback" not in body and "Error" not in body
+        shot(page, f"{route or 'dashboard'}-{width}")
+    goto(page, "/customers")
+    expect(page.locator("#pager-summary")).to_contain_text("Página 1 de 3")
+    page.click("#page-next")
+    expect(page.locator("#pager-summary")).to_contain_text("Página 2 de 3")
