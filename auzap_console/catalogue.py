@@ -114,7 +114,7 @@ PT_BR: dict[str, str] = {
     "pet.species": "Espécie",
     "pet.breed": "Raça",
     "pet.size": "Porte",
-    "pet.birth_date": "Nascimento (DD/MM/AAAA)",
+    "pet.birth_date": "Nascimento",
     "pet.weight": "Peso (kg)",
     "pet.temperament": "Temperamento",
     "pet.health_notes": "Saúde / observações",

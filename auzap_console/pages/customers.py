@@ -305,8 +305,8 @@ def _customer_dialog() -> rx.Component:
                     field(t("cust.email"), rx.input(name="email", default_value=f["email"], id="customer-email", width="100%")),
                     field(t("cust.tags"), rx.input(name="tags", default_value=f["tags"], id="customer-tags", width="100%")),
                     field(t("cust.notes"), rx.text_area(name="notes", default_value=f["notes"], id="customer-notes", width="100%")),
-                    rx.checkbox(t("cust.vip"), name="vip", default_checked=f["vip"] != "", id="customer-vip"),
-                    rx.checkbox(t("cust.opt_out"), name="opt_out", default_checked=f["opt_out"] != "", id="customer-optout"),
+                    rx.checkbox(t("cust.vip"), name="vip", default_checked=f["vip"] == "1", id="customer-vip"),
+                    rx.checkbox(t("cust.opt_out"), name="opt_out", default_checked=f["opt_out"] == "1", id="customer-optout"),
                     form_error(CustomersState.form_error),
                     rx.hstack(
                         rx.button(

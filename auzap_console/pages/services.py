@@ -192,7 +192,7 @@ def _dialog() -> rx.Component:
                         spacing="3",
                         width="100%",
                     ),
-                    rx.checkbox(t("svc.active"), name="active", default_checked=f["active"] != "", id="service-active"),
+                    rx.checkbox(t("svc.active"), name="active", default_checked=f["active"] == "1", id="service-active"),
                     form_error(ServicesState.form_error),
                     rx.hstack(
                         rx.button(t("common.cancel"), type="button", variant="soft", color_scheme="gray", on_click=ServicesState.close),

@@ -112,7 +112,7 @@ def _hours_row(row: rx.Var) -> rx.Component:
         rx.text(row["label"], width="90px", size="2"),
         rx.input(name="open_" + row["day"].to(str), default_value=row["open"], type="time", size="1", width="110px"),
         rx.input(name="close_" + row["day"].to(str), default_value=row["close"], type="time", size="1", width="110px"),
-        rx.checkbox(t("set.closed"), name="closed_" + row["day"].to(str), default_checked=row["closed"] != "", size="1"),
+        rx.checkbox(t("set.closed"), name="closed_" + row["day"].to(str), default_checked=row["closed"] == "1", size="1"),
         align="center",
         spacing="3",
         wrap="wrap",

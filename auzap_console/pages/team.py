@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from auzap_console.components.common import field, form_error, page_header
+from auzap_console.components.common import empty_state, field, form_error, page_header
 from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.models import ROLES
 from auzap_console.services import team
+from auzap_console.services.context import PermissionDenied
 from auzap_console.state import AuthState, ProtectedState, guarded
 from auzap_console.template import template
 
@@ -19,6 +20,7 @@ class TeamState(ProtectedState):
     """The user list and the add-user form."""
 
     loaded: bool = False
+    denied: bool = False
     rows: list[dict[str, str]] = []
     dialog: bool = False
     form_error: str = ""
@@ -44,8 +46,12 @@ class TeamState(ProtectedState):
     @rx.event
     @guarded
     async def load(self):
-        """on_load (managers and up)."""
-        await self._refresh()
+        """on_load (managers and up; others see a 'no permission' notice)."""
+        try:
+            await self._refresh()
+            self.denied = False
+        except PermissionDenied:
+            self.denied, self.loaded = True, True
 
     @rx.event
     @guarded
@@ -146,10 +152,14 @@ def team_page() -> rx.Component:
                 AuthState.is_owner, rx.button(rx.icon("user-plus", size=16), t("team.add"), on_click=TeamState.open_add, id="team-add")
             ),
         ),
-        rx.cond(~AuthState.is_owner, rx.callout(t("team.owner_only"), icon="info", size="1", width="100%")),
+        rx.cond(
+            TeamState.denied,
+            empty_state(t("err.permission"), "lock", state_id="team-denied"),
+            rx.cond(~AuthState.is_owner, rx.callout(t("team.owner_only"), icon="info", size="1", width="100%")),
+        ),
         rx.card(
             rx.cond(
-                TeamState.loaded,
+                TeamState.loaded & ~TeamState.denied,
                 rx.box(
                     rx.table.root(
                         rx.table.header(
@@ -168,9 +178,10 @@ def team_page() -> rx.Component:
                     overflow_x="auto",
                     width="100%",
                 ),
-                rx.center(rx.spinner(), padding="3em"),
+                rx.cond(TeamState.denied, rx.fragment(), rx.center(rx.spinner(), padding="3em")),
             ),
             width="100%",
+            display=rx.cond(TeamState.denied, "none", "block"),
         ),
         rx.dialog.root(
             rx.dialog.content(

@@ -38,6 +38,7 @@ def test_signup_login_customer_with_pet_logout(page):
     expect(page.locator("#customer-table")).to_contain_text("Marcos Pereira")
     expect(page.locator("#customer-table")).to_contain_text("(11) 98123-4567")
     expect(page.locator("#detail-name")).to_have_text("Marcos Pereira")
+    expect(page.locator("#customer-table")).not_to_contain_text("VIP")  # the box was left unticked
 
     page.click("#pet-new")
     page.fill("#pet-name", "Thor")

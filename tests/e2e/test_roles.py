@@ -27,7 +27,7 @@ def test_staff_sees_no_owner_actions(page):
     expect(page.locator("#service-new")).to_have_count(0)
 
     goto(page, "/team")
-    expect(page.locator("#toast-error, [data-sonner-toast]").first).to_contain_text("permissão")
+    expect(page.locator("#team-denied")).to_contain_text("Você não tem permissão")
     expect(page.locator(".team-row")).to_have_count(0)
     shot(page, "team-refused-for-staff")
 
@@ -37,6 +37,7 @@ def test_owner_adds_a_manager_on_the_team_page(page):
     login(page, shop.email, shop.password)
     page.click("#nav-team")
     expect(page.locator(".team-row")).to_have_count(1)
+    expect(page.locator("#team-denied")).to_have_count(0)
     page.click("#team-add")
     page.fill("#team-name", "Gerson Gerente")
     page.fill("#team-email", f"gerson-{uuid.uuid4().hex[:6]}@example.com")
