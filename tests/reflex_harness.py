@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import reflex as rx
 
@@ -24,7 +25,9 @@ class Browser:
     def call(self, handler, *args):
         """Run an event handler (e.g. `CustomersState.select`) and return what it returned."""
         state = self.root.get_substate(handler.state_full_name.split(".")[1:])
-        return asyncio.run(handler.fn(state, *args))
+        # A thread of its own: Playwright's sync API may already run a loop in this one.
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, handler.fn(state, *args)).result()
 
 
 def is_redirect(result, path: str) -> bool:

@@ -1,0 +1,1 @@
+"""The agent runtime: tools, model clients (OpenAI SDK and the offline engine), the turn loop."""

@@ -1,0 +1,142 @@
+"""Every hook a plugin may implement. Names never change; arguments may only be added.
+
+Contribution hooks receive a `register` callback: the core validates each item, refuses
+duplicates, and records which plugin supplied it. Decision hooks (`firstresult`) return a
+value or None to let the next plugin decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from auzap_console.plugin import hookspec
+
+
+@hookspec
+def register_personas(register: Callable[..., None]) -> None:
+    """Contribute AI personas.
+
+    Args:
+        register: ``register(Persona(...))``.
+    """
+
+
+@hookspec
+def register_tools(register: Callable[..., None]) -> None:
+    """Contribute tools the agents may call.
+
+    Args:
+        register: ``register(function, personas=["customer_assistant"], writes=False,
+            needs_confirmation=False, name=None)``. The function's signature and docstring
+            become its JSON schema; its first parameter is the server-side ``ToolContext``.
+    """
+
+
+@hookspec
+def register_pages(register: Callable[..., None]) -> None:
+    """Contribute console pages.
+
+    Args:
+        register: ``register(route="/daycare", title="Creche", component=fn, icon="dog", role="staff")``.
+    """
+
+
+@hookspec
+def register_schedules(register: Callable[..., None]) -> None:
+    """Contribute periodic jobs.
+
+    Args:
+        register: ``register(name="daily-summary", cron="0 18 * * *", function="pkg.jobs:fn", queue="low")``.
+    """
+
+
+@hookspec
+def register_channel_providers(register: Callable[..., None]) -> None:
+    """Contribute WhatsApp providers.
+
+    Args:
+        register: ``register(name="waha", title="WAHA", factory=callable)``.
+    """
+
+
+@hookspec
+def register_migrations(register: Callable[..., None]) -> None:
+    """Contribute an Alembic version directory (a branch) for the plugin's own tables.
+
+    Args:
+        register: ``register(branch="daycare", directory="/path/to/versions")``.
+    """
+
+
+@hookspec
+def register_segment_filters(register: Callable[..., None]) -> None:
+    """Contribute campaign segment filters.
+
+    Args:
+        register: ``register(name="species", title="Espécie", apply=fn)``.
+    """
+
+
+@hookspec
+def register_dashboard_cards(register: Callable[..., None]) -> None:
+    """Contribute dashboard figures.
+
+    Args:
+        register: ``register(name="occupancy", title="Ocupação hoje", compute=fn, icon="bed")``.
+    """
+
+
+@hookspec
+def prompt_context(tenant_id: int, customer_id: int | None, persona: str) -> str | None:
+    """Add a paragraph to the agent's prompt (e.g. a daycare stay in progress).
+
+    Args:
+        tenant_id: The tenant of the conversation.
+        customer_id: The customer talking, if known.
+        persona: The persona answering.
+
+    Returns:
+        Text to append to the system prompt, or None.
+    """
+
+
+@hookspec
+def message_received(tenant_id: int, conversation_id: int, message_id: int, text: str) -> None:
+    """Observe every inbound message after it is stored (do not block: enqueue work).
+
+    Args:
+        tenant_id: The tenant.
+        conversation_id: The conversation.
+        message_id: The stored message.
+        text: Its text.
+    """
+
+
+@hookspec(firstresult=True)
+def select_persona(tenant_id: int, customer_id: int | None, phone: str, default: str) -> str | None:
+    """Decide which persona answers a conversation (first non-None answer wins).
+
+    Args:
+        tenant_id: The tenant.
+        customer_id: The known customer, or None for an unknown number.
+        phone: The sender's E.164 phone.
+        default: What the core would choose.
+
+    Returns:
+        A persona name, or None to leave the decision to others.
+    """
+
+
+HOOK_NAMES: tuple[str, ...] = (
+    "register_personas",
+    "register_tools",
+    "register_pages",
+    "register_schedules",
+    "register_channel_providers",
+    "register_migrations",
+    "register_segment_filters",
+    "register_dashboard_cards",
+    "prompt_context",
+    "message_received",
+    "select_persona",
+)
+

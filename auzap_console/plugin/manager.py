@@ -1,0 +1,284 @@
+"""Loads plugins once per process and exposes what they contribute through typed wrappers.
+
+App code never calls `pm.hook.*` directly: it asks this module for personas, tools,
+pages… Built-in plugins (`DEFAULT_PLUGINS`) are registered exactly like third-party ones,
+then every entry point of group `auzap`. `AUZAP_DISABLED_PLUGINS=a,b` blocks plugins by
+name everywhere; `AUZAP_TRACE_PLUGINS=1` logs every hook call. A tenant can also disable a
+plugin for itself (`Tenant.settings["disabled_plugins"]`): its contributions then vanish
+for that tenant only.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import pluggy
+
+from auzap_console.plugin import PROJECT, hookspecs
+from auzap_console.plugin.types import (
+    ChannelProviderSpec,
+    Contribution,
+    DashboardCardSpec,
+    MigrationSpec,
+    PageSpec,
+    Persona,
+    ScheduleSpec,
+    SegmentFilterSpec,
+    ToolSpec,
+)
+
+log = logging.getLogger("auzap.plugins")
+DEFAULT_PLUGINS: tuple[tuple[str, str], ...] = (("core", "auzap_console.default_plugins.core"),)
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,59}$")
+
+_lock = threading.Lock()
+_pm: pluggy.PluginManager | None = None
+_registry: Registry | None = None
+
+
+class PluginError(Exception):
+    """A plugin contributed something invalid or duplicated."""
+
+
+@dataclass
+class PluginInfo:
+    """An installed plugin, as the Plugins page and `auzap plugins list` show it."""
+
+    name: str
+    distribution: str
+    version: str
+    builtin: bool
+    contributions: list[Contribution] = field(default_factory=list)
+
+
+def blocked_names() -> set[str]:
+    """Plugins blocked for the whole process by `AUZAP_DISABLED_PLUGINS`."""
+    return {n.strip() for n in os.environ.get("AUZAP_DISABLED_PLUGINS", "").split(",") if n.strip()}
+
+
+def get_plugin_manager() -> pluggy.PluginManager:
+    """The process-wide plugin manager, loading plugins on first use."""
+    global _pm
+    if _pm is None:
+        with _lock:
+            if _pm is None:
+                _pm = _load()
+    return _pm
+
+
+def _load() -> pluggy.PluginManager:
+    pm = pluggy.PluginManager(PROJECT)
+    pm.add_hookspecs(hookspecs)
+    for name in blocked_names():
+        pm.set_blocked(name)
+    for name, module in DEFAULT_PLUGINS:
+        if not pm.is_blocked(name):
+            pm.register(importlib.import_module(module), name=name)
+    pm.load_setuptools_entrypoints(PROJECT)
+    pm.check_pending()
+    if os.environ.get("AUZAP_TRACE_PLUGINS") == "1":
+        pm.trace.root.setwriter(lambda text: log.info("plugin trace: %s", text.rstrip()))
+        pm.enable_tracing()
+    return pm
+
+
+def load_plugins() -> pluggy.PluginManager:
+    """Load plugins (idempotent) and validate every contribution; returns the manager."""
+    pm = get_plugin_manager()
+    registry()
+    return pm
+
+
+def reset() -> None:
+    """Forget loaded plugins (tests that install or block plugins)."""
+    global _pm, _registry
+    with _lock:
+        _pm, _registry = None, None
+
+
+class Registry:
+    """Every contribution, validated, de-duplicated, with the plugin that supplied it."""
+
+    def __init__(self, pm: pluggy.PluginManager):
+        self.pm = pm
+        self.items: dict[str, dict[str, Contribution]] = {}
+        self._collect("register_personas", "persona", self._persona)
+        self._collect("register_tools", "tool", self._tool)
+        self._collect("register_pages", "page", lambda **kw: PageSpec(**kw))
+        self._collect("register_schedules", "schedule", lambda **kw: ScheduleSpec(**kw))
+        self._collect("register_channel_providers", "channel_provider", lambda **kw: ChannelProviderSpec(**kw))
+        self._collect("register_migrations", "migration", lambda **kw: MigrationSpec(**kw))
+        self._collect("register_segment_filters", "segment_filter", lambda **kw: SegmentFilterSpec(**kw))
+        self._collect("register_dashboard_cards", "dashboard_card", lambda **kw: DashboardCardSpec(**kw))
+        self._check_tool_personas()
+
+    @staticmethod
+    def _persona(persona: Persona | None = None, **kwargs: Any) -> Persona:
+        persona = persona or Persona(**kwargs)
+        if not NAME_RE.match(persona.name):
+            raise PluginError(f"invalid persona name {persona.name!r}")
+        if persona.audience not in ("customer", "owner", "lead"):
+            raise PluginError(f"persona {persona.name!r}: audience must be customer, owner or lead")
+        return persona
+
+    @staticmethod
+    def _tool(function: Callable[..., Any], **kwargs: Any) -> ToolSpec:
+        from auzap_console.agents.tools import tool_spec
+
+        try:
+            return tool_spec(function, **kwargs)
+        except (TypeError, ValueError) as exc:
+            raise PluginError(str(exc)) from exc
+
+    def _collect(self, hook_name: str, kind: str, build: Callable[..., Any]) -> None:
+        bucket = self.items.setdefault(kind, {})
+        hook = getattr(self.pm.hook, hook_name)
+        for impl in reversed(hook.get_hookimpls()):  # registration order
+            plugin = impl.plugin_name
+
+            def register(*args: Any, _plugin: str = plugin, **kwargs: Any) -> None:
+                item = build(*args, **kwargs)
+                key = getattr(item, "name", None) or getattr(item, "route", None) or getattr(item, "branch", None)
+                if key in bucket:
+                    raise PluginError(f"{kind} {key!r} from plugin {_plugin!r} is already provided by {bucket[key].plugin!r}")
+                bucket[key] = Contribution(kind=kind, name=key, plugin=_plugin, item=item)
+
+            impl.function(register=register)
+
+    def _check_tool_personas(self) -> None:
+        personas = set(self.items["persona"])
+        for c in self.items["tool"].values():
+            unknown = set(c.item.personas) - personas
+            if unknown and personas:
+                log.warning("tool %s (plugin %s) names unknown personas %s", c.name, c.plugin, sorted(unknown))
+
+    def of(self, kind: str, disabled: Iterable[str] = ()) -> dict[str, Any]:
+        """Items of one kind whose plugin is not in `disabled`."""
+        off = set(disabled)
+        return {name: c.item for name, c in self.items.get(kind, {}).items() if c.plugin not in off}
+
+    def all(self) -> list[Contribution]:
+        """Every contribution."""
+        return [c for bucket in self.items.values() for c in bucket.values()]
+
+
+def registry() -> Registry:
+    """The validated contributions of the loaded plugins."""
+    global _registry
+    if _registry is None:
+        pm = get_plugin_manager()
+        with _lock:
+            if _registry is None:
+                _registry = Registry(pm)
+    return _registry
+
+
+# Typed wrappers -----------------------------------------------------------------------------
+
+
+def personas(disabled: Iterable[str] = ()) -> dict[str, Persona]:
+    """Personas by name."""
+    return registry().of("persona", disabled)
+
+
+def tools(disabled: Iterable[str] = ()) -> dict[str, ToolSpec]:
+    """Tools by name."""
+    return registry().of("tool", disabled)
+
+
+def pages(disabled: Iterable[str] = ()) -> dict[str, PageSpec]:
+    """Plugin pages by route."""
+    return registry().of("page", disabled)
+
+
+def schedules(disabled: Iterable[str] = ()) -> dict[str, ScheduleSpec]:
+    """Periodic jobs by name."""
+    return registry().of("schedule", disabled)
+
+
+def channel_providers(disabled: Iterable[str] = ()) -> dict[str, ChannelProviderSpec]:
+    """WhatsApp providers by name."""
+    return registry().of("channel_provider", disabled)
+
+
+def migrations() -> dict[str, MigrationSpec]:
+    """Plugin migration branches (never per tenant: the schema is shared)."""
+    return registry().of("migration")
+
+
+def segment_filters(disabled: Iterable[str] = ()) -> dict[str, SegmentFilterSpec]:
+    """Campaign segment filters by name."""
+    return registry().of("segment_filter", disabled)
+
+
+def dashboard_cards(disabled: Iterable[str] = ()) -> dict[str, DashboardCardSpec]:
+    """Dashboard cards by name."""
+    return registry().of("dashboard_card", disabled)
+
+
+def _impls(hook_name: str, disabled: Iterable[str]) -> list[Any]:
+    off = set(disabled)
+    hook = getattr(get_plugin_manager().hook, hook_name)
+    return [impl for impl in reversed(hook.get_hookimpls()) if impl.plugin_name not in off]
+
+
+def _call(impl: Any, **kwargs: Any) -> Any:
+    return impl.function(**{name: kwargs[name] for name in impl.argnames})
+
+
+def prompt_context(*, tenant_id: int, customer_id: int | None, persona: str, disabled: Iterable[str] = ()) -> list[str]:
+    """Paragraphs plugins add to the system prompt."""
+    texts = []
+    for impl in _impls("prompt_context", disabled):
+        text = _call(impl, tenant_id=tenant_id, customer_id=customer_id, persona=persona)
+        if text:
+            texts.append(str(text))
+    return texts
+
+
+def message_received(*, tenant_id: int, conversation_id: int, message_id: int, text: str, disabled: Iterable[str] = ()) -> None:
+    """Tell plugins about an inbound message; a failing plugin is logged, not fatal."""
+    for impl in _impls("message_received", disabled):
+        try:
+            _call(impl, tenant_id=tenant_id, conversation_id=conversation_id, message_id=message_id, text=text)
+        except Exception:
+            log.exception("plugin %s failed in message_received", impl.plugin_name)
+
+
+def select_persona(*, tenant_id: int, customer_id: int | None, phone: str, default: str, disabled: Iterable[str] = ()) -> str:
+    """The persona for a conversation: the first plugin answer, else `default`."""
+    available = personas(disabled)
+    for impl in _impls("select_persona", disabled):
+        choice = _call(impl, tenant_id=tenant_id, customer_id=customer_id, phone=phone, default=default)
+        if choice is not None:
+            if choice in available:
+                return choice
+            log.warning("plugin %s chose unknown persona %r", impl.plugin_name, choice)
+    return default
+
+
+def plugin_infos() -> list[PluginInfo]:
+    """Installed plugins with their distribution, version and contributions."""
+    pm = get_plugin_manager()
+    builtin = {name for name, _ in DEFAULT_PLUGINS}
+    dists = {pm.get_name(plugin): dist for plugin, dist in pm.list_plugin_distinfo()}
+    infos = []
+    for name, plugin in pm.list_name_plugin():
+        if plugin is None:
+            continue
+        dist = dists.get(name)
+        dist_name = dist.project_name if dist else "auzap-console"
+        try:
+            ver = dist.version if dist else version("auzap-console")
+        except PackageNotFoundError:
+            ver = ""
+        infos.append(PluginInfo(name, dist_name, ver, name in builtin, [c for c in registry().all() if c.plugin == name]))
+    return sorted(infos, key=lambda i: (not i.builtin, i.name))
