@@ -39,6 +39,12 @@ PT_BR: dict[str, str] = {
     "err.hours_invalid": "Horário inválido em {day}: use HH:MM e abertura antes do fechamento.",
     "err.timezone_invalid": "Fuso horário inválido.",
     "err.number_invalid": "Informe um número.",
+    "err.slot_invalid": "Horário inválido.",
+    "err.slot_past": "Esse horário já passou.",
+    "err.slot_closed": "Estamos fechados nesse horário.",
+    "err.slot_full": "Esse horário já está lotado.",
+    "err.service_inactive": "Este serviço não está disponível no momento.",
+    "err.appointment_not_live": "Este agendamento já foi concluído ou cancelado.",
     "err.tenant_unknown": "Pet shop \u201c{slug}\u201d não encontrado.",
     # weekdays
     "weekday.mon": "segunda",

@@ -49,8 +49,14 @@ def _json_type(annotation: Any) -> dict:
     if origin in (list, tuple):
         args = get_args(annotation)
         return {"type": "array", "items": _json_type(args[0]) if args else {}}
-    simple = {str: {"type": "string"}, int: {"type": "integer"}, float: {"type": "number"}, bool: {"type": "boolean"},
-              date: {"type": "string", "format": "date"}, datetime: {"type": "string", "format": "date-time"}}
+    simple = {
+        str: {"type": "string"},
+        int: {"type": "integer"},
+        float: {"type": "number"},
+        bool: {"type": "boolean"},
+        date: {"type": "string", "format": "date"},
+        datetime: {"type": "string", "format": "date-time"},
+    }
     if annotation in simple:
         return dict(simple[annotation])
     if annotation is dict or origin is dict:
@@ -76,8 +82,14 @@ def _docstring_parts(doc: str) -> tuple[str, dict[str, str]]:
     return summary, params
 
 
-def tool_spec(function: Callable[..., Any], *, personas: list[str] | tuple[str, ...], writes: bool = False,
-              needs_confirmation: bool = False, name: str | None = None) -> ToolSpec:
+def tool_spec(
+    function: Callable[..., Any],
+    *,
+    personas: list[str] | tuple[str, ...],
+    writes: bool = False,
+    needs_confirmation: bool = False,
+    name: str | None = None,
+) -> ToolSpec:
     """Build a `ToolSpec` from a function `(ctx: ToolContext, ...) -> dict | str`."""
     name = name or function.__name__
     if not NAME_RE.match(name):
@@ -102,8 +114,15 @@ def tool_spec(function: Callable[..., Any], *, personas: list[str] | tuple[str, 
         if p.default is inspect.Parameter.empty:
             required.append(p.name)
     parameters = {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
-    return ToolSpec(name=name, function=function, description=summary, parameters=parameters, personas=tuple(personas),
-                    writes=writes, needs_confirmation=needs_confirmation)
+    return ToolSpec(
+        name=name,
+        function=function,
+        description=summary,
+        parameters=parameters,
+        personas=tuple(personas),
+        writes=writes,
+        needs_confirmation=needs_confirmation,
+    )
 
 
 def coerce_arguments(spec: ToolSpec, arguments: dict) -> dict:
@@ -119,7 +138,9 @@ def coerce_arguments(spec: ToolSpec, arguments: dict) -> dict:
     clean = {}
     for key, value in arguments.items():
         target = hints[key]
-        non_none = [a for a in get_args(target) if a is not type(None)] if get_origin(target) in (typing.Union, types.UnionType) else [target]
+        non_none = (
+            [a for a in get_args(target) if a is not type(None)] if get_origin(target) in (typing.Union, types.UnionType) else [target]
+        )
         kind = non_none[0] if non_none else target
         try:
             if value is None:

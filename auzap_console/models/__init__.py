@@ -1,6 +1,6 @@
 """Core tables (SQLModel); importing this package registers them all on the metadata."""
 
-from auzap_console.models.ai import AgentConfig, AIInteraction, UsageDaily
+from auzap_console.models.ai import AgentConfig, AIInteraction, CustomerMemory, KnowledgeArticle, UsageDaily
 from auzap_console.models.catalog import Appointment, Service
 from auzap_console.models.crm import Customer, Pet
 from auzap_console.models.messaging import Channel, Conversation, Message
@@ -27,6 +27,8 @@ __all__ = [
     "Channel",
     "Conversation",
     "Customer",
+    "CustomerMemory",
+    "KnowledgeArticle",
     "LoginAttempt",
     "Message",
     "Pet",

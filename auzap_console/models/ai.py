@@ -67,3 +67,31 @@ class UsageDaily(SQLModel, table=True):
     messages_in: int = 0
     messages_out: int = 0
     cost_micro_usd: int = 0
+
+
+class CustomerMemory(SQLModel, table=True):
+    """Durable facts and a running summary the agents remember about one customer."""
+
+    __tablename__ = "customer_memories"
+    __table_args__ = (UniqueConstraint("tenant_id", "customer_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = tenant_fk()
+    customer_id: int = Field(foreign_key="customers.id", ondelete="CASCADE")
+    facts: list = json_list()
+    summary: str = ""
+    updated_at: datetime = timestamp()
+
+
+class KnowledgeArticle(SQLModel, table=True):
+    """FAQ or policy text the assistant may quote, retrieved by relevance."""
+
+    __tablename__ = "knowledge_articles"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = tenant_fk()
+    title: str = Field(max_length=160)
+    body: str = ""
+    tags: list = json_list()
+    active: bool = True
+    created_at: datetime = timestamp()

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from auzap_console.models._fields import tenant_fk, timestamp
+from auzap_console.models._fields import json_dict, tenant_fk, timestamp
 
 PROVIDERS = ("cloud", "waha", "evolution", "simulator")
 CHANNEL_STATUSES = ("disconnected", "connecting", "connected", "failed")
@@ -50,6 +50,7 @@ class Conversation(SQLModel, table=True):
     assigned_user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     last_message_at: datetime | None = timestamp(nullable=True, default_now=False, index=True)
     unread_count: int = 0
+    agent_state: dict = json_dict()
     created_at: datetime = timestamp()
 
 

@@ -1,10 +1,10 @@
 """The plugin framework (pluggy): `hookimpl` is what plugin authors import.
 
-    from auzap_console.plugin import hookimpl
+from auzap_console.plugin import hookimpl
 
-    @hookimpl
-    def register_tools(register):
-        register(my_tool, personas=["customer_assistant"])
+@hookimpl
+def register_tools(register):
+register(my_tool, personas=["customer_assistant"])
 """
 
 import pluggy

@@ -8,6 +8,7 @@ value or None to let the next plugin decide.
 from __future__ import annotations
 
 from collections.abc import Callable
+
 from auzap_console.plugin import hookspec
 
 
@@ -139,4 +140,3 @@ HOOK_NAMES: tuple[str, ...] = (
     "message_received",
     "select_persona",
 )
-

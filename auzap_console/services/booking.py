@@ -1,0 +1,185 @@
+"""Availability, booking, rescheduling and cancelling appointments.
+
+A slot is free when it lies inside the tenant's business hours for that weekday, is in
+the future, and fewer than `service.capacity` live appointments of that service overlap it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, func, select
+
+from auzap_console.db_types import utcnow
+from auzap_console.i18n import t
+from auzap_console.models import Appointment, Customer, Pet, Service, Tenant
+from auzap_console.services import audit
+from auzap_console.services.context import Actor, NotFound, ServiceError, get_scoped
+from auzap_console.services.tenants import WEEKDAYS
+
+SLOT_STEP_MINUTES = 30
+LIVE_STATUSES = ("pending", "confirmed")
+
+
+def _tenant(session: Session, actor: Actor) -> Tenant:
+    return session.exec(select(Tenant).where(Tenant.id == actor.tenant_id)).one()
+
+
+def opening_hours(tenant: Tenant, day: date) -> tuple[datetime, datetime] | None:
+    """The day's opening and closing moments (aware, tenant zone), or None when closed."""
+    hours = (tenant.business_hours or {}).get(WEEKDAYS[day.weekday()])
+    if not hours:
+        return None
+    tz = ZoneInfo(tenant.timezone)
+    open_t, close_t = (time.fromisoformat(hours["open"]), time.fromisoformat(hours["close"]))
+    return datetime.combine(day, open_t, tzinfo=tz), datetime.combine(day, close_t, tzinfo=tz)
+
+
+def _overlapping(session: Session, actor: Actor, service_id: int, start: datetime, end: datetime, exclude: int | None = None) -> int:
+    stmt = (
+        select(func.count())
+        .select_from(Appointment)
+        .where(
+            Appointment.tenant_id == actor.tenant_id,
+            Appointment.service_id == service_id,
+            Appointment.status.in_(LIVE_STATUSES),  # type: ignore[attr-defined]
+            Appointment.starts_at < end,
+            Appointment.ends_at > start,
+        )
+    )
+    if exclude:
+        stmt = stmt.where(Appointment.id != exclude)
+    return session.exec(stmt).one()
+
+
+def _fits(tenant: Tenant, service: Service, start: datetime) -> bool:
+    window = opening_hours(tenant, start.astimezone(ZoneInfo(tenant.timezone)).date())
+    if window is None:
+        return False
+    end = start + timedelta(minutes=service.duration_minutes)
+    long_stay = service.duration_minutes >= 8 * 60  # daycare/hotel: only the drop-off must be in hours
+    return window[0] <= start and (start < window[1] if long_stay else end <= window[1])
+
+
+def available_slots(session: Session, *, actor: Actor, service_id: int, day: date, now: datetime | None = None) -> list[datetime]:
+    """Free start times (UTC) for a service on a day."""
+    tenant = _tenant(session, actor)
+    service = get_scoped(session, Service, service_id, actor)
+    window = opening_hours(tenant, day)
+    if window is None or not service.active:
+        return []
+    now = now or utcnow()
+    slots, cursor = [], window[0]
+    while cursor < window[1]:
+        end = cursor + timedelta(minutes=service.duration_minutes)
+        if cursor > now and _fits(tenant, service, cursor) and _overlapping(session, actor, service.id, cursor, end) < service.capacity:
+            slots.append(cursor.astimezone(UTC))
+        cursor += timedelta(minutes=SLOT_STEP_MINUTES)
+    return slots
+
+
+def _check_slot(session: Session, actor: Actor, service: Service, start: datetime, exclude: int | None = None) -> datetime:
+    if start.tzinfo is None:
+        raise ServiceError(t("err.slot_invalid"))
+    tenant = _tenant(session, actor)
+    if start <= utcnow():
+        raise ServiceError(t("err.slot_past"))
+    if not _fits(tenant, service, start):
+        raise ServiceError(t("err.slot_closed"))
+    end = start + timedelta(minutes=service.duration_minutes)
+    if _overlapping(session, actor, service.id, start, end, exclude) >= service.capacity:
+        raise ServiceError(t("err.slot_full"))
+    return end
+
+
+def book(
+    session: Session,
+    *,
+    actor: Actor,
+    customer_id: int,
+    service_id: int,
+    starts_at: datetime,
+    pet_id: int | None = None,
+    source: str = "staff",
+    notes: str = "",
+) -> Appointment:
+    """Book a free slot; the service price is frozen on the appointment."""
+    actor.require("staff")
+    customer = get_scoped(session, Customer, customer_id, actor)
+    service = get_scoped(session, Service, service_id, actor)
+    if not service.active:
+        raise ServiceError(t("err.service_inactive"))
+    if pet_id is not None:
+        pet = get_scoped(session, Pet, pet_id, actor)
+        if pet.customer_id != customer.id:
+            raise NotFound(t("err.not_found"))
+    ends_at = _check_slot(session, actor, service, starts_at)
+    appointment = Appointment(
+        tenant_id=actor.tenant_id,
+        customer_id=customer.id,
+        pet_id=pet_id,
+        service_id=service.id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        status="confirmed",
+        price_cents=service.price_cents,
+        source=source,
+        notes=notes,
+    )
+    session.add(appointment)
+    session.flush()
+    audit.record(
+        session, actor=actor, action="appointment.book", entity="appointment", entity_id=appointment.id, details={"source": source}
+    )
+    return appointment
+
+
+def _own(session: Session, actor: Actor, appointment_id: int, customer_id: int | None) -> Appointment:
+    appointment = get_scoped(session, Appointment, appointment_id, actor)
+    if customer_id is not None and appointment.customer_id != customer_id:
+        raise NotFound(t("err.not_found"))
+    return appointment
+
+
+def reschedule(session: Session, *, actor: Actor, appointment_id: int, starts_at: datetime, customer_id: int | None = None) -> Appointment:
+    """Move a live appointment to a free slot (`customer_id` limits it to that customer's)."""
+    actor.require("staff")
+    appointment = _own(session, actor, appointment_id, customer_id)
+    if appointment.status not in LIVE_STATUSES:
+        raise ServiceError(t("err.appointment_not_live"))
+    service = session.get(Service, appointment.service_id)
+    appointment.ends_at = _check_slot(session, actor, service, starts_at, exclude=appointment.id)
+    appointment.starts_at = starts_at
+    session.add(appointment)
+    audit.record(session, actor=actor, action="appointment.reschedule", entity="appointment", entity_id=appointment.id)
+    return appointment
+
+
+def cancel(session: Session, *, actor: Actor, appointment_id: int, customer_id: int | None = None) -> Appointment:
+    """Cancel a live appointment (`customer_id` limits it to that customer's)."""
+    actor.require("staff")
+    appointment = _own(session, actor, appointment_id, customer_id)
+    if appointment.status not in LIVE_STATUSES:
+        raise ServiceError(t("err.appointment_not_live"))
+    appointment.status = "cancelled"
+    session.add(appointment)
+    audit.record(session, actor=actor, action="appointment.cancel", entity="appointment", entity_id=appointment.id)
+    return appointment
+
+
+def upcoming(session: Session, *, actor: Actor, customer_id: int, now: datetime | None = None) -> list[tuple[Appointment, str, str]]:
+    """A customer's live future appointments with service and pet names."""
+    rows = session.exec(
+        select(Appointment, Service.name, Pet.name)
+        .join(Service, Service.id == Appointment.service_id)
+        .outerjoin(Pet, Pet.id == Appointment.pet_id)
+        .where(
+            Appointment.tenant_id == actor.tenant_id,
+            Appointment.customer_id == customer_id,
+            Appointment.status.in_(LIVE_STATUSES),
+            Appointment.starts_at > (now or utcnow()),
+        )  # type: ignore[attr-defined]
+        .order_by(Appointment.starts_at)
+    ).all()
+    return [(a, s, p or "") for a, s, p in rows]
