@@ -40,6 +40,7 @@ PT_BR: dict[str, str] = {
     "err.timezone_invalid": "Fuso horário inválido.",
     "err.number_invalid": "Informe um número.",
     "err.slot_invalid": "Horário inválido.",
+    "err.article_invalid": "Informe título e texto do artigo.",
     "err.slot_past": "Esse horário já passou.",
     "err.slot_closed": "Estamos fechados nesse horário.",
     "err.slot_full": "Esse horário já está lotado.",

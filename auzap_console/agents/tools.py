@@ -32,6 +32,15 @@ class ToolContext:
     phone: str = ""
     confirmed: bool = False
     state: dict = field(default_factory=dict)
+    session: Any = field(default=None, repr=False)
+    now: datetime | None = None
+
+    @property
+    def actor(self):
+        """The service-layer actor the AI acts as: staff of this tenant, never more."""
+        from auzap_console.services.context import Actor
+
+        return Actor(tenant_id=self.tenant_id, user_id=None, role="staff")
 
 
 class ToolError(Exception):

@@ -1,0 +1,94 @@
+"""Model clients speak one small protocol: messages + tools in, text or tool calls out.
+
+`OpenAIModel` uses the official SDK against any OpenAI-compatible server; the offline
+engine (`offline.py`) implements the same protocol locally.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from auzap_console.settings import get_settings
+
+
+@dataclass
+class ToolCall:
+    """One function call the model asked for."""
+
+    id: str
+    name: str
+    arguments: dict
+
+
+@dataclass
+class ModelReply:
+    """What one model call returned."""
+
+    content: str | None
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    tokens_in: int = 0
+    tokens_out: int = 0
+    model: str = ""
+
+
+class ModelClient(Protocol):
+    """Anything that can answer a chat-completions style request."""
+
+    name: str
+
+    def complete(self, *, messages: list[dict], tools: list[dict], model: str) -> ModelReply:
+        """Answer the conversation so far."""
+
+
+class OpenAIModel:
+    """The official `openai` SDK, with a timeout and retries that fit inside an RQ job."""
+
+    name = "openai"
+
+    def __init__(
+        self, *, api_key: str | None = None, base_url: str | None = None, timeout: float | None = None, max_retries: int | None = None
+    ):
+        from openai import OpenAI
+
+        settings = get_settings()
+        self.client = OpenAI(
+            api_key=api_key or settings.openai_api_key,
+            base_url=base_url or settings.openai_base_url or None,
+            timeout=timeout if timeout is not None else settings.openai_timeout_seconds,
+            max_retries=max_retries if max_retries is not None else settings.openai_max_retries,
+        )
+
+    def complete(self, *, messages: list[dict], tools: list[dict], model: str) -> ModelReply:
+        """One chat-completions call."""
+        kwargs = {"model": model, "messages": messages}
+        if tools:
+            kwargs["tools"] = tools
+        response = self.client.chat.completions.create(**kwargs)
+        choice = response.choices[0].message
+        calls = []
+        for call in choice.tool_calls or []:
+            try:
+                arguments = json.loads(call.function.arguments or "{}")
+            except json.JSONDecodeError:
+                arguments = {"__invalid_json__": call.function.arguments}
+            calls.append(ToolCall(id=call.id, name=call.function.name, arguments=arguments))
+        usage = response.usage
+        return ModelReply(
+            content=choice.content,
+            tool_calls=calls,
+            tokens_in=usage.prompt_tokens if usage else 0,
+            tokens_out=usage.completion_tokens if usage else 0,
+            model=response.model or model,
+        )
+
+
+def default_client(api_key: str = "", base_url: str = "") -> ModelClient:
+    """The SDK client when a key is configured (tenant or global), else the offline engine."""
+    from auzap_console.agents.offline import OfflineEngine
+
+    settings = get_settings()
+    if api_key or settings.openai_api_key:
+        return OpenAIModel(api_key=api_key or None, base_url=base_url or None)
+    return OfflineEngine()

@@ -1,0 +1,1 @@
+"""The customer assistant persona (an ordinary AuZap plugin)."""
