@@ -41,6 +41,8 @@ PT_BR: dict[str, str] = {
     "err.number_invalid": "Informe um número.",
     "err.slot_invalid": "Horário inválido.",
     "err.article_invalid": "Informe título e texto do artigo.",
+    "err.typing_delay": "Atraso de digitação inválido (0 a 15000 ms).",
+    "err.unknown_tools": "Ferramentas desconhecidas: {tools}.",
     "err.slot_past": "Esse horário já passou.",
     "err.slot_closed": "Estamos fechados nesse horário.",
     "err.slot_full": "Esse horário já está lotado.",

@@ -6,7 +6,7 @@ import typer
 
 from auzap_console.db import tenant_session
 
-app = typer.Typer(help="AuZap Console administration.", no_args_is_help=True)
+app = typer.Typer(help="AuZap Console administration.", no_args_is_help=True, pretty_exceptions_enable=False)
 db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
 tenant_app = typer.Typer(help="Tenants (pet shops).", no_args_is_help=True)
@@ -89,16 +89,46 @@ def user_add(
     typer.echo(f"Usuário {user.email} ({user.role}) adicionado.")
 
 
+@app.command("chat")
+def chat_command(
+    message: str = typer.Argument(..., help="What the customer writes."),
+    tenant: str = typer.Option(..., help="Tenant slug."),
+    phone: str = typer.Option(..., help="Customer phone."),
+    name: str = typer.Option("", help="Contact name when the phone is new."),
+    show_tools: bool = typer.Option(False, "--tools", help="Also print the tool calls."),
+) -> None:
+    """Run one agent turn as if `phone` sent `message` on WhatsApp, and print the reply."""
+    from auzap_console.agents.chat import chat
+    from auzap_console.phones import InvalidPhone
+    from auzap_console.services.context import ServiceError
+    from auzap_console.services.tenants import tenant_id_for_slug
+
+    try:
+        result = chat(tenant_id=tenant_id_for_slug(tenant), phone=phone, text=message, name=name)
+    except ServiceError as exc:
+        _fail(str(exc))
+    except InvalidPhone:
+        _fail("Telefone inválido.")
+    if show_tools:
+        for call in result.tool_calls:
+            typer.secho(f"[{call['tool']}] {call['arguments']}", fg=typer.colors.BLUE)
+    typer.echo(result.reply or f"(sem resposta: {result.skipped})")
+
+
 @plugins_app.command("list")
 def plugins_list() -> None:
     """List installed plugins and what they contribute."""
-    from importlib.metadata import entry_points
+    from auzap_console.plugin import manager
 
-    found = list(entry_points(group="auzap"))
-    if not found:
+    infos = manager.plugin_infos()
+    if not infos:
         typer.echo("Nenhum plugin instalado.")
-    for ep in found:
-        typer.echo(f"{ep.name}\t{ep.value}\t{ep.dist.name if ep.dist else ''} {ep.dist.version if ep.dist else ''}")
+    for info in infos:
+        kinds: dict[str, int] = {}
+        for c in info.contributions:
+            kinds[c.kind] = kinds.get(c.kind, 0) + 1
+        summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "nada"
+        typer.echo(f"{info.name}\t{info.distribution} {info.version}{' (embutido)' if info.builtin else ''}\t{summary}")
 
 
 if __name__ == "__main__":

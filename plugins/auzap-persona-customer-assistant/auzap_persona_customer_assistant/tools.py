@@ -76,7 +76,11 @@ def _find_service(ctx: ToolContext, query: str, pet: Pet | None = None) -> Servi
             scored.append((score, s))
     if not scored:
         raise ToolError(f"não encontrei o serviço '{query}'. Serviços: " + ", ".join(s.name for s in services))
-    return max(scored, key=lambda pair: (pair[0], -pair[1].id))[1]
+    best = max(score for score, _ in scored)
+    top = [s for score, s in scored if score == best]
+    if len(top) > 1:
+        raise ToolError("qual deles? " + ", ".join(s.name for s in top) + " (me diga o porte ou o nome do pet)")
+    return top[0]
 
 
 def list_services(ctx: ToolContext, query: str = "") -> dict:
