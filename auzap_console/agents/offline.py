@@ -60,11 +60,11 @@ class OfflineEngine:
         header["pet_names"] = re.findall(r"(?:^|; )([^;(]+?) \(", header.get("Pets", ""))
         return header
 
-    def _call(self, name: str, available: set[str], **arguments) -> ToolCall | str:
-        if name not in available:
+    def _call(self, tool: str, available: set[str], **arguments) -> ToolCall | str:
+        if tool not in available:
             return "Isso eu não consigo fazer por aqui. " + MENU
         self._calls += 1
-        return ToolCall(id=f"call_offline_{self._calls}", name=name, arguments={k: v for k, v in arguments.items() if v not in (None, "")})
+        return ToolCall(id=f"call_offline_{self._calls}", name=tool, arguments={k: v for k, v in arguments.items() if v not in (None, "")})
 
     def _decide(self, messages: list[dict], header: dict, available: set[str]) -> ToolCall | str:
         user_turns = [m["content"] for m in messages if m["role"] == "user"]
@@ -76,12 +76,17 @@ class OfflineEngine:
             return self._call(action["tool"], available, **action["arguments"])
         intent = ptbr.detect_intent(norm)
         previous_assistant = next((m["content"] for m in reversed(messages[:-1]) if m["role"] == "assistant"), "") or ""
-        if intent in (None, "availability") and previous_assistant.rstrip().endswith("?") and len(user_turns) > 1:
-            earlier = ptbr.detect_intent(ptbr.normalize(user_turns[-2]))
-            if earlier in ("book", "availability", "reschedule", "register_pet"):
-                intent = "book" if earlier == "availability" and re.search(r"\d", norm) else earlier
-                text = f"{user_turns[-2]} {text}"
-                norm = ptbr.normalize(text)
+        if intent in (None, "availability") and "?" in previous_assistant:
+            # An answer to our question: continue the flow started a few messages ago.
+            for back in range(2, min(len(user_turns), 4) + 1):
+                earlier = ptbr.detect_intent(ptbr.normalize(user_turns[-back]))
+                if earlier in ("book", "availability", "reschedule", "register_pet"):
+                    intent = "book" if earlier == "availability" and re.search(r"\d", norm) else earlier
+                    text = " ".join(user_turns[-back:])
+                    norm = ptbr.normalize(text)
+                    break
+                if earlier is not None:
+                    break
         today = header["now"].date()
         service = (re.search(SERVICE_TERMS, norm) or [None])[0]
         when = ptbr.parse_when(text, today)
@@ -123,7 +128,7 @@ class OfflineEngine:
                 return self._call("book_appointment", available, service=service, when=when.moment().isoformat(timespec="minutes"), pet=pet)
             if when.day:
                 return self._call("check_availability", available, service=service, day=when.day.isoformat(), period=when.period)
-            return f"Para qual dia você quer o {service}? Pode ser \u201camanhã às 15h\u201d ou \u201csexta de manhã\u201d, por exemplo."
+            return f"Claro! Pode ser \u201camanhã às 15h\u201d, \u201csexta de manhã\u201d… Para qual dia você quer agendar ({service})?"
         return self._call("search_knowledge", available, query=text) if "search_knowledge" in available else MENU
 
     @staticmethod

@@ -144,6 +144,12 @@ YES = re.compile(
 NO = re.compile(r"^(nao|negativo|deixa|esquece|melhor nao|nao quero)\b")
 
 
+def fold(text: str) -> str:
+    """Lower-case, no accents, words only: for comparing names (no abbreviation expansion)."""
+    plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    return " ".join(re.findall(r"[a-z0-9]+", plain))
+
+
 def normalize(text: str) -> str:
     """Lower-case, no accents, no emojis, no stretched letters, abbreviations expanded."""
     text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()

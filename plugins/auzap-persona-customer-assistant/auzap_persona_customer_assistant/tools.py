@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 from sqlmodel import select
 
-from auzap_console.agents.ptbr import normalize
+from auzap_console.agents.ptbr import fold, normalize
 from auzap_console.agents.tools import ToolContext, ToolError
 from auzap_console.i18n import money
 from auzap_console.models import Conversation, Customer, Pet, Service, Tenant
@@ -51,8 +51,8 @@ def _aware(ctx: ToolContext, moment: datetime) -> datetime:
 def _pick_pet(ctx: ToolContext, name: str) -> Pet | None:
     pets = _pets(ctx)
     if name:
-        wanted = normalize(name)
-        match = next((p for p in pets if normalize(p.name) == wanted), None)
+        wanted = fold(name)
+        match = next((p for p in pets if fold(p.name) == wanted), None)
         if match is None:
             raise ToolError(f"não encontrei um pet chamado {name} no seu cadastro")
         return match
@@ -68,7 +68,7 @@ def _find_service(ctx: ToolContext, query: str, pet: Pet | None = None) -> Servi
     words = set(normalize(query).split())
     scored = []
     for s in services:
-        name_words = set(normalize(s.name).replace("(", " ").replace(")", " ").split())
+        name_words = set(fold(s.name).split())
         score = len(words & name_words) * 2 + sum(1 for w in words for n in name_words if len(w) > 3 and (w in n or n in w))
         if pet and pet.size and pet.size.lower() in name_words:
             score += 1
@@ -92,7 +92,7 @@ def list_services(ctx: ToolContext, query: str = "") -> dict:
     items = catalog.list_services(ctx.session, actor=ctx.actor, active_only=True)
     words = set(normalize(query).split()) - {"o", "a", "de", "do", "da", "para", "meu", "minha", "cachorro", "gato", "quanto", "esta"}
     if words:
-        filtered = [s for s in items if words & set(normalize(s.name).split())]
+        filtered = [s for s in items if words & set(fold(s.name).split())]
         items = filtered or items
     rows = [{"servico": s.name, "preco": money(s.price_cents), "duracao_min": s.duration_minutes} for s in items]
     lines = [f"• {r['servico']}: {r['preco']}" for r in rows]
@@ -134,7 +134,7 @@ def register_pet(
         size: Porte (P, M, G, GG), se conhecido.
     """
     customer = _customer(ctx)
-    if any(normalize(p.name) == normalize(name) for p in _pets(ctx)):
+    if any(fold(p.name) == fold(name) for p in _pets(ctx)):
         return {"ok": True, "summary": f"O {name} já está no seu cadastro! 🐾"}
     try:
         pet = customers.save_pet(

@@ -1,0 +1,167 @@
+"""The customer assistant end to end on the offline engine: a booking made by chat lands on the
+customer's record, confirmations are real, and everything is recorded."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from sqlmodel import select
+
+from auzap_console.agents.chat import chat
+from auzap_console.db import tenant_session
+from auzap_console.models import AIInteraction, Appointment, Conversation, Customer, Pet, UsageDaily
+from tests.agent_helpers import PHONE, agent_shop
+
+
+def _say(shop, text, phone=PHONE):
+    return chat(tenant_id=shop.tenant_id, phone=phone, text=text)
+
+
+def _appointments(shop):
+    with tenant_session(shop.tenant_id) as s:
+        return list(s.exec(select(Appointment).where(Appointment.tenant_id == shop.tenant_id)))
+
+
+def test_greeting_prices_and_hours():
+    shop = agent_shop()
+    hello = _say(shop, "oiii bom dia 🐶")
+    assert hello.engine == "offline" and "Olá, Joana" in hello.reply
+    prices = _say(shop, "quanto tá o banho?")
+    assert [c["tool"] for c in prices.tool_calls] == ["list_services"]
+    assert "Banho P: R$ 50,00" in prices.reply and "Banho G: R$ 85,00" in prices.reply
+    hours = _say(shop, "q horas vcs abrem sabado?")
+    assert "08:00 às 18:00" in hours.reply
+
+
+def test_booking_by_chat_appears_on_the_customer_record():
+    shop = agent_shop()
+    result = _say(shop, "qria marcar um banho pro Thor segunda às 3 da tarde")
+    assert [c["tool"] for c in result.tool_calls] == ["book_appointment"], result.reply
+    assert "Agendado" in result.reply and "15:00" in result.reply
+    (appt,) = _appointments(shop)
+    with tenant_session(shop.tenant_id) as s:
+        pet = s.get(Pet, appt.pet_id)
+    assert (appt.customer_id, pet.name, appt.source, appt.status, appt.price_cents) == (shop.customer_id, "Thor", "ai", "confirmed", 5000)
+    mine = _say(shop, "meus agendamentos")
+    assert "Banho P do Thor" in mine.reply
+
+
+def test_booking_across_several_messages():
+    shop = agent_shop()
+    first = _say(shop, "quero agendar uma tosa completa")
+    assert "Para qual dia" in first.reply and not first.tool_calls
+    slots = _say(shop, "terça de manhã")
+    assert [c["tool"] for c in slots.tool_calls] == ["check_availability"]
+    assert "08:00" in slots.reply
+    done = _say(shop, "as 9h")
+    assert [c["tool"] for c in done.tool_calls] == ["book_appointment"], done.reply
+    assert len(_appointments(shop)) == 1
+
+
+def test_cancel_needs_a_yes():
+    shop = agent_shop()
+    _say(shop, "marcar banho pro Thor segunda 10h")
+    ask = _say(shop, "preciso cancelar")
+    assert "Confirma o cancelamento" in ask.reply
+    assert _appointments(shop)[0].status == "confirmed"
+    keep = _say(shop, "não")
+    assert "deixei como estava" in keep.reply and _appointments(shop)[0].status == "confirmed"
+    _say(shop, "quero cancelar")
+    yes = _say(shop, "sim, pode cancelar")
+    assert "Cancelado" in yes.reply
+    assert _appointments(shop)[0].status == "cancelled"
+
+
+def test_reschedule_and_full_slot():
+    shop = agent_shop()
+    _say(shop, "marcar banho pro Thor segunda 10h")
+    moved = _say(shop, "quero remarcar pra terça 11h")
+    assert "Remarcado" in moved.reply
+    moved_to = _appointments(shop)[0].starts_at.astimezone(ZoneInfo("America/Sao_Paulo"))
+    assert (moved_to.weekday(), moved_to.hour) == (1, 11)
+    other = "+5511977776666"
+    _say(shop, "oi", phone=other)
+    with tenant_session(shop.tenant_id) as s:
+        cust = s.exec(select(Customer).where(Customer.tenant_id == shop.tenant_id, Customer.phone == other)).one()
+        s.add(Pet(tenant_id=shop.tenant_id, customer_id=cust.id, name="Bidu", size="P"))
+    # Banho P has capacity 1 in this shop: the same slot is refused with alternatives.
+    busy = _say(shop, "marcar banho p pro Bidu terça 11h", phone=other)
+    assert "lotado" in busy.reply and "Horários livres" in busy.reply
+
+
+def test_register_pet_and_unknown_question():
+    shop = agent_shop()
+    reg = _say(shop, "quero cadastrar minha gata, ela se chama Mimi, é persa")
+    assert "Cadastrei a Mimi" in reg.reply or "Cadastrei o Mimi" in reg.reply
+    with tenant_session(shop.tenant_id) as s:
+        mimi = s.exec(select(Pet).where(Pet.tenant_id == shop.tenant_id, Pet.name == "Mimi")).one()
+    assert (mimi.species, mimi.breed, mimi.customer_id) == ("cat", "Persa", shop.customer_id)
+    lost = _say(shop, "vcs aceitam pix?")
+    assert "Posso ajudar com" in lost.reply or "pix" in lost.reply.lower()
+
+
+def test_knowledge_base_answers():
+    from auzap_console.services import knowledge
+
+    shop = agent_shop()
+    with tenant_session(shop.tenant_id) as s:
+        knowledge.save_article(s, actor=shop.actor, title="Formas de pagamento", body="Aceitamos Pix, cartão de crédito e débito.")
+        knowledge.save_article(s, actor=shop.actor, title="Vacinas exigidas", body="Para creche e hotel exigimos V10 e antirrábica em dia.")
+    pay = _say(shop, "vocês aceitam pix como pagamento?")
+    assert pay.reply == "Aceitamos Pix, cartão de crédito e débito."
+    vax = _say(shop, "quais vacinas precisa pra creche")
+    assert "V10" in vax.reply
+
+
+def test_handoff_pauses_the_ai():
+    shop = agent_shop()
+    result = _say(shop, "quero falar com um atendente")
+    assert "equipe" in result.reply
+    with tenant_session(shop.tenant_id) as s:
+        conv = s.exec(select(Conversation).where(Conversation.tenant_id == shop.tenant_id)).one()
+        assert conv.waiting_human and conv.ai_paused
+    after = _say(shop, "oi?")
+    assert after.reply == "" and after.skipped == "ai paused"
+
+
+def test_handoff_keywords_from_the_agent_config():
+    from auzap_console.services.agents import save_config
+
+    shop = agent_shop()
+    with tenant_session(shop.tenant_id) as s:
+        save_config(s, actor=shop.actor, persona="customer_assistant", enabled=True, handoff_keywords=["procon"])
+    result = _say(shop, "vou chamar o PROCON!")
+    assert "equipe" in result.reply and result.engine == "rules"
+
+
+def test_interactions_and_usage_are_recorded():
+    shop = agent_shop()
+    result = _say(shop, "quanto custa a tosa?")
+    with tenant_session(shop.tenant_id) as s:
+        rows = list(s.exec(select(AIInteraction).where(AIInteraction.tenant_id == shop.tenant_id).order_by(AIInteraction.id)))
+        usage = s.exec(select(UsageDaily).where(UsageDaily.tenant_id == shop.tenant_id)).one()
+    assert [r.kind for r in rows] == ["model", "tool", "model"]
+    assert rows[1].tool == "list_services" and "Tosa completa" in str(rows[1].result)
+    assert {r.message_id for r in rows} == {result.message_id}
+    assert (usage.messages_in, usage.messages_out, usage.persona) == (1, 1, "customer_assistant")
+    assert usage.tokens_in > 0 and usage.cost_micro_usd == 0
+
+
+def test_a_retried_turn_never_replies_twice():
+    from auzap_console.agents.runtime import run_turn
+
+    shop = agent_shop()
+    first = _say(shop, "oi")
+    with tenant_session(shop.tenant_id) as s:
+        conv_id = s.exec(select(Conversation.id).where(Conversation.tenant_id == shop.tenant_id)).one()
+    again = run_turn(tenant_id=shop.tenant_id, conversation_id=conv_id)
+    assert first.message_id and again.message_id is None and again.skipped == "already answered"
+
+
+def test_disabled_persona_does_not_answer():
+    from auzap_console.services.agents import save_config
+
+    shop = agent_shop()
+    with tenant_session(shop.tenant_id) as s:
+        save_config(s, actor=shop.actor, persona="customer_assistant", enabled=False)
+    assert _say(shop, "oi").skipped == "persona disabled"
