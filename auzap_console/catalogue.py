@@ -41,6 +41,8 @@ PT_BR: dict[str, str] = {
     "err.number_invalid": "Informe um número.",
     "err.slot_invalid": "Horário inválido.",
     "err.article_invalid": "Informe título e texto do artigo.",
+    "err.plugin_unknown": "Plugin \u201c{name}\u201d não está instalado.",
+    "err.plugin_core": "O plugin principal não pode ser desativado.",
     "err.typing_delay": "Atraso de digitação inválido (0 a 15000 ms).",
     "err.unknown_tools": "Ferramentas desconhecidas: {tools}.",
     "err.slot_past": "Esse horário já passou.",

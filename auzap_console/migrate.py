@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from alembic.config import Config
 from sqlalchemy.engine import make_url
 
@@ -17,7 +19,15 @@ def alembic_config(url: str | None = None) -> Config:
     cfg.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
     cfg.attributes["url"] = url or get_settings().admin_url
     cfg.attributes["skip_logging"] = True
+    cfg.set_main_option("version_locations", os.pathsep.join(version_locations()))
     return cfg
+
+
+def version_locations() -> list[str]:
+    """The core versions directory plus every installed plugin's branch directory."""
+    from auzap_console.plugin import manager
+
+    return [str(PROJECT_ROOT / "alembic" / "versions"), *(m.directory for m in manager.migrations().values())]
 
 
 def upgrade_database(url: str | None = None) -> None:

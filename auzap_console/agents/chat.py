@@ -10,6 +10,7 @@ from auzap_console.agents.model import ModelClient
 from auzap_console.agents.runtime import TurnResult, run_turn
 from auzap_console.db import tenant_session
 from auzap_console.models import Tenant
+from auzap_console.plugin import manager
 from auzap_console.services import conversations
 from auzap_console.services.context import Actor
 from auzap_console.services.routing import choose_persona
@@ -27,7 +28,9 @@ def receive_text(*, tenant_id: int, phone: str, text: str, name: str = "", chann
             session, actor=actor, customer_id=customer.id, persona=persona, channel_id=channel_id
         )
         message = conversations.add_message(session, actor=actor, conversation=conversation, direction="in", sender="customer", body=text)
-        return conversation.id, message.id
+        ids = conversation.id, message.id
+    manager.message_received(tenant_id=tenant_id, conversation_id=ids[0], message_id=ids[1], text=text, disabled=disabled)
+    return ids
 
 
 def chat(

@@ -53,10 +53,14 @@ class TurnResult:
     skipped: str = ""
 
 
-def allowed_tools(persona: str, configured: list[str], default: tuple[str, ...], disabled: list[str]) -> dict[str, ToolSpec]:
-    """Tools this persona may call for this tenant: registered for it, and chosen (or default)."""
-    chosen = set(configured or default)
-    return {name: spec for name, spec in manager.tools(disabled).items() if persona in spec.personas and name in chosen}
+def allowed_tools(persona: str, configured: list[str], disabled: list[str]) -> dict[str, ToolSpec]:
+    """Tools this persona may call for this tenant.
+
+    A tool must be registered for the persona by an enabled plugin and, when the tenant
+    chose a list on the Agents page, be on that list.
+    """
+    registered = {name: spec for name, spec in manager.tools(disabled).items() if persona in spec.personas}
+    return {name: spec for name, spec in registered.items() if not configured or name in configured}
 
 
 def _history_messages(rows: list[Message]) -> list[dict]:
@@ -131,7 +135,7 @@ def run_turn(*, tenant_id: int, conversation_id: int, client: ModelClient | None
             now=now,
             pending=pending,
         )
-        tools = allowed_tools(persona.name, config.tools, persona.default_tools, disabled)
+        tools = allowed_tools(persona.name, config.tools, disabled)
         settings = get_settings()
         client = client or default_client(tenant.settings.get("openai_api_key", ""), tenant.settings.get("openai_base_url", ""))
         model = config.model or (settings.openai_model if client.name == "openai" else "offline")

@@ -104,6 +104,32 @@ def reset() -> None:
         _pm, _registry = None, None
 
 
+def register_plugin(plugin: object, name: str) -> None:
+    """Register a plugin object at run time (tests, notebooks); contributions are re-validated."""
+    global _registry
+    pm = get_plugin_manager()
+    pm.register(plugin, name=name)
+    try:
+        pm.check_pending()
+        with _lock:
+            _registry = None
+        registry()
+    except Exception:
+        unregister_plugin(name)
+        raise
+
+
+def unregister_plugin(name: str) -> None:
+    """Remove a plugin registered by name."""
+    global _registry
+    pm = get_plugin_manager()
+    plugin = pm.get_plugin(name)
+    if plugin is not None:
+        pm.unregister(plugin)
+    with _lock:
+        _registry = None
+
+
 class Registry:
     """Every contribution, validated, de-duplicated, with the plugin that supplied it."""
 
@@ -113,7 +139,7 @@ class Registry:
         self._collect("register_personas", "persona", self._persona)
         self._collect("register_tools", "tool", self._tool)
         self._collect("register_pages", "page", lambda **kw: PageSpec(**kw))
-        self._collect("register_schedules", "schedule", lambda **kw: ScheduleSpec(**kw))
+        self._collect("register_schedules", "schedule", self._schedule)
         self._collect("register_channel_providers", "channel_provider", lambda **kw: ChannelProviderSpec(**kw))
         self._collect("register_migrations", "migration", lambda **kw: MigrationSpec(**kw))
         self._collect("register_segment_filters", "segment_filter", lambda **kw: SegmentFilterSpec(**kw))
@@ -128,6 +154,19 @@ class Registry:
         if persona.audience not in ("customer", "owner", "lead"):
             raise PluginError(f"persona {persona.name!r}: audience must be customer, owner or lead")
         return persona
+
+    @staticmethod
+    def _schedule(**kwargs: Any) -> ScheduleSpec:
+        from croniter import croniter
+
+        spec = ScheduleSpec(**kwargs)
+        if not croniter.is_valid(spec.cron):
+            raise PluginError(f"schedule {spec.name!r}: invalid cron expression {spec.cron!r}")
+        if ":" not in spec.function and "." not in spec.function:
+            raise PluginError(f"schedule {spec.name!r}: function must be a dotted path")
+        if spec.queue not in ("high", "default", "low"):
+            raise PluginError(f"schedule {spec.name!r}: queue must be high, default or low")
+        return spec
 
     @staticmethod
     def _tool(function: Callable[..., Any], **kwargs: Any) -> ToolSpec:
@@ -151,7 +190,7 @@ class Registry:
                     raise PluginError(f"{kind} {key!r} from plugin {_plugin!r} is already provided by {bucket[key].plugin!r}")
                 bucket[key] = Contribution(kind=kind, name=key, plugin=_plugin, item=item)
 
-            impl.function(register=register)
+            _call(impl, hook_name, register=register)
 
     def _check_tool_personas(self) -> None:
         personas = set(self.items["persona"])
@@ -230,7 +269,9 @@ def _impls(hook_name: str, disabled: Iterable[str]) -> list[Any]:
     return [impl for impl in reversed(hook.get_hookimpls()) if impl.plugin_name not in off]
 
 
-def _call(impl: Any, **kwargs: Any) -> Any:
+def _call(impl: Any, hook_name: str, **kwargs: Any) -> Any:
+    if os.environ.get("AUZAP_TRACE_PLUGINS") == "1":
+        log.info("plugin trace: %s(%s) -> %s", hook_name, ", ".join(impl.argnames), impl.plugin_name)
     return impl.function(**{name: kwargs[name] for name in impl.argnames})
 
 
@@ -238,7 +279,7 @@ def prompt_context(*, tenant_id: int, customer_id: int | None, persona: str, dis
     """Paragraphs plugins add to the system prompt."""
     texts = []
     for impl in _impls("prompt_context", disabled):
-        text = _call(impl, tenant_id=tenant_id, customer_id=customer_id, persona=persona)
+        text = _call(impl, "prompt_context", tenant_id=tenant_id, customer_id=customer_id, persona=persona)
         if text:
             texts.append(str(text))
     return texts
@@ -248,7 +289,7 @@ def message_received(*, tenant_id: int, conversation_id: int, message_id: int, t
     """Tell plugins about an inbound message; a failing plugin is logged, not fatal."""
     for impl in _impls("message_received", disabled):
         try:
-            _call(impl, tenant_id=tenant_id, conversation_id=conversation_id, message_id=message_id, text=text)
+            _call(impl, "message_received", tenant_id=tenant_id, conversation_id=conversation_id, message_id=message_id, text=text)
         except Exception:
             log.exception("plugin %s failed in message_received", impl.plugin_name)
 
@@ -257,7 +298,7 @@ def select_persona(*, tenant_id: int, customer_id: int | None, phone: str, defau
     """The persona for a conversation: the first plugin answer, else `default`."""
     available = personas(disabled)
     for impl in _impls("select_persona", disabled):
-        choice = _call(impl, tenant_id=tenant_id, customer_id=customer_id, phone=phone, default=default)
+        choice = _call(impl, "select_persona", tenant_id=tenant_id, customer_id=customer_id, phone=phone, default=default)
         if choice is not None:
             if choice in available:
                 return choice

@@ -1,0 +1,60 @@
+"""Per-tenant plugin switches and settings (kept in `Tenant.settings`)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from auzap_console.i18n import t
+from auzap_console.models import Tenant
+from auzap_console.plugin import manager
+from auzap_console.services import audit
+from auzap_console.services.context import Actor, ServiceError
+from auzap_console.services.tenants import get_tenant
+
+CORE_PLUGINS = {"core"}
+
+
+def disabled_plugins(tenant: Tenant) -> list[str]:
+    """Names of the plugins this tenant switched off."""
+    return list((tenant.settings or {}).get("disabled_plugins", []))
+
+
+def set_enabled(session: Session, *, actor: Actor, plugin: str, enabled: bool) -> list[str]:
+    """Switch a plugin on or off for the actor's tenant (owner only); returns the disabled list."""
+    actor.require("owner")
+    known = {info.name for info in manager.plugin_infos()}
+    if plugin not in known:
+        raise ServiceError(t("err.plugin_unknown", name=plugin))
+    if plugin in CORE_PLUGINS and not enabled:
+        raise ServiceError(t("err.plugin_core"))
+    tenant = get_tenant(session, actor=actor)
+    disabled = set(disabled_plugins(tenant))
+    disabled.discard(plugin) if enabled else disabled.add(plugin)
+    tenant.settings = {**(tenant.settings or {}), "disabled_plugins": sorted(disabled)}
+    session.add(tenant)
+    audit.record(
+        session,
+        actor=actor,
+        action="plugin.enable" if enabled else "plugin.disable",
+        entity="plugin",
+        entity_id=None,
+        details={"plugin": plugin},
+    )
+    return sorted(disabled)
+
+
+def plugin_settings(tenant: Tenant, plugin: str) -> dict:
+    """A plugin's settings for this tenant."""
+    return dict((tenant.settings or {}).get("plugin_settings", {}).get(plugin, {}))
+
+
+def save_plugin_settings(session: Session, *, actor: Actor, plugin: str, values: dict) -> dict:
+    """Store a plugin's settings for the actor's tenant (owner only)."""
+    actor.require("owner")
+    tenant = get_tenant(session, actor=actor)
+    all_settings = dict((tenant.settings or {}).get("plugin_settings", {}))
+    all_settings[plugin] = {str(k): v for k, v in values.items()}
+    tenant.settings = {**(tenant.settings or {}), "plugin_settings": all_settings}
+    session.add(tenant)
+    audit.record(session, actor=actor, action="plugin.settings", entity="plugin", entity_id=None, details={"plugin": plugin})
+    return all_settings[plugin]

@@ -1,0 +1,135 @@
+"""pytest fixtures for plugin authors.
+
+Add to your plugin's `conftest.py`::
+
+    pytest_plugins = ["auzap_console.testing"]
+
+Then ask for `auzap_tenant`, `auzap_customer`, `auzap_conversation` or `auzap_chat`:
+a migrated throwaway SQLite database, a shop open every day with the usual services, a
+customer with a pet, and a helper that runs one agent turn offline (or with your model).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from auzap_console.agents.model import ModelClient
+from auzap_console.agents.runtime import TurnResult
+
+
+@dataclass
+class TestShop:
+    """A tenant made for a test."""
+
+    __test__ = False  # not a test class
+
+    tenant_id: int
+    owner_id: int
+    email: str
+    password: str
+
+    @property
+    def actor(self):
+        """The owner, as a service-layer actor."""
+        from auzap_console.services.context import Actor
+
+        return Actor(tenant_id=self.tenant_id, user_id=self.owner_id, role="owner")
+
+
+@dataclass
+class TestCustomer:
+    """A customer (with one pet, Thor) of the test shop."""
+
+    __test__ = False
+
+    id: int
+    phone: str
+    pet_id: int
+
+
+def _point_at(url: str) -> None:
+    from auzap_console.db import reset_engine
+    from auzap_console.plugin import manager
+    from auzap_console.settings import get_settings
+
+    get_settings.cache_clear()
+    reset_engine()
+    manager.reset()
+
+
+@pytest.fixture
+def auzap_db(tmp_path, monkeypatch) -> str:
+    """A migrated SQLite database for one test (plugin migrations included)."""
+    from auzap_console.migrate import upgrade_database
+
+    url = f"sqlite:///{tmp_path / 'auzap-plugin-test.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("DATABASE_ADMIN_URL", "")
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    _point_at(url)
+    upgrade_database(url)
+    yield url
+    monkeypatch.undo()
+    _point_at("")
+
+
+@pytest.fixture
+def auzap_tenant(auzap_db) -> TestShop:
+    """A pet shop open every day 08:00-18:00 with Banho P/M, Tosa completa and Creche."""
+    from auzap_console.db import tenant_session
+    from auzap_console.models import Tenant
+    from auzap_console.services import auth, catalog
+    from auzap_console.services.tenants import WEEKDAYS
+
+    email, password = f"dono-{uuid.uuid4().hex[:8]}@example.com", "senha-de-teste-1"
+    with tenant_session(None) as session:
+        tenant, owner = auth.signup(session, shop_name="Pet Shop de Teste", owner_name="Dona Teste", email=email, password=password)
+    shop = TestShop(tenant.id, owner.id, email, password)
+    with tenant_session(shop.tenant_id) as session:
+        row = session.get(Tenant, shop.tenant_id)
+        row.business_hours = {d: {"open": "08:00", "close": "18:00"} for d in WEEKDAYS}
+        session.add(row)
+        for name, cents, category, minutes in (
+            ("Banho P", 5000, "bath", 60),
+            ("Banho M", 6500, "bath", 75),
+            ("Tosa completa", 9000, "grooming", 120),
+            ("Creche", 7000, "daycare", 600),
+        ):
+            catalog.save_service(session, actor=shop.actor, name=name, price_cents=cents, duration_minutes=minutes, category=category)
+    return shop
+
+
+@pytest.fixture
+def auzap_customer(auzap_tenant) -> TestCustomer:
+    """Joana, with her Shih Tzu Thor (porte P)."""
+    from auzap_console.db import tenant_session
+    from auzap_console.services import customers
+
+    with tenant_session(auzap_tenant.tenant_id) as session:
+        c = customers.save_customer(session, actor=auzap_tenant.actor, name="Joana Tutora", phone="+5511988887777")
+        pet = customers.save_pet(session, actor=auzap_tenant.actor, customer_id=c.id, name="Thor", breed="Shih Tzu", size="P")
+    return TestCustomer(c.id, c.phone, pet.id)
+
+
+@pytest.fixture
+def auzap_chat(auzap_tenant, auzap_customer) -> Callable[..., TurnResult]:
+    """`auzap_chat("quanto tá o banho?")` runs one agent turn as the test customer."""
+    from auzap_console.agents.chat import chat
+
+    def run(text: str, *, phone: str | None = None, client: ModelClient | None = None) -> TurnResult:
+        return chat(tenant_id=auzap_tenant.tenant_id, phone=phone or auzap_customer.phone, text=text, client=client)
+
+    return run
+
+
+@pytest.fixture
+def auzap_conversation(auzap_tenant, auzap_customer) -> int:
+    """The id of an open conversation of the test customer (with one inbound 'oi')."""
+    from auzap_console.agents.chat import receive_text
+
+    conversation_id, _ = receive_text(tenant_id=auzap_tenant.tenant_id, phone=auzap_customer.phone, text="oi")
+    return conversation_id

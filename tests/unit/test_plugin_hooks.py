@@ -1,0 +1,147 @@
+"""One test per hook (a meta-test below makes sure none is missing)."""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import types
+
+import pytest
+from sqlmodel import select
+
+from auzap_console.agents.chat import chat, receive_text
+from auzap_console.agents.runtime import run_turn
+from auzap_console.db import tenant_session
+from auzap_console.models import Customer, Pet
+from auzap_console.plugin import hookimpl, hookspecs, manager
+from auzap_console.plugin.manager import PluginError
+from auzap_console.plugin.types import Persona
+from tests.agent_helpers import PHONE, ScriptedModel, agent_shop
+
+
+@pytest.fixture
+def plugin():
+    """Register a throwaway plugin namespace; unregistered after the test."""
+    registered = []
+
+    def add(name: str, **hooks):
+        ns = types.SimpleNamespace(**{k: hookimpl(v) for k, v in hooks.items()})
+        manager.register_plugin(ns, name=name)
+        registered.append(name)
+        return ns
+
+    yield add
+    for name in registered:
+        manager.unregister_plugin(name)
+
+
+def _tool(ctx, size: str = "P") -> dict:
+    """Diz o tamanho.
+
+    Args:
+        size: Porte.
+    """
+    return {"summary": f"porte {size}"}
+
+
+def test_hook_register_personas(plugin):
+    plugin("p1", register_personas=lambda register: register(Persona(name="groomer", title="Tosador", instructions="x")))
+    assert manager.personas()["groomer"].title == "Tosador"
+    with pytest.raises(PluginError, match="already provided"):
+        plugin("p2", register_personas=lambda register: register(name="groomer", title="Outro", instructions="y"))
+    with pytest.raises(PluginError, match="invalid persona name"):
+        plugin("p3", register_personas=lambda register: register(name="Bad Name", title="x", instructions="y"))
+    assert "p2" not in dict(manager.get_plugin_manager().list_name_plugin())
+
+
+def test_hook_register_tools(plugin):
+    plugin("t1", register_tools=lambda register: register(_tool, personas=["customer_assistant"], name="pet_size"))
+    spec = manager.tools()["pet_size"]
+    assert spec.description == "Diz o tamanho."
+    assert spec.parameters["properties"]["size"] == {"type": "string", "description": "Porte."}
+
+    def no_doc(ctx, x: int):
+        return {}
+
+    with pytest.raises(PluginError, match="docstring"):
+        plugin("t2", register_tools=lambda register: register(no_doc, personas=["customer_assistant"]))
+
+
+def test_hook_register_pages(plugin):
+    plugin("pg", register_pages=lambda register: register(route="/creche", title="Creche", component=lambda: None, icon="dog"))
+    assert manager.pages()["/creche"].title == "Creche"
+
+
+def test_hook_register_schedules(plugin):
+    plugin("s1", register_schedules=lambda register: register(name="resumo", cron="0 18 * * *", function="pkg.jobs:daily"))
+    assert manager.schedules()["resumo"].queue == "low"
+    with pytest.raises(PluginError, match="cron"):
+        plugin("s2", register_schedules=lambda register: register(name="ruim", cron="todo dia", function="pkg.jobs:daily"))
+
+
+def test_hook_register_channel_providers(plugin):
+    plugin("c1", register_channel_providers=lambda register: register(name="fakezap", title="FakeZap", factory=dict))
+    assert manager.channel_providers()["fakezap"].factory is dict
+
+
+def test_hook_register_migrations(plugin, tmp_path):
+    plugin("m1", register_migrations=lambda register: register(branch="demo_branch", directory=str(tmp_path)))
+    from auzap_console.migrate import version_locations
+
+    assert str(tmp_path) in version_locations()
+
+
+def test_hook_register_segment_filters():
+    shop = agent_shop()
+    spec = manager.segment_filters()["species"]
+    with tenant_session(shop.tenant_id) as s:
+        s.add(Pet(tenant_id=shop.tenant_id, customer_id=shop.customer_id, name="Mia", species="cat"))
+        stmt = spec.apply(select(Customer).where(Customer.tenant_id == shop.tenant_id), "cat", shop.tenant_id)
+        assert [c.id for c in s.exec(stmt)] == [shop.customer_id]
+        stmt = manager.segment_filters()["species"].apply(
+            select(Customer).where(Customer.tenant_id == shop.tenant_id), "bird", shop.tenant_id
+        )
+        assert s.exec(stmt).all() == []
+
+
+def test_hook_register_dashboard_cards(plugin):
+    plugin("d1", register_dashboard_cards=lambda register: register(name="ocupacao", title="Ocupação", compute=lambda s, a: "80%"))
+    card = manager.dashboard_cards()["ocupacao"]
+    assert card.compute(None, None) == "80%"
+    assert "ocupacao" not in manager.dashboard_cards(disabled=["d1"])
+
+
+def test_hook_prompt_context(plugin):
+    plugin("ctx", prompt_context=lambda tenant_id, persona: f"Hospedagem em andamento ({persona}).")
+    shop = agent_shop()
+    model = ScriptedModel("oi!")
+    conversation_id, _ = receive_text(tenant_id=shop.tenant_id, phone=PHONE, text="oi")
+    run_turn(tenant_id=shop.tenant_id, conversation_id=conversation_id, client=model)
+    assert "Hospedagem em andamento (customer_assistant)." in model.seen[0][0]["content"]
+
+
+def test_hook_message_received(plugin):
+    seen = []
+    plugin("mr", message_received=lambda tenant_id, message_id, text: seen.append((tenant_id, message_id, text)))
+    plugin("broken", message_received=lambda text: 1 / 0)  # a failing plugin does not break the pipeline
+    shop = agent_shop()
+    _, message_id = receive_text(tenant_id=shop.tenant_id, phone=PHONE, text="olá")
+    assert seen == [(shop.tenant_id, message_id, "olá")]
+
+
+def test_hook_select_persona(plugin):
+    plugin(
+        "router",
+        select_persona=lambda phone, default: "groomer" if phone.endswith("7777") else None,
+        register_personas=lambda register: register(name="groomer", title="Tosador", instructions="Só tosa."),
+    )
+    shop = agent_shop()
+    assert chat(tenant_id=shop.tenant_id, phone=PHONE, text="oi", client=ScriptedModel("oi")).persona == "groomer"
+    assert chat(tenant_id=shop.tenant_id, phone="+5511955554444", text="oi", client=ScriptedModel("oi")).persona == "customer_assistant"
+
+
+def test_every_hook_has_a_test():
+    names = {n for n, _ in inspect.getmembers(sys.modules[__name__], inspect.isfunction) if n.startswith("test_hook_")}
+    assert {f"test_hook_{h}" for h in hookspecs.HOOK_NAMES} <= names
+    declared = {n for n, f in inspect.getmembers(hookspecs, inspect.isfunction) if hasattr(f, "auzap_spec")}
+    assert declared == set(hookspecs.HOOK_NAMES)
