@@ -3,11 +3,13 @@
 import reflex as rx
 
 from auzap_console.i18n import t
-from auzap_console.pages import customers, dashboard, services, settings, team  # noqa: F401  (register pages)
+from auzap_console.pages import agents, customers, dashboard, playground, plugins, services, settings, team  # noqa: F401  (register pages)
 from auzap_console.pages.login import LoginState, login_page
 from auzap_console.pages.signup import signup_page
+from auzap_console.plugin.manager import load_plugins
 from auzap_console.template import register_pages
 
+load_plugins()
 app = rx.App(
     html_lang="pt-BR",
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],

@@ -8,10 +8,10 @@ import reflex as rx
 
 from auzap_console.components.common import empty_state, field, form_error, page_header, pager
 from auzap_console.db import tenant_session
-from auzap_console.i18n import local_date, t
+from auzap_console.i18n import local_date, local_datetime, t
 from auzap_console.models.crm import SIZES, SPECIES
 from auzap_console.phones import format_phone
-from auzap_console.services import customers
+from auzap_console.services import booking, customers
 from auzap_console.services.context import ServiceError
 from auzap_console.state import AuthState, ProtectedState, guarded
 from auzap_console.template import template
@@ -51,6 +51,7 @@ class CustomersState(ProtectedState):
     selected_id: int = 0
     selected: dict[str, str] = {}
     pets: list[dict[str, str]] = []
+    appointments: list[dict[str, str]] = []
     customer_dialog: bool = False
     pet_dialog: bool = False
     form_error: str = ""
@@ -96,12 +97,23 @@ class CustomersState(ProtectedState):
 
     async def _load_selected(self) -> None:
         if not self.selected_id:
-            self.selected, self.pets = {}, []
+            self.selected, self.pets, self.appointments = {}, [], []
             return
         user = await self._user()
         with tenant_session(user.tenant_id) as session:
             c = customers.get_customer(session, actor=user.actor, customer_id=self.selected_id)
             pets = customers.list_pets(session, actor=user.actor, customer_id=c.id)
+            upcoming = booking.upcoming(session, actor=user.actor, customer_id=c.id)
+        self.appointments = [
+            {
+                "id": str(a.id),
+                "when": local_datetime(a.starts_at, user.timezone),
+                "service": service,
+                "pet": pet,
+                "source": "IA" if a.source == "ai" else "Equipe",
+            }
+            for a, service, pet in upcoming
+        ]
         self.selected = {
             "id": str(c.id),
             "name": c.name,
@@ -489,6 +501,28 @@ def _detail_panel() -> rx.Component:
                     CustomersState.pets.length() > 0,
                     rx.vstack(rx.foreach(CustomersState.pets, _pet_card), width="100%", spacing="2", id="pet-list"),
                     rx.text(t("cust.no_pets"), size="2", color_scheme="gray"),
+                ),
+                rx.divider(),
+                rx.heading(t("cust.upcoming"), size="3"),
+                rx.cond(
+                    CustomersState.appointments.length() > 0,
+                    rx.vstack(
+                        rx.foreach(
+                            CustomersState.appointments,
+                            lambda a: rx.hstack(
+                                rx.icon("calendar", size=14),
+                                rx.text(a["when"], weight="medium", size="2"),
+                                rx.text(a["service"], size="2"),
+                                rx.text(a["pet"], size="2", color_scheme="gray"),
+                                rx.badge(a["source"], variant="soft", size="1"),
+                                wrap="wrap",
+                                class_name="appointment-row",
+                            ),
+                        ),
+                        spacing="1",
+                        id="appointment-list",
+                    ),
+                    rx.text(t("cust.no_upcoming"), size="2", color_scheme="gray"),
                 ),
                 spacing="2",
                 width="100%",

@@ -23,9 +23,12 @@ pytestmark = pytest.mark.e2e
 expect.set_options(timeout=30_000)
 
 
-def _wait_http(url: str, seconds: float) -> None:
+def _wait_http(url: str, seconds: float, proc: subprocess.Popen | None = None, log_path: Path | None = None) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            tail = log_path.read_text(errors="replace")[-3000:] if log_path else ""
+            raise RuntimeError(f"the app exited with {proc.returncode}:\n{tail}")
         try:
             with urllib.request.urlopen(url, timeout=5) as resp:
                 if resp.status < 500:
@@ -65,8 +68,8 @@ def app_server(tmp_path_factory):
         start_new_session=True,
     )
     try:
-        _wait_http(f"http://localhost:{BACKEND_PORT}/ping", 400)
-        _wait_http(f"{BASE}/login", 60)
+        _wait_http(f"http://localhost:{BACKEND_PORT}/ping", 280, proc, log_path)
+        _wait_http(f"{BASE}/login", 60, proc, log_path)
         yield {"url": BASE, "db_url": url, "log": log_path}
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

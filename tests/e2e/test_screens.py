@@ -8,7 +8,16 @@ from playwright.sync_api import expect
 from auzap_console.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
 from tests.e2e.conftest import goto, login, shot
 
-PAGES = {"": "Painel", "customers": "Clientes e pets", "services": "Serviços", "team": "Equipe", "settings": "Configurações"}
+PAGES = {
+    "": "Painel",
+    "customers": "Clientes e pets",
+    "services": "Serviços",
+    "agents": "Agentes de IA",
+    "playground": "Testar agente",
+    "plugins": "Plugins",
+    "team": "Equipe",
+    "settings": "Configurações",
+}
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -1,0 +1,211 @@
+"""Agents: per persona, on/off, name, tone, instructions, model, tools, hand-off rules, typing delay."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from auzap_console.components.common import empty_state, field, form_error, page_header
+from auzap_console.db import tenant_session
+from auzap_console.i18n import t
+from auzap_console.plugin import manager
+from auzap_console.services import agents as agent_service
+from auzap_console.services import plugins as plugin_service
+from auzap_console.services.context import ServiceError
+from auzap_console.services.tenants import get_tenant
+from auzap_console.settings import get_settings
+from auzap_console.state import AuthState, ProtectedState, guarded
+from auzap_console.template import template
+
+
+def engine_label(tenant_settings: dict) -> str:
+    """Which engine answers: the offline one, or an OpenAI-compatible model."""
+    settings = get_settings()
+    if tenant_settings.get("openai_api_key") or settings.openai_api_key:
+        return t("agt.engine_openai", model=settings.openai_model)
+    return t("agt.engine_offline")
+
+
+class AgentsState(ProtectedState):
+    """Persona configurations of the tenant."""
+
+    loaded: bool = False
+    engine: str = ""
+    rows: list[dict[str, str]] = []
+    tool_rows: list[dict[str, str]] = []
+    form_error: str = ""
+    saved_persona: str = ""
+
+    async def _refresh(self) -> None:
+        user = await self._user("manager")
+        with tenant_session(user.tenant_id) as session:
+            tenant = get_tenant(session, actor=user.actor)
+            disabled = plugin_service.disabled_plugins(tenant)
+            personas = manager.personas(disabled)
+            configs = {name: agent_service.get_config(session, actor=user.actor, persona=name) for name in personas}
+            self.engine = engine_label(tenant.settings or {})
+        tools = manager.tools(disabled)
+        self.rows = [
+            {
+                "name": p.name,
+                "title": p.title,
+                "audience": t(f"agt.audience.{p.audience}"),
+                "enabled": "1" if configs[p.name].enabled else "",
+                "display_name": configs[p.name].display_name,
+                "tone": configs[p.name].tone,
+                "instructions": configs[p.name].instructions,
+                "model": configs[p.name].model,
+                "handoff": ", ".join(configs[p.name].handoff_keywords),
+                "typing": str(configs[p.name].typing_delay_ms),
+            }
+            for p in personas.values()
+        ]
+        self.tool_rows = [
+            {
+                "persona": p,
+                "name": name,
+                "description": spec.description,
+                "checked": "1" if name in configs[p].tools else "",
+                "writes": "1" if spec.writes else "",
+            }
+            for p in personas
+            for name, spec in sorted(tools.items())
+            if p in spec.personas
+        ]
+        self.loaded = True
+
+    @rx.event
+    @guarded
+    async def load(self):
+        """on_load (owner and manager)."""
+        await self._refresh()
+
+    @rx.event
+    @guarded
+    async def save(self, form: dict):
+        """Store one persona's form."""
+        user = await self._user("manager")
+        persona = form.get("persona", "")
+        try:
+            typing = int(form.get("typing") or 0)
+        except ValueError as exc:
+            raise ServiceError(t("err.typing_delay")) from exc
+        with tenant_session(user.tenant_id) as session:
+            disabled = plugin_service.disabled_plugins(get_tenant(session, actor=user.actor))
+            known = {name for name, spec in manager.tools(disabled).items() if persona in spec.personas}
+            agent_service.save_config(
+                session,
+                actor=user.actor,
+                persona=persona,
+                enabled=bool(form.get("enabled")),
+                display_name=form.get("display_name", ""),
+                tone=form.get("tone", ""),
+                instructions=form.get("instructions", ""),
+                model=form.get("model", ""),
+                tools=[k.removeprefix("tool__") for k, v in form.items() if k.startswith("tool__") and v],
+                handoff_keywords=form.get("handoff", "").split(","),
+                typing_delay_ms=typing,
+                known_tools=known,
+            )
+        self.form_error, self.saved_persona = "", persona
+        await self._refresh()
+        return rx.toast.success(t("agt.saved"), id="toast-saved")
+
+
+def _tool_checkbox(tool: rx.Var, persona: rx.Var) -> rx.Component:
+    return rx.cond(
+        tool["persona"] == persona,
+        rx.hstack(
+            rx.checkbox(tool["name"], name="tool__" + tool["name"].to(str), default_checked=tool["checked"] == "1", size="2"),
+            rx.text(tool["description"], size="1", color_scheme="gray"),
+            align="center",
+            wrap="wrap",
+        ),
+    )
+
+
+def _persona_card(row: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.hstack(
+                    rx.icon("bot", color="#0f766e"),
+                    rx.heading(row["title"], size="4"),
+                    rx.badge(row["audience"], variant="soft"),
+                    rx.spacer(),
+                    rx.checkbox(
+                        t("agt.enabled"), name="enabled", default_checked=row["enabled"] == "1", id="agent-enabled-" + row["name"].to(str)
+                    ),
+                    width="100%",
+                    align="center",
+                    wrap="wrap",
+                ),
+                rx.input(type="hidden", name="persona", value=row["name"]),
+                rx.grid(
+                    field(
+                        t("agt.display_name"),
+                        rx.input(
+                            name="display_name",
+                            default_value=row["display_name"],
+                            placeholder="Luna",
+                            id="agent-name-" + row["name"].to(str),
+                            width="100%",
+                        ),
+                    ),
+                    field(
+                        t("agt.tone"),
+                        rx.input(name="tone", default_value=row["tone"], placeholder="simpática, usa emojis com moderação", width="100%"),
+                    ),
+                    field(t("agt.model"), rx.input(name="model", default_value=row["model"], placeholder="gpt-4o-mini", width="100%")),
+                    field(t("agt.typing"), rx.input(name="typing", default_value=row["typing"], type="number", width="100%")),
+                    columns=rx.breakpoints(initial="1", md="2"),
+                    spacing="3",
+                    width="100%",
+                ),
+                field(
+                    t("agt.instructions"),
+                    rx.text_area(
+                        name="instructions",
+                        default_value=row["instructions"],
+                        rows="3",
+                        width="100%",
+                        placeholder="Ex.: ofereça hidratação para cães de pelo longo.",
+                    ),
+                ),
+                field(
+                    t("agt.handoff"),
+                    rx.input(name="handoff", default_value=row["handoff"], placeholder="reclamação, procon, gerente", width="100%"),
+                ),
+                rx.text(t("agt.tools"), size="2", weight="medium"),
+                rx.vstack(rx.foreach(AgentsState.tool_rows, lambda tool: _tool_checkbox(tool, row["name"])), spacing="1"),
+                form_error(rx.cond(AgentsState.saved_persona == row["name"], AgentsState.form_error, "")),
+                rx.cond(AuthState.is_manager, rx.button(t("common.save"), type="submit", id="agent-save-" + row["name"].to(str))),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=AgentsState.save,
+            reset_on_submit=False,
+        ),
+        width="100%",
+        class_name="agent-card",
+    )
+
+
+@template("/agents", t("nav.agents"), "bot", role="manager", order=40, on_load=AgentsState.load)
+def agents_page() -> rx.Component:
+    """The agents page."""
+    return rx.vstack(
+        page_header(
+            t("agt.title"), rx.link(rx.button(rx.icon("message-square", size=16), t("nav.playground"), variant="soft"), href="/playground")
+        ),
+        rx.cond(AgentsState.engine != "", rx.callout(AgentsState.engine, icon="cpu", size="1", width="100%", id="agent-engine")),
+        rx.cond(
+            ~AgentsState.loaded,
+            rx.center(rx.spinner(), padding="3em", width="100%"),
+            rx.cond(
+                AgentsState.rows.length() > 0,
+                rx.vstack(rx.foreach(AgentsState.rows, _persona_card), spacing="4", width="100%"),
+                empty_state(t("agt.empty"), "bot", state_id="agents-empty"),
+            ),
+        ),
+        width="100%",
+    )

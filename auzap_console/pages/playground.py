@@ -1,0 +1,204 @@
+"""Playground: chat with your own agent as a simulated customer, seeing the tools it used.
+
+It goes through the same pipeline as WhatsApp (store the inbound message, pick the persona,
+run the agent turn), with a per-user test phone so it never mixes with real customers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+import reflex as rx
+from sqlmodel import select
+
+from auzap_console.agents.chat import receive_text
+from auzap_console.agents.runtime import TurnResult, run_turn
+from auzap_console.components.common import empty_state, page_header
+from auzap_console.db import tenant_session
+from auzap_console.i18n import t
+from auzap_console.models import Conversation
+from auzap_console.plugin import manager
+from auzap_console.services import plugins as plugin_service
+from auzap_console.services.context import Actor
+from auzap_console.services.tenants import get_tenant
+from auzap_console.state import LoginRequired, ProtectedState, guarded
+from auzap_console.template import template
+
+log = logging.getLogger("auzap.ui")
+
+
+def playground_phone(user_id: int) -> str:
+    """The simulated customer's phone for one console user."""
+    return f"+551199{user_id:07d}"
+
+
+def _tools_text(result: TurnResult) -> str:
+    lines = []
+    for call in result.tool_calls:
+        args = ", ".join(f"{k}={v}" for k, v in call["arguments"].items())
+        outcome = call["result"].get("error") or call["result"].get("summary") or json.dumps(call["result"], ensure_ascii=False)
+        lines.append(f"{call['tool']}({args}) → {str(outcome)[:160]}")
+    return "\n".join(lines)
+
+
+def run_playground_turn(tenant_id: int, user_id: int, persona: str, text: str) -> TurnResult:
+    """Receive `text` from the user's test phone as `persona`'s conversation and answer it."""
+    conversation_id, _ = receive_text(tenant_id=tenant_id, phone=playground_phone(user_id), text=text, name="Cliente de teste")
+    with tenant_session(tenant_id) as session:
+        conversation = session.get(Conversation, conversation_id)
+        if persona and conversation.persona != persona:
+            conversation.persona = persona
+            session.add(conversation)
+    return run_turn(tenant_id=tenant_id, conversation_id=conversation_id)
+
+
+class PlaygroundState(ProtectedState):
+    """The simulated chat."""
+
+    personas: list[dict[str, str]] = []
+    persona: str = "customer_assistant"
+    messages: list[dict[str, str]] = []
+    sending: bool = False
+    form_error: str = ""
+
+    @rx.event
+    @guarded
+    async def load(self):
+        """on_load: the personas this shop has."""
+        user = await self._user("staff")
+        with tenant_session(user.tenant_id) as session:
+            disabled = plugin_service.disabled_plugins(get_tenant(session, actor=user.actor))
+        self.personas = [{"value": p.name, "label": p.title} for p in manager.personas(disabled).values()]
+        if self.personas and self.persona not in {p["value"] for p in self.personas}:
+            self.persona = self.personas[0]["value"]
+
+    @rx.event
+    def set_persona(self, value: str):
+        """Choose who answers."""
+        self.persona = value
+
+    @rx.event
+    @guarded
+    async def reset_chat(self):
+        """Close the test conversation: the next message starts a new one."""
+        user = await self._user("staff")
+        actor = Actor(tenant_id=user.tenant_id, user_id=user.user_id, role=user.role)
+        from auzap_console.services.conversations import customer_for_phone
+
+        with tenant_session(user.tenant_id) as session:
+            customer, _ = customer_for_phone(session, actor=actor, phone=playground_phone(user.user_id), name="Cliente de teste")
+            for conversation in session.exec(
+                select(Conversation).where(
+                    Conversation.tenant_id == user.tenant_id, Conversation.customer_id == customer.id, Conversation.status == "open"
+                )
+            ):
+                conversation.status = "closed"
+                session.add(conversation)
+        self.messages = []
+
+    @rx.event(background=True)
+    async def send(self, form: dict):
+        """Send the customer's text and show the agent's answer when it arrives."""
+        text = (form.get("text") or "").strip()
+        async with self:
+            if not text:
+                self.form_error = t("err.message_empty")
+                return
+            try:
+                user = await self._user("staff")
+            except LoginRequired:
+                return rx.redirect("/login")
+            self.form_error, self.sending = "", True
+            self.messages.append({"who": "customer", "text": text, "tools": ""})
+            persona = self.persona
+        try:
+            result = await asyncio.to_thread(run_playground_turn, user.tenant_id, user.user_id, persona, text)
+            reply = result.reply or t("pg.skipped", reason=result.skipped)
+            entry = {"who": "ai" if result.reply else "system", "text": reply, "tools": _tools_text(result)}
+        except Exception:
+            log.exception("playground turn failed")
+            entry = {"who": "system", "text": t("err.unexpected"), "tools": ""}
+        async with self:
+            self.messages.append(entry)
+            self.sending = False
+
+
+def _bubble(message: rx.Var) -> rx.Component:
+    mine = message["who"] == "customer"
+    return rx.hstack(
+        rx.box(
+            rx.text(message["text"], white_space="pre-wrap", size="2"),
+            rx.cond(
+                message["tools"] != "",
+                rx.box(
+                    rx.text(t("pg.tools"), size="1", weight="bold"),
+                    rx.text(message["tools"], size="1", white_space="pre-wrap", font_family="monospace"),
+                    margin_top="0.5em",
+                    padding="0.5em",
+                    background="var(--gray-3)",
+                    border_radius="6px",
+                    class_name="tool-calls",
+                ),
+            ),
+            background=rx.cond(mine, "#dcf8c6", rx.cond(message["who"] == "system", "var(--amber-3)", "white")),
+            padding="0.6em 0.8em",
+            border_radius="10px",
+            max_width="80%",
+            box_shadow="0 1px 1px rgba(0,0,0,0.08)",
+            class_name=rx.cond(mine, "bubble-customer", "bubble-agent"),
+        ),
+        justify=rx.cond(mine, "end", "start"),
+        width="100%",
+    )
+
+
+@template("/playground", t("nav.playground"), "message-square", order=45, on_load=PlaygroundState.load)
+def playground_page() -> rx.Component:
+    """The playground page."""
+    return rx.vstack(
+        page_header(
+            t("pg.title"),
+            rx.select.root(
+                rx.select.trigger(id="pg-persona"),
+                rx.select.content(rx.foreach(PlaygroundState.personas, lambda p: rx.select.item(p["label"], value=p["value"]))),
+                value=PlaygroundState.persona,
+                on_change=PlaygroundState.set_persona,
+            ),
+            rx.button(rx.icon("rotate-ccw", size=16), t("pg.reset"), variant="soft", on_click=PlaygroundState.reset_chat, id="pg-reset"),
+        ),
+        rx.text(t("pg.hint"), size="2", color_scheme="gray"),
+        rx.card(
+            rx.vstack(
+                rx.cond(
+                    PlaygroundState.messages.length() > 0,
+                    rx.vstack(rx.foreach(PlaygroundState.messages, _bubble), spacing="2", width="100%", id="pg-messages"),
+                    empty_state(t("pg.empty"), "message-circle", state_id="pg-empty"),
+                ),
+                rx.cond(
+                    PlaygroundState.sending,
+                    rx.hstack(rx.spinner(size="1"), rx.text(t("pg.thinking"), size="1", color_scheme="gray"), id="pg-typing"),
+                ),
+                spacing="3",
+                width="100%",
+                min_height="320px",
+                max_height="60vh",
+                overflow_y="auto",
+            ),
+            width="100%",
+            background="#efeae2",
+        ),
+        rx.form(
+            rx.hstack(
+                rx.input(name="text", placeholder=t("pg.placeholder"), id="pg-input", width="100%", size="3", auto_complete="off"),
+                rx.button(rx.icon("send", size=16), t("pg.send"), type="submit", id="pg-send", size="3", loading=PlaygroundState.sending),
+                width="100%",
+            ),
+            on_submit=PlaygroundState.send,
+            reset_on_submit=True,
+            width="100%",
+        ),
+        rx.cond(PlaygroundState.form_error != "", rx.text(PlaygroundState.form_error, color_scheme="red", size="2", id="form-error")),
+        width="100%",
+    )

@@ -1,0 +1,65 @@
+"""Agents, Playground and Plugins pages in the browser: configure, chat, see the booking."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+from sqlmodel import select
+
+from auzap_console.db import tenant_session
+from auzap_console.models import Appointment
+from tests.agent_helpers import agent_shop
+from tests.e2e.conftest import goto, login, shot
+
+
+def test_configure_agent_then_book_in_the_playground(page):
+    shop = agent_shop("Loja Playground")
+    login(page, shop.email, shop.password)
+
+    goto(page, "/agents")
+    expect(page.locator("#agent-engine")).to_contain_text("Modo local")
+    page.fill("#agent-name-customer_assistant", "Mel")
+    page.click("#agent-save-customer_assistant")
+    expect(page.locator("[data-sonner-toast]").first).to_contain_text("Agente salvo")
+    shot(page, "agents")
+    goto(page, "/agents")
+    expect(page.locator("#agent-name-customer_assistant")).to_have_value("Mel")
+
+    goto(page, "/playground")
+    expect(page.locator("#pg-empty")).to_be_visible()
+    page.fill("#pg-input", "oii boa tarde")
+    page.click("#pg-send")
+    expect(page.locator(".bubble-agent").last).to_contain_text("Aqui é a Mel")
+    page.fill("#pg-input", "quanto tá o banho?")
+    page.click("#pg-send")
+    expect(page.locator(".tool-calls").last).to_contain_text("list_services")
+    expect(page.locator(".bubble-agent").last).to_contain_text("Banho P: R$ 50,00")
+    page.fill("#pg-input", "quero marcar uma tosa completa segunda às 10h")
+    page.click("#pg-send")
+    expect(page.locator(".bubble-agent").last).to_contain_text("Agendado")
+    shot(page, "playground")
+
+    with tenant_session(shop.tenant_id) as s:
+        (appt,) = s.exec(select(Appointment).where(Appointment.tenant_id == shop.tenant_id)).all()
+    assert appt.source == "ai"
+
+    goto(page, "/customers")
+    page.fill("#customer-search", "Cliente de teste")
+    page.locator(".customer-row").first.click()
+    expect(page.locator("#appointment-list")).to_contain_text("Tosa completa")
+    expect(page.locator("#appointment-list")).to_contain_text("IA")
+
+
+def test_owner_switches_a_plugin_off(page):
+    shop = agent_shop("Loja Plugins")
+    login(page, shop.email, shop.password)
+    goto(page, "/plugins")
+    expect(page.locator("#plugin-list")).to_contain_text("customer_assistant")
+    expect(page.locator("#plugin-list")).to_contain_text("auzap-persona-customer-assistant")
+    shot(page, "plugins")
+    page.click("#plugin-switch-customer_assistant")
+    expect(page.locator("[data-sonner-toast]").first).to_contain_text("desativado")
+    goto(page, "/agents")
+    expect(page.locator("#agents-empty")).to_be_visible()
+    goto(page, "/plugins")
+    page.click("#plugin-switch-customer_assistant")
+    expect(page.locator("[data-sonner-toast]").first).to_contain_text("ativado")
