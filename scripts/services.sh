@@ -32,3 +32,7 @@ if [ ! -x /usr/bin/chromium ]; then
   echo "==> Instalando Chromium"
   apt_install chromium
 fi
+# Emoji glyphs in screenshots (the agents answer with emojis).
+if ! (fc-list 2>/dev/null | grep -qi "emoji"); then
+  apt_install fonts-noto-color-emoji || echo "(sem fonte de emoji: as capturas de tela mostram quadrados)"
+fi

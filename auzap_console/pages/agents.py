@@ -139,7 +139,7 @@ def _persona_card(row: rx.Var) -> rx.Component:
                     align="center",
                     wrap="wrap",
                 ),
-                rx.input(type="hidden", name="persona", value=row["name"]),
+                rx.el.input(type="hidden", name="persona", value=row["name"]),
                 rx.grid(
                     field(
                         t("agt.display_name"),

@@ -134,7 +134,7 @@ def _card(row: rx.Var) -> rx.Component:
                 AuthState.is_owner & (row["builtin"] == ""),
                 rx.form(
                     rx.hstack(
-                        rx.input(type="hidden", name="plugin", value=row["name"]),
+                        rx.el.input(type="hidden", name="plugin", value=row["name"]),
                         rx.text_area(
                             name="settings", default_value=row["settings"], placeholder=t("plg.settings_hint"), rows="2", width="100%"
                         ),
