@@ -36,7 +36,10 @@ from auzap_console.plugin.types import (
 )
 
 log = logging.getLogger("auzap.plugins")
-DEFAULT_PLUGINS: tuple[tuple[str, str], ...] = (("core", "auzap_console.default_plugins.core"),)
+DEFAULT_PLUGINS: tuple[tuple[str, str], ...] = (
+    ("core", "auzap_console.default_plugins.core"),
+    ("common_tools", "auzap_console.default_plugins.common_tools"),
+)
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,59}$")
 
 _lock = threading.Lock()

@@ -16,8 +16,6 @@ Cancelamentos pedem confirmação: a ferramenta avisa quando for preciso pergunt
 Se o cliente pedir uma pessoa, ou você não souber ajudar, use handoff_to_human."""
 
 TOOLS = [
-    (tools.list_services, False, False),
-    (tools.opening_hours, False, False),
     (tools.my_pets, False, False),
     (tools.register_pet, True, False),
     (tools.check_availability, False, False),
@@ -25,8 +23,6 @@ TOOLS = [
     (tools.my_appointments, False, False),
     (tools.reschedule_appointment, True, False),
     (tools.cancel_appointment, True, True),
-    (tools.search_knowledge, False, False),
-    (tools.handoff_to_human, True, False),
 ]
 
 

@@ -16,10 +16,9 @@ from sqlmodel import select
 from auzap_console.agents.ptbr import fold, normalize
 from auzap_console.agents.tools import ToolContext, ToolError
 from auzap_console.i18n import money
-from auzap_console.models import Conversation, Customer, Pet, Service, Tenant
-from auzap_console.services import booking, catalog, customers, knowledge
+from auzap_console.models import Customer, Pet, Service, Tenant
+from auzap_console.services import booking, catalog, customers
 from auzap_console.services.context import ServiceError
-from auzap_console.services.tenants import WEEKDAYS
 
 DAY_NAMES = {"mon": "Segunda", "tue": "Terça", "wed": "Quarta", "thu": "Quinta", "fri": "Sexta", "sat": "Sábado", "sun": "Domingo"}
 PERIODS = {"manha": (0, 12), "tarde": (12, 18), "noite": (18, 24)}
@@ -81,32 +80,6 @@ def _find_service(ctx: ToolContext, query: str, pet: Pet | None = None) -> Servi
     if len(top) > 1:
         raise ToolError("qual deles? " + ", ".join(s.name for s in top) + " (me diga o porte ou o nome do pet)")
     return top[0]
-
-
-def list_services(ctx: ToolContext, query: str = "") -> dict:
-    """Lista os serviços ativos com preço e duração; filtra pelo termo, se houver.
-
-    Args:
-        query: Parte do nome do serviço (ex.: "banho"), ou vazio para todos.
-    """
-    items = catalog.list_services(ctx.session, actor=ctx.actor, active_only=True)
-    words = set(normalize(query).split()) - {"o", "a", "de", "do", "da", "para", "meu", "minha", "cachorro", "gato", "quanto", "esta"}
-    if words:
-        filtered = [s for s in items if words & set(fold(s.name).split())]
-        items = filtered or items
-    rows = [{"servico": s.name, "preco": money(s.price_cents), "duracao_min": s.duration_minutes} for s in items]
-    lines = [f"• {r['servico']}: {r['preco']}" for r in rows]
-    return {"servicos": rows, "summary": "Nossos valores:\n" + "\n".join(lines) if rows else "No momento não temos serviços cadastrados."}
-
-
-def opening_hours(ctx: ToolContext) -> dict:
-    """Informa o horário de funcionamento da semana."""
-    hours = _tenant(ctx).business_hours or {}
-    lines = []
-    for day in WEEKDAYS:
-        slot = hours.get(day)
-        lines.append(f"• {DAY_NAMES[day]}: {slot['open']} às {slot['close']}" if slot else f"• {DAY_NAMES[day]}: fechado")
-    return {"horarios": hours, "summary": "Nosso horário de funcionamento:\n" + "\n".join(lines)}
 
 
 def my_pets(ctx: ToolContext) -> dict:
@@ -272,31 +245,3 @@ def cancel_appointment(ctx: ToolContext, appointment_id: int | None = None) -> d
         }
     booking.cancel(ctx.session, actor=ctx.actor, appointment_id=appt.id, customer_id=ctx.customer_id)
     return {"ok": True, "summary": f"Cancelado: {label}. Se quiser remarcar, é só falar! 😉"}
-
-
-def search_knowledge(ctx: ToolContext, query: str) -> dict:
-    """Procura a resposta nas perguntas frequentes e políticas do pet shop.
-
-    Args:
-        query: A pergunta do cliente.
-    """
-    hits = knowledge.search(ctx.session, actor=ctx.actor, query=query)
-    if not hits:
-        return {"found": False, "summary": ""}
-    best = hits[0][0]
-    return {"found": True, "artigos": [{"titulo": a.title, "texto": a.body} for a, _ in hits], "summary": best.body}
-
-
-def handoff_to_human(ctx: ToolContext, reason: str = "") -> dict:
-    """Passa a conversa para uma pessoa da equipe (a IA fica pausada nesta conversa).
-
-    Args:
-        reason: Motivo, em poucas palavras.
-    """
-    if ctx.conversation_id:
-        conversation = ctx.session.get(Conversation, ctx.conversation_id)
-        if conversation is not None and conversation.tenant_id == ctx.tenant_id:
-            conversation.waiting_human, conversation.ai_paused = True, True
-            conversation.agent_state = {**(conversation.agent_state or {}), "handoff_reason": reason}
-            ctx.session.add(conversation)
-    return {"ok": True, "summary": "Certo! Vou chamar alguém da nossa equipe para falar com você. Só um instantinho. 🙋"}
