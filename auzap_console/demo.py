@@ -1,7 +1,8 @@
 """The demo tenant: a realistic Brazilian pet shop, generated deterministically.
 
-Same seed, same shop: ~200 tutors with pets, the usual services, and two months of
-appointments around today (past ones completed or missed, upcoming ones confirmed).
+Same seed, same shop: ~200 tutors with pets, the usual services, two months of
+appointments around today (past ones completed or missed, upcoming ones confirmed), and a
+fifth of the tutors who came three or four months ago and never came back.
 """
 
 from __future__ import annotations
@@ -231,10 +232,11 @@ def _fill(session: Session, tenant: Tenant, rng: random.Random, n_customers: int
             pets.append(pet)
         session.flush()
         last_visit = None
-        for _ in range(rng.randint(0, 5)):
+        lapsed = rng.random() < 0.2  # came months ago and never again: the "vasculhada" targets
+        for _ in range(rng.randint(1, 3) if lapsed else rng.randint(0, 5)):
             pet = rng.choice(pets)
             service = _pick_service(rng, services, pet)
-            day = today + timedelta(days=rng.randint(-31, 30))
+            day = today + timedelta(days=rng.randint(-120, -65) if lapsed else rng.randint(-31, 30))
             if day.weekday() == 6:
                 day -= timedelta(days=1)
             start_local = datetime.combine(day, time(rng.randint(8, 16), rng.choice([0, 30])), tzinfo=tz)

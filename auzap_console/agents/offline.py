@@ -24,6 +24,15 @@ MENU = (
 )
 
 
+def service_term(text: str) -> str | None:
+    """The service a message talks about, with a size when given ("banho g")."""
+    folded = ptbr.fold(text)
+    m = re.search(SERVICE_TERMS + r"(?: (p|m|g|gg)\b)?", folded)
+    if not m:
+        return None
+    return f"{m.group(1)} {m.group(2)}" if m.group(2) else m.group(1)
+
+
 def _tokens(text: str) -> int:
     return max(1, len(text) // 4)
 
@@ -67,6 +76,81 @@ class OfflineEngine:
         return ToolCall(id=f"call_offline_{self._calls}", name=tool, arguments={k: v for k, v in arguments.items() if v not in (None, "")})
 
     def _decide(self, messages: list[dict], header: dict, available: set[str]) -> ToolCall | str:
+        if "revenue_report" in available:
+            return self._decide_owner(messages, header, available)
+        if "qualify_lead" in available:
+            return self._decide_lead(messages, header, available)
+        return self._decide_customer(messages, header, available)
+
+    def _decide_lead(self, messages: list[dict], header: dict, available: set[str]) -> ToolCall | str:
+        user_turns = [m["content"] for m in messages if m["role"] == "user"]
+        text = user_turns[-1] if user_turns else ""
+        norm = ptbr.normalize(text)
+        intent = ptbr.detect_intent(norm)
+        when = ptbr.parse_when(text, header["now"].date())
+        service = service_term(text)
+        if ptbr.FOLLOWUP.search(norm) and when.day:
+            moment = datetime.combine(when.day, when.at or datetime.strptime("10:00", "%H:%M").time())
+            return self._call("schedule_followup", available, when=moment.isoformat(timespec="minutes"), note=text[:200])
+        if intent in ("book", "availability", None) and service and when.day and when.at:
+            return self._call(
+                "book_first_visit",
+                available,
+                service=service,
+                when=when.moment().isoformat(timespec="minutes"),
+                pet_name=ptbr.pet_name(text),
+                species=ptbr.species_of(text) or "dog",
+            )
+        if intent == "handoff":
+            return self._call("handoff_to_human", available, reason=text[:120])
+        if intent == "prices":
+            return self._call("list_services", available, query=service or "")
+        if intent == "hours":
+            return self._call("opening_hours", available)
+        info = {
+            "pet_name": ptbr.pet_name(text),
+            "species": ptbr.species_of(text),
+            "breed": ptbr.breed_of(text),
+            "service_interest": service or "",
+            "neighbourhood": ptbr.neighbourhood(text),
+            "urgency": ptbr.urgency(text),
+        }
+        if any(info.values()):
+            return self._call("qualify_lead", available, **info)
+        if intent in ("book", "availability"):
+            return "Claro! Qual serviço você quer (banho, tosa, creche…), para qual pet, e que dia e horário ficam bons?"
+        return (
+            f"Olá! 😊 Aqui é a {header.get('Assistente', 'assistente')} do {header.get('Pet shop', 'pet shop')}. Que bom ter você aqui! "
+            "Me conta: qual o nome e a raça do seu pet, qual serviço você procura e em que bairro você mora?"
+        )
+
+    def _decide_owner(self, messages: list[dict], header: dict, available: set[str]) -> ToolCall | str:
+        text = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
+        norm = ptbr.normalize(text)
+        intent = ptbr.detect_owner_intent(norm)
+        first_name = header.get("Cliente", "").split(" ")[0]
+        if intent == "revenue":
+            return self._call("revenue_report", available, period=ptbr.owner_period(norm, "semana"))
+        if intent == "top_services":
+            return self._call("top_services", available, period=ptbr.owner_period(norm, "mes"))
+        if intent == "no_show":
+            return self._call("no_show_rate", available, period=ptbr.owner_period(norm, "ultimos_30_dias"))
+        if intent == "inactive":
+            return self._call("inactive_customers", available, days=ptbr.days_in(norm, 60))
+        if intent == "opportunities":
+            return self._call("opportunities", available, days=ptbr.days_in(norm, 60))
+        if intent == "segments":
+            return self._call("pet_segments", available, by="species" if "especie" in norm else "breed")
+        if intent == "ai_usage":
+            return self._call("ai_usage", available, period=ptbr.owner_period(norm, "mes"))
+        hello = f"Oi, {first_name}! " if first_name else "Oi! "
+        return (
+            hello + "Sou sua analista. Pergunte, por exemplo: \u201cquanto faturamos essa semana?\u201d, \u201cquais serviços mais "
+            "vendem?\u201d, \u201cquem não volta há 60 dias?\u201d, \u201ctaxa de no-show\u201d, \u201coportunidades\u201d ou "
+            "\u201cquanto gastamos com a IA?\u201d"
+        )
+
+    def _decide_customer(self, messages: list[dict], header: dict, available: set[str]) -> ToolCall | str:
         user_turns = [m["content"] for m in messages if m["role"] == "user"]
         text = user_turns[-1] if user_turns else ""
         norm = ptbr.normalize(text)
@@ -88,7 +172,7 @@ class OfflineEngine:
                 if earlier is not None:
                     break
         today = header["now"].date()
-        service = (re.search(SERVICE_TERMS, norm) or [None])[0]
+        service = service_term(text)
         when = ptbr.parse_when(text, today)
         pet = ptbr.pet_name(text, header["pet_names"])
         first_name = header.get("Cliente", "").split(" ")[0]

@@ -138,6 +138,72 @@ INTENTS: list[tuple[str, str]] = [
     ("goodbye", r"\b(tchau|ate mais|ate logo|falou|bom descanso)\b"),
     ("greeting", r"^(oi+|ola|opa|eai|e ai|bom dia|boa tarde|boa noite|hello|hey|salve|alo)\b"),
 ]
+OWNER_INTENTS: list[tuple[str, str]] = [
+    ("opportunities", r"\b(oportunidade\w*|potencial|recuperar clientes|vasculhad\w*)"),
+    ("inactive", r"\b(inativ\w*|sumi\w*|nao (voltou|volta|voltaram|vem|vieram)|quem nao|sem (vir|visita|aparecer))"),
+    ("no_show", r"\b(no.?show|falt\w*|nao (compareceu|compareceram|apareceu|apareceram))"),
+    ("top_services", r"\b(mais vend\w*|top|mais (procurad\w*|pedid\w*|fatur\w*)|melhores servicos|ranking)"),
+    ("ai_usage", r"\b(ia|inteligencia artificial|tokens?|robo|bot|custo da|gasto com)\b"),
+    ("segments", r"\b(raca|racas|especie|especies|segmento\w*|perfil dos pets)\b"),
+    ("revenue", r"\b(fatur\w*|receita|vend\w*|ganh\w*|quanto (fizemos|fiz|entrou|deu)|caixa|resultado|agendamentos)\b"),
+]
+OWNER_PERIODS = [
+    ("hoje", r"\bhoje\b"),
+    ("ultimos_7_dias", r"\b(ultimos 7|7 dias|ultima semana)"),
+    ("ultimos_30_dias", r"\b(ultimos 30|30 dias|ultimo mes)"),
+    ("mes", r"\b(mes|mensal)\b"),
+    ("semana", r"\bsemana\b"),
+]
+
+
+def detect_owner_intent(text: str) -> str | None:
+    """The owner analyst's intent in a normalized message, or None."""
+    for name, pattern in OWNER_INTENTS:
+        if re.search(pattern, text):
+            return name
+    return None
+
+
+def owner_period(text: str, default: str = "semana") -> str:
+    """The analyst's period (hoje, semana, mes, ultimos_7_dias, ultimos_30_dias) in a normalized message."""
+    return next((name for name, pattern in OWNER_PERIODS if re.search(pattern, text)), default)
+
+
+def days_in(text: str, default: int = 60) -> int:
+    """Days in "60 dias", "3 meses", "2 semanas"."""
+    m = re.search(r"\b(\d{1,3})\s*(dias?|meses|mes|semanas?)\b", text)
+    if not m:
+        return default
+    n, unit = int(m.group(1)), m.group(2)
+    return n * 30 if unit.startswith("mes") else n * 7 if unit.startswith("semana") else n
+
+
+FOLLOWUP = re.compile(r"\b(me (chama|liga|ligue|retorna|procura|manda mensagem)|fala comigo|volt\w* a falar|entra em contato)")
+
+
+def neighbourhood(text: str) -> str:
+    """The neighbourhood in "moro no Tatuapé", "sou da Vila Mariana", "bairro Centro" (accents kept)."""
+    m = re.search(
+        r"\b(?:moro|fico|sou|estou)\s+(?:no|na|em|do|da|perto do|perto da)\s+(?:bairro\s+)?"
+        r"([A-ZÀ-Ý][\wÀ-ÿ]+(?:\s+(?:[A-ZÀ-Ý][\wÀ-ÿ]+|de|do|da))*)",
+        text,
+    )
+    m = m or re.search(r"\bbairro\s+([\wÀ-ÿ]+(?:\s+[A-ZÀ-Ý][\wÀ-ÿ]+)*)", text, re.IGNORECASE)
+    return m.group(1).strip() if m else ""
+
+
+def urgency(text: str) -> str:
+    """'hoje', 'esta_semana', 'sem_pressa' or ''."""
+    norm = normalize(text)
+    if re.search(r"\b(urgente|hoje|o quanto antes|o mais rapido|agora)\b", norm):
+        return "hoje"
+    if re.search(r"\b(essa|esta) semana\b", norm):
+        return "esta_semana"
+    if re.search(r"\b(sem pressa|tranquilo|qualquer dia|mes que vem)\b", norm):
+        return "sem_pressa"
+    return ""
+
+
 YES = re.compile(
     r"^(sim|pode|pode sim|confirmo|confirma|confirmado|isso|isso mesmo|claro|ok|okay|certo|com certeza|quero|bora|fechado|positivo|s)\b"
 )

@@ -2,7 +2,7 @@
 
 from auzap_console.models.ai import AgentConfig, AIInteraction, CustomerMemory, KnowledgeArticle, UsageDaily
 from auzap_console.models.catalog import Appointment, Service
-from auzap_console.models.crm import Customer, Pet
+from auzap_console.models.crm import Customer, Followup, Pet
 from auzap_console.models.messaging import Channel, Conversation, Message
 from auzap_console.models.tenancy import (
     ROLE_RANK,
@@ -28,6 +28,7 @@ __all__ = [
     "Conversation",
     "Customer",
     "CustomerMemory",
+    "Followup",
     "KnowledgeArticle",
     "LoginAttempt",
     "Message",

@@ -54,3 +54,17 @@ class Pet(SQLModel, table=True):
     health_notes: str = ""
     vaccinations: list = json_list()
     created_at: datetime = timestamp()
+
+
+class Followup(SQLModel, table=True):
+    """A scheduled follow-up with a lead or customer (the SDR's, or staff's)."""
+
+    __tablename__ = "followups"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = tenant_fk()
+    customer_id: int = Field(foreign_key="customers.id", ondelete="CASCADE", index=True)
+    due_at: datetime = timestamp(default_now=False, index=True)
+    note: str = ""
+    status: str = Field(default="pending", max_length=12)
+    created_at: datetime = timestamp()

@@ -200,7 +200,7 @@ class Registry:
         for c in self.items["tool"].values():
             unknown = set(c.item.personas) - personas
             if unknown and personas:
-                log.warning("tool %s (plugin %s) names unknown personas %s", c.name, c.plugin, sorted(unknown))
+                log.debug("tool %s (plugin %s) names personas not installed: %s", c.name, c.plugin, sorted(unknown))
 
     def of(self, kind: str, disabled: Iterable[str] = ()) -> dict[str, Any]:
         """Items of one kind whose plugin is not in `disabled`."""

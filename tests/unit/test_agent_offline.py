@@ -9,7 +9,8 @@ from sqlmodel import select
 
 from auzap_console.agents.chat import chat
 from auzap_console.db import tenant_session
-from auzap_console.models import AIInteraction, Appointment, Conversation, Customer, Pet, UsageDaily
+from auzap_console.models import AIInteraction, Appointment, Conversation, Pet, UsageDaily
+from auzap_console.services import customers
 from tests.agent_helpers import PHONE, agent_shop
 
 
@@ -80,9 +81,8 @@ def test_reschedule_and_full_slot():
     moved_to = _appointments(shop)[0].starts_at.astimezone(ZoneInfo("America/Sao_Paulo"))
     assert (moved_to.weekday(), moved_to.hour) == (1, 11)
     other = "+5511977776666"
-    _say(shop, "oi", phone=other)
     with tenant_session(shop.tenant_id) as s:
-        cust = s.exec(select(Customer).where(Customer.tenant_id == shop.tenant_id, Customer.phone == other)).one()
+        cust = customers.save_customer(s, actor=shop.actor, name="Outro Tutor", phone=other)
         s.add(Pet(tenant_id=shop.tenant_id, customer_id=cust.id, name="Bidu", size="P"))
     # Banho P has capacity 1 in this shop: the same slot is refused with alternatives.
     busy = _say(shop, "marcar banho p pro Bidu terça 11h", phone=other)

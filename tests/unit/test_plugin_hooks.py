@@ -137,7 +137,7 @@ def test_hook_select_persona(plugin):
     )
     shop = agent_shop()
     assert chat(tenant_id=shop.tenant_id, phone=PHONE, text="oi", client=ScriptedModel("oi")).persona == "groomer"
-    assert chat(tenant_id=shop.tenant_id, phone="+5511955554444", text="oi", client=ScriptedModel("oi")).persona == "customer_assistant"
+    assert chat(tenant_id=shop.tenant_id, phone="+5511955554444", text="oi", client=ScriptedModel("oi")).persona == "sdr"
 
 
 def test_every_hook_has_a_test():

@@ -190,6 +190,11 @@ def third_party_plugin(tmp_path_factory):
     yield root
     subprocess.run([*pip, "uninstall", "-y", "auzap-example-vaccines"], check=True, timeout=120)
     sys.modules.pop("auzap_example_vaccines", None)
+    from sqlmodel import SQLModel
+
+    table = SQLModel.metadata.tables.get("example_vaccine_records")
+    if table is not None:
+        SQLModel.metadata.remove(table)  # the uninstalled plugin's model must not leak into later schema checks
     manager.reset()
 
 

@@ -1,0 +1,1 @@
+"""The owner analyst persona (an ordinary AuZap plugin)."""

@@ -1,0 +1,1 @@
+"""The SDR persona (an ordinary AuZap plugin)."""

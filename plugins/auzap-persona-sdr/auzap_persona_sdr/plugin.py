@@ -1,0 +1,36 @@
+"""Hook implementations: the SDR persona and its tools."""
+
+from __future__ import annotations
+
+from auzap_console.plugin import hookimpl
+from auzap_console.plugin.types import Persona
+from auzap_persona_sdr import tools
+
+NAME = "sdr"
+INSTRUCTIONS = """Você atende novos contatos do pet shop no WhatsApp. Seja acolhedora e objetiva, em português do Brasil.
+Descubra o pet (nome, espécie, raça), o serviço de interesse, o bairro e a urgência, registrando com qualify_lead.
+Quando houver interesse, ofereça agendar a primeira visita (book_first_visit). Se pedir para falar depois, use
+schedule_followup. Nunca invente preços: use list_services. Se pedir uma pessoa, use handoff_to_human."""
+TOOLS = ((tools.qualify_lead, True), (tools.set_lead_stage, True), (tools.schedule_followup, True), (tools.book_first_visit, True))
+
+
+@hookimpl
+def register_personas(register):
+    """The SDR (new contacts and open leads)."""
+    register(
+        Persona(
+            name=NAME,
+            title="SDR (novos contatos)",
+            instructions=INSTRUCTIONS,
+            audience="lead",
+            default_tools=(*(f.__name__ for f, _ in TOOLS), "list_services", "opening_hours", "handoff_to_human"),
+            offline_intents=("greeting", "qualify", "book", "followup", "prices", "hours", "handoff"),
+        )
+    )
+
+
+@hookimpl
+def register_tools(register):
+    """The SDR's own tools (prices, hours and hand-off come from the shared tools)."""
+    for function, writes in TOOLS:
+        register(function, personas=[NAME], writes=writes)
