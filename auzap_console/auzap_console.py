@@ -3,7 +3,17 @@
 import reflex as rx
 
 from auzap_console.i18n import t
-from auzap_console.pages import agents, customers, dashboard, playground, plugins, services, settings, team  # noqa: F401  (register pages)
+from auzap_console.pages import (  # noqa: F401  (importing a page module registers it)
+    agents,
+    customers,
+    dashboard,
+    knowledge,
+    playground,
+    plugins,
+    services,
+    settings,
+    team,
+)
 from auzap_console.pages.login import LoginState, login_page
 from auzap_console.pages.signup import signup_page
 from auzap_console.plugin.manager import load_plugins

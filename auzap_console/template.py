@@ -56,6 +56,16 @@ def template(route: str, title: str, icon: str, *, role: str = "staff", order: i
 
 
 def register_pages(app: rx.App) -> None:
-    """Add every templated page to the app."""
+    """Add every templated page, and every page contributed by a plugin, to the app.
+
+    Plugin pages get the same shell and a sidebar entry; they are compiled in at build time
+    (installing a UI plugin means restarting the console). Their handlers must authorize.
+    """
+    from auzap_console.plugin import manager
+
+    for route, contributed in manager.pages().items():
+        if any(p.route == route for p in PAGES):
+            continue
+        template(route, contributed.title, contributed.icon, role=contributed.role, order=60)(contributed.component)
     for spec in PAGES:
         app.add_page(spec.component, route=spec.route, title=f"{spec.title} · {t('app.name')}", on_load=spec.on_load)
