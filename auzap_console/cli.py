@@ -89,6 +89,21 @@ def user_add(
     typer.echo(f"Usuário {user.email} ({user.role}) adicionado.")
 
 
+@app.command("worker")
+def worker_command(
+    processes: int = typer.Option(1, help="How many worker processes."),
+    burst: bool = typer.Option(False, help="Quit when the queues are empty."),
+) -> None:
+    """Run RQ workers (high, default, low queues, with the scheduler). Needs REDIS_URL."""
+    from auzap_console.settings import get_settings
+
+    if not get_settings().redis_url:
+        _fail("REDIS_URL não configurado: no modo local os jobs rodam dentro do console.")
+    from auzap_console.jobs.worker import run_workers
+
+    run_workers(processes, burst=burst)
+
+
 @app.command("chat")
 def chat_command(
     message: str = typer.Argument(..., help="What the customer writes."),

@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     database_admin_url: str = Field("", description="Owner connection used by migrations; defaults to database_url.")
     app_db_role: str = Field("auzap_app", description="PostgreSQL role the app connects as (RLS applies to it).")
     redis_url: str = Field("", description="Unset: jobs run in an in-process queue (local mode).")
+    job_retry_intervals: str = Field("5,30,120", description="Seconds between job retries (comma-separated).")
     secret_key: str = Field("dev-insecure-secret-change-me", description="Signs and encrypts secrets at rest.")
     session_ttl_hours: int = 12
     login_max_failures: int = 5

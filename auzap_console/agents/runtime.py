@@ -89,6 +89,7 @@ def run_turn(*, tenant_id: int, conversation_id: int, client: ModelClient | None
     actor = Actor(tenant_id=tenant_id, role="staff")
     with tenant_session(tenant_id) as session:
         conversation = get_scoped(session, Conversation, conversation_id, actor)
+        session.refresh(conversation, with_for_update=True)  # one turn at a time per conversation
         tenant = session.exec(select(Tenant).where(Tenant.id == tenant_id)).one()
         rows = conversations.history(session, actor=actor, conversation_id=conversation.id, limit=HISTORY)
         if not rows or rows[-1].direction != "in":

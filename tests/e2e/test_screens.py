@@ -14,7 +14,7 @@ PAGES = {
     "services": "Serviços",
     "agents": "Agentes de IA",
     "playground": "Testar agente",
-         "knowledge": "Base de conhecimento",
+    "knowledge": "Base de conhecimento",
     "plugins": "Plugins",
     "team": "Equipe",
     "settings": "Configurações",

@@ -1,0 +1,1 @@
+"""Background jobs: RQ queues in production, an in-process queue in local mode."""

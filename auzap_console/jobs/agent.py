@@ -1,0 +1,15 @@
+"""Agent jobs (queue `high`)."""
+
+from __future__ import annotations
+
+from auzap_console.agents.runtime import run_turn
+
+
+def answer_conversation(tenant_id: int, conversation_id: int) -> dict:
+    """Answer the latest customer message of a conversation.
+
+    Idempotent: a retried or duplicated job finds the message already answered (or the AI
+    paused) and does nothing; turns of one conversation are serialized by a row lock.
+    """
+    result = run_turn(tenant_id=tenant_id, conversation_id=conversation_id)
+    return {"message_id": result.message_id, "persona": result.persona, "skipped": result.skipped}

@@ -1,0 +1,41 @@
+"""`auzap worker`: real RQ workers (with the scheduler) for the `high`, `default` and `low` queues."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+
+from auzap_console.jobs.queues import QUEUES, redis_connection
+
+
+def _prepare() -> None:
+    """Load plugins and configure mappers once, before forking work horses."""
+    from sqlalchemy.orm import configure_mappers
+
+    import auzap_console.models  # noqa: F401
+    from auzap_console.plugin.manager import load_plugins
+
+    load_plugins()
+    configure_mappers()
+
+
+def run_worker(*, burst: bool = False, with_scheduler: bool = True, name: str | None = None) -> bool:
+    """Run one RQ worker in this process until stopped (or until the queues are empty with `burst`)."""
+    from rq import Worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    _prepare()
+    worker = Worker(list(QUEUES), connection=redis_connection(), name=name)
+    return worker.work(burst=burst, with_scheduler=with_scheduler)
+
+
+def run_workers(processes: int = 1, *, burst: bool = False) -> None:
+    """Run `processes` workers side by side (each a separate OS process)."""
+    if processes <= 1:
+        run_worker(burst=burst)
+        return
+    procs = [multiprocessing.Process(target=run_worker, kwargs={"burst": burst, "with_scheduler": i == 0}) for i in range(processes)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
