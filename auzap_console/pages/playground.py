@@ -9,16 +9,19 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
+from dataclasses import dataclass
 
 import reflex as rx
 from sqlmodel import select
 
 from auzap_console.agents.chat import receive_text
-from auzap_console.agents.runtime import TurnResult, run_turn
 from auzap_console.components.common import empty_state, page_header
 from auzap_console.db import tenant_session
 from auzap_console.i18n import t
-from auzap_console.models import Conversation
+from auzap_console.jobs import queues
+from auzap_console.jobs.agent import answer_conversation
+from auzap_console.models import AIInteraction, Conversation, Message
 from auzap_console.plugin import manager
 from auzap_console.services import plugins as plugin_service
 from auzap_console.services.context import Actor
@@ -27,6 +30,11 @@ from auzap_console.state import LoginRequired, ProtectedState, guarded
 from auzap_console.template import template
 
 log = logging.getLogger("auzap.ui")
+SKIP_REASONS = {
+    "ai paused": "IA pausada: um atendente assumiu",
+    "persona disabled": "persona desativada",
+    "timeout": "sem resposta a tempo; os workers estão rodando?",
+}
 
 
 def playground_phone(user_id: int) -> str:
@@ -34,24 +42,65 @@ def playground_phone(user_id: int) -> str:
     return f"+551199{user_id:07d}"
 
 
-def _tools_text(result: TurnResult) -> str:
+REPLY_WAIT_SECONDS = 120
+
+
+@dataclass
+class PlaygroundReply:
+    """The agent's answer as the playground shows it."""
+
+    text: str
+    tools: str
+    skipped: str = ""
+
+
+def _tools_text(interactions: list[AIInteraction]) -> str:
     lines = []
-    for call in result.tool_calls:
-        args = ", ".join(f"{k}={v}" for k, v in call["arguments"].items())
-        outcome = call["result"].get("error") or call["result"].get("summary") or json.dumps(call["result"], ensure_ascii=False)
-        lines.append(f"{call['tool']}({args}) → {str(outcome)[:160]}")
+    for row in interactions:
+        args = ", ".join(f"{k}={v}" for k, v in row.arguments.items())
+        outcome = row.result.get("error") or row.result.get("summary") or json.dumps(row.result, ensure_ascii=False)
+        lines.append(f"{row.tool}({args}) → {str(outcome)[:160]}")
     return "\n".join(lines)
 
 
-def run_playground_turn(tenant_id: int, user_id: int, persona: str, text: str) -> TurnResult:
-    """Receive `text` from the user's test phone as `persona`'s conversation and answer it."""
-    conversation_id, _ = receive_text(tenant_id=tenant_id, phone=playground_phone(user_id), text=text, name="Cliente de teste")
+def run_playground_turn(tenant_id: int, user_id: int, persona: str, text: str) -> PlaygroundReply:
+    """Receive `text` from the user's test phone and wait for the agent job to answer it.
+
+    The turn runs as a job on the `high` queue, exactly like a WhatsApp message (RQ workers
+    in production, the in-process queue in local mode).
+    """
+    conversation_id, message_id = receive_text(tenant_id=tenant_id, phone=playground_phone(user_id), text=text, name="Cliente de teste")
     with tenant_session(tenant_id) as session:
         conversation = session.get(Conversation, conversation_id)
         if persona and conversation.persona != persona:
             conversation.persona = persona
             session.add(conversation)
-    return run_turn(tenant_id=tenant_id, conversation_id=conversation_id)
+    queues.enqueue(answer_conversation, tenant_id, conversation_id, queue=queues.HIGH, job_key=queues.job_id("answer", message_id))
+    deadline = time.monotonic() + REPLY_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        with tenant_session(tenant_id) as session:
+            reply = session.exec(
+                select(Message)
+                .where(
+                    Message.tenant_id == tenant_id,
+                    Message.conversation_id == conversation_id,
+                    Message.id > message_id,
+                    Message.direction == "out",
+                )
+                .order_by(Message.id)
+            ).first()
+            paused = session.get(Conversation, conversation_id).ai_paused
+            if reply is not None:
+                tools = session.exec(
+                    select(AIInteraction)
+                    .where(AIInteraction.tenant_id == tenant_id, AIInteraction.message_id == reply.id, AIInteraction.kind == "tool")
+                    .order_by(AIInteraction.id)
+                ).all()
+                return PlaygroundReply(reply.body, _tools_text(list(tools)))
+        if paused:
+            return PlaygroundReply("", "", skipped="ai paused")
+        time.sleep(0.3)
+    return PlaygroundReply("", "", skipped="timeout")
 
 
 class PlaygroundState(ProtectedState):
@@ -115,8 +164,8 @@ class PlaygroundState(ProtectedState):
             persona = self.persona
         try:
             result = await asyncio.to_thread(run_playground_turn, user.tenant_id, user.user_id, persona, text)
-            reply = result.reply or t("pg.skipped", reason=result.skipped)
-            entry = {"who": "ai" if result.reply else "system", "text": reply, "tools": _tools_text(result)}
+            reply = result.text or t("pg.skipped", reason=SKIP_REASONS.get(result.skipped, result.skipped))
+            entry = {"who": "ai" if result.text else "system", "text": reply, "tools": result.tools}
         except Exception:
             log.exception("playground turn failed")
             entry = {"who": "system", "text": t("err.unexpected"), "tools": ""}
