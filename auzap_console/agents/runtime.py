@@ -13,6 +13,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
@@ -247,7 +248,25 @@ def run_turn(*, tenant_id: int, conversation_id: int, client: ModelClient | None
         if not reply_text:
             reply_text = FALLBACK_REPLY
             conversation.waiting_human = True
+        _update_summary(session, tenant, conversation, memory, last_text, calls_made, now)
         return _reply(session, actor, conversation, reply_text, client.name, calls_made, tokens_in, tokens_out, model)
+
+
+SUMMARY_LINES = 8
+
+
+def _update_summary(
+    session: Session, tenant: Tenant, conversation: Conversation, memory: CustomerMemory | None, text: str, calls: list[dict], now: datetime
+) -> None:
+    """Keep a running summary: one dated line per turn (what was asked, what was done), last few kept."""
+    done = ", ".join(f"{c['tool']}{'' if 'error' not in c['result'] else ' (falhou)'}" for c in calls) or "conversa"
+    day = now.astimezone(ZoneInfo(tenant.timezone)).strftime("%d/%m")
+    line = f"{day}: \u201c{' '.join(text.split())[:90]}\u201d → {done}"
+    if memory is None:
+        memory = CustomerMemory(tenant_id=tenant.id, customer_id=conversation.customer_id)
+    memory.summary = "\n".join([*(memory.summary.splitlines() if memory.summary else []), line][-SUMMARY_LINES:])
+    memory.updated_at = utcnow()
+    session.add(memory)
 
 
 def _jsonable(value):

@@ -165,3 +165,19 @@ def test_disabled_persona_does_not_answer():
     with tenant_session(shop.tenant_id) as s:
         save_config(s, actor=shop.actor, persona="customer_assistant", enabled=False)
     assert _say(shop, "oi").skipped == "persona disabled"
+
+
+def test_memory_keeps_a_running_summary_that_reaches_the_prompt():
+    from auzap_console.models import CustomerMemory
+    from tests.agent_helpers import ScriptedModel
+
+    shop = agent_shop()
+    _say(shop, "quanto custa a tosa?")
+    _say(shop, "marcar banho pro Thor segunda 10h")
+    with tenant_session(shop.tenant_id) as s:
+        memory = s.exec(select(CustomerMemory).where(CustomerMemory.customer_id == shop.customer_id)).one()
+    lines = memory.summary.splitlines()
+    assert len(lines) == 2 and "list_services" in lines[0] and "book_appointment" in lines[1]
+    model = ScriptedModel("oi")
+    chat(tenant_id=shop.tenant_id, phone=PHONE, text="oi", client=model)
+    assert "Resumo:" in model.seen[0][0]["content"] and "book_appointment" in model.seen[0][0]["content"]
