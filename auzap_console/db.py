@@ -37,7 +37,7 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # writers queue on busy_timeout instead of failing
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)

@@ -4,8 +4,8 @@ Every table with a `tenant_id` column gets a FORCED policy comparing it with the
 transaction-local `app.tenant_id` setting (see `db.tenant_session`). The app connects as
 a role that owns nothing, so it can never see another tenant's rows, even by raw SQL.
 
-Three lookups happen before the tenant is known (login by e-mail, session by token,
-tenant by slug for the CLI);
+Four lookups happen before the tenant is known (login by e-mail, session by token,
+tenant by slug for the CLI, channel by webhook key);
 they are SECURITY DEFINER functions returning only what authentication needs. They run
 as the migration owner, which must be a superuser or have BYPASSRLS.
 """
@@ -35,6 +35,21 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
   SELECT t.id FROM tenants t WHERE t.slug = p_slug
 $$;
 """
+
+
+CHANNEL_LOOKUP_FUNCTION = """
+CREATE OR REPLACE FUNCTION auzap_channel_lookup(p_key text)
+RETURNS TABLE(channel_id integer, tenant_id integer)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+  SELECT c.id, c.tenant_id FROM channels c WHERE c.webhook_key = p_key AND p_key <> ''
+$$;
+"""
+
+
+def create_channel_lookup(conn: Connection) -> None:
+    """Create the SECURITY DEFINER lookup of a channel by its webhook key (migration 0004)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(CHANNEL_LOOKUP_FUNCTION))
 
 
 def enable_tenant_rls(conn: Connection, table: str, column: str = "tenant_id") -> None:

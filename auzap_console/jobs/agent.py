@@ -12,4 +12,9 @@ def answer_conversation(tenant_id: int, conversation_id: int) -> dict:
     paused) and does nothing; turns of one conversation are serialized by a row lock.
     """
     result = run_turn(tenant_id=tenant_id, conversation_id=conversation_id)
+    if result.message_id:
+        from auzap_console.jobs import queues
+        from auzap_console.jobs.outbound import send_message
+
+        queues.enqueue(send_message, tenant_id, result.message_id, queue=queues.HIGH, job_key=queues.job_id("send", result.message_id))
     return {"message_id": result.message_id, "persona": result.persona, "skipped": result.skipped}

@@ -27,6 +27,7 @@ class Channel(SQLModel, table=True):
     external_id: str = Field(default="", max_length=120)
     base_url: str = Field(default="", max_length=255)
     credentials_encrypted: str = ""
+    webhook_key: str = Field(default="", max_length=64, index=True, unique=True)
     webhook_secret: str = Field(default="", max_length=128)
     status: str = Field(default="disconnected", max_length=16)
     qr_code: str = ""

@@ -39,6 +39,8 @@ log = logging.getLogger("auzap.plugins")
 DEFAULT_PLUGINS: tuple[tuple[str, str], ...] = (
     ("core", "auzap_console.default_plugins.core"),
     ("common_tools", "auzap_console.default_plugins.common_tools"),
+    ("simulator", "auzap_console.default_plugins.simulator"),
+    ("waha", "auzap_console.default_plugins.waha"),
 )
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,59}$")
 

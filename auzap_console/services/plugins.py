@@ -11,7 +11,7 @@ from auzap_console.services import audit
 from auzap_console.services.context import Actor, ServiceError
 from auzap_console.services.tenants import get_tenant
 
-CORE_PLUGINS = {"core", "common_tools"}
+CORE_PLUGINS = {"core", "common_tools", "simulator"}
 
 
 def disabled_plugins(tenant: Tenant) -> list[str]:

@@ -1,0 +1,1 @@
+"""Provider-neutral message types, the provider protocol, ingest and webhook endpoints."""

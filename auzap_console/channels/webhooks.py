@@ -1,0 +1,60 @@
+"""Webhook endpoints on the console's backend: verify → normalize → store once → enqueue → 200."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.routing import Route
+
+from auzap_console.channels.ingest import ingest
+from auzap_console.channels.types import InvalidPayload
+from auzap_console.services.channels import channel_ref, find_by_webhook_key, provider_for
+
+log = logging.getLogger("auzap.webhooks")
+MAX_BODY = 512 * 1024  # WhatsApp text payloads are a few KB; media arrives by URL
+
+
+async def receive(request: Request) -> JSONResponse:
+    """POST /webhooks/{key}: one provider delivery."""
+    key = request.path_params["key"]
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > MAX_BODY:
+        log.warning("webhook %s refused: body of %s bytes", key[:6], length)
+        return JSONResponse({"error": "payload too large"}, status_code=413)
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        return JSONResponse({"error": "payload too large"}, status_code=413)
+    channel = find_by_webhook_key(key)
+    if channel is None:
+        return JSONResponse({"error": "unknown channel"}, status_code=404)
+    ref = channel_ref(channel)
+    provider = provider_for(channel.provider)
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    if not provider.verify(ref, headers, body):
+        log.warning("webhook for channel %s refused: bad signature", channel.id)
+        return JSONResponse({"error": "invalid signature"}, status_code=401)
+    try:
+        payload = json.loads(body)
+        if not isinstance(payload, dict):
+            raise InvalidPayload("the body must be a JSON object")
+        events = provider.parse(ref, payload)
+    except (ValueError, InvalidPayload) as exc:
+        log.warning("webhook for channel %s refused: %s", channel.id, exc)
+        return JSONResponse({"error": f"malformed payload: {exc}"}, status_code=400)
+    result = ingest(channel, events)
+    return JSONResponse({"ok": True, "stored": len(result.stored), "duplicates": result.duplicates, "statuses": result.statuses})
+
+
+async def verify_get(request: Request) -> PlainTextResponse:
+    """GET /webhooks/{key}: providers that check the URL first get a 200 (or the Meta challenge)."""
+    challenge = request.query_params.get("hub.challenge")
+    return PlainTextResponse(challenge or "ok")
+
+
+def webhook_app() -> Starlette:
+    """The Starlette app mounted in front of Reflex's backend."""
+    return Starlette(routes=[Route("/webhooks/{key}", receive, methods=["POST"]), Route("/webhooks/{key}", verify_get, methods=["GET"])])

@@ -1,0 +1,101 @@
+"""WAHA (WhatsApp HTTP API, self-hosted): webhooks signed with HMAC-SHA512, `POST /api/sendText`.
+
+Formats from `shared/protocols/whatsapp.md` §3. Own echoes (`fromMe`), groups, status
+broadcasts and newsletters are ignored; `@lid` senders without a phone are skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Any
+
+import httpx
+
+from auzap_console.channels.types import ChannelRef, Event, InboundMessage, InvalidPayload, ProviderError, SessionUpdate, StatusUpdate
+from auzap_console.phones import InvalidPhone, normalize_phone
+from auzap_console.plugin import hookimpl
+
+ACKS = {-1: "failed", 0: "queued", 1: "sent", 2: "delivered", 3: "read", 4: "read"}
+SESSIONS = {"WORKING": "connected", "SCAN_QR_CODE": "connecting", "STARTING": "connecting", "STOPPED": "disconnected", "FAILED": "failed"}
+TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+
+
+def chat_id(phone: str) -> str:
+    """`+5511999999999` → `5511999999999@c.us`."""
+    return phone.lstrip("+") + "@c.us"
+
+
+class WahaProvider:
+    """Adapter for one WAHA server (base URL and API key per channel)."""
+
+    def verify(self, channel: ChannelRef, headers: dict[str, str], body: bytes) -> bool:
+        """`X-Webhook-Hmac` = hex HMAC-SHA512(key=webhook secret, raw body)."""
+        given = headers.get("x-webhook-hmac", "")
+        expected = hmac.new(channel.webhook_secret.encode(), body, hashlib.sha512).hexdigest()
+        return bool(given) and hmac.compare_digest(given.lower(), expected)
+
+    def parse(self, channel: ChannelRef, payload: dict[str, Any]) -> list[Event]:
+        """`message`, `message.ack` and `session.status` events."""
+        event, data = payload.get("event"), payload.get("payload")
+        if not isinstance(event, str) or not isinstance(data, dict):
+            raise InvalidPayload("WAHA webhook needs 'event' and an object 'payload'")
+        if channel.external_id and payload.get("session") not in (None, channel.external_id):
+            raise InvalidPayload(f"session {payload.get('session')!r} is not this channel's")
+        if event == "message":
+            return self._message(data)
+        if event == "message.ack":
+            ack = data.get("ack")
+            return [StatusUpdate(str(data.get("id", "")), ACKS.get(ack, "sent"))] if data.get("id") and isinstance(ack, int) else []
+        if event == "session.status":
+            return [SessionUpdate(SESSIONS.get(str(data.get("status")), "connecting"))]
+        return []
+
+    @staticmethod
+    def _message(data: dict) -> list[Event]:
+        sender = str(data.get("from", ""))
+        if data.get("fromMe") or sender.endswith(("@g.us", "@newsletter", "@broadcast")) or not data.get("id"):
+            return []
+        try:
+            phone = normalize_phone(sender) if sender.endswith("@c.us") else ""
+        except InvalidPhone:
+            phone = ""
+        if not phone:
+            return []  # an @lid sender without a known phone (see the issue notes)
+        media = data.get("media") or {}
+        return [
+            InboundMessage(
+                message_id=str(data["id"]),
+                sender_id=sender,
+                phone=phone,
+                text=str(data.get("body") or ""),
+                sender_name=str((data.get("_data") or {}).get("notifyName", "") or ""),
+                timestamp_s=int(data.get("timestamp") or 0),
+                media_url=str(media.get("url", "") or ""),
+                raw=data,
+            )
+        ]
+
+    def send_text(self, channel: ChannelRef, to: str, text: str) -> str:
+        """`POST {base}/api/sendText`; 4xx other than 429 are not retried."""
+        headers = {"X-Api-Key": channel.credentials.get("api_key", ""), "Content-Type": "application/json"}
+        body = {"session": channel.external_id or "default", "chatId": chat_id(to), "text": text, "linkPreview": False}
+        try:
+            response = httpx.post(channel.base_url.rstrip("/") + "/api/sendText", json=body, headers=headers, timeout=TIMEOUT)
+        except httpx.HTTPError as exc:
+            raise ProviderError(f"WAHA unreachable: {exc}") from exc
+        if response.status_code >= 400:
+            retryable = response.status_code == 429 or response.status_code >= 500 or response.status_code == 422
+            raise ProviderError(f"WAHA answered {response.status_code}: {response.text[:200]}", retryable=retryable)
+        try:
+            data = response.json()
+        except ValueError:
+            data = {}
+        msg_id = data.get("id") or (data.get("key") or {}).get("id") or ""
+        return msg_id.get("_serialized", "") if isinstance(msg_id, dict) else str(msg_id)
+
+
+@hookimpl
+def register_channel_providers(register):
+    """WAHA."""
+    register(name="waha", title="WAHA (WhatsApp HTTP API)", factory=WahaProvider)

@@ -1,0 +1,104 @@
+"""WhatsApp channels: create (credentials encrypted), look up by webhook key, provider adapters."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from auzap_console.channels.types import ChannelProvider, ChannelRef
+from auzap_console.crypto import decrypt_json, encrypt_json
+from auzap_console.db import tenant_session
+from auzap_console.i18n import t
+from auzap_console.models import Channel
+from auzap_console.plugin import manager
+from auzap_console.services import audit
+from auzap_console.services.context import Actor, ServiceError
+
+
+@dataclass(frozen=True)
+class NewChannel:
+    """A created channel and the URL its provider must call."""
+
+    channel: Channel
+    webhook_path: str
+
+
+def webhook_path(channel: Channel) -> str:
+    """The path (on the console's backend) the provider posts to."""
+    return f"/webhooks/{channel.webhook_key}"
+
+
+def create_channel(
+    session: Session,
+    *,
+    actor: Actor,
+    name: str,
+    provider: str,
+    base_url: str = "",
+    external_id: str = "",
+    credentials: dict | None = None,
+    phone: str = "",
+) -> NewChannel:
+    """Add a channel (owner only); returns it with its webhook path."""
+    actor.require("owner")
+    if provider not in manager.channel_providers():
+        raise ServiceError(t("err.provider_unknown", provider=provider))
+    if len((name or "").strip()) < 2:
+        raise ServiceError(t("err.channel_name"))
+    if provider in ("waha", "evolution") and not base_url.startswith(("http://", "https://")):
+        raise ServiceError(t("err.channel_base_url"))
+    channel = Channel(
+        tenant_id=actor.tenant_id,
+        name=name.strip(),
+        provider=provider,
+        base_url=base_url.strip(),
+        external_id=external_id.strip() or ("default" if provider == "waha" else ""),
+        phone=phone,
+        credentials_encrypted=encrypt_json(credentials or {}),
+        webhook_key=secrets.token_urlsafe(24),
+        webhook_secret=secrets.token_urlsafe(32),
+        status="connected" if provider == "simulator" else "disconnected",
+    )
+    session.add(channel)
+    session.flush()
+    audit.record(session, actor=actor, action="channel.create", entity="channel", entity_id=channel.id, details={"provider": provider})
+    return NewChannel(channel, webhook_path(channel))
+
+
+def channel_ref(channel: Channel) -> ChannelRef:
+    """The provider-facing view of a channel, credentials decrypted."""
+    return ChannelRef(
+        channel.id,
+        channel.tenant_id,
+        channel.provider,
+        channel.base_url,
+        channel.external_id,
+        channel.webhook_secret,
+        decrypt_json(channel.credentials_encrypted),
+    )
+
+
+def provider_for(name: str) -> ChannelProvider:
+    """An adapter instance for a provider name."""
+    spec = manager.channel_providers().get(name)
+    if spec is None:
+        raise ServiceError(t("err.provider_unknown", provider=name))
+    return spec.factory()
+
+
+def find_by_webhook_key(key: str) -> Channel | None:
+    """The channel a webhook URL belongs to (before any tenant is known; SECURITY DEFINER on PostgreSQL)."""
+    if not key:
+        return None
+    with tenant_session(None) as session:
+        if session.get_bind().dialect.name == "postgresql":
+            row = session.execute(text("SELECT channel_id, tenant_id FROM auzap_channel_lookup(:k)"), {"k": key}).first()
+        else:
+            row = session.execute(select(Channel.id, Channel.tenant_id).where(Channel.webhook_key == key)).first()
+    if row is None:
+        return None
+    with tenant_session(row[1]) as session:
+        return session.exec(select(Channel).where(Channel.id == row[0], Channel.tenant_id == row[1])).first()
