@@ -43,6 +43,11 @@ RETURNS TABLE(channel_id integer, tenant_id integer)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
   SELECT c.id, c.tenant_id FROM channels c WHERE c.webhook_key = p_key AND p_key <> ''
 $$;
+CREATE OR REPLACE FUNCTION auzap_channel_status_counts()
+RETURNS TABLE(status text, total bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+  SELECT c.status::text, count(*) FROM channels c GROUP BY c.status
+$$;
 """
 
 

@@ -24,6 +24,7 @@ from auzap_console.agents.ptbr import is_no, is_yes, normalize
 from auzap_console.agents.tools import ToolContext, ToolError, coerce_arguments, openai_schema
 from auzap_console.db import tenant_session
 from auzap_console.db_types import utcnow
+from auzap_console.metrics import MODEL_LATENCY, MODEL_TOKENS
 from auzap_console.models import AIInteraction, Conversation, Customer, CustomerMemory, Message, Pet, Tenant
 from auzap_console.plugin import manager
 from auzap_console.plugin.types import ToolSpec
@@ -176,6 +177,9 @@ def run_turn(*, tenant_id: int, conversation_id: int, client: ModelClient | None
                 )
                 break
             tokens_in, tokens_out = tokens_in + reply.tokens_in, tokens_out + reply.tokens_out
+            MODEL_LATENCY.labels(client.name).observe(time.monotonic() - started)
+            MODEL_TOKENS.labels(client.name, "in").inc(reply.tokens_in)
+            MODEL_TOKENS.labels(client.name, "out").inc(reply.tokens_out)
             _record(
                 session,
                 actor,

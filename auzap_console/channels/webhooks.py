@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 
@@ -12,6 +13,7 @@ from starlette.routing import Route
 
 from auzap_console.channels.ingest import ingest
 from auzap_console.channels.types import InvalidPayload
+from auzap_console.metrics import MESSAGES, WEBHOOKS
 from auzap_console.services.channels import channel_ref, find_by_webhook_key, provider_for
 
 log = logging.getLogger("auzap.webhooks")
@@ -24,18 +26,22 @@ async def receive(request: Request) -> JSONResponse:
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > MAX_BODY:
         log.warning("webhook %s refused: body of %s bytes", key[:6], length)
+        WEBHOOKS.labels("?", "too_large").inc()
         return JSONResponse({"error": "payload too large"}, status_code=413)
     body = await request.body()
     if len(body) > MAX_BODY:
+        WEBHOOKS.labels("?", "too_large").inc()
         return JSONResponse({"error": "payload too large"}, status_code=413)
-    channel = find_by_webhook_key(key)
+    channel = await asyncio.to_thread(find_by_webhook_key, key)
     if channel is None:
+        WEBHOOKS.labels("?", "unknown_channel").inc()
         return JSONResponse({"error": "unknown channel"}, status_code=404)
     ref = channel_ref(channel)
     provider = provider_for(channel.provider)
     headers = {k.lower(): v for k, v in request.headers.items()}
     if not provider.verify(ref, headers, body):
         log.warning("webhook for channel %s refused: bad signature", channel.id)
+        WEBHOOKS.labels(channel.provider, "bad_signature").inc()
         return JSONResponse({"error": "invalid signature"}, status_code=401)
     try:
         payload = json.loads(body)
@@ -44,8 +50,12 @@ async def receive(request: Request) -> JSONResponse:
         events = provider.parse(ref, payload)
     except (ValueError, InvalidPayload) as exc:
         log.warning("webhook for channel %s refused: %s", channel.id, exc)
+        WEBHOOKS.labels(channel.provider, "malformed").inc()
         return JSONResponse({"error": f"malformed payload: {exc}"}, status_code=400)
-    result = ingest(channel, events)
+    result = await asyncio.to_thread(ingest, channel, events)
+    WEBHOOKS.labels(channel.provider, "ok").inc()
+    MESSAGES.labels("in", "stored").inc(len(result.stored))
+    MESSAGES.labels("in", "duplicate").inc(result.duplicates)
     return JSONResponse({"ok": True, "stored": len(result.stored), "duplicates": result.duplicates, "statuses": result.statuses})
 
 
@@ -56,5 +66,14 @@ async def verify_get(request: Request) -> PlainTextResponse:
 
 
 def webhook_app() -> Starlette:
-    """The Starlette app mounted in front of Reflex's backend."""
-    return Starlette(routes=[Route("/webhooks/{key}", receive, methods=["POST"]), Route("/webhooks/{key}", verify_get, methods=["GET"])])
+    """The Starlette app mounted in front of Reflex's backend: webhooks, /health, /metrics."""
+    from auzap_console.channels.health import health, metrics
+
+    return Starlette(
+        routes=[
+            Route("/webhooks/{key}", receive, methods=["POST"]),
+            Route("/webhooks/{key}", verify_get, methods=["GET"]),
+            Route("/health", health, methods=["GET"]),
+            Route("/metrics", metrics, methods=["GET"]),
+        ]
+    )

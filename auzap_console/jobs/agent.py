@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from auzap_console.agents.runtime import run_turn
+from auzap_console.metrics import JOB_LATENCY, MESSAGES
 
 
 def answer_conversation(tenant_id: int, conversation_id: int) -> dict:
@@ -11,7 +12,9 @@ def answer_conversation(tenant_id: int, conversation_id: int) -> dict:
     Idempotent: a retried or duplicated job finds the message already answered (or the AI
     paused) and does nothing; turns of one conversation are serialized by a row lock.
     """
-    result = run_turn(tenant_id=tenant_id, conversation_id=conversation_id)
+    with JOB_LATENCY.labels("answer_conversation").time():
+        result = run_turn(tenant_id=tenant_id, conversation_id=conversation_id)
+    MESSAGES.labels("out", "answered" if result.message_id else result.skipped or "skipped").inc()
     if result.message_id:
         from auzap_console.jobs import queues
         from auzap_console.jobs.outbound import send_message

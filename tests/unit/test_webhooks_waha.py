@@ -156,3 +156,18 @@ def test_a_webhook_only_touches_its_channels_tenant(waha):
     with tenant_session(b.tenant_id) as s:
         b_path = "/webhooks/" + s.exec(select(Channel.webhook_key).where(Channel.tenant_id == b.tenant_id)).one()
     assert _post(TestClient(webhook_app()), b_path, channel_a, waha_message(message_id="z", sender=SENDER, text="x")).status_code == 401
+
+
+def test_health_and_metrics(waha):
+    shop = agent_shop("Loja Saude")
+    channel, path = _channel(shop, waha)
+    client = TestClient(webhook_app())
+    _post(client, path, channel, waha_message(message_id="false_m_3EB0MET", sender=SENDER, text="oi"))
+    queues.in_process().drain()
+    health = client.get("/health")
+    assert health.status_code == 200
+    body = health.json()
+    assert body["database"]["ok"] and body["jobs"]["mode"] == "in-process" and body["database"]["channels"].get("disconnected", 0) >= 1
+    metrics = client.get("/metrics").text
+    assert 'auzap_webhooks_total{provider="waha",result="ok"}' in metrics
+    assert "auzap_model_tokens_total" in metrics and "auzap_job_seconds_bucket" in metrics
