@@ -8,6 +8,7 @@ from auzap_console.pages import (  # noqa: F401  (importing a page module regist
     agents,
     customers,
     dashboard,
+    inbox,
     knowledge,
     playground,
     plugins,

@@ -1,0 +1,385 @@
+"""Inbox: conversations with filters and unread counts, and a live thread.
+
+A person can take over (the AI pauses), reply through the conversation's channel, and hand
+the conversation back to the AI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from auzap_console.components.common import empty_state, page_header, pager
+from auzap_console.db import tenant_session
+from auzap_console.i18n import local_datetime, t
+from auzap_console.jobs import queues
+from auzap_console.jobs.outbound import send_message
+from auzap_console.phones import format_phone
+from auzap_console.plugin import manager
+from auzap_console.services import inbox
+from auzap_console.services.context import ServiceError
+from auzap_console.state import LoginRequired, ProtectedState, guarded
+from auzap_console.template import template
+
+PER_PAGE = 20
+POLL_SECONDS = 3
+TICKS = {"queued": "🕓", "sent": "✓", "delivered": "✓✓", "read": "✓✓", "failed": "⚠"}
+SENDER_LABELS = {"customer": "", "ai": "IA", "human": "Equipe", "system": "Sistema"}
+
+
+def _message_row(m, tools: list, tz: str) -> dict[str, str]:
+    calls = "\n".join(f"{r.tool}({', '.join(f'{k}={v}' for k, v in r.arguments.items())})" for r in tools)
+    return {
+        "id": str(m.id),
+        "text": m.body,
+        "mine": "" if m.direction == "in" else "1",
+        "sender": SENDER_LABELS.get(m.sender, ""),
+        "when": local_datetime(m.created_at, tz),
+        "ticks": TICKS.get(m.delivery_status, "") if m.direction == "out" else "",
+        "read": "1" if m.delivery_status == "read" else "",
+        "tools": calls,
+    }
+
+
+class InboxState(ProtectedState):
+    """Conversation list, the open thread, and the live refresh."""
+
+    status: str = "open"
+    persona: str = ""
+    search: str = ""
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    loaded: bool = False
+    rows: list[dict[str, str]] = []
+    selected_id: int = 0
+    header: dict[str, str] = {}
+    messages: list[dict[str, str]] = []
+    watching: bool = False
+    form_error: str = ""
+
+    @rx.var
+    def summary(self) -> str:
+        """'Page X of Y · N conversations'."""
+        return t("inbox.page", page=self.page, pages=self.pages, total=self.total)
+
+    async def _refresh(self) -> None:
+        user = await self._user()
+        with tenant_session(user.tenant_id) as session:
+            if self.selected_id:
+                inbox.mark_read(session, actor=user.actor, conversation_id=self.selected_id)
+                session.flush()
+            result = inbox.list_conversations(
+                session, actor=user.actor, status=self.status, persona=self.persona, search=self.search, page=self.page, per_page=PER_PAGE
+            )
+            titles = {name: p.title for name, p in manager.personas().items()}
+            self.total, self.pages = result.total, result.pages
+            self.rows = [
+                {
+                    "id": str(c.id),
+                    "name": cust.name,
+                    "phone": format_phone(cust.phone),
+                    "preview": preview[:80],
+                    "persona": titles.get(c.persona, c.persona),
+                    "unread": str(c.unread_count) if c.unread_count else "",
+                    "waiting": "1" if c.waiting_human else "",
+                    "paused": "1" if c.ai_paused else "",
+                    "when": local_datetime(c.last_message_at, user.timezone)[-5:] if c.last_message_at else "",
+                }
+                for c, cust, preview in result.rows
+            ]
+            if self.selected_id:
+                conversation, customer, messages, tools = inbox.thread(session, actor=user.actor, conversation_id=self.selected_id)
+                self.header = {
+                    "name": customer.name,
+                    "phone": format_phone(customer.phone),
+                    "persona": titles.get(conversation.persona, conversation.persona),
+                    "paused": "1" if conversation.ai_paused else "",
+                    "waiting": "1" if conversation.waiting_human else "",
+                    "channel": "1" if conversation.channel_id else "",
+                }
+                self.messages = [_message_row(m, tools.get(m.id, []), user.timezone) for m in messages]
+        self.loaded = True
+
+    @rx.event
+    @guarded
+    async def load(self):
+        """on_load: first page, then keep it live."""
+        self.page, self.selected_id, self.header, self.messages = 1, 0, {}, []
+        await self._refresh()
+        return InboxState.watch
+
+    @rx.event(background=True)
+    async def watch(self):
+        """Refresh the list and the open thread every few seconds while the inbox is open."""
+        async with self:
+            if self.watching:
+                return
+            self.watching = True
+        try:
+            for _ in range(3600 // POLL_SECONDS):
+                await asyncio.sleep(POLL_SECONDS)
+                async with self:
+                    if not self.router.page.path.startswith("/inbox"):
+                        break
+                    try:
+                        await self._refresh()
+                    except LoginRequired:
+                        break
+        finally:
+            async with self:
+                self.watching = False
+
+    @rx.event
+    @guarded
+    async def set_filter(self, value: str | list[str]):
+        """Open / waiting / unread / paused / all."""
+        value = value[0] if isinstance(value, list) and value else value
+        self.status, self.page = value if value in inbox.FILTERS else "open", 1
+        await self._refresh()
+
+    @rx.event
+    @guarded
+    async def search_changed(self, value: str):
+        """Search by name or phone."""
+        self.search, self.page = value.strip(), 1
+        await self._refresh()
+
+    @rx.event
+    @guarded
+    async def next_page(self):
+        """Next page."""
+        if self.page < self.pages:
+            self.page += 1
+            await self._refresh()
+
+    @rx.event
+    @guarded
+    async def prev_page(self):
+        """Previous page."""
+        if self.page > 1:
+            self.page -= 1
+            await self._refresh()
+
+    @rx.event
+    @guarded
+    async def open(self, conversation_id: str):
+        """Show one conversation (and mark it read)."""
+        previous, self.selected_id = self.selected_id, int(conversation_id)
+        try:
+            await self._refresh()
+        except ServiceError:
+            self.selected_id = previous if previous != self.selected_id else 0
+            raise
+
+    @rx.event
+    @guarded
+    async def take_over(self):
+        """Pause the AI here; a person answers."""
+        user = await self._user()
+        with tenant_session(user.tenant_id) as session:
+            inbox.take_over(session, actor=user.actor, conversation_id=self.selected_id)
+        await self._refresh()
+        return rx.toast.info(t("inbox.taken"), id="toast-saved")
+
+    @rx.event
+    @guarded
+    async def hand_back(self):
+        """Give the conversation back to the AI."""
+        user = await self._user()
+        with tenant_session(user.tenant_id) as session:
+            inbox.hand_back(session, actor=user.actor, conversation_id=self.selected_id)
+        await self._refresh()
+        return rx.toast.info(t("inbox.handed_back"), id="toast-saved")
+
+    @rx.event
+    @guarded
+    async def reply(self, form: dict):
+        """Send a human reply through the conversation's channel."""
+        user = await self._user()
+        with tenant_session(user.tenant_id) as session:
+            message = inbox.reply_as_human(session, actor=user.actor, conversation_id=self.selected_id, text=form.get("text", ""))
+            message_id = message.id
+        queues.enqueue(send_message, user.tenant_id, message_id, queue=queues.HIGH, job_key=queues.job_id("send", message_id))
+        self.form_error = ""
+        await self._refresh()
+
+
+def _row(row: rx.Var) -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            rx.vstack(
+                rx.hstack(
+                    rx.text(row["name"], weight="bold", size="2"),
+                    rx.cond(row["waiting"] != "", rx.badge(t("inbox.waiting"), color_scheme="red", size="1")),
+                    rx.cond(row["paused"] != "", rx.badge(t("inbox.human"), color_scheme="amber", size="1")),
+                    wrap="wrap",
+                ),
+                rx.text(row["preview"], size="1", color_scheme="gray", trim="both", max_width="100%"),
+                rx.text(row["persona"], size="1", color_scheme="teal"),
+                spacing="0",
+                width="100%",
+                min_width="0",
+            ),
+            rx.vstack(
+                rx.text(row["when"], size="1", color_scheme="gray"),
+                rx.cond(row["unread"] != "", rx.badge(row["unread"], variant="solid", radius="full", class_name="unread-badge")),
+                align="end",
+            ),
+            width="100%",
+        ),
+        on_click=InboxState.open(row["id"]),
+        padding="0.6em",
+        border_radius="8px",
+        cursor="pointer",
+        background=rx.cond(InboxState.selected_id.to_string() == row["id"], "var(--teal-3)", "transparent"),
+        _hover={"background": "var(--gray-3)"},
+        class_name="conversation-row",
+        width="100%",
+    )
+
+
+def _bubble(m: rx.Var) -> rx.Component:
+    mine = m["mine"] != ""
+    return rx.hstack(
+        rx.box(
+            rx.cond(m["sender"] != "", rx.text(m["sender"], size="1", weight="bold", color_scheme="teal")),
+            rx.text(m["text"], white_space="pre-wrap", size="2"),
+            rx.cond(
+                m["tools"] != "",
+                rx.text(
+                    m["tools"], size="1", font_family="monospace", color_scheme="gray", white_space="pre-wrap", class_name="tool-calls"
+                ),
+            ),
+            rx.hstack(
+                rx.text(m["when"], size="1", color_scheme="gray"),
+                rx.text(m["ticks"], size="1", color=rx.cond(m["read"] != "", "#34b7f1", "var(--gray-9)"), class_name="ticks"),
+                justify="end",
+                width="100%",
+            ),
+            background=rx.cond(mine, "#dcf8c6", "white"),
+            padding="0.5em 0.75em",
+            border_radius="10px",
+            max_width="80%",
+            box_shadow="0 1px 1px rgba(0,0,0,0.08)",
+            class_name=rx.cond(mine, "bubble-out", "bubble-in"),
+        ),
+        justify=rx.cond(mine, "end", "start"),
+        width="100%",
+    )
+
+
+def _thread() -> rx.Component:
+    h = InboxState.header
+    return rx.card(
+        rx.cond(
+            InboxState.selected_id > 0,
+            rx.vstack(
+                rx.hstack(
+                    rx.vstack(
+                        rx.heading(h["name"], size="4", id="thread-name"),
+                        rx.text(h["phone"], " · ", h["persona"], size="1", color_scheme="gray"),
+                        spacing="0",
+                    ),
+                    rx.spacer(),
+                    rx.cond(
+                        h["paused"] != "",
+                        rx.button(
+                            rx.icon("bot", size=16), t("inbox.hand_back"), on_click=InboxState.hand_back, variant="soft", id="hand-back"
+                        ),
+                        rx.button(
+                            rx.icon("hand", size=16),
+                            t("inbox.take_over"),
+                            on_click=InboxState.take_over,
+                            color_scheme="amber",
+                            id="take-over",
+                        ),
+                    ),
+                    width="100%",
+                    align="center",
+                    wrap="wrap",
+                ),
+                rx.cond(
+                    h["waiting"] != "", rx.callout(t("inbox.waiting_hint"), icon="bell-ring", color_scheme="red", size="1", width="100%")
+                ),
+                rx.vstack(
+                    rx.foreach(InboxState.messages, _bubble),
+                    spacing="2",
+                    width="100%",
+                    padding="0.5em",
+                    background="#efeae2",
+                    border_radius="8px",
+                    min_height="300px",
+                    max_height="55vh",
+                    overflow_y="auto",
+                    id="thread",
+                ),
+                rx.form(
+                    rx.hstack(
+                        rx.input(
+                            name="text", placeholder=t("inbox.reply_placeholder"), width="100%", id="reply-input", auto_complete="off"
+                        ),
+                        rx.button(rx.icon("send", size=16), t("pg.send"), type="submit", id="reply-send"),
+                        width="100%",
+                    ),
+                    on_submit=InboxState.reply,
+                    reset_on_submit=True,
+                    width="100%",
+                ),
+                rx.cond(h["channel"] == "", rx.text(t("inbox.no_channel"), size="1", color_scheme="gray")),
+                spacing="3",
+                width="100%",
+            ),
+            empty_state(t("inbox.select"), "messages-square", state_id="thread-empty"),
+        ),
+        width="100%",
+    )
+
+
+@template("/inbox", t("nav.inbox"), "messages-square", order=15, on_load=InboxState.load)
+def inbox_page() -> rx.Component:
+    """The inbox."""
+    return rx.vstack(
+        page_header(t("inbox.title")),
+        rx.hstack(
+            rx.segmented_control.root(
+                *[rx.segmented_control.item(t(f"inbox.filter.{f}"), value=f) for f in inbox.FILTERS],
+                value=InboxState.status,
+                on_change=InboxState.set_filter,
+                id="inbox-filter",
+            ),
+            rx.input(
+                rx.input.slot(rx.icon("search", size=16)),
+                placeholder=t("inbox.search"),
+                on_change=InboxState.search_changed.debounce(350),
+                width="100%",
+                id="inbox-search",
+            ),
+            width="100%",
+            wrap="wrap",
+        ),
+        rx.grid(
+            rx.card(
+                rx.cond(
+                    ~InboxState.loaded,
+                    rx.center(rx.spinner(), padding="3em"),
+                    rx.cond(
+                        InboxState.total > 0,
+                        rx.vstack(
+                            rx.vstack(rx.foreach(InboxState.rows, _row), spacing="1", width="100%", id="conversation-list"),
+                            pager(InboxState.page, InboxState.pages, InboxState.summary, InboxState.prev_page, InboxState.next_page),
+                            width="100%",
+                        ),
+                        empty_state(t("inbox.empty"), "inbox", state_id="inbox-empty"),
+                    ),
+                ),
+                width="100%",
+            ),
+            _thread(),
+            columns=rx.breakpoints(initial="1", lg="2"),
+            spacing="4",
+            width="100%",
+        ),
+        width="100%",
+    )

@@ -1,0 +1,143 @@
+"""The inbox: conversations with filters, threads, human takeover and replies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_
+from sqlmodel import Session, func, select
+
+from auzap_console.db_types import utcnow
+from auzap_console.i18n import t
+from auzap_console.models import AIInteraction, Conversation, Customer, Message
+from auzap_console.services import audit, conversations
+from auzap_console.services.context import Actor, ServiceError, get_scoped
+
+FILTERS = ("open", "waiting", "unread", "paused", "all")
+
+
+@dataclass
+class InboxPage:
+    """One page of conversations, with the customer and the last message."""
+
+    rows: list[tuple[Conversation, Customer, str]]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """Number of pages (at least 1)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def list_conversations(
+    session: Session, *, actor: Actor, status: str = "open", persona: str = "", search: str = "", page: int = 1, per_page: int = 20
+) -> InboxPage:
+    """Conversations newest-activity first, filtered; server-side paginated."""
+    stmt = (
+        select(Conversation, Customer)
+        .join(Customer, Customer.id == Conversation.customer_id)
+        .where(Conversation.tenant_id == actor.tenant_id)
+    )
+    if status == "open":
+        stmt = stmt.where(Conversation.status == "open")
+    elif status == "waiting":
+        stmt = stmt.where(Conversation.waiting_human, Conversation.status == "open")
+    elif status == "unread":
+        stmt = stmt.where(Conversation.unread_count > 0)
+    elif status == "paused":
+        stmt = stmt.where(Conversation.ai_paused, Conversation.status == "open")
+    if persona:
+        stmt = stmt.where(Conversation.persona == persona)
+    term = (search or "").strip().lower()
+    if term:
+        digits = "".join(ch for ch in term if ch.isdigit())
+        conds = [func.lower(Customer.name).like(f"%{term}%")]
+        if len(digits) >= 3:
+            conds.append(Customer.phone.like(f"%{digits}%"))  # type: ignore[attr-defined]
+        stmt = stmt.where(or_(*conds))
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    page, per_page = max(1, page), max(1, min(per_page, 100))
+    rows = session.exec(
+        stmt.order_by(Conversation.last_message_at.desc().nulls_last(), Conversation.id.desc())  # type: ignore[union-attr]
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    previews: dict[int, str] = {}
+    ids = [c.id for c, _ in rows]
+    if ids:
+        last_ids = (
+            select(func.max(Message.id))
+            .where(Message.tenant_id == actor.tenant_id, Message.conversation_id.in_(ids))
+            .group_by(  # type: ignore[attr-defined]
+                Message.conversation_id
+            )
+        )
+        for conv_id, body in session.exec(select(Message.conversation_id, Message.body).where(Message.id.in_(last_ids))):  # type: ignore[union-attr]
+            previews[conv_id] = body
+    return InboxPage([(c, cust, previews.get(c.id, "")) for c, cust in rows], int(total), page, per_page)
+
+
+def thread(
+    session: Session, *, actor: Actor, conversation_id: int, limit: int = 200
+) -> tuple[Conversation, Customer, list[Message], dict[int, list[AIInteraction]]]:
+    """A conversation with its customer, messages (oldest first) and the tool calls behind each AI reply."""
+    conversation = get_scoped(session, Conversation, conversation_id, actor)
+    customer = session.get(Customer, conversation.customer_id)
+    messages = conversations.history(session, actor=actor, conversation_id=conversation.id, limit=limit)
+    tools: dict[int, list[AIInteraction]] = {}
+    ids = [m.id for m in messages if m.sender == "ai"]
+    if ids:
+        for row in session.exec(
+            select(AIInteraction)
+            .where(AIInteraction.tenant_id == actor.tenant_id, AIInteraction.kind == "tool", AIInteraction.message_id.in_(ids))
+            .order_by(AIInteraction.id)
+        ):  # type: ignore[union-attr]
+            tools.setdefault(row.message_id, []).append(row)
+    return conversation, customer, messages, tools
+
+
+def mark_read(session: Session, *, actor: Actor, conversation_id: int) -> None:
+    """Reset the unread counter when someone opens the conversation."""
+    conversation = get_scoped(session, Conversation, conversation_id, actor)
+    if conversation.unread_count:
+        conversation.unread_count = 0
+        session.add(conversation)
+
+
+def take_over(session: Session, *, actor: Actor, conversation_id: int) -> Conversation:
+    """A person takes the conversation: the AI pauses here until handed back."""
+    actor.require("staff")
+    conversation = get_scoped(session, Conversation, conversation_id, actor)
+    conversation.ai_paused, conversation.waiting_human, conversation.assigned_user_id = True, False, actor.user_id
+    session.add(conversation)
+    audit.record(session, actor=actor, action="conversation.take_over", entity="conversation", entity_id=conversation.id)
+    return conversation
+
+
+def hand_back(session: Session, *, actor: Actor, conversation_id: int) -> Conversation:
+    """Give the conversation back to the AI."""
+    actor.require("staff")
+    conversation = get_scoped(session, Conversation, conversation_id, actor)
+    conversation.ai_paused, conversation.waiting_human, conversation.assigned_user_id = False, False, None
+    session.add(conversation)
+    audit.record(session, actor=actor, action="conversation.hand_back", entity="conversation", entity_id=conversation.id)
+    return conversation
+
+
+def reply_as_human(session: Session, *, actor: Actor, conversation_id: int, text: str) -> Message:
+    """Store a human reply (the caller enqueues its send after commit); replying also takes over."""
+    actor.require("staff")
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError(t("err.message_empty"))
+    if len(text) > 4096:
+        raise ServiceError(t("err.message_long"))
+    conversation = get_scoped(session, Conversation, conversation_id, actor)
+    if not conversation.ai_paused:
+        take_over(session, actor=actor, conversation_id=conversation_id)
+    message = conversations.add_message(session, actor=actor, conversation=conversation, direction="out", sender="human", body=text)
+    conversation.last_message_at = utcnow()
+    session.add(conversation)
+    return message

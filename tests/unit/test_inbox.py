@@ -1,0 +1,80 @@
+"""Inbox service and handlers: filters, takeover pauses the AI, human replies, tenant isolation."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from auzap_console.agents.chat import chat, receive_text
+from auzap_console.agents.runtime import run_turn
+from auzap_console.db import tenant_session
+from auzap_console.i18n import t
+from auzap_console.models import Conversation, Message
+from auzap_console.pages.inbox import InboxState
+from auzap_console.services import auth, inbox
+from auzap_console.services.context import ServiceError
+from tests.agent_helpers import PHONE, agent_shop
+from tests.reflex_harness import Browser
+
+
+def _conversation_id(shop):
+    with tenant_session(shop.tenant_id) as s:
+        return s.exec(select(Conversation.id).where(Conversation.tenant_id == shop.tenant_id)).first()
+
+
+def test_filters_search_and_unread():
+    shop = agent_shop("Loja Filtros")
+    chat(tenant_id=shop.tenant_id, phone=PHONE, text="oi")
+    chat(tenant_id=shop.tenant_id, phone="+5511922223333", text="quero falar com um atendente", name="Carlos Lead")
+    with tenant_session(shop.tenant_id) as s:
+        everyone = inbox.list_conversations(s, actor=shop.actor, status="open")
+        waiting = inbox.list_conversations(s, actor=shop.actor, status="waiting")
+        found = inbox.list_conversations(s, actor=shop.actor, status="all", search="carlos")
+        by_phone = inbox.list_conversations(s, actor=shop.actor, status="all", search="98888")
+    assert everyone.total == 2 and waiting.total == 1 and waiting.rows[0][1].name == "Carlos Lead"
+    assert [c.name for _, c, _ in found.rows] == ["Carlos Lead"] and [c.name for _, c, _ in by_phone.rows] == ["Joana Tutora"]
+    assert all(preview for _, _, preview in everyone.rows)
+    cid = _conversation_id(shop)
+    with tenant_session(shop.tenant_id) as s:
+        inbox.mark_read(s, actor=shop.actor, conversation_id=cid)
+    with tenant_session(shop.tenant_id) as s:
+        assert s.get(Conversation, cid).unread_count == 0
+
+
+def test_take_over_pauses_ai_and_hand_back_resumes():
+    shop = agent_shop("Loja Assumir")
+    chat(tenant_id=shop.tenant_id, phone=PHONE, text="oi")
+    cid = _conversation_id(shop)
+    with tenant_session(shop.tenant_id) as s:
+        inbox.take_over(s, actor=shop.actor, conversation_id=cid)
+        reply = inbox.reply_as_human(s, actor=shop.actor, conversation_id=cid, text="Oi! Aqui é a dona.")
+        assert reply.sender == "human" and reply.direction == "out"
+    conversation_id, _ = receive_text(tenant_id=shop.tenant_id, phone=PHONE, text="que bom!")
+    assert run_turn(tenant_id=shop.tenant_id, conversation_id=conversation_id).skipped == "ai paused"
+    with tenant_session(shop.tenant_id) as s:
+        inbox.hand_back(s, actor=shop.actor, conversation_id=cid)
+    assert run_turn(tenant_id=shop.tenant_id, conversation_id=conversation_id).message_id
+    with tenant_session(shop.tenant_id) as s:
+        try:
+            inbox.reply_as_human(s, actor=shop.actor, conversation_id=cid, text="   ")
+            raise AssertionError("empty reply accepted")
+        except ServiceError as exc:
+            assert "Escreva" in str(exc)
+
+
+def test_inbox_handlers_never_show_or_touch_another_tenant():
+    a, b = agent_shop("Loja A"), agent_shop("Loja B")
+    chat(tenant_id=a.tenant_id, phone=PHONE, text="segredo da loja A")
+    a_conv = _conversation_id(a)
+    tab = Browser(auth.login(email=b.email, password=b.password))
+    state = tab.state(InboxState)
+    tab.call(InboxState.load)
+    assert state.rows == []
+    tab.call(InboxState.open, str(a_conv))
+    assert state.messages == [] and state.form_error == t("err.not_found")
+    state.selected_id = a_conv
+    tab.call(InboxState.take_over)
+    tab.call(InboxState.reply, {"text": "invasão"})
+    with tenant_session(a.tenant_id) as s:
+        conv = s.get(Conversation, a_conv)
+        assert not conv.ai_paused
+        assert s.exec(select(Message).where(Message.conversation_id == a_conv, Message.sender == "human")).all() == []
