@@ -6,6 +6,7 @@ from auzap_console.channels.webhooks import webhook_app
 from auzap_console.i18n import t
 from auzap_console.pages import (  # noqa: F401  (importing a page module registers it)
     agents,
+    channels,
     customers,
     dashboard,
     inbox,

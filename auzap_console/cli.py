@@ -89,6 +89,42 @@ def user_add(
     typer.echo(f"Usuário {user.email} ({user.role}) adicionado.")
 
 
+channel_app = typer.Typer(help="WhatsApp channels.", no_args_is_help=True)
+app.add_typer(channel_app, name="channel")
+
+
+@channel_app.command("add")
+def channel_add(
+    tenant: str = typer.Option(..., help="Tenant slug."),
+    name: str = typer.Option(..., help="Channel name."),
+    provider: str = typer.Option("waha", help="waha, simulator…"),
+    base_url: str = typer.Option("", help="Provider server URL."),
+    api_key: str = typer.Option("", help="Provider API key."),
+    session: str = typer.Option("", help="Session/instance."),
+) -> None:
+    """Add a channel and print the webhook URL and secret to configure at the provider."""
+    from auzap_console.services.channels import create_channel, webhook_url
+    from auzap_console.services.context import Actor, ServiceError
+    from auzap_console.services.tenants import tenant_id_for_slug
+
+    try:
+        tenant_id = tenant_id_for_slug(tenant)
+        with tenant_session(tenant_id) as db:
+            new = create_channel(
+                db,
+                actor=Actor(tenant_id=tenant_id, role="owner"),
+                name=name,
+                provider=provider,
+                base_url=base_url,
+                external_id=session,
+                credentials={"api_key": api_key} if api_key else {},
+            )
+            url, secret = webhook_url(new.channel), new.channel.webhook_secret
+    except ServiceError as exc:
+        _fail(str(exc))
+    typer.echo(f"Canal criado.\nWebhook: {url}\nSegredo (HMAC): {secret}")
+
+
 @app.command("worker")
 def worker_command(
     processes: int = typer.Option(1, help="How many worker processes."),

@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     frontend_port: int = 3000
     backend_port: int = 8000
     api_url: str = ""
+    public_url: str = Field("", description="Public base URL of the backend, used in webhook URLs shown to owners.")
+
+    @property
+    def webhook_base(self) -> str:
+        """Where providers reach the backend (public_url, else the local backend)."""
+        return (self.public_url or self.api_url or f"http://localhost:{self.backend_port}").rstrip("/")
 
     @property
     def admin_url(self) -> str:

@@ -68,6 +68,44 @@ def create_channel(
     return NewChannel(channel, webhook_path(channel))
 
 
+def webhook_url(channel: Channel) -> str:
+    """The full URL to configure at the provider."""
+    from auzap_console.settings import get_settings
+
+    return get_settings().webhook_base + webhook_path(channel)
+
+
+def list_channels(session: Session, *, actor: Actor) -> list[Channel]:
+    """The tenant's channels."""
+    return list(session.exec(select(Channel).where(Channel.tenant_id == actor.tenant_id).order_by(Channel.id)))
+
+
+def test_send(session: Session, *, actor: Actor, channel_id: int, phone: str, text_: str) -> str:
+    """Send a text right away through a channel (owner and manager); returns the provider's id."""
+    from auzap_console.channels.types import ProviderError
+    from auzap_console.phones import InvalidPhone, normalize_phone
+    from auzap_console.services.context import get_scoped
+
+    actor.require("manager")
+    channel = get_scoped(session, Channel, channel_id, actor)
+    try:
+        to = normalize_phone(phone)
+    except InvalidPhone as exc:
+        raise ServiceError(t("err.phone_invalid")) from exc
+    if not (text_ or "").strip():
+        raise ServiceError(t("err.message_empty"))
+    try:
+        provider_id = provider_for(channel.provider).send_text(channel_ref(channel), to, text_.strip())
+    except ProviderError as exc:
+        channel.status = "failed"
+        session.add(channel)
+        raise ServiceError(t("err.send_failed", reason=str(exc)[:160])) from exc
+    if channel.status in ("failed", "disconnected") and channel.provider != "simulator":
+        channel.status = "connected"
+        session.add(channel)
+    return provider_id
+
+
 def channel_ref(channel: Channel) -> ChannelRef:
     """The provider-facing view of a channel, credentials decrypted."""
     return ChannelRef(

@@ -84,3 +84,27 @@ def test_knowledge_article_answers_in_the_playground(page):
     page.fill("#pg-input", "vocês aceitam pix?")
     page.click("#pg-send")
     expect(page.locator(".bubble-agent").last).to_contain_text("Aceitamos Pix")
+
+
+def test_owner_connects_a_channel_and_sends_a_test(page):
+    from tests.fakes.waha_server import FakeWaha
+
+    shop = agent_shop("Loja Canal")
+    with FakeWaha(api_key="chave-canal") as waha:
+        login(page, shop.email, shop.password)
+        goto(page, "/channels")
+        expect(page.locator("#channels-empty")).to_be_visible()
+        page.click("#channel-new")
+        page.fill("#channel-name", "WhatsApp da loja")
+        page.fill("#channel-url", "ftp://errado")
+        page.click("#channel-save")
+        expect(page.locator("#form-error")).to_contain_text("URL do servidor")
+        page.fill("#channel-url", waha.base_url)
+        page.fill("#channel-key", "chave-canal")
+        page.click("#channel-save")
+        expect(page.locator(".webhook-url")).to_contain_text("/webhooks/")
+        page.locator(".channel-card input[name=phone]").fill("(11) 98888-7777")
+        page.locator(".channel-card button[type=submit]").click()
+        expect(page.locator("[data-sonner-toast]").first).to_contain_text("Mensagem enviada")
+        shot(page, "channels")
+        assert waha.sent[0]["chatId"] == "5511988887777@c.us"

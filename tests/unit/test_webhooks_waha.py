@@ -171,3 +171,31 @@ def test_health_and_metrics(waha):
     metrics = client.get("/metrics").text
     assert 'auzap_webhooks_total{provider="waha",result="ok"}' in metrics
     assert "auzap_model_tokens_total" in metrics and "auzap_job_seconds_bucket" in metrics
+
+
+def test_channel_cli_and_test_send(waha):
+    from typer.testing import CliRunner
+
+    from auzap_console.cli import app
+    from auzap_console.services.channels import test_send
+    from auzap_console.services.context import ServiceError
+
+    shop = agent_shop("Loja CLI Canal")
+    with tenant_session(shop.tenant_id) as s:
+        from auzap_console.models import Tenant
+
+        slug = s.get(Tenant, shop.tenant_id).slug
+    out = CliRunner().invoke(
+        app, ["channel", "add", "--tenant", slug, "--name", "Zap", "--base-url", waha.base_url, "--api-key", "segredo-waha"]
+    )
+    assert out.exit_code == 0 and "/webhooks/" in out.output and "Segredo" in out.output
+    with tenant_session(shop.tenant_id) as s:
+        channel = s.exec(select(Channel).where(Channel.tenant_id == shop.tenant_id)).one()
+        assert "segredo-waha" not in channel.credentials_encrypted  # encrypted at rest
+        assert test_send(s, actor=shop.actor, channel_id=channel.id, phone="11 98888-7777", text_="teste").startswith("3EB0")
+        try:
+            test_send(s, actor=shop.actor, channel_id=channel.id, phone="123", text_="teste")
+            raise AssertionError("bad phone accepted")
+        except ServiceError as exc:
+            assert "Telefone" in str(exc)
+    assert waha.sent[-1]["text"] == "teste"
