@@ -343,11 +343,15 @@ def inbox_page() -> rx.Component:
     return rx.vstack(
         page_header(t("inbox.title")),
         rx.hstack(
-            rx.segmented_control.root(
-                *[rx.segmented_control.item(t(f"inbox.filter.{f}"), value=f) for f in inbox.FILTERS],
-                value=InboxState.status,
-                on_change=InboxState.set_filter,
-                id="inbox-filter",
+            rx.box(
+                rx.segmented_control.root(
+                    *[rx.segmented_control.item(t(f"inbox.filter.{f}"), value=f) for f in inbox.FILTERS],
+                    value=InboxState.status,
+                    on_change=InboxState.set_filter,
+                    id="inbox-filter",
+                ),
+                overflow_x="auto",
+                max_width="100%",
             ),
             rx.input(
                 rx.input.slot(rx.icon("search", size=16)),

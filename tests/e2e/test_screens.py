@@ -10,12 +10,14 @@ from tests.e2e.conftest import goto, login, shot
 
 PAGES = {
     "": "Painel",
+    "inbox": "Conversas",
     "customers": "Clientes e pets",
     "services": "Serviços",
     "agents": "Agentes de IA",
     "playground": "Testar agente",
     "knowledge": "Base de conhecimento",
     "plugins": "Plugins",
+    "channels": "Canais (WhatsApp)",
     "team": "Equipe",
     "settings": "Configurações",
 }
