@@ -13,3 +13,24 @@ def flaky(key: str) -> str:
     if attempts < 2:
         raise RuntimeError("first attempt fails on purpose")
     return f"ok after {attempts}"
+
+
+def slow_then_answer(tenant_id: int, conversation_id: int, delay: float) -> dict:
+    """The real agent job, after a pause (room for a test to kill the worker first)."""
+    import time
+
+    from auzap_console.jobs.agent import answer_conversation
+
+    time.sleep(delay)
+    return answer_conversation(tenant_id, conversation_id)
+
+
+def answer_then_slow(tenant_id: int, conversation_id: int, delay: float) -> dict:
+    """The real agent job, then a pause (the reply is committed; the worker dies before the ack)."""
+    import time
+
+    from auzap_console.jobs.agent import answer_conversation
+
+    result = answer_conversation(tenant_id, conversation_id)
+    time.sleep(delay)
+    return result
