@@ -1,0 +1,116 @@
+"""Webhook ingest throughput vs. a bare Starlette endpoint (same server, same load)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+REDIS_URL = "redis://127.0.0.1:6379/12"
+
+
+def _serve(target: str, port: int, env: dict) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/granian"),
+            "--interface",
+            "asgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--log-level",
+            "warning",
+            target,
+        ],
+        cwd=ROOT / "bench",
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/nothing", timeout=1)
+        except urllib.error.HTTPError:
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"{target} did not start")
+
+
+async def _load(url: str, secret: str, n: int, concurrency: int, prefix: str) -> float:
+    sem = asyncio.Semaphore(concurrency)
+    async with httpx.AsyncClient(timeout=30) as client:
+
+        async def one(i: int) -> None:
+            body = json.dumps({"id": f"{prefix}-{i}", "from": f"+55119{(70000000 + i % 5000):08d}", "text": "quanto custa o banho?"})
+            async with sem:
+                r = await client.post(url, content=body, headers={"X-Simulator-Secret": secret, "Content-Type": "application/json"})
+                r.raise_for_status()
+
+        await one(-1)  # warm up
+        started = time.perf_counter()
+        await asyncio.gather(*(one(i) for i in range(n)))
+        return n / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    args = parser.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="auzap-bench-")
+    db_url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/bench.db"
+    env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": REDIS_URL, "PYTHONPATH": str(ROOT)}
+    os.environ.update({"DATABASE_URL": db_url, "REDIS_URL": REDIS_URL})
+    from redis import Redis
+
+    Redis.from_url(REDIS_URL).flushdb()
+    from auzap_console.db import tenant_session
+    from auzap_console.migrate import upgrade_database
+    from auzap_console.services import auth
+    from auzap_console.services.channels import create_channel
+    from auzap_console.services.context import Actor
+
+    upgrade_database(db_url)
+    with tenant_session(None) as s:
+        tenant, _ = auth.signup(
+            s, shop_name=f"Bench {time.time_ns()}", owner_name="Bench", email=f"b{time.time_ns()}@x.com", password="12345678"
+        )
+    with tenant_session(tenant.id) as s:
+        new = create_channel(s, actor=Actor(tenant_id=tenant.id, role="owner"), name="Sim", provider="simulator")
+        path, secret = new.webhook_path, new.channel.webhook_secret
+
+    bare = _serve("_bench_apps:bare", 8931, env)
+    real = _serve("_bench_apps:real", 8932, env)
+    try:
+        base_rate = asyncio.run(_load(f"http://127.0.0.1:8931{path}", secret, args.requests, args.concurrency, "bare"))
+        real_rate = asyncio.run(_load(f"http://127.0.0.1:8932{path}", secret, args.requests, args.concurrency, "real"))
+    finally:
+        for proc, port in ((bare, 8931), (real, 8932)):
+            proc.terminate()
+            # granian re-parents its workers: stop everything serving the port.
+            subprocess.run(["pkill", "-f", f"--port {port} --workers 1 --log-level warning _bench_apps"], check=False)
+    print(f"database: {db_url.split('://')[0]}, {args.requests} requests, concurrency {args.concurrency}, 1 granian worker each")
+    print(f"bare Starlette endpoint : {base_rate:8.0f} req/s")
+    print(f"webhook ingest (stored) : {real_rate:8.0f} req/s")
+    print(f"ratio ingest / bare     : {real_rate / base_rate:8.2f}")
+
+
+if __name__ == "__main__":
+    main()
