@@ -60,9 +60,16 @@ async def receive(request: Request) -> JSONResponse:
 
 
 async def verify_get(request: Request) -> PlainTextResponse:
-    """GET /webhooks/{key}: providers that check the URL first get a 200 (or the Meta challenge)."""
-    challenge = request.query_params.get("hub.challenge")
-    return PlainTextResponse(challenge or "ok")
+    """GET /webhooks/{key}: the Cloud API's subscription handshake (403 on a wrong token); others get 200."""
+    channel = await asyncio.to_thread(find_by_webhook_key, request.path_params["key"])
+    if channel is None:
+        return PlainTextResponse("unknown channel", status_code=404)
+    provider = provider_for(channel.provider)
+    check = getattr(provider, "verify_subscription", None)
+    if check is None:
+        return PlainTextResponse("ok")
+    challenge = check(channel_ref(channel), dict(request.query_params))
+    return PlainTextResponse(challenge, status_code=200) if challenge is not None else PlainTextResponse("forbidden", status_code=403)
 
 
 def webhook_app() -> Starlette:

@@ -41,6 +41,8 @@ DEFAULT_PLUGINS: tuple[tuple[str, str], ...] = (
     ("common_tools", "auzap_console.default_plugins.common_tools"),
     ("simulator", "auzap_console.default_plugins.simulator"),
     ("waha", "auzap_console.default_plugins.waha"),
+    ("cloud", "auzap_console.default_plugins.cloud"),
+    ("evolution", "auzap_console.default_plugins.evolution"),
 )
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,59}$")
 

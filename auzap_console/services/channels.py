@@ -50,6 +50,8 @@ def create_channel(
         raise ServiceError(t("err.channel_name"))
     if provider in ("waha", "evolution") and not base_url.startswith(("http://", "https://")):
         raise ServiceError(t("err.channel_base_url"))
+    if provider == "cloud" and base_url and not base_url.startswith(("http://", "https://")):
+        raise ServiceError(t("err.channel_base_url"))
     channel = Channel(
         tenant_id=actor.tenant_id,
         name=name.strip(),

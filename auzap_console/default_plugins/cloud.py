@@ -1,0 +1,125 @@
+"""Meta WhatsApp Cloud API: `X-Hub-Signature-256` webhooks, GET verification, Graph `/messages` sends.
+
+Formats from `shared/protocols/whatsapp.md` §2. Credentials per channel: `access_token`,
+`app_secret` (signature key) and `verify_token`; `external_id` is the phone_number_id;
+`base_url` defaults to the Graph API (a local fake in tests).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Any
+
+import httpx
+
+from auzap_console.channels.types import ChannelRef, Event, InboundMessage, InvalidPayload, ProviderError, StatusUpdate
+from auzap_console.phones import InvalidPhone, normalize_phone
+from auzap_console.plugin import hookimpl
+
+GRAPH = "https://graph.facebook.com/v23.0"
+RETRYABLE_CODES = {4, 80007, 130429, 131056, 131048, 1, 2}
+WINDOW_CLOSED = 131047
+TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+
+
+class CloudApiProvider:
+    """Adapter for one WhatsApp Business phone number."""
+
+    def verify(self, channel: ChannelRef, headers: dict[str, str], body: bytes) -> bool:
+        """`X-Hub-Signature-256: sha256=<hex HMAC-SHA256(app secret, raw body)>`."""
+        given = headers.get("x-hub-signature-256", "")
+        secret = channel.credentials.get("app_secret") or channel.webhook_secret
+        expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        return bool(given) and hmac.compare_digest(given.lower(), expected)
+
+    def verify_subscription(self, channel: ChannelRef, params: dict[str, str]) -> str | None:
+        """The GET handshake: the challenge when mode and token match, else None (403)."""
+        token = channel.credentials.get("verify_token") or channel.webhook_secret
+        if params.get("hub.mode") == "subscribe" and hmac.compare_digest(params.get("hub.verify_token", ""), token):
+            return params.get("hub.challenge", "")
+        return None
+
+    def parse(self, channel: ChannelRef, payload: dict[str, Any]) -> list[Event]:
+        """`messages` and `statuses` of every change for this phone number."""
+        if payload.get("object") != "whatsapp_business_account" or not isinstance(payload.get("entry"), list):
+            raise InvalidPayload("not a whatsapp_business_account notification")
+        events: list[Event] = []
+        for entry in payload["entry"]:
+            for change in entry.get("changes") or []:
+                value = change.get("value") or {}
+                if change.get("field") != "messages":
+                    continue
+                phone_id = (value.get("metadata") or {}).get("phone_number_id")
+                if channel.external_id and phone_id and phone_id != channel.external_id:
+                    continue
+                names = {c.get("wa_id"): (c.get("profile") or {}).get("name", "") for c in value.get("contacts") or []}
+                for msg in value.get("messages") or []:
+                    event = self._message(msg, names)
+                    if event:
+                        events.append(event)
+                for status in value.get("statuses") or []:
+                    if status.get("id") and status.get("status") in ("sent", "delivered", "read", "failed"):
+                        events.append(StatusUpdate(status["id"], status["status"]))
+        return events
+
+    @staticmethod
+    def _message(msg: dict, names: dict) -> InboundMessage | None:
+        kind = msg.get("type")
+        if kind == "text":
+            text = (msg.get("text") or {}).get("body", "")
+        elif kind == "interactive":
+            inter = msg.get("interactive") or {}
+            text = (inter.get("button_reply") or inter.get("list_reply") or {}).get("title", "")
+        elif kind == "button":
+            text = (msg.get("button") or {}).get("text", "")
+        elif kind in ("image", "video", "document"):
+            text = (msg.get(kind) or {}).get("caption", "") or f"[{kind}]"
+        else:
+            text = f"[{kind}]"
+        try:
+            phone = normalize_phone(str(msg.get("from", "")))
+        except InvalidPhone:
+            return None
+        if not msg.get("id"):
+            return None
+        return InboundMessage(
+            message_id=str(msg["id"]),
+            sender_id=str(msg.get("from")),
+            phone=phone,
+            text=text,
+            sender_name=names.get(msg.get("from"), ""),
+            timestamp_s=int(msg.get("timestamp") or 0),
+            raw=msg,
+        )
+
+    def send_text(self, channel: ChannelRef, to: str, text: str) -> str:
+        """`POST {graph}/{phone_number_id}/messages`; 131047 (24 h window) needs a template: not retried."""
+        url = f"{(channel.base_url or GRAPH).rstrip('/')}/{channel.external_id}/messages"
+        body = {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": to.lstrip("+"),
+            "type": "text",
+            "text": {"body": text[:4096], "preview_url": False},
+        }
+        headers = {"Authorization": f"Bearer {channel.credentials.get('access_token', '')}"}
+        try:
+            response = httpx.post(url, json=body, headers=headers, timeout=TIMEOUT)
+        except httpx.HTTPError as exc:
+            raise ProviderError(f"Graph API unreachable: {exc}") from exc
+        data = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
+        if response.status_code >= 400:
+            error = data.get("error") or {}
+            code = error.get("code")
+            if code == WINDOW_CLOSED:
+                raise ProviderError("janela de 24 horas fechada: é preciso um modelo (template) aprovado", retryable=False)
+            retryable = code in RETRYABLE_CODES or response.status_code >= 500 or bool(error.get("is_transient"))
+            raise ProviderError(f"Graph API {response.status_code} ({code}): {error.get('message', '')[:160]}", retryable=retryable)
+        return str(((data.get("messages") or [{}])[0]).get("id", ""))
+
+
+@hookimpl
+def register_channel_providers(register):
+    """Meta WhatsApp Cloud API."""
+    register(name="cloud", title="WhatsApp Cloud API (Meta)", factory=CloudApiProvider)

@@ -1,0 +1,107 @@
+"""Evolution API (Baileys): `messages.upsert`/`messages.update`/`connection.update`, `sendText`.
+
+Evolution does not sign webhooks: configure the header `X-Auzap-Secret: <webhook secret>` in
+the instance's webhook `headers`. Formats from `shared/protocols/whatsapp.md` §4.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+import httpx
+
+from auzap_console.channels.types import ChannelRef, Event, InboundMessage, InvalidPayload, ProviderError, SessionUpdate, StatusUpdate
+from auzap_console.phones import InvalidPhone, normalize_phone
+from auzap_console.plugin import hookimpl
+
+STATUSES = {"ERROR": "failed", "PENDING": "queued", "SERVER_ACK": "sent", "DELIVERY_ACK": "delivered", "READ": "read", "PLAYED": "read"}
+CONNECTION = {"open": "connected", "connecting": "connecting", "close": "disconnected", "refused": "failed"}
+TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+
+
+class EvolutionProvider:
+    """Adapter for one Evolution instance."""
+
+    def verify(self, channel: ChannelRef, headers: dict[str, str], body: bytes) -> bool:
+        """The shared secret header configured on the instance's webhook."""
+        return hmac.compare_digest(headers.get("x-auzap-secret", ""), channel.webhook_secret)
+
+    def parse(self, channel: ChannelRef, payload: dict[str, Any]) -> list[Event]:
+        """Upserts (new messages), updates (receipts) and connection changes."""
+        event, data = payload.get("event"), payload.get("data")
+        if not isinstance(event, str) or not isinstance(data, dict):
+            raise InvalidPayload("Evolution webhook needs 'event' and an object 'data'")
+        if channel.external_id and payload.get("instance") not in (None, channel.external_id):
+            raise InvalidPayload(f"instance {payload.get('instance')!r} is not this channel's")
+        if event == "messages.upsert":
+            return self._upsert(data)
+        if event == "messages.update":
+            status = STATUSES.get(str(data.get("status")))
+            return [StatusUpdate(str(data["keyId"]), status)] if data.get("keyId") and status else []
+        if event == "connection.update":
+            return [SessionUpdate(CONNECTION.get(str(data.get("state")), "connecting"))]
+        if event == "qrcode.updated":
+            return [SessionUpdate("connecting", qr_code=str(((data.get("qrcode") or {}).get("base64")) or ""))]
+        return []
+
+    @staticmethod
+    def _upsert(data: dict) -> list[Event]:
+        key = data.get("key") or {}
+        jid = str(key.get("remoteJid", ""))
+        if key.get("fromMe") or not key.get("id") or jid.endswith(("@g.us", "@broadcast", "@newsletter")):
+            return []
+        if jid.endswith("@lid"):
+            jid = str(key.get("remoteJidAlt") or data.get("senderPn") or "")
+        try:
+            phone = normalize_phone(jid) if jid else ""
+        except InvalidPhone:
+            phone = ""
+        if not phone:
+            return []
+        message = data.get("message") or {}
+        text = (
+            message.get("conversation")
+            or (message.get("extendedTextMessage") or {}).get("text")
+            or ((message.get("imageMessage") or {}).get("caption"))
+            or ""
+        )
+        return [
+            InboundMessage(
+                message_id=str(key["id"]),
+                sender_id=str(key.get("remoteJid")),
+                phone=phone,
+                text=str(text),
+                sender_name=str(data.get("pushName") or ""),
+                timestamp_s=int(data.get("messageTimestamp") or 0),
+                raw=data,
+            )
+        ]
+
+    def send_text(self, channel: ChannelRef, to: str, text: str) -> str:
+        """`POST {base}/message/sendText/{instance}` with the `apikey` header."""
+        url = f"{channel.base_url.rstrip('/')}/message/sendText/{channel.external_id}"
+        try:
+            response = httpx.post(
+                url,
+                json={"number": to.lstrip("+"), "text": text, "linkPreview": False},
+                headers={"apikey": channel.credentials.get("api_key", "")},
+                timeout=TIMEOUT,
+            )
+        except httpx.HTTPError as exc:
+            raise ProviderError(f"Evolution unreachable: {exc}") from exc
+        if response.status_code >= 400:
+            raise ProviderError(
+                f"Evolution answered {response.status_code}: {response.text[:200]}",
+                retryable=response.status_code >= 500 or response.status_code == 429,
+            )
+        try:
+            return str((response.json().get("key") or {}).get("id", ""))
+        except ValueError:
+            return ""
+
+
+@hookimpl
+def register_channel_providers(register):
+    """Evolution API."""
+    register(name="evolution", title="Evolution API", factory=EvolutionProvider)

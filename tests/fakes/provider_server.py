@@ -1,0 +1,160 @@
+"""Local Meta Graph (Cloud API) and Evolution API servers: real HTTP, documented request and
+response shapes, recording what they receive; errors can be scripted."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class FakeProvider:
+    """`with FakeProvider(kind="cloud", token="t") as fake:` → `fake.base_url`, `fake.sent`, `fake.errors`."""
+
+    def __init__(self, kind: str, token: str):
+        self.kind, self.token = kind, token
+        self.sent: list[dict] = []
+        self.errors: list[tuple[int, dict]] = []  # next responses to fail with (status, body)
+        self.lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        root = f"http://127.0.0.1:{self.server.server_address[1]}"
+        return root + "/v23.0" if self.kind == "cloud" else root
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def _handler(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                if fake.kind == "cloud":
+                    if self.headers.get("Authorization") != f"Bearer {fake.token}":
+                        return self._send(401, {"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}})
+                    if not re.fullmatch(r"/v\d+\.\d+/\d+/messages", self.path):
+                        return self._send(404, {"error": {"message": "Unknown path", "code": 100}})
+                else:
+                    if self.headers.get("apikey") != fake.token:
+                        return self._send(401, {"status": 401, "error": "Unauthorized", "response": {"message": "Unauthorized"}})
+                    if not self.path.startswith("/message/sendText/"):
+                        return self._send(404, {"status": 404, "error": "Not Found"})
+                with fake.lock:
+                    if fake.errors:
+                        status, payload = fake.errors.pop(0)
+                        return self._send(status, payload)
+                    fake.sent.append({"path": self.path, **body})
+                    n = len(fake.sent)
+                if fake.kind == "cloud":
+                    self._send(
+                        200,
+                        {
+                            "messaging_product": "whatsapp",
+                            "contacts": [{"input": body.get("to"), "wa_id": body.get("to")}],
+                            "messages": [{"id": f"wamid.OUT-{n:04d}", "message_status": "accepted"}],
+                        },
+                    )
+                else:
+                    self._send(
+                        201,
+                        {
+                            "key": {"remoteJid": f"{body.get('number')}@s.whatsapp.net", "fromMe": True, "id": f"3EB0EVO{n:010d}"},
+                            "message": {"conversation": body.get("text")},
+                            "status": "PENDING",
+                        },
+                    )
+
+            def _send(self, status, payload):
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
+
+
+def cloud_text(*, message_id: str, sender: str, text: str, phone_number_id: str = "109876543210987") -> dict:
+    """A Cloud API text notification (protocol doc §2.5)."""
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": "102000000000001",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {"display_phone_number": "15550001111", "phone_number_id": phone_number_id},
+                            "contacts": [{"profile": {"name": "Ana Souza"}, "wa_id": sender}],
+                            "messages": [
+                                {"from": sender, "id": message_id, "timestamp": "1760000000", "type": "text", "text": {"body": text}}
+                            ],
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def cloud_status(*, message_id: str, status: str, phone_number_id: str = "109876543210987") -> dict:
+    """A Cloud API status notification (protocol doc §2.6)."""
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": "102000000000001",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {"display_phone_number": "15550001111", "phone_number_id": phone_number_id},
+                            "statuses": [{"id": message_id, "status": status, "timestamp": "1760000100", "recipient_id": "5511988887777"}],
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def evolution_upsert(*, message_id: str, jid: str, text: str, instance: str = "loja", alt: str = "") -> dict:
+    """An Evolution `messages.upsert` (protocol doc §4.4)."""
+    key = {"remoteJid": jid, "fromMe": False, "id": message_id}
+    if alt:
+        key.update({"remoteJidAlt": alt, "addressingMode": "lid"})
+    return {
+        "event": "messages.upsert",
+        "instance": instance,
+        "data": {
+            "key": key,
+            "pushName": "Ana Souza",
+            "status": "DELIVERY_ACK",
+            "message": {"conversation": text},
+            "messageType": "conversation",
+            "messageTimestamp": 1760000002,
+            "source": "android",
+        },
+        "destination": "http://127.0.0.1/webhooks/x",
+        "date_time": "2025-10-21T11:40:39.123Z",
+        "sender": "5511988880000@s.whatsapp.net",
+        "server_url": "http://localhost:8080",
+        "apikey": None,
+    }
