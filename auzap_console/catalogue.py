@@ -230,6 +230,7 @@ PT_BR: dict[str, str] = {
     "agt.handoff": "Palavras que chamam um humano (separadas por vírgula)",
     "agt.typing": "Atraso de digitação (ms)",
     "agt.saved": "Agente salvo.",
+    "agt.hours_only": "Responder só no horário de funcionamento (fora dele, avisa o cliente e deixa para a equipe)",
     "agt.empty": "Nenhuma persona instalada ou ativa. Veja a página Plugins.",
     "agt.audience.customer": "Atende clientes",
     "agt.audience.owner": "Atende o dono",

@@ -40,6 +40,7 @@ MAX_TOOL_CALLS = 8
 TURN_SECONDS = 90
 HISTORY = 16
 FALLBACK_REPLY = "Desculpe, tive um problema para responder agora. Vou chamar alguém da equipe para te ajudar. 🙏"
+AWAY_REPLY = "Oi! 😊 Estamos fora do horário de atendimento agora. Sua mensagem foi registrada e a equipe responde assim que abrirmos."
 HANDOFF_REPLY = "Certo! Vou chamar alguém da nossa equipe para falar com você. Só um instantinho. 🙋"
 
 
@@ -53,6 +54,7 @@ class TurnResult:
     engine: str
     tool_calls: list[dict] = field(default_factory=list)
     skipped: str = ""
+    typing_delay_ms: int = 0
 
 
 def allowed_tools(persona: str, configured: list[str], disabled: list[str]) -> dict[str, ToolSpec]:
@@ -104,9 +106,18 @@ def run_turn(*, tenant_id: int, conversation_id: int, client: ModelClient | None
         config = get_config(session, actor=actor, persona=conversation.persona)
         if persona is None or not config.enabled:
             return TurnResult("", None, conversation.persona, "", skipped="persona disabled")
+        away = _outside_hours(config.business_hours, tenant.timezone, now or utcnow())
+        if away is not None:
+            state = dict(conversation.agent_state or {})
+            if state.get("away_notice") == away:
+                return TurnResult("", None, conversation.persona, "", skipped="outside hours")
+            state["away_notice"] = away
+            conversation.agent_state, conversation.waiting_human = state, True
+            text = AWAY_REPLY
+            return _reply(session, actor, conversation, text, "rules", [], 0, 0, "", config.typing_delay_ms)
         if any(k and k in normalize(last_text) for k in (normalize(x) for x in config.handoff_keywords)):
             conversation.waiting_human, conversation.ai_paused = True, True
-            return _reply(session, actor, conversation, HANDOFF_REPLY, "rules", [], 0, 0, "")
+            return _reply(session, actor, conversation, HANDOFF_REPLY, "rules", [], 0, 0, "", config.typing_delay_ms)
 
         customer = session.get(Customer, conversation.customer_id)
         pets = list(session.exec(select(Pet).where(Pet.tenant_id == tenant_id, Pet.customer_id == conversation.customer_id)))
@@ -253,7 +264,9 @@ def run_turn(*, tenant_id: int, conversation_id: int, client: ModelClient | None
             reply_text = FALLBACK_REPLY
             conversation.waiting_human = True
         _update_summary(session, tenant, conversation, memory, last_text, calls_made, now)
-        return _reply(session, actor, conversation, reply_text, client.name, calls_made, tokens_in, tokens_out, model)
+        return _reply(
+            session, actor, conversation, reply_text, client.name, calls_made, tokens_in, tokens_out, model, config.typing_delay_ms
+        )
 
 
 SUMMARY_LINES = 8
@@ -277,6 +290,19 @@ def _jsonable(value):
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
+def _outside_hours(hours: dict, tz: str, now: datetime) -> str | None:
+    """When the agent has its own hours and `now` is outside them, the local date (one notice a day); else None."""
+    if not hours:
+        return None
+    from auzap_console.services.tenants import WEEKDAYS
+
+    local = now.astimezone(ZoneInfo(tz))
+    slot = hours.get(WEEKDAYS[local.weekday()])
+    if slot and slot.get("open", "") <= local.strftime("%H:%M") < slot.get("close", ""):
+        return None
+    return local.date().isoformat()
+
+
 def _reply(
     session: Session,
     actor: Actor,
@@ -287,6 +313,7 @@ def _reply(
     tokens_in: int,
     tokens_out: int,
     model: str,
+    typing_delay_ms: int = 0,
 ) -> TurnResult:
     message = conversations.add_message(
         session, actor=actor, conversation=conversation, direction="out", sender="ai", body=text, tokens_in=tokens_in, tokens_out=tokens_out
@@ -296,4 +323,4 @@ def _reply(
     ):  # type: ignore[union-attr]
         interaction.message_id = message.id
         session.add(interaction)
-    return TurnResult(text, message.id, conversation.persona, engine, calls)
+    return TurnResult(text, message.id, conversation.persona, engine, calls, typing_delay_ms=typing_delay_ms)

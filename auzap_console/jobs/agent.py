@@ -19,5 +19,12 @@ def answer_conversation(tenant_id: int, conversation_id: int) -> dict:
         from auzap_console.jobs import queues
         from auzap_console.jobs.outbound import send_message
 
-        queues.enqueue(send_message, tenant_id, result.message_id, queue=queues.HIGH, job_key=queues.job_id("send", result.message_id))
+        queues.enqueue(
+            send_message,
+            tenant_id,
+            result.message_id,
+            queue=queues.HIGH,
+            job_key=queues.job_id("send", result.message_id),
+            delay_ms=result.typing_delay_ms,
+        )
     return {"message_id": result.message_id, "persona": result.persona, "skipped": result.skipped}

@@ -56,17 +56,18 @@ def rq_queue(name: str):
     return Queue(name, connection=redis_connection(), default_timeout=JOB_TIMEOUT)
 
 
-def enqueue(func: Callable[..., Any], *args: Any, queue: str = DEFAULT, job_key: str | None = None) -> str:
+def enqueue(func: Callable[..., Any], *args: Any, queue: str = DEFAULT, job_key: str | None = None, delay_ms: int = 0) -> str:
     """Enqueue `func(*args)` (call after the commit the job depends on); returns the job id.
 
     The same `job_key` enqueued twice runs once while the first is queued, running or kept.
+    `delay_ms` schedules it for later without holding a worker (RQ's scheduler, or a timer).
     """
     if get_settings().redis_url:
-        return _enqueue_rq(func, args, queue, job_key)
-    return in_process().submit(func, args, job_key)
+        return _enqueue_rq(func, args, queue, job_key, delay_ms)
+    return in_process().submit(func, args, job_key, delay_ms)
 
 
-def _enqueue_rq(func: Callable[..., Any], args: tuple, queue: str, job_key: str | None) -> str:
+def _enqueue_rq(func: Callable[..., Any], args: tuple, queue: str, job_key: str | None, delay_ms: int = 0) -> str:
     from rq import Retry
     from rq.exceptions import NoSuchJobError
     from rq.job import Job
@@ -101,13 +102,19 @@ class InProcessQueue:
         self.seen: dict[str, Future] = {}
         self.pending: set[Future] = set()
 
-    def submit(self, func: Callable[..., Any], args: tuple, job_key: str | None) -> str:
-        """Run `func(*args)` soon; a known `job_key` is not run again."""
+    def submit(self, func: Callable[..., Any], args: tuple, job_key: str | None, delay_ms: int = 0) -> str:
+        """Run `func(*args)` soon (or after `delay_ms`); a known `job_key` is not run again."""
         key = job_key or job_id(func.__name__, time.time_ns(), *args)
         with self.lock:
             if key in self.seen:
                 return key
-            future = self.pool.submit(self._run, func, args, key)
+            delay = delay_ms / 1000
+
+            def delayed() -> Any:
+                time.sleep(delay)  # on a pool thread: the caller (web handler or job) is not held
+                return self._run(func, args, key)
+
+            future = self.pool.submit(delayed if delay > 0 else self._run, *(() if delay > 0 else (func, args, key)))
             self.seen[key] = future
             self.pending.add(future)
             future.add_done_callback(self.pending.discard)

@@ -56,6 +56,7 @@ class AgentsState(ProtectedState):
                 "model": configs[p.name].model,
                 "handoff": ", ".join(configs[p.name].handoff_keywords),
                 "typing": str(configs[p.name].typing_delay_ms),
+                "hours_only": "1" if configs[p.name].business_hours else "",
             }
             for p in personas.values()
         ]
@@ -90,7 +91,8 @@ class AgentsState(ProtectedState):
         except ValueError as exc:
             raise ServiceError(t("err.typing_delay")) from exc
         with tenant_session(user.tenant_id) as session:
-            disabled = plugin_service.disabled_plugins(get_tenant(session, actor=user.actor))
+            tenant = get_tenant(session, actor=user.actor)
+            disabled = plugin_service.disabled_plugins(tenant)
             known = {name for name, spec in manager.tools(disabled).items() if persona in spec.personas}
             agent_service.save_config(
                 session,
@@ -105,6 +107,7 @@ class AgentsState(ProtectedState):
                 handoff_keywords=form.get("handoff", "").split(","),
                 typing_delay_ms=typing,
                 known_tools=known,
+                business_hours=dict(tenant.business_hours or {}) if form.get("hours_only") else {},
             )
         self.form_error, self.saved_persona = "", persona
         await self._refresh()
@@ -174,6 +177,12 @@ def _persona_card(row: rx.Var) -> rx.Component:
                 field(
                     t("agt.handoff"),
                     rx.input(name="handoff", default_value=row["handoff"], placeholder="reclamação, procon, gerente", width="100%"),
+                ),
+                rx.checkbox(
+                    t("agt.hours_only"),
+                    name="hours_only",
+                    default_checked=row["hours_only"] == "1",
+                    id="agent-hours-" + row["name"].to(str),
                 ),
                 rx.text(t("agt.tools"), size="2", weight="medium"),
                 rx.vstack(rx.foreach(AgentsState.tool_rows, lambda tool: _tool_checkbox(tool, row["name"])), spacing="1"),

@@ -181,3 +181,46 @@ def test_memory_keeps_a_running_summary_that_reaches_the_prompt():
     model = ScriptedModel("oi")
     chat(tenant_id=shop.tenant_id, phone=PHONE, text="oi", client=model)
     assert "Resumo:" in model.seen[0][0]["content"] and "book_appointment" in model.seen[0][0]["content"]
+
+
+def test_agent_hours_send_one_away_notice_per_day():
+    from datetime import UTC, datetime
+
+    from auzap_console.agents.runtime import AWAY_REPLY, run_turn
+    from auzap_console.services.agents import save_config
+
+    shop = agent_shop("Loja Horário")
+    with tenant_session(shop.tenant_id) as s:
+        save_config(
+            s,
+            actor=shop.actor,
+            persona="customer_assistant",
+            enabled=True,
+            business_hours={d: {"open": "08:00", "close": "18:00"} for d in ("mon", "tue", "wed", "thu", "fri")},
+        )
+    sunday_night = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)  # 20:30 in São Paulo, a Sunday
+    from auzap_console.agents.chat import receive_text
+
+    conv, _ = receive_text(tenant_id=shop.tenant_id, phone=PHONE, text="oi")
+    first = run_turn(tenant_id=shop.tenant_id, conversation_id=conv, now=sunday_night)
+    assert first.reply == AWAY_REPLY and first.engine == "rules"
+    conv, _ = receive_text(tenant_id=shop.tenant_id, phone=PHONE, text="alguém aí?")
+    assert run_turn(tenant_id=shop.tenant_id, conversation_id=conv, now=sunday_night).skipped == "outside hours"
+    monday_morning = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
+    assert run_turn(tenant_id=shop.tenant_id, conversation_id=conv, now=monday_morning).engine == "offline"
+
+
+def test_typing_delay_holds_the_send_not_the_worker(monkeypatch):
+    import time as _time
+
+    from auzap_console.jobs import queues
+    from auzap_console.settings import get_settings
+
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    get_settings.cache_clear()
+    ran = []
+    started = _time.monotonic()
+    queues.enqueue(lambda: ran.append(_time.monotonic() - started), job_key="typing-delay-test", delay_ms=300)
+    assert ran == []  # enqueue returned at once
+    queues.in_process().drain()
+    assert ran and ran[0] >= 0.3
