@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from redis import Redis
 from rq import Queue, SimpleWorker
 from sqlmodel import select
 
@@ -18,7 +17,6 @@ from auzap_console.db import tenant_session
 from auzap_console.jobs import queues
 from auzap_console.jobs.agent import answer_conversation
 from auzap_console.models import Message
-from auzap_console.settings import get_settings
 from tests.agent_helpers import PHONE, agent_shop
 from tests.integration.jobs_for_tests import flaky
 
@@ -28,18 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
-def redis_db(monkeypatch):
-    conn = Redis.from_url(REDIS_URL)
-    conn.flushdb()
-    monkeypatch.setenv("REDIS_URL", REDIS_URL)
-    monkeypatch.setenv("JOB_RETRY_INTERVALS", "0")
-    get_settings.cache_clear()
-    queues.redis_connection.cache_clear()
-    yield conn
-    conn.flushdb()
-    monkeypatch.undo()
-    get_settings.cache_clear()
-    queues.redis_connection.cache_clear()
+def redis_db(redis_jobs):
+    return redis_jobs(14, "0")
 
 
 def _replies(shop) -> list[Message]:

@@ -13,17 +13,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from redis import Redis
 from sqlmodel import select
 from starlette.testclient import TestClient
 
 from auzap_console.channels.webhooks import webhook_app
 from auzap_console.db import tenant_session
-from auzap_console.jobs import queues
 from auzap_console.models import Message
 from auzap_console.services.agents import save_config
 from auzap_console.services.channels import create_channel
-from auzap_console.settings import get_settings
 from tests.agent_helpers import agent_shop
 from tests.fakes.waha_server import FakeWaha, waha_message
 
@@ -33,17 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
-def redis_db(monkeypatch):
-    conn = Redis.from_url(REDIS_URL)
-    conn.flushdb()
-    monkeypatch.setenv("REDIS_URL", REDIS_URL)
-    get_settings.cache_clear()
-    queues.redis_connection.cache_clear()
-    yield conn
-    conn.flushdb()
-    monkeypatch.undo()
-    get_settings.cache_clear()
-    queues.redis_connection.cache_clear()
+def redis_db(redis_jobs):
+    return redis_jobs(10)
 
 
 def test_webhook_to_worker_to_provider_on_postgres_and_redis():

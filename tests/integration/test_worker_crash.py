@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-from redis import Redis
 from rq import Queue, SimpleWorker
 from rq.job import Job
 from rq.registry import StartedJobRegistry
@@ -22,7 +21,6 @@ from auzap_console.agents.chat import receive_text
 from auzap_console.db import tenant_session
 from auzap_console.jobs import queues
 from auzap_console.models import Message
-from auzap_console.settings import get_settings
 from tests.agent_helpers import PHONE, agent_shop
 from tests.integration.jobs_for_tests import answer_then_slow, slow_then_answer
 
@@ -32,18 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
-def redis_db(monkeypatch):
-    conn = Redis.from_url(REDIS_URL)
-    conn.flushdb()
-    monkeypatch.setenv("REDIS_URL", REDIS_URL)
-    monkeypatch.setenv("JOB_RETRY_INTERVALS", "0,0")
-    get_settings.cache_clear()
-    queues.redis_connection.cache_clear()
-    yield conn
-    conn.flushdb()
-    monkeypatch.undo()
-    get_settings.cache_clear()
-    queues.redis_connection.cache_clear()
+def redis_db(redis_jobs):
+    return redis_jobs(13, "0,0")
 
 
 def _start_worker() -> subprocess.Popen:
