@@ -50,6 +50,10 @@ def ingest(channel: Channel, events: list[Event]) -> IngestResult:
             with tenant_session(channel.tenant_id) as session:
                 row = session.get(Channel, channel.id)
                 row.status = event.status
+                if event.status == "connected":
+                    row.qr_code = row.pairing_code = ""
+                elif event.qr_code:
+                    row.qr_code = event.qr_code
                 session.add(row)
         else:
             result.ignored += 1

@@ -36,6 +36,7 @@ class SessionUpdate:
 
     status: str  # disconnected | connecting | connected | failed
     qr_code: str = ""
+    pairing_code: str = ""
 
 
 Event = InboundMessage | StatusUpdate | SessionUpdate

@@ -76,6 +76,52 @@ class WahaProvider:
             )
         ]
 
+    def connect(self, channel: ChannelRef, webhook_url: str, pairing_phone: str = "") -> SessionUpdate:
+        """Create/start the session with our webhook (HMAC = the channel secret); return the QR or pairing code."""
+        session = channel.external_id or "default"
+        config = {
+            "webhooks": [
+                {
+                    "url": webhook_url,
+                    "events": ["message", "message.ack", "session.status"],
+                    "hmac": {"key": channel.webhook_secret},
+                    "retries": {"policy": "exponential", "delaySeconds": 2, "attempts": 10},
+                }
+            ],
+            "ignore": {"status": True, "groups": True, "channels": True, "broadcast": True},
+        }
+        created = self._call(channel, "POST", "/api/sessions", {"name": session, "start": True, "config": config}, ok=(201, 200, 409, 422))
+        if created.status_code in (409, 422):
+            self._call(channel, "PUT", f"/api/sessions/{session}", {"name": session, "config": config})
+        status = self._call(channel, "GET", f"/api/sessions/{session}").json().get("status", "STARTING")
+        if status == "WORKING":
+            return SessionUpdate("connected")
+        if status != "SCAN_QR_CODE":
+            return SessionUpdate(SESSIONS.get(status, "connecting"))
+        if pairing_phone:
+            code = self._call(channel, "POST", f"/api/{session}/auth/request-code", {"phoneNumber": pairing_phone.lstrip("+")}).json()
+            return SessionUpdate("connecting", pairing_code=str(code.get("code", "")))
+        qr = self._call(channel, "GET", f"/api/{session}/auth/qr", headers={"Accept": "application/json"}).json()
+        return SessionUpdate("connecting", qr_code=f"data:{qr.get('mimetype', 'image/png')};base64,{qr.get('data', '')}")
+
+    @staticmethod
+    def _call(
+        channel: ChannelRef, method: str, path: str, body: dict | None = None, *, ok: tuple = (200, 201), headers: dict | None = None
+    ) -> httpx.Response:
+        try:
+            response = httpx.request(
+                method,
+                channel.base_url.rstrip("/") + path,
+                json=body,
+                timeout=TIMEOUT,
+                headers={"X-Api-Key": channel.credentials.get("api_key", ""), **(headers or {})},
+            )
+        except httpx.HTTPError as exc:
+            raise ProviderError(f"WAHA unreachable: {exc}") from exc
+        if response.status_code not in ok:
+            raise ProviderError(f"WAHA {method} {path} answered {response.status_code}: {response.text[:160]}", retryable=False)
+        return response
+
     def send_text(self, channel: ChannelRef, to: str, text: str) -> str:
         """`POST {base}/api/sendText`; 4xx other than 429 are not retried."""
         headers = {"X-Api-Key": channel.credentials.get("api_key", ""), "Content-Type": "application/json"}

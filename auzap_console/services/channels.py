@@ -108,6 +108,33 @@ def test_send(session: Session, *, actor: Actor, channel_id: int, phone: str, te
     return provider_id
 
 
+def connect(session: Session, *, actor: Actor, channel_id: int, pairing_phone: str = "") -> Channel:
+    """Start the provider session (owner): stores the status and the QR or pairing code to show."""
+    from auzap_console.channels.types import ProviderError
+    from auzap_console.phones import InvalidPhone, normalize_phone
+    from auzap_console.services.context import get_scoped
+
+    actor.require("owner")
+    channel = get_scoped(session, Channel, channel_id, actor)
+    provider = provider_for(channel.provider)
+    if not hasattr(provider, "connect"):
+        raise ServiceError(t("err.connect_unsupported"))
+    try:
+        phone = normalize_phone(pairing_phone) if pairing_phone else ""
+    except InvalidPhone as exc:
+        raise ServiceError(t("err.phone_invalid")) from exc
+    try:
+        update = provider.connect(channel_ref(channel), webhook_url(channel), phone)
+    except ProviderError as exc:
+        channel.status = "failed"
+        session.add(channel)
+        raise ServiceError(t("err.send_failed", reason=str(exc)[:160])) from exc
+    channel.status, channel.qr_code, channel.pairing_code = update.status, update.qr_code, update.pairing_code
+    session.add(channel)
+    audit.record(session, actor=actor, action="channel.connect", entity="channel", entity_id=channel.id)
+    return channel
+
+
 def channel_ref(channel: Channel) -> ChannelRef:
     """The provider-facing view of a channel, credentials decrypted."""
     return ChannelRef(

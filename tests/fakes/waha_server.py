@@ -6,6 +6,8 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+ONE_PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+
 
 class FakeWaha:
     """`with FakeWaha(api_key="k") as waha:` → `waha.base_url`, `waha.sent`."""
@@ -13,6 +15,7 @@ class FakeWaha:
     def __init__(self, api_key: str = "waha-key"):
         self.api_key = api_key
         self.sent: list[dict] = []
+        self.sessions: dict[str, dict] = {}
         self.fail_next = 0
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -37,10 +40,47 @@ class FakeWaha:
             def log_message(self, *args):
                 pass
 
+            def _authorized(self) -> bool:
+                if self.headers.get("X-Api-Key") != fake.api_key:
+                    self._send(401, {"message": "Unauthorized", "statusCode": 401})
+                    return False
+                return True
+
+            def do_GET(self):
+                if not self._authorized():
+                    return None
+                parts = self.path.split("?")[0].strip("/").split("/")
+                if parts[:2] == ["api", "sessions"] and len(parts) == 3 and parts[2] in fake.sessions:
+                    return self._send(200, {"name": parts[2], **fake.sessions[parts[2]]})
+                if len(parts) == 4 and parts[0] == "api" and parts[2:] == ["auth", "qr"]:
+                    return self._send(
+                        200,
+                        {
+                            "mimetype": "image/png",
+                            "data": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+                        },
+                    )
+                return self._send(404, {"message": "Not Found", "statusCode": 404})
+
+            def do_PUT(self):
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                if not self._authorized():
+                    return None
+                name = self.path.strip("/").split("/")[-1]
+                fake.sessions[name] = {"status": "SCAN_QR_CODE", "config": body.get("config")}
+                return self._send(200, {"name": name, **fake.sessions[name]})
+
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-                if self.headers.get("X-Api-Key") != fake.api_key:
-                    return self._send(401, {"message": "Unauthorized", "statusCode": 401})
+                if not self._authorized():
+                    return None
+                if self.path == "/api/sessions":
+                    if body["name"] in fake.sessions:
+                        return self._send(422, {"message": "Session already exists", "statusCode": 422})
+                    fake.sessions[body["name"]] = {"status": "SCAN_QR_CODE", "config": body.get("config")}
+                    return self._send(201, {"name": body["name"], **fake.sessions[body["name"]]})
+                if self.path.endswith("/auth/request-code"):
+                    return self._send(200, {"code": "ABCD-EFGH"})
                 if self.path != "/api/sendText":
                     return self._send(404, {"message": "Not Found", "statusCode": 404})
                 if not all(body.get(k) for k in ("chatId", "text", "session")):

@@ -199,3 +199,22 @@ def test_channel_cli_and_test_send(waha):
         except ServiceError as exc:
             assert "Telefone" in str(exc)
     assert waha.sent[-1]["text"] == "teste"
+
+
+def test_connect_starts_the_session_with_our_webhook_and_shows_a_qr(waha):
+    from auzap_console.services.channels import connect, webhook_url
+
+    shop = agent_shop("Loja QR")
+    channel, path = _channel(shop, waha)
+    with tenant_session(shop.tenant_id) as s:
+        row = connect(s, actor=shop.actor, channel_id=channel.id)
+        assert row.status == "connecting" and row.qr_code.startswith("data:image/png;base64,")
+        hook = waha.sessions["default"]["config"]["webhooks"][0]
+        assert hook["url"] == webhook_url(row) and hook["hmac"]["key"] == row.webhook_secret and "message" in hook["events"]
+        again = connect(s, actor=shop.actor, channel_id=channel.id, pairing_phone="(11) 98888-7777")  # exists → PUT, then code
+        assert again.pairing_code == "ABCD-EFGH"
+    status = {"event": "session.status", "session": "default", "payload": {"name": "default", "status": "WORKING"}}
+    _post(TestClient(webhook_app()), path, channel, status)
+    with tenant_session(shop.tenant_id) as s:
+        row = s.get(Channel, channel.id)
+        assert row.status == "connected" and row.qr_code == "" and row.pairing_code == ""
