@@ -29,7 +29,8 @@ class ChannelsState(ProtectedState):
         user = await self._user("manager")
         with tenant_session(user.tenant_id) as session:
             items = channel_service.list_channels(session, actor=user.actor)
-            titles = {name: spec.title for name, spec in manager.channel_providers().items()}
+            providers = manager.channel_providers()
+            titles = {name: spec.title for name, spec in providers.items()}
             self.rows = [
                 {
                     "id": str(c.id),
@@ -41,6 +42,9 @@ class ChannelsState(ProtectedState):
                     "url": channel_service.webhook_url(c),
                     "secret": c.webhook_secret if user.role == "owner" else "••••••",
                     "session": c.external_id,
+                    "qr": c.qr_code,
+                    "pairing": c.pairing_code,
+                    "can_connect": "1" if hasattr(providers[c.provider].factory, "connect") else "",
                 }
                 for c in items
             ]
@@ -86,6 +90,19 @@ class ChannelsState(ProtectedState):
 
     @rx.event
     @guarded
+    async def connect(self, form: dict):
+        """Start the provider session: a QR code, or a pairing code when a phone is given."""
+        user = await self._user("owner")
+        with tenant_session(user.tenant_id) as session:
+            channel = channel_service.connect(
+                session, actor=user.actor, channel_id=int(form.get("channel_id") or 0), pairing_phone=form.get("pairing_phone", "")
+            )
+            status = t(f"ch.status.{channel.status}")
+        await self._refresh()
+        return rx.toast.info(t("ch.connected", status=status), id="toast-connect")
+
+    @rx.event
+    @guarded
     async def send_test(self, form: dict):
         """Send a test message through one channel."""
         user = await self._user("manager")
@@ -117,12 +134,41 @@ def _card(row: rx.Var) -> rx.Component:
             ),
             field(t("ch.webhook"), rx.code(row["url"], size="2", class_name="webhook-url", word_break="break-all")),
             rx.cond(AuthState.is_owner, field(t("ch.secret"), rx.code(row["secret"], size="1", word_break="break-all"))),
+            rx.cond(
+                AuthState.is_owner & (row["can_connect"] != ""),
+                rx.form(
+                    rx.hstack(
+                        rx.el.input(type="hidden", name="channel_id", value=row["id"]),
+                        rx.input(name="pairing_phone", placeholder=t("ch.pairing_phone"), width="260px"),
+                        rx.button(
+                            rx.icon("qr-code", size=14), t("ch.connect"), type="submit", variant="soft", class_name="channel-connect"
+                        ),
+                        width="100%",
+                        wrap="wrap",
+                    ),
+                    on_submit=ChannelsState.connect,
+                    reset_on_submit=False,
+                    width="100%",
+                ),
+            ),
+            rx.cond(
+                row["qr"] != "",
+                rx.vstack(
+                    rx.text(t("ch.qr_hint"), size="2"), rx.image(src=row["qr"], width="220px", height="220px", class_name="channel-qr")
+                ),
+            ),
+            rx.cond(
+                row["pairing"] != "",
+                rx.hstack(
+                    rx.text(t("ch.pairing_hint"), size="2"), rx.code(row["pairing"], size="4", class_name="channel-pairing"), wrap="wrap"
+                ),
+            ),
             rx.form(
                 rx.hstack(
                     rx.el.input(type="hidden", name="channel_id", value=row["id"]),
                     rx.input(name="phone", placeholder=t("ch.test_phone"), width="180px"),
                     rx.input(name="text", placeholder=t("ch.test_text"), default_value="Teste do AuZap ✅", width="100%"),
-                    rx.button(rx.icon("send", size=14), t("ch.test"), type="submit", variant="soft"),
+                    rx.button(rx.icon("send", size=14), t("ch.test"), type="submit", variant="soft", class_name="channel-test"),
                     width="100%",
                     wrap="wrap",
                 ),
