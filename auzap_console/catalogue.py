@@ -271,6 +271,7 @@ PT_BR: dict[str, str] = {
     "inbox.filter.paused": "Com a equipe",
     "inbox.filter.all": "Todas",
     "inbox.waiting": "aguardando",
+    "inbox.all_personas": "Todas as personas",
     "inbox.human": "equipe",
     "inbox.waiting_hint": "A IA passou esta conversa para a equipe. Assuma e responda o cliente.",
     "inbox.take_over": "Assumir",

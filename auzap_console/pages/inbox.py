@@ -57,6 +57,7 @@ class InboxState(ProtectedState):
     header: dict[str, str] = {}
     messages: list[dict[str, str]] = []
     watching: bool = False
+    persona_options: list[dict[str, str]] = []
     form_error: str = ""
 
     @rx.var
@@ -74,6 +75,9 @@ class InboxState(ProtectedState):
                 session, actor=user.actor, status=self.status, persona=self.persona, search=self.search, page=self.page, per_page=PER_PAGE
             )
             titles = {name: p.title for name, p in manager.personas().items()}
+            self.persona_options = [{"value": "all", "label": t("inbox.all_personas")}] + [
+                {"value": name, "label": title} for name, title in titles.items()
+            ]
             self.total, self.pages = result.total, result.pages
             self.rows = [
                 {
@@ -137,6 +141,13 @@ class InboxState(ProtectedState):
         """Open / waiting / unread / paused / all."""
         value = value[0] if isinstance(value, list) and value else value
         self.status, self.page = value if value in inbox.FILTERS else "open", 1
+        await self._refresh()
+
+    @rx.event
+    @guarded
+    async def set_persona(self, value: str):
+        """Only conversations answered by one persona ("all" for every one)."""
+        self.persona, self.page = "" if value == "all" else value, 1
         await self._refresh()
 
     @rx.event
@@ -352,6 +363,12 @@ def inbox_page() -> rx.Component:
                 ),
                 overflow_x="auto",
                 max_width="100%",
+            ),
+            rx.select.root(
+                rx.select.trigger(id="inbox-persona"),
+                rx.select.content(rx.foreach(InboxState.persona_options, lambda p: rx.select.item(p["label"], value=p["value"]))),
+                value=rx.cond(InboxState.persona == "", "all", InboxState.persona),
+                on_change=InboxState.set_persona,
             ),
             rx.input(
                 rx.input.slot(rx.icon("search", size=16)),

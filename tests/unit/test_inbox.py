@@ -78,3 +78,13 @@ def test_inbox_handlers_never_show_or_touch_another_tenant():
         conv = s.get(Conversation, a_conv)
         assert not conv.ai_paused
         assert s.exec(select(Message).where(Message.conversation_id == a_conv, Message.sender == "human")).all() == []
+
+
+def test_persona_filter_in_the_service():
+    shop = agent_shop("Loja Personas")
+    chat(tenant_id=shop.tenant_id, phone=PHONE, text="oi")
+    chat(tenant_id=shop.tenant_id, phone="+5511922224444", text="oi", name="Lead Novo")
+    with tenant_session(shop.tenant_id) as s:
+        sdr = inbox.list_conversations(s, actor=shop.actor, status="all", persona="sdr")
+        assistant = inbox.list_conversations(s, actor=shop.actor, status="all", persona="customer_assistant")
+    assert [c.name for _, c, _ in sdr.rows] == ["Lead Novo"] and [c.name for _, c, _ in assistant.rows] == ["Joana Tutora"]
