@@ -3,89 +3,64 @@ response shapes, recording what they receive; errors can be scripted."""
 
 from __future__ import annotations
 
-import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.fakes.base import JSONHandler, LocalServer
 
 
-class FakeProvider:
+class ProviderHandler(JSONHandler):
+    def do_POST(self):
+        body = self.read_json()
+        if self.fake.kind == "cloud":
+            if self.headers.get("Authorization") != f"Bearer {self.fake.token}":
+                return self._send(401, {"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}})
+            if not re.fullmatch(r"/v\d+\.\d+/\d+/messages", self.path):
+                return self._send(404, {"error": {"message": "Unknown path", "code": 100}})
+        else:
+            if self.headers.get("apikey") != self.fake.token:
+                return self._send(401, {"status": 401, "error": "Unauthorized", "response": {"message": "Unauthorized"}})
+            if not self.path.startswith("/message/sendText/"):
+                return self._send(404, {"status": 404, "error": "Not Found"})
+        with self.fake.lock:
+            if self.fake.errors:
+                status, payload = self.fake.errors.pop(0)
+                return self._send(status, payload)
+            self.fake.sent.append({"path": self.path, **body})
+            n = len(self.fake.sent)
+        if self.fake.kind == "cloud":
+            self._send(
+                200,
+                {
+                    "messaging_product": "whatsapp",
+                    "contacts": [{"input": body.get("to"), "wa_id": body.get("to")}],
+                    "messages": [{"id": f"wamid.OUT-{n:04d}", "message_status": "accepted"}],
+                },
+            )
+        else:
+            self._send(
+                201,
+                {
+                    "key": {"remoteJid": f"{body.get('number')}@s.whatsapp.net", "fromMe": True, "id": f"3EB0EVO{n:010d}"},
+                    "message": {"conversation": body.get("text")},
+                    "status": "PENDING",
+                },
+            )
+
+
+class FakeProvider(LocalServer):
     """`with FakeProvider(kind="cloud", token="t") as fake:` → `fake.base_url`, `fake.sent`, `fake.errors`."""
+
+    handler = ProviderHandler
 
     def __init__(self, kind: str, token: str):
         self.kind, self.token = kind, token
         self.sent: list[dict] = []
         self.errors: list[tuple[int, dict]] = []  # next responses to fail with (status, body)
-        self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__()
 
     @property
     def base_url(self) -> str:
-        root = f"http://127.0.0.1:{self.server.server_address[1]}"
-        return root + "/v23.0" if self.kind == "cloud" else root
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-
-    def _handler(self):
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-                if fake.kind == "cloud":
-                    if self.headers.get("Authorization") != f"Bearer {fake.token}":
-                        return self._send(401, {"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}})
-                    if not re.fullmatch(r"/v\d+\.\d+/\d+/messages", self.path):
-                        return self._send(404, {"error": {"message": "Unknown path", "code": 100}})
-                else:
-                    if self.headers.get("apikey") != fake.token:
-                        return self._send(401, {"status": 401, "error": "Unauthorized", "response": {"message": "Unauthorized"}})
-                    if not self.path.startswith("/message/sendText/"):
-                        return self._send(404, {"status": 404, "error": "Not Found"})
-                with fake.lock:
-                    if fake.errors:
-                        status, payload = fake.errors.pop(0)
-                        return self._send(status, payload)
-                    fake.sent.append({"path": self.path, **body})
-                    n = len(fake.sent)
-                if fake.kind == "cloud":
-                    self._send(
-                        200,
-                        {
-                            "messaging_product": "whatsapp",
-                            "contacts": [{"input": body.get("to"), "wa_id": body.get("to")}],
-                            "messages": [{"id": f"wamid.OUT-{n:04d}", "message_status": "accepted"}],
-                        },
-                    )
-                else:
-                    self._send(
-                        201,
-                        {
-                            "key": {"remoteJid": f"{body.get('number')}@s.whatsapp.net", "fromMe": True, "id": f"3EB0EVO{n:010d}"},
-                            "message": {"conversation": body.get("text")},
-                            "status": "PENDING",
-                        },
-                    )
-
-            def _send(self, status, payload):
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        return Handler
+        return self.root_url + "/v23.0" if self.kind == "cloud" else self.root_url
 
 
 def cloud_text(*, message_id: str, sender: str, text: str, phone_number_id: str = "109876543210987") -> dict:
