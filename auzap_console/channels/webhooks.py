@@ -47,7 +47,7 @@ async def receive(request: Request) -> JSONResponse:
         payload = json.loads(body)
         if not isinstance(payload, dict):
             raise InvalidPayload("the body must be a JSON object")
-        events = provider.parse(ref, payload)
+        events = await asyncio.to_thread(provider.parse, ref, payload)  # may call the provider (e.g. @lid lookups)
     except (ValueError, InvalidPayload) as exc:
         log.warning("webhook for channel %s refused: %s", channel.id, exc)
         WEBHOOKS.labels(channel.provider, "malformed").inc()

@@ -93,9 +93,15 @@ class CloudApiProvider:
             raw=msg,
         )
 
+    def send_template(self, channel: ChannelRef, to: str, name: str, language: str = "pt_BR", body_params: list[str] | None = None) -> str:
+        """Send an approved template (the only thing allowed outside the 24-hour window)."""
+        template: dict[str, Any] = {"name": name, "language": {"code": language}}
+        if body_params:
+            template["components"] = [{"type": "body", "parameters": [{"type": "text", "text": p} for p in body_params]}]
+        return self._post(channel, {"messaging_product": "whatsapp", "to": to.lstrip("+"), "type": "template", "template": template})
+
     def send_text(self, channel: ChannelRef, to: str, text: str) -> str:
         """`POST {graph}/{phone_number_id}/messages`; 131047 (24 h window) needs a template: not retried."""
-        url = f"{(channel.base_url or GRAPH).rstrip('/')}/{channel.external_id}/messages"
         body = {
             "messaging_product": "whatsapp",
             "recipient_type": "individual",
@@ -103,6 +109,10 @@ class CloudApiProvider:
             "type": "text",
             "text": {"body": text[:4096], "preview_url": False},
         }
+        return self._post(channel, body)
+
+    def _post(self, channel: ChannelRef, body: dict) -> str:
+        url = f"{(channel.base_url or GRAPH).rstrip('/')}/{channel.external_id}/messages"
         headers = {"Authorization": f"Bearer {channel.credentials.get('access_token', '')}"}
         try:
             response = httpx.post(url, json=body, headers=headers, timeout=TIMEOUT)

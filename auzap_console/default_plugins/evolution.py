@@ -78,6 +78,35 @@ class EvolutionProvider:
             )
         ]
 
+    def connect(self, channel: ChannelRef, webhook_url: str, pairing_phone: str = "") -> SessionUpdate:
+        """Point the instance's webhook at us (secret header), then `GET /instance/connect` for the QR or pairing code (§4.2)."""
+        headers = {"apikey": channel.credentials.get("api_key", "")}
+        base, instance = channel.base_url.rstrip("/"), channel.external_id
+        hook = {
+            "webhook": {
+                "enabled": True,
+                "url": webhook_url,
+                "headers": {"x-auzap-secret": channel.webhook_secret},
+                "byEvents": False,
+                "base64": False,
+                "events": ["MESSAGES_UPSERT", "MESSAGES_UPDATE", "CONNECTION_UPDATE", "QRCODE_UPDATED"],
+            }
+        }
+        try:
+            r = httpx.post(f"{base}/webhook/set/{instance}", json=hook, headers=headers, timeout=TIMEOUT)
+            if r.status_code >= 400:
+                raise ProviderError(f"Evolution webhook/set answered {r.status_code}: {r.text[:160]}", retryable=False)
+            params = {"number": pairing_phone.lstrip("+")} if pairing_phone else None
+            r = httpx.get(f"{base}/instance/connect/{instance}", params=params, headers=headers, timeout=TIMEOUT)
+        except httpx.HTTPError as exc:
+            raise ProviderError(f"Evolution unreachable: {exc}") from exc
+        if r.status_code >= 400:
+            raise ProviderError(f"Evolution connect answered {r.status_code}: {r.text[:160]}", retryable=False)
+        data = r.json()
+        if (data.get("instance") or {}).get("state") == "open":
+            return SessionUpdate("connected")
+        return SessionUpdate("connecting", qr_code=str(data.get("base64") or ""), pairing_code=str(data.get("pairingCode") or ""))
+
     def send_text(self, channel: ChannelRef, to: str, text: str) -> str:
         """`POST {base}/message/sendText/{instance}` with the `apikey` header."""
         url = f"{channel.base_url.rstrip('/')}/message/sendText/{channel.external_id}"

@@ -43,7 +43,7 @@ class WahaProvider:
         if channel.external_id and payload.get("session") not in (None, channel.external_id):
             raise InvalidPayload(f"session {payload.get('session')!r} is not this channel's")
         if event == "message":
-            return self._message(data)
+            return self._message(channel, data)
         if event == "message.ack":
             ack = data.get("ack")
             return [StatusUpdate(str(data.get("id", "")), ACKS.get(ack, "sent"))] if data.get("id") and isinstance(ack, int) else []
@@ -51,17 +51,17 @@ class WahaProvider:
             return [SessionUpdate(SESSIONS.get(str(data.get("status")), "connecting"))]
         return []
 
-    @staticmethod
-    def _message(data: dict) -> list[Event]:
+    def _message(self, channel: ChannelRef, data: dict) -> list[Event]:
         sender = str(data.get("from", ""))
         if data.get("fromMe") or sender.endswith(("@g.us", "@newsletter", "@broadcast")) or not data.get("id"):
             return []
+        number = sender if sender.endswith("@c.us") else self._lid_phone(channel, sender) if sender.endswith("@lid") else ""
         try:
-            phone = normalize_phone(sender) if sender.endswith("@c.us") else ""
+            phone = normalize_phone(number) if number else ""
         except InvalidPhone:
             phone = ""
         if not phone:
-            return []  # an @lid sender without a known phone (see the issue notes)
+            return []  # a hidden (@lid) sender WAHA cannot map to a phone yet: nothing to answer
         media = data.get("media") or {}
         return [
             InboundMessage(
@@ -121,6 +121,15 @@ class WahaProvider:
         if response.status_code not in ok:
             raise ProviderError(f"WAHA {method} {path} answered {response.status_code}: {response.text[:160]}", retryable=False)
         return response
+
+    def _lid_phone(self, channel: ChannelRef, lid: str) -> str:
+        """`GET /api/{session}/lids/{lid}` → the phone behind a hidden id, or "" (§3.7)."""
+        session = channel.external_id or "default"
+        try:
+            found = self._call(channel, "GET", f"/api/{session}/lids/{lid.split('@')[0]}").json()
+        except (ProviderError, ValueError):
+            return ""
+        return str(found.get("pn") or "")
 
     def send_text(self, channel: ChannelRef, to: str, text: str) -> str:
         """`POST {base}/api/sendText`; 4xx other than 429 are not retried."""

@@ -9,6 +9,14 @@ from tests.fakes.base import JSONHandler, LocalServer
 
 
 class ProviderHandler(JSONHandler):
+    def do_GET(self):
+        if self.fake.kind == "evolution" and self.path.startswith("/instance/connect/"):
+            if self.headers.get("apikey") != self.fake.token:
+                return self._send(401, {"status": 401, "error": "Unauthorized"})
+            pairing = "WZYEH1YY" if "number=" in self.path else None
+            return self._send(200, {"pairingCode": pairing, "code": "2@AbC", "base64": "data:image/png;base64,iVBORw0KGgo=", "count": 1})
+        return self._send(404, {"status": 404, "error": "Not Found"})
+
     def do_POST(self):
         body = self.read_json()
         if self.fake.kind == "cloud":
@@ -19,6 +27,9 @@ class ProviderHandler(JSONHandler):
         else:
             if self.headers.get("apikey") != self.fake.token:
                 return self._send(401, {"status": 401, "error": "Unauthorized", "response": {"message": "Unauthorized"}})
+            if self.path.startswith("/webhook/set/"):
+                self.fake.webhooks.append(body)
+                return self._send(201, {"webhook": {"instanceName": self.path.split("/")[-1], **body["webhook"]}})
             if not self.path.startswith("/message/sendText/"):
                 return self._send(404, {"status": 404, "error": "Not Found"})
         with self.fake.lock:
@@ -56,6 +67,7 @@ class FakeProvider(LocalServer):
         self.kind, self.token = kind, token
         self.sent: list[dict] = []
         self.errors: list[tuple[int, dict]] = []  # next responses to fail with (status, body)
+        self.webhooks: list[dict] = []
         super().__init__()
 
     @property

@@ -20,6 +20,9 @@ class WahaHandler(JSONHandler):
         parts = self.path.split("?")[0].strip("/").split("/")
         if parts[:2] == ["api", "sessions"] and len(parts) == 3 and parts[2] in self.fake.sessions:
             return self._send(200, {"name": parts[2], **self.fake.sessions[parts[2]]})
+        if len(parts) == 4 and parts[0] == "api" and parts[2] == "lids":
+            pn = self.fake.lids.get(parts[3])
+            return self._send(200, {"lid": f"{parts[3]}@lid", "pn": pn})
         if len(parts) == 4 and parts[0] == "api" and parts[2:] == ["auth", "qr"]:
             return self._send(
                 200,
@@ -76,6 +79,7 @@ class FakeWaha(LocalServer):
         self.api_key = api_key
         self.sent: list[dict] = []
         self.sessions: dict[str, dict] = {}
+        self.lids: dict[str, str] = {}  # hidden id digits → "5511…@c.us"
         self.fail_next = 0
         super().__init__()
 

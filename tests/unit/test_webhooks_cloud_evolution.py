@@ -140,3 +140,35 @@ def test_evolution_round_trip_with_lid_and_connection_state():
             assert s.get(Channel, channel_id).status == "connected"
         wrong = evolution_upsert(message_id="X1", jid="5511988887777@s.whatsapp.net", text="oi", instance="outra")
         assert client.post(path, content=json.dumps(wrong), headers=headers).status_code == 400
+
+
+def test_cloud_template_send():
+    with FakeProvider("cloud", "tok") as graph:
+        ref = ChannelRef(1, 1, "cloud", graph.base_url, "109876543210987", "", {"access_token": "tok"})
+        msg_id = CloudApiProvider().send_template(ref, "+5511988887777", "lembrete_banho", body_params=["Joana", "Thor"])
+    assert msg_id == "wamid.OUT-0001"
+    (sent,) = graph.sent
+    assert sent["type"] == "template" and sent["template"]["name"] == "lembrete_banho"
+    assert sent["template"]["language"] == {"code": "pt_BR"}
+    assert [p["text"] for p in sent["template"]["components"][0]["parameters"]] == ["Joana", "Thor"]
+
+
+def test_evolution_connect_sets_our_webhook_and_returns_qr_or_pairing_code():
+    from auzap_console.services.channels import connect, webhook_url
+
+    shop = agent_shop("Loja Evo QR")
+    with FakeProvider("evolution", "inst-token") as evo, tenant_session(shop.tenant_id) as s:
+        new = create_channel(
+            s,
+            actor=shop.actor,
+            name="Evo",
+            provider="evolution",
+            base_url=evo.base_url,
+            external_id="loja",
+            credentials={"api_key": "inst-token"},
+        )
+        row = connect(s, actor=shop.actor, channel_id=new.channel.id)
+        assert row.qr_code.startswith("data:image/png;base64,") and row.status == "connecting"
+        hook = evo.webhooks[0]["webhook"]
+        assert hook["url"] == webhook_url(row) and hook["headers"]["x-auzap-secret"] == row.webhook_secret
+        assert connect(s, actor=shop.actor, channel_id=new.channel.id, pairing_phone="11 98888-7777").pairing_code == "WZYEH1YY"

@@ -218,3 +218,16 @@ def test_connect_starts_the_session_with_our_webhook_and_shows_a_qr(waha):
     with tenant_session(shop.tenant_id) as s:
         row = s.get(Channel, channel.id)
         assert row.status == "connected" and row.qr_code == "" and row.pairing_code == ""
+
+
+def test_hidden_lid_sender_is_resolved_through_the_waha_lid_api(waha):
+    shop = agent_shop("Loja LID")
+    channel, path = _channel(shop, waha)
+    waha.lids["172000000000001"] = "5511988887777@c.us"
+    client = TestClient(webhook_app())
+    resolved = waha_message(message_id="false_172000000000001@lid_3EB0LID", sender="172000000000001@lid", text="oi")
+    assert _post(client, path, channel, resolved).json()["stored"] == 1
+    unknown = waha_message(message_id="false_999@lid_3EB0LID2", sender="999000000000009@lid", text="oi")
+    assert _post(client, path, channel, unknown).json()["stored"] == 0
+    queues.in_process().drain()
+    assert waha.sent[0]["chatId"] == "5511988887777@c.us"
