@@ -299,6 +299,8 @@ PT_BR: dict[str, str] = {
     "ch.test_text": "Mensagem",
     "ch.test_ok": "Mensagem enviada (id {id}).",
     "ch.connect": "Conectar (QR)",
+    "ch.refresh": "Atualizar status",
+    "ch.disconnect": "Desconectar",
     "ch.pairing_phone": "ou código de pareamento para o número…",
     "ch.qr_hint": "Abra o WhatsApp no celular → Aparelhos conectados → Conectar aparelho, e leia o QR.",
     "ch.pairing_hint": "Digite este código no WhatsApp → Aparelhos conectados → Conectar com número:",

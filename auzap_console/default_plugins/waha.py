@@ -122,6 +122,19 @@ class WahaProvider:
             raise ProviderError(f"WAHA {method} {path} answered {response.status_code}: {response.text[:160]}", retryable=False)
         return response
 
+    def session_status(self, channel: ChannelRef) -> SessionUpdate:
+        """`GET /api/sessions/{session}` → the channel status."""
+        session = channel.external_id or "default"
+        found = self._call(channel, "GET", f"/api/sessions/{session}", ok=(200, 404))
+        if found.status_code == 404:
+            return SessionUpdate("disconnected")
+        return SessionUpdate(SESSIONS.get(str(found.json().get("status")), "connecting"))
+
+    def disconnect(self, channel: ChannelRef) -> SessionUpdate:
+        """`POST /api/sessions/{session}/stop` (idempotent; keeps the login)."""
+        self._call(channel, "POST", f"/api/sessions/{channel.external_id or 'default'}/stop", {}, ok=(200, 201, 404))
+        return SessionUpdate("disconnected")
+
     def _lid_phone(self, channel: ChannelRef, lid: str) -> str:
         """`GET /api/{session}/lids/{lid}` → the phone behind a hidden id, or "" (§3.7)."""
         session = channel.external_id or "default"

@@ -45,6 +45,7 @@ class ChannelsState(ProtectedState):
                     "qr": c.qr_code,
                     "pairing": c.pairing_code,
                     "can_connect": "1" if hasattr(providers[c.provider].factory, "connect") else "",
+                    "can_manage": "1" if hasattr(providers[c.provider].factory, "session_status") else "",
                 }
                 for c in items
             ]
@@ -103,6 +104,17 @@ class ChannelsState(ProtectedState):
 
     @rx.event
     @guarded
+    async def session_action(self, channel_id: str, action: str):
+        """Refresh the session status, or stop the session."""
+        user = await self._user("owner" if action == "disconnect" else "manager")
+        with tenant_session(user.tenant_id) as session:
+            channel = channel_service.session_action(session, actor=user.actor, channel_id=int(channel_id), action=action)
+            status = t(f"ch.status.{channel.status}")
+        await self._refresh()
+        return rx.toast.info(t("ch.connected", status=status), id="toast-connect")
+
+    @rx.event
+    @guarded
     async def send_test(self, form: dict):
         """Send a test message through one channel."""
         user = await self._user("manager")
@@ -149,6 +161,31 @@ def _card(row: rx.Var) -> rx.Component:
                     on_submit=ChannelsState.connect,
                     reset_on_submit=False,
                     width="100%",
+                ),
+            ),
+            rx.cond(
+                row["can_manage"] != "",
+                rx.hstack(
+                    rx.button(
+                        rx.icon("refresh-cw", size=14),
+                        t("ch.refresh"),
+                        variant="soft",
+                        size="1",
+                        class_name="channel-refresh",
+                        on_click=ChannelsState.session_action(row["id"], "status"),
+                    ),
+                    rx.cond(
+                        AuthState.is_owner,
+                        rx.button(
+                            rx.icon("power", size=14),
+                            t("ch.disconnect"),
+                            variant="soft",
+                            size="1",
+                            color_scheme="red",
+                            class_name="channel-disconnect",
+                            on_click=ChannelsState.session_action(row["id"], "disconnect"),
+                        ),
+                    ),
                 ),
             ),
             rx.cond(

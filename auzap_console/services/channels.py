@@ -135,6 +135,28 @@ def connect(session: Session, *, actor: Actor, channel_id: int, pairing_phone: s
     return channel
 
 
+def session_action(session: Session, *, actor: Actor, channel_id: int, action: str) -> Channel:
+    """Ask the provider for the session status ("status") or stop it ("disconnect"); owner for stop."""
+    from auzap_console.channels.types import ProviderError
+    from auzap_console.services.context import get_scoped
+
+    actor.require("owner" if action == "disconnect" else "manager")
+    channel = get_scoped(session, Channel, channel_id, actor)
+    method = getattr(provider_for(channel.provider), {"status": "session_status", "disconnect": "disconnect"}[action], None)
+    if method is None:
+        raise ServiceError(t("err.connect_unsupported"))
+    try:
+        update = method(channel_ref(channel))
+    except ProviderError as exc:
+        raise ServiceError(t("err.send_failed", reason=str(exc)[:160])) from exc
+    channel.status = update.status
+    if update.status in ("connected", "disconnected"):
+        channel.qr_code = channel.pairing_code = ""
+    session.add(channel)
+    audit.record(session, actor=actor, action=f"channel.{action}", entity="channel", entity_id=channel.id)
+    return channel
+
+
 def channel_ref(channel: Channel) -> ChannelRef:
     """The provider-facing view of a channel, credentials decrypted."""
     return ChannelRef(

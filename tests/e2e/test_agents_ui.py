@@ -111,5 +111,9 @@ def test_owner_connects_a_channel_and_sends_a_test(page):
         expect(page.locator(".channel-qr")).to_be_visible()
         goto(page, "/channels")
         expect(page.locator(".channel-card")).to_contain_text("conectando")
+        waha.sessions["default"]["status"] = "WORKING"
+        page.locator(".channel-refresh").click()
+        expect(page.locator(".channel-card")).to_contain_text("conectado")
+        expect(page.locator(".channel-qr")).to_have_count(0)
         expect(page.locator(".channel-pairing")).to_have_count(0)
         shot(page, "channels")

@@ -47,6 +47,11 @@ class WahaHandler(JSONHandler):
                 return self._send(422, {"message": "Session already exists", "statusCode": 422})
             self.fake.sessions[body["name"]] = {"status": "SCAN_QR_CODE", "config": body.get("config")}
             return self._send(201, {"name": body["name"], **self.fake.sessions[body["name"]]})
+        if self.path.startswith("/api/sessions/") and self.path.endswith("/stop"):
+            name = self.path.split("/")[3]
+            if name in self.fake.sessions:
+                self.fake.sessions[name]["status"] = "STOPPED"
+            return self._send(201, {"name": name, "status": "STOPPED"})
         if self.path.endswith("/auth/request-code"):
             return self._send(200, {"code": "ABCD-EFGH"})
         if self.path != "/api/sendText":

@@ -231,3 +231,21 @@ def test_hidden_lid_sender_is_resolved_through_the_waha_lid_api(waha):
     assert _post(client, path, channel, unknown).json()["stored"] == 0
     queues.in_process().drain()
     assert waha.sent[0]["chatId"] == "5511988887777@c.us"
+
+
+def test_session_status_and_stop(waha):
+    from auzap_console.services.channels import connect, session_action
+    from auzap_console.services.context import Actor, PermissionDenied
+
+    shop = agent_shop("Loja Sessão")
+    channel, _ = _channel(shop, waha)
+    with tenant_session(shop.tenant_id) as s:
+        assert session_action(s, actor=shop.actor, channel_id=channel.id, action="status").status == "disconnected"  # no session yet
+        connect(s, actor=shop.actor, channel_id=channel.id)
+        waha.sessions["default"]["status"] = "WORKING"
+        row = session_action(s, actor=shop.actor, channel_id=channel.id, action="status")
+        assert row.status == "connected" and row.qr_code == ""
+        with pytest.raises(PermissionDenied):
+            session_action(s, actor=Actor(tenant_id=shop.tenant_id, role="manager"), channel_id=channel.id, action="disconnect")
+        assert session_action(s, actor=shop.actor, channel_id=channel.id, action="disconnect").status == "disconnected"
+    assert waha.sessions["default"]["status"] == "STOPPED"
