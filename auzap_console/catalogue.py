@@ -301,7 +301,7 @@ PT_BR: dict[str, str] = {
     "ch.connect": "Conectar (QR)",
     "ch.refresh": "Atualizar status",
     "ch.disconnect": "Desconectar",
-    "ch.pairing_phone": "ou código de pareamento para o número…",
+    "ch.pairing_phone": "Celular p/ código (opcional)",
     "ch.qr_hint": "Abra o WhatsApp no celular → Aparelhos conectados → Conectar aparelho, e leia o QR.",
     "ch.pairing_hint": "Digite este código no WhatsApp → Aparelhos conectados → Conectar com número:",
     "ch.connected": "Status atualizado: {status}.",
