@@ -87,7 +87,7 @@ def main() -> None:
     from auzap_console.services.channels import create_channel
     from auzap_console.services.context import Actor
 
-    upgrade_database(db_url)
+    upgrade_database()  # as DATABASE_ADMIN_URL when set (PostgreSQL: the table owner)
     with tenant_session(None) as s:
         tenant, _ = auth.signup(
             s, shop_name=f"Bench {time.time_ns()}", owner_name="Bench", email=f"b{time.time_ns()}@x.com", password="12345678"

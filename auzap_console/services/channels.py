@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -178,8 +179,34 @@ def provider_for(name: str) -> ChannelProvider:
     return spec.factory()
 
 
+WEBHOOK_CACHE_SECONDS = 30.0
+_webhook_cache: dict[str, tuple[float, Channel]] = {}
+
+
 def find_by_webhook_key(key: str) -> Channel | None:
-    """The channel a webhook URL belongs to (before any tenant is known; SECURITY DEFINER on PostgreSQL)."""
+    """The channel a webhook URL belongs to, cached briefly (webhooks are the hot path).
+
+    A rotated secret or a deleted channel is seen within WEBHOOK_CACHE_SECONDS.
+    """
+    now = time.monotonic()
+    hit = _webhook_cache.get(key)
+    if hit and hit[0] > now:
+        return hit[1]
+    channel = _lookup_webhook_key(key)
+    if channel is not None:
+        if len(_webhook_cache) > 10_000:
+            _webhook_cache.clear()
+        _webhook_cache[key] = (now + WEBHOOK_CACHE_SECONDS, channel)
+    return channel
+
+
+def forget_webhook_cache() -> None:
+    """Drop cached lookups (after changing a channel in this process, and in tests)."""
+    _webhook_cache.clear()
+
+
+def _lookup_webhook_key(key: str) -> Channel | None:
+    """Database lookup (before any tenant is known; SECURITY DEFINER on PostgreSQL)."""
     if not key:
         return None
     with tenant_session(None) as session:
