@@ -16,6 +16,13 @@ from auzap_console.settings import get_settings
 from auzap_console.state import AuthState, ProtectedState, guarded
 from auzap_console.template import template
 
+AUDIENCE_RANK = {"customer": 0, "lead": 1, "owner": 2}
+
+
+def persona_order(persona) -> tuple[int, str]:
+    """Sort key: customers first, then leads, then the owner (the order owners think in)."""
+    return AUDIENCE_RANK.get(persona.audience, 9), persona.title
+
 
 def engine_label(tenant_settings: dict) -> str:
     """Which engine answers: the offline one, or an OpenAI-compatible model."""
@@ -58,7 +65,7 @@ class AgentsState(ProtectedState):
                 "typing": str(configs[p.name].typing_delay_ms),
                 "hours_only": "1" if configs[p.name].business_hours else "",
             }
-            for p in personas.values()
+            for p in sorted(personas.values(), key=persona_order)
         ]
         self.tool_rows = [
             {

@@ -22,6 +22,7 @@ from auzap_console.i18n import t
 from auzap_console.jobs import queues
 from auzap_console.jobs.agent import answer_conversation
 from auzap_console.models import AIInteraction, Conversation, Message
+from auzap_console.pages.agents import persona_order
 from auzap_console.plugin import manager
 from auzap_console.services import plugins as plugin_service
 from auzap_console.services.context import Actor
@@ -119,7 +120,7 @@ class PlaygroundState(ProtectedState):
         user = await self._user("staff")
         with tenant_session(user.tenant_id) as session:
             disabled = plugin_service.disabled_plugins(get_tenant(session, actor=user.actor))
-        self.personas = [{"value": p.name, "label": p.title} for p in manager.personas(disabled).values()]
+        self.personas = [{"value": p.name, "label": p.title} for p in sorted(manager.personas(disabled).values(), key=persona_order)]
         if self.personas and self.persona not in {p["value"] for p in self.personas}:
             self.persona = self.personas[0]["value"]
 
