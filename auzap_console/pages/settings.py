@@ -7,6 +7,7 @@ import reflex as rx
 from auzap_console.components.common import field, form_error, page_header
 from auzap_console.db import tenant_session
 from auzap_console.i18n import t
+from auzap_console.phones import format_phone
 from auzap_console.services import auth, tenants
 from auzap_console.services.context import ServiceError
 from auzap_console.services.tenants import WEEKDAYS
@@ -41,6 +42,7 @@ class SettingsState(ProtectedState):
     hours: list[dict[str, str]] = []
     form_error: str = ""
     password_error: str = ""
+    owner_numbers: list[dict[str, str]] = []
 
     @rx.event
     @guarded
@@ -62,6 +64,37 @@ class SettingsState(ProtectedState):
             for d in WEEKDAYS
         ]
         self.loaded, self.form_error, self.password_error = True, "", ""
+        await self._load_numbers()
+
+    async def _load_numbers(self) -> None:
+        user = await self._user()
+        if user.role not in ("owner", "manager"):
+            self.owner_numbers = []
+            return
+        with tenant_session(user.tenant_id) as session:
+            rows = tenants.owner_numbers(session, actor=user.actor)
+        self.owner_numbers = [{"id": str(r.id), "phone": format_phone(r.phone), "label": r.label} for r in rows]
+
+    @rx.event
+    @guarded
+    async def add_number(self, form: dict):
+        """Authorize a phone for the owner analyst."""
+        user = await self._user("owner")
+        with tenant_session(user.tenant_id) as session:
+            tenants.add_owner_number(session, actor=user.actor, phone=form.get("phone", ""), label=form.get("label", ""))
+        self.form_error = ""
+        await self._load_numbers()
+        return rx.toast.success(t("set.owner_number_added"), id="toast-saved")
+
+    @rx.event
+    @guarded
+    async def remove_number(self, number_id: str):
+        """Revoke an authorized phone."""
+        user = await self._user("owner")
+        with tenant_session(user.tenant_id) as session:
+            tenants.remove_owner_number(session, actor=user.actor, number_id=int(number_id))
+        await self._load_numbers()
+        return rx.toast.success(t("set.owner_number_removed"))
 
     @rx.event
     @guarded
@@ -116,6 +149,54 @@ def _hours_row(row: rx.Var) -> rx.Component:
         align="center",
         spacing="3",
         wrap="wrap",
+    )
+
+
+def _owner_number_row(n: rx.Var) -> rx.Component:
+    delete = rx.icon_button(
+        rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red", on_click=SettingsState.remove_number(n["id"])
+    )
+    return rx.hstack(
+        rx.icon("phone", size=14),
+        rx.text(n["phone"], weight="medium", size="2"),
+        rx.text(n["label"], size="2", color_scheme="gray"),
+        rx.spacer(),
+        rx.cond(AuthState.is_owner, delete),
+        width="100%",
+        align="center",
+        class_name="owner-number",
+    )
+
+
+def _owner_numbers_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading(t("set.owner_numbers"), size="4"),
+            rx.text(t("set.owner_numbers_hint"), size="2", color_scheme="gray"),
+            rx.cond(
+                SettingsState.owner_numbers.length() > 0,
+                rx.vstack(rx.foreach(SettingsState.owner_numbers, _owner_number_row), width="100%", spacing="1", id="owner-numbers"),
+                rx.text(t("set.owner_numbers_empty"), size="2", color_scheme="gray"),
+            ),
+            rx.cond(
+                AuthState.is_owner,
+                rx.form(
+                    rx.hstack(
+                        rx.input(name="phone", placeholder="(11) 99999-0000", width="170px", id="owner-number-phone"),
+                        rx.input(name="label", placeholder=t("set.owner_number_label"), width="100%"),
+                        rx.button(t("set.owner_number_add"), type="submit", id="owner-number-add"),
+                        width="100%",
+                        wrap="wrap",
+                    ),
+                    on_submit=SettingsState.add_number,
+                    reset_on_submit=True,
+                    width="100%",
+                ),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
     )
 
 
@@ -176,6 +257,7 @@ def settings_page() -> rx.Component:
                     ),
                     width="100%",
                 ),
+                rx.cond(AuthState.is_manager, _owner_numbers_card()),
                 columns=rx.breakpoints(initial="1", lg="2"),
                 spacing="4",
                 width="100%",

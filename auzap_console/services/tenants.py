@@ -73,3 +73,49 @@ def update_settings(session: Session, *, actor: Actor, name: str, timezone: str,
         session, actor=actor, action="settings.update", entity="tenant", entity_id=tenant.id, details={"name": name, "timezone": timezone}
     )
     return tenant
+
+
+def owner_numbers(session: Session, *, actor: Actor) -> list:
+    """Phones that reach the owner analyst on WhatsApp (managers and up may look)."""
+    from auzap_console.models import AuthorizedOwnerNumber
+
+    actor.require("manager")
+    return list(
+        session.exec(
+            select(AuthorizedOwnerNumber).where(AuthorizedOwnerNumber.tenant_id == actor.tenant_id).order_by(AuthorizedOwnerNumber.id)
+        )
+    )
+
+
+def add_owner_number(session: Session, *, actor: Actor, phone: str, label: str = ""):
+    """Authorize a phone to talk to the owner analyst (owner only)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from auzap_console.models import AuthorizedOwnerNumber
+    from auzap_console.phones import InvalidPhone, normalize_phone
+
+    actor.require("owner")
+    try:
+        canonical = normalize_phone(phone)
+    except InvalidPhone as exc:
+        raise ServiceError(t("err.phone_invalid")) from exc
+    row = AuthorizedOwnerNumber(tenant_id=actor.tenant_id, phone=canonical, label=(label or "").strip()[:80])
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError as exc:
+        raise ServiceError(t("err.owner_number_taken")) from exc
+    audit.record(session, actor=actor, action="owner_number.add", entity="authorized_owner_number", entity_id=row.id)
+    return row
+
+
+def remove_owner_number(session: Session, *, actor: Actor, number_id: int) -> None:
+    """Revoke an authorized owner number (owner only)."""
+    from auzap_console.models import AuthorizedOwnerNumber
+    from auzap_console.services.context import get_scoped
+
+    actor.require("owner")
+    row = get_scoped(session, AuthorizedOwnerNumber, number_id, actor)
+    session.delete(row)
+    audit.record(session, actor=actor, action="owner_number.remove", entity="authorized_owner_number", entity_id=number_id)

@@ -44,3 +44,22 @@ def test_staff_cannot_change_settings(shop_factory):
         tenants.update_settings(
             s, actor=Actor(tenant_id=shop.tenant_id, role="staff"), name="Loja", timezone="America/Sao_Paulo", business_hours={}
         )
+
+
+def test_owner_numbers_route_to_the_analyst(shop_factory):
+    from auzap_console.agents.chat import chat
+    from auzap_console.services.tenants import add_owner_number, owner_numbers, remove_owner_number
+
+    shop = shop_factory()
+    with tenant_session(shop.tenant_id) as s:
+        row = add_owner_number(s, actor=shop.actor, phone="(11) 8777-6666", label="Celular da dona")
+        assert row.phone == "+5511987776666"
+        with pytest.raises(ServiceError, match="já está autorizado"):
+            add_owner_number(s, actor=shop.actor, phone="11 98777-6666")
+        with pytest.raises(PermissionDenied):
+            add_owner_number(s, actor=Actor(tenant_id=shop.tenant_id, role="manager"), phone="11 98777-1111")
+        assert [n.label for n in owner_numbers(s, actor=shop.actor)] == ["Celular da dona"]
+    assert chat(tenant_id=shop.tenant_id, phone="+5511987776666", text="quanto faturamos hoje?").persona == "owner_analyst"
+    with tenant_session(shop.tenant_id) as s:
+        remove_owner_number(s, actor=shop.actor, number_id=row.id)
+        assert owner_numbers(s, actor=shop.actor) == []
