@@ -57,6 +57,18 @@ class TurnResult:
     typing_delay_ms: int = 0
 
 
+def tenant_model_settings(tenant_settings: dict) -> dict[str, str]:
+    """The tenant's own OpenAI-compatible key (stored encrypted), base URL and default model."""
+    from auzap_console.crypto import decrypt_json
+
+    try:
+        key = decrypt_json(tenant_settings.get("openai_api_key_encrypted", "")).get("key", "")
+    except ValueError:
+        log.warning("tenant OpenAI key cannot be decrypted with this SECRET_KEY; using the global settings")
+        key = ""
+    return {"api_key": key, "base_url": tenant_settings.get("openai_base_url", ""), "model": tenant_settings.get("openai_model", "")}
+
+
 def allowed_tools(persona: str, configured: list[str], disabled: list[str]) -> dict[str, ToolSpec]:
     """Tools this persona may call for this tenant.
 
@@ -151,8 +163,9 @@ def run_turn(*, tenant_id: int, conversation_id: int, client: ModelClient | None
         )
         tools = allowed_tools(persona.name, config.tools, disabled)
         settings = get_settings()
-        client = client or default_client(tenant.settings.get("openai_api_key", ""), tenant.settings.get("openai_base_url", ""))
-        model = config.model or (settings.openai_model if client.name == "openai" else "offline")
+        model_settings = tenant_model_settings(tenant.settings or {})
+        client = client or default_client(model_settings["api_key"], model_settings["base_url"])
+        model = config.model or model_settings["model"] or (settings.openai_model if client.name == "openai" else "offline")
         messages = [{"role": "system", "content": system}, *_history_messages(rows)]
         ctx = ToolContext(
             tenant_id=tenant_id,

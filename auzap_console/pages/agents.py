@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from auzap_console.agents.runtime import tenant_model_settings
 from auzap_console.components.common import empty_state, field, form_error, page_header
 from auzap_console.db import tenant_session
 from auzap_console.i18n import t
@@ -27,8 +28,9 @@ def persona_order(persona) -> tuple[int, str]:
 def engine_label(tenant_settings: dict) -> str:
     """Which engine answers: the offline one, or an OpenAI-compatible model."""
     settings = get_settings()
-    if tenant_settings.get("openai_api_key") or settings.openai_api_key:
-        return t("agt.engine_openai", model=settings.openai_model)
+    own = tenant_model_settings(tenant_settings)
+    if own["api_key"] or settings.openai_api_key:
+        return t("agt.engine_openai", model=own["model"] or settings.openai_model)
     return t("agt.engine_offline")
 
 
@@ -41,6 +43,7 @@ class AgentsState(ProtectedState):
     tool_rows: list[dict[str, str]] = []
     form_error: str = ""
     saved_persona: str = ""
+    model_form: dict[str, str] = {}
 
     async def _refresh(self) -> None:
         user = await self._user("manager")
@@ -50,6 +53,8 @@ class AgentsState(ProtectedState):
             personas = manager.personas(disabled)
             configs = {name: agent_service.get_config(session, actor=user.actor, persona=name) for name in personas}
             self.engine = engine_label(tenant.settings or {})
+            own = tenant_model_settings(tenant.settings or {})
+            self.model_form = {"base_url": own["base_url"], "model": own["model"], "has_key": "1" if own["api_key"] else ""}
         tools = manager.tools(disabled)
         self.rows = [
             {
@@ -86,6 +91,20 @@ class AgentsState(ProtectedState):
     async def load(self):
         """on_load (owner and manager)."""
         await self._refresh()
+
+    @rx.event
+    @guarded
+    async def save_model(self, form: dict):
+        """Store the shop's own model access (owner): key kept when left blank, removed when asked."""
+        user = await self._user("owner")
+        key = form.get("api_key", "")
+        api_key = "" if form.get("remove_key") else (key if key.strip() else None)
+        with tenant_session(user.tenant_id) as session:
+            agent_service.save_model_settings(
+                session, actor=user.actor, api_key=api_key, base_url=form.get("base_url", ""), model=form.get("model", "")
+            )
+        await self._refresh()
+        return rx.toast.success(t("agt.model_saved"), id="toast-saved")
 
     @rx.event
     @guarded
@@ -206,6 +225,58 @@ def _persona_card(row: rx.Var) -> rx.Component:
     )
 
 
+def _model_card() -> rx.Component:
+    f = AgentsState.model_form
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading(t("agt.model_title"), size="3"),
+                rx.text(t("agt.model_hint"), size="1", color_scheme="gray"),
+                rx.grid(
+                    field(
+                        t("agt.api_key"),
+                        rx.input(
+                            name="api_key",
+                            type="password",
+                            id="model-key",
+                            width="100%",
+                            placeholder=rx.cond(f["has_key"] == "1", t("agt.key_kept"), "sk-…"),
+                        ),
+                    ),
+                    field(
+                        t("agt.base_url"),
+                        rx.input(
+                            name="base_url",
+                            default_value=f["base_url"],
+                            id="model-url",
+                            width="100%",
+                            placeholder="https://api.openai.com/v1",
+                        ),
+                    ),
+                    field(
+                        t("agt.default_model"), rx.input(name="model", default_value=f["model"], width="100%", placeholder="gpt-4o-mini")
+                    ),
+                    columns=rx.breakpoints(initial="1", md="3"),
+                    spacing="3",
+                    width="100%",
+                ),
+                rx.hstack(
+                    rx.cond(f["has_key"] == "1", rx.checkbox(t("agt.remove_key"), name="remove_key")),
+                    rx.spacer(),
+                    rx.button(t("common.save"), type="submit", id="model-save"),
+                    width="100%",
+                    align="center",
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            on_submit=AgentsState.save_model,
+            reset_on_submit=False,
+        ),
+        width="100%",
+    )
+
+
 @template("/agents", t("nav.agents"), "bot", role="manager", order=40, on_load=AgentsState.load)
 def agents_page() -> rx.Component:
     """The agents page."""
@@ -214,6 +285,7 @@ def agents_page() -> rx.Component:
             t("agt.title"), rx.link(rx.button(rx.icon("message-square", size=16), t("nav.playground"), variant="soft"), href="/playground")
         ),
         rx.cond(AgentsState.engine != "", rx.callout(AgentsState.engine, icon="cpu", size="1", width="100%", id="agent-engine")),
+        rx.cond(AuthState.is_owner, _model_card()),
         rx.cond(
             ~AgentsState.loaded,
             rx.center(rx.spinner(), padding="3em", width="100%"),

@@ -54,3 +54,29 @@ def save_config(
         details={"persona": persona, "enabled": enabled, "tools": row.tools, "model": row.model},
     )
     return row
+
+
+def save_model_settings(session: Session, *, actor: Actor, api_key: str | None, base_url: str, model: str) -> None:
+    """The tenant's own model access (owner only). `api_key=None` keeps the stored key; "" removes it."""
+    from auzap_console.crypto import encrypt_json
+    from auzap_console.services.tenants import get_tenant
+
+    actor.require("owner")
+    base_url, model = (base_url or "").strip(), (model or "").strip()
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise ServiceError(t("err.channel_base_url"))
+    tenant = get_tenant(session, actor=actor)
+    values = dict(tenant.settings or {})
+    if api_key is not None:
+        values["openai_api_key_encrypted"] = encrypt_json({"key": api_key.strip()}) if api_key.strip() else ""
+    values["openai_base_url"], values["openai_model"] = base_url, model[:80]
+    tenant.settings = values
+    session.add(tenant)
+    audit.record(
+        session,
+        actor=actor,
+        action="agent.model_settings",
+        entity="tenant",
+        entity_id=tenant.id,
+        details={"base_url": base_url, "model": model, "key_changed": api_key is not None},
+    )

@@ -75,3 +75,26 @@ def test_default_client_is_offline_without_a_key(monkeypatch):
     get_settings.cache_clear()
     assert default_client().name == "offline"
     assert default_client(api_key="sk-tenant", base_url="http://127.0.0.1:9/v1").name == "openai"
+
+
+def test_tenant_key_is_encrypted_and_used_by_the_runtime():
+    from auzap_console.models import Tenant
+    from auzap_console.services.agents import save_model_settings
+
+    shop = agent_shop("Loja Chave Própria")
+    with FakeOpenAI() as fake:
+        fake.reply_text("Olá pelo modelo da loja!")
+        with tenant_session(shop.tenant_id) as s:
+            save_model_settings(s, actor=shop.actor, api_key="sk-test", base_url=fake.base_url, model="llama3.1")
+        with tenant_session(shop.tenant_id) as s:
+            stored = s.get(Tenant, shop.tenant_id).settings
+        assert "sk-test" not in str(stored) and stored["openai_model"] == "llama3.1"
+        conversation_id, _ = receive_text(tenant_id=shop.tenant_id, phone=PHONE, text="oi")
+        result = run_turn(tenant_id=shop.tenant_id, conversation_id=conversation_id)
+        assert result.engine == "openai" and result.reply == "Olá pelo modelo da loja!"
+        assert fake.requests[0]["model"] == "llama3.1"
+        with tenant_session(shop.tenant_id) as s:
+            save_model_settings(s, actor=shop.actor, api_key=None, base_url=fake.base_url, model="")  # key kept
+            save_model_settings(s, actor=shop.actor, api_key="", base_url="", model="")  # key removed
+        conversation_id, _ = receive_text(tenant_id=shop.tenant_id, phone=PHONE, text="oi de novo")
+        assert run_turn(tenant_id=shop.tenant_id, conversation_id=conversation_id).engine == "offline"
