@@ -120,3 +120,35 @@ def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
 
     wrapper.__signature__ = inspect.signature(handler)  # type: ignore[attr-defined]
     return wrapper
+
+
+class PagedListMixin(rx.State, mixin=True):
+    """Search and server-side paging for list pages; the page state defines `_refresh()`."""
+
+    search: str = ""
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+
+    @rx.event
+    @guarded
+    async def search_changed(self, value: str):
+        """New search term: back to page 1."""
+        self.search, self.page = value.strip(), 1
+        await self._refresh()
+
+    @rx.event
+    @guarded
+    async def next_page(self):
+        """Next page."""
+        if self.page < self.pages:
+            self.page += 1
+            await self._refresh()
+
+    @rx.event
+    @guarded
+    async def prev_page(self):
+        """Previous page."""
+        if self.page > 1:
+            self.page -= 1
+            await self._refresh()

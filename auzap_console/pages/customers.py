@@ -13,7 +13,7 @@ from auzap_console.models.crm import SIZES, SPECIES
 from auzap_console.phones import format_phone
 from auzap_console.services import booking, customers
 from auzap_console.services.context import ServiceError
-from auzap_console.state import AuthState, ProtectedState, guarded
+from auzap_console.state import AuthState, PagedListMixin, ProtectedState, guarded
 from auzap_console.template import template
 
 PER_PAGE = 20
@@ -39,13 +39,9 @@ def _parse_date(text: str) -> date | None:
         raise ServiceError(t("err.birth_invalid")) from exc
 
 
-class CustomersState(ProtectedState):
+class CustomersState(PagedListMixin, ProtectedState):
     """The list, the selected customer and the two forms."""
 
-    search: str = ""
-    page: int = 1
-    pages: int = 1
-    total: int = 0
     loaded: bool = False
     rows: list[dict[str, str]] = []
     selected_id: int = 0
@@ -149,29 +145,6 @@ class CustomersState(ProtectedState):
         self.page, self.search, self.selected_id = 1, "", 0
         self.selected, self.pets = {}, []
         await self._refresh()
-
-    @rx.event
-    @guarded
-    async def search_changed(self, value: str):
-        """New search term: back to page 1."""
-        self.search, self.page = value.strip(), 1
-        await self._refresh()
-
-    @rx.event
-    @guarded
-    async def next_page(self):
-        """Next page."""
-        if self.page < self.pages:
-            self.page += 1
-            await self._refresh()
-
-    @rx.event
-    @guarded
-    async def prev_page(self):
-        """Previous page."""
-        if self.page > 1:
-            self.page -= 1
-            await self._refresh()
 
     @rx.event
     @guarded

@@ -19,7 +19,7 @@ from auzap_console.phones import format_phone
 from auzap_console.plugin import manager
 from auzap_console.services import inbox
 from auzap_console.services.context import ServiceError
-from auzap_console.state import LoginRequired, ProtectedState, guarded
+from auzap_console.state import LoginRequired, PagedListMixin, ProtectedState, guarded
 from auzap_console.template import template
 
 PER_PAGE = 20
@@ -42,15 +42,11 @@ def _message_row(m, tools: list, tz: str) -> dict[str, str]:
     }
 
 
-class InboxState(ProtectedState):
+class InboxState(PagedListMixin, ProtectedState):
     """Conversation list, the open thread, and the live refresh."""
 
     status: str = "open"
     persona: str = ""
-    search: str = ""
-    page: int = 1
-    pages: int = 1
-    total: int = 0
     loaded: bool = False
     rows: list[dict[str, str]] = []
     selected_id: int = 0
@@ -149,29 +145,6 @@ class InboxState(ProtectedState):
         """Only conversations answered by one persona ("all" for every one)."""
         self.persona, self.page = "" if value == "all" else value, 1
         await self._refresh()
-
-    @rx.event
-    @guarded
-    async def search_changed(self, value: str):
-        """Search by name or phone."""
-        self.search, self.page = value.strip(), 1
-        await self._refresh()
-
-    @rx.event
-    @guarded
-    async def next_page(self):
-        """Next page."""
-        if self.page < self.pages:
-            self.page += 1
-            await self._refresh()
-
-    @rx.event
-    @guarded
-    async def prev_page(self):
-        """Previous page."""
-        if self.page > 1:
-            self.page -= 1
-            await self._refresh()
 
     @rx.event
     @guarded
