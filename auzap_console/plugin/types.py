@@ -15,9 +15,10 @@ class Persona:
         name: Unique id, e.g. ``"customer_assistant"`` (letters, digits, underscores).
         title: Name shown in the console, e.g. ``"Assistente de clientes"``.
         instructions: The persona's system instructions (Portuguese).
-        default_tools: Tool names enabled when a tenant has not chosen.
-        audience: ``"customer"``, ``"owner"`` or ``"lead"``: who talks to it.
-        offline_intents: Intents the offline engine may answer for this persona.
+        default_tools: The tools the author built the persona around (shown for reference; every
+            tool registered for the persona is enabled unless the tenant picks a list).
+        audience: ``"customer"``, ``"owner"`` or ``"lead"``: who talks to it (routing and ordering).
+        offline_intents: What the offline engine answers for this persona (documentation only).
     """
 
     name: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from auzap_console.models import AuditLog
 from auzap_console.services.context import Actor
@@ -20,10 +20,3 @@ def record(session: Session, *, actor: Actor, action: str, entity: str, entity_i
             details=details or {},
         )
     )
-
-
-def recent(session: Session, *, actor: Actor, limit: int = 50) -> list[AuditLog]:
-    """The latest audit entries of the actor's tenant (managers and up)."""
-    actor.require("manager")
-    stmt = select(AuditLog).where(AuditLog.tenant_id == actor.tenant_id).order_by(AuditLog.id.desc()).limit(limit)
-    return list(session.exec(stmt))
