@@ -72,20 +72,51 @@ def ingest(channel: Channel, events: list[Event]) -> IngestResult:
 
 def _store_inbound(channel: Channel, actor: Actor, event: InboundMessage) -> tuple[int, int] | None:
     """(conversation id, message id), or None when this provider id was already stored."""
-    with tenant_session(channel.tenant_id) as session:
-        if session.exec(
-            select(Message.id).where(Message.channel_id == channel.id, Message.provider_message_id == event.message_id)
-        ).first():
+    return receive_message(
+        tenant_id=channel.tenant_id,
+        phone=event.phone,
+        text=event.text,
+        name=event.sender_name,
+        channel_id=channel.id,
+        provider_message_id=event.message_id,
+        sender_id=event.sender_id,
+    )
+
+
+def receive_message(
+    *,
+    tenant_id: int,
+    phone: str,
+    text: str,
+    name: str = "",
+    channel_id: int | None = None,
+    provider_message_id: str | None = None,
+    sender_id: str = "",
+) -> tuple[int, int] | None:
+    """Store one inbound message: contact (created if new), persona routing, conversation, message.
+
+    Returns (conversation id, message id), or None when (channel, provider id) is already stored,
+    including a concurrent duplicate caught by the unique constraint. Plugins hear about it after
+    the commit.
+    """
+    actor = Actor(tenant_id=tenant_id, role="staff")
+    with tenant_session(tenant_id) as session:
+        if (
+            provider_message_id
+            and session.exec(
+                select(Message.id).where(Message.channel_id == channel_id, Message.provider_message_id == provider_message_id)
+            ).first()
+        ):
             return None
-        tenant = session.exec(select(Tenant).where(Tenant.id == channel.tenant_id)).one()
+        tenant = session.exec(select(Tenant).where(Tenant.id == tenant_id)).one()
         disabled = list((tenant.settings or {}).get("disabled_plugins", []))
-        customer, created = conversations.customer_for_phone(session, actor=actor, phone=event.phone, name=event.sender_name)
-        if event.sender_id and customer.whatsapp_id != event.sender_id:
-            customer.whatsapp_id = event.sender_id
+        customer, created = conversations.customer_for_phone(session, actor=actor, phone=phone, name=name)
+        if sender_id and customer.whatsapp_id != sender_id:
+            customer.whatsapp_id = sender_id
             session.add(customer)
         persona = choose_persona(session, actor=actor, customer=customer, is_new=created, disabled=disabled)
         conversation = conversations.open_conversation(
-            session, actor=actor, customer_id=customer.id, persona=persona, channel_id=channel.id
+            session, actor=actor, customer_id=customer.id, persona=persona, channel_id=channel_id
         )
         try:
             with session.begin_nested():
@@ -95,15 +126,15 @@ def _store_inbound(channel: Channel, actor: Actor, event: InboundMessage) -> tup
                     conversation=conversation,
                     direction="in",
                     sender="customer",
-                    body=event.text,
-                    provider_message_id=event.message_id,
+                    body=text,
+                    provider_message_id=provider_message_id,
                 )
         except IntegrityError:
-            log.info("duplicate delivery of %s on channel %s (concurrent)", event.message_id, channel.id)
+            log.info("duplicate delivery of %s on channel %s (concurrent)", provider_message_id, channel_id)
             session.rollback()
             return None
         ids = conversation.id, message.id
-    manager.message_received(tenant_id=channel.tenant_id, conversation_id=ids[0], message_id=ids[1], text=event.text, disabled=disabled)
+    manager.message_received(tenant_id=tenant_id, conversation_id=ids[0], message_id=ids[1], text=text, disabled=disabled)
     return ids
 
 
