@@ -152,3 +152,15 @@ class PagedListMixin(rx.State, mixin=True):
         if self.page > 1:
             self.page -= 1
             await self._refresh()
+
+
+class FormDialogMixin(rx.State, mixin=True):
+    """A page with one form in a dialog: open flag, inline error, and closing."""
+
+    dialog: bool = False
+    form_error: str = ""
+
+    @rx.event
+    def close(self):
+        """Close the form and forget its error."""
+        self.dialog, self.form_error = False, ""

@@ -9,20 +9,18 @@ from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.plugin import manager
 from auzap_console.services import channels as channel_service
-from auzap_console.state import AuthState, ProtectedState, guarded
+from auzap_console.state import AuthState, FormDialogMixin, ProtectedState, guarded
 from auzap_console.template import template
 
 STATUS_COLORS = {"connected": "green", "connecting": "amber", "disconnected": "gray", "failed": "red"}
 
 
-class ChannelsState(ProtectedState):
+class ChannelsState(FormDialogMixin, ProtectedState):
     """The channel list and forms."""
 
     loaded: bool = False
     rows: list[dict[str, str]] = []
     providers: list[dict[str, str]] = []
-    dialog: bool = False
-    form_error: str = ""
     test_channel: str = ""
 
     async def _refresh(self) -> None:
@@ -64,11 +62,6 @@ class ChannelsState(ProtectedState):
         """The connect form (owner)."""
         await self._user("owner")
         self.dialog, self.form_error = True, ""
-
-    @rx.event
-    def close(self):
-        """Close the form."""
-        self.dialog, self.form_error = False, ""
 
     @rx.event
     @guarded

@@ -11,18 +11,16 @@ from auzap_console.i18n import t
 from auzap_console.models import KnowledgeArticle
 from auzap_console.services import knowledge
 from auzap_console.services.context import get_scoped
-from auzap_console.state import AuthState, ProtectedState, guarded
+from auzap_console.state import AuthState, FormDialogMixin, ProtectedState, guarded
 from auzap_console.template import template
 
 
-class KnowledgeState(ProtectedState):
+class KnowledgeState(FormDialogMixin, ProtectedState):
     """The articles, the form and a relevance tester."""
 
     loaded: bool = False
     rows: list[dict[str, str]] = []
-    dialog: bool = False
     form: dict[str, str] = {}
-    form_error: str = ""
     probe_result: str = ""
 
     async def _refresh(self) -> None:
@@ -54,11 +52,6 @@ class KnowledgeState(ProtectedState):
         await self._user("manager")
         self.form = next((r for r in self.rows if r["id"] == article_id), {})
         self.form_error, self.dialog = "", True
-
-    @rx.event
-    def close(self):
-        """Close the form."""
-        self.dialog, self.form_error = False, ""
 
     @rx.event
     @guarded

@@ -10,7 +10,7 @@ from auzap_console.i18n import money, parse_money, t
 from auzap_console.models.catalog import CATEGORIES
 from auzap_console.services import catalog
 from auzap_console.services.context import ServiceError
-from auzap_console.state import AuthState, ProtectedState, guarded
+from auzap_console.state import AuthState, FormDialogMixin, ProtectedState, guarded
 from auzap_console.template import template
 
 
@@ -21,14 +21,12 @@ def _int(text: str, error_key: str) -> int:
         raise ServiceError(t(error_key)) from exc
 
 
-class ServicesState(ProtectedState):
+class ServicesState(FormDialogMixin, ProtectedState):
     """The service list and its form."""
 
     loaded: bool = False
     rows: list[dict[str, str]] = []
-    dialog: bool = False
     form: dict[str, str] = {}
-    form_error: str = ""
 
     async def _refresh(self) -> None:
         user = await self._user()
@@ -72,11 +70,6 @@ class ServicesState(ProtectedState):
         await self._user("manager")
         self.form = next((r for r in self.rows if r["id"] == service_id), {})
         self.form_error, self.dialog = "", True
-
-    @rx.event
-    def close(self):
-        """Close the form."""
-        self.dialog, self.form_error = False, ""
 
     @rx.event
     @guarded

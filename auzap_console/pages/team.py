@@ -10,20 +10,18 @@ from auzap_console.i18n import t
 from auzap_console.models import ROLES
 from auzap_console.services import team
 from auzap_console.services.context import PermissionDenied
-from auzap_console.state import AuthState, ProtectedState, guarded
+from auzap_console.state import AuthState, FormDialogMixin, ProtectedState, guarded
 from auzap_console.template import template
 
 ROLE_OPTIONS = [(r, t(f"role.{r}")) for r in reversed(ROLES)]
 
 
-class TeamState(ProtectedState):
+class TeamState(FormDialogMixin, ProtectedState):
     """The user list and the add-user form."""
 
     loaded: bool = False
     denied: bool = False
     rows: list[dict[str, str]] = []
-    dialog: bool = False
-    form_error: str = ""
 
     async def _refresh(self) -> None:
         user = await self._user("manager")
@@ -59,11 +57,6 @@ class TeamState(ProtectedState):
         """Open the add-user form (owner only)."""
         await self._user("owner")
         self.dialog, self.form_error = True, ""
-
-    @rx.event
-    def close(self):
-        """Close the form."""
-        self.dialog, self.form_error = False, ""
 
     @rx.event
     @guarded
