@@ -94,3 +94,21 @@ def bind_tenant(session: Session, tenant_id: int) -> None:
             text("SELECT set_config(:name, :value, true)"),
             {"name": TENANT_SETTING, "value": str(tenant_id)},
         )
+
+
+def insert_ignore(session: Session, row) -> bool:
+    """INSERT `row` … ON CONFLICT DO NOTHING; True when it was inserted.
+
+    Concurrent creators of one row never collide: read the row back afterwards (on
+    PostgreSQL a concurrent uncommitted insert of the same key makes this wait for it,
+    so the re-read sees the winner's row). `row` is an unsaved model instance, so every
+    Python-side default is applied.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    model = type(row)
+    values = {k: v for k, v in row.model_dump().items() if not (k == "id" and v is None)}
+    pk = model.__table__.primary_key.columns.values()[0]
+    return session.execute(insert(model).values(**values).on_conflict_do_nothing().returning(pk)).first() is not None

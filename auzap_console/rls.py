@@ -57,6 +57,27 @@ def create_channel_lookup(conn: Connection) -> None:
         conn.execute(text(CHANNEL_LOOKUP_FUNCTION))
 
 
+OUTBOX_FUNCTION = """
+CREATE OR REPLACE FUNCTION auzap_outbox_due(p_min_age_seconds integer, p_limit integer)
+RETURNS TABLE(tenant_id integer, message_id integer, conversation_id integer, direction text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+  SELECT m.tenant_id, m.id, m.conversation_id, m.direction::text FROM public.messages m
+  WHERE m.processing = 'pending' AND m.created_at < now() - make_interval(secs => p_min_age_seconds)
+  ORDER BY m.id LIMIT p_limit
+$$;
+REVOKE EXECUTE ON FUNCTION auzap_outbox_due(integer, integer) FROM PUBLIC;
+"""
+
+
+def create_outbox_function(conn: Connection) -> None:
+    """Create the SECURITY DEFINER listing of stale outbox work across tenants (migration 0005).
+
+    It returns ids only; each row is then handled inside its own tenant's session.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(OUTBOX_FUNCTION))
+
+
 def enable_tenant_rls(conn: Connection, table: str, column: str = "tenant_id") -> None:
     """Enable and FORCE row-level security on `table`, keyed on `column`."""
     if conn.dialect.name != "postgresql":

@@ -11,10 +11,8 @@ from auzap_console.channels.ingest import receive_message
 
 def receive_text(*, tenant_id: int, phone: str, text: str, name: str = "", channel_id: int | None = None) -> tuple[int, int]:
     """Store an inbound message without a provider id (CLI, playground, tests); returns (conversation_id, message_id)."""
-    ids = receive_message(tenant_id=tenant_id, phone=phone, text=text, name=name, channel_id=channel_id)
-    if ids is None:  # cannot happen: only messages with a provider id are de-duplicated
-        raise RuntimeError("message without provider id reported as duplicate")
-    return ids
+    received = receive_message(tenant_id=tenant_id, phone=phone, text=text, name=name, channel_id=channel_id)
+    return received.conversation_id, received.message_id
 
 
 def chat(

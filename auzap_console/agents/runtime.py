@@ -25,10 +25,11 @@ from auzap_console.agents.tools import ToolContext, ToolError, coerce_arguments,
 from auzap_console.db import tenant_session
 from auzap_console.db_types import utcnow
 from auzap_console.metrics import MODEL_LATENCY, MODEL_TOKENS
-from auzap_console.models import AIInteraction, Conversation, Customer, CustomerMemory, Message, Pet, Tenant
+from auzap_console.models import AIInteraction, Conversation, Customer, Message, Pet, Tenant
 from auzap_console.plugin import manager
 from auzap_console.plugin.types import ToolSpec
 from auzap_console.services import conversations, knowledge
+from auzap_console.services import memory as customer_memory
 from auzap_console.services.agents import get_config
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 from auzap_console.services.usage import add_usage
@@ -108,6 +109,8 @@ def run_turn(*, tenant_id: int, conversation_id: int, client: ModelClient | None
         session.refresh(conversation, with_for_update=True)  # one turn at a time per conversation
         tenant = session.exec(select(Tenant).where(Tenant.id == tenant_id)).one()
         rows = conversations.history(session, actor=actor, conversation_id=conversation.id, limit=HISTORY)
+        if rows:  # this turn handles every message so far (committed with its outcome, or rolled back with it)
+            conversations.finish_inbound(session, actor=actor, conversation_id=conversation.id, upto_message_id=rows[-1].id)
         if not rows or rows[-1].direction != "in":
             return TurnResult("", None, conversation.persona, "", skipped="already answered")
         if conversation.ai_paused:
@@ -133,9 +136,7 @@ def run_turn(*, tenant_id: int, conversation_id: int, client: ModelClient | None
 
         customer = session.get(Customer, conversation.customer_id)
         pets = list(session.exec(select(Pet).where(Pet.tenant_id == tenant_id, Pet.customer_id == conversation.customer_id)))
-        memory = session.exec(
-            select(CustomerMemory).where(CustomerMemory.tenant_id == tenant_id, CustomerMemory.customer_id == conversation.customer_id)
-        ).first()
+        memory = customer_memory.find_memory(session, actor=actor, customer_id=conversation.customer_id)
         kb = [(a.title, a.body) for a, _ in knowledge.search(session, actor=actor, query=last_text, limit=2)]
         context = manager.prompt_context(tenant_id=tenant_id, customer_id=conversation.customer_id, persona=persona.name, disabled=disabled)
         state = dict(conversation.agent_state or {})
@@ -276,27 +277,20 @@ def run_turn(*, tenant_id: int, conversation_id: int, client: ModelClient | None
         if not reply_text:
             reply_text = FALLBACK_REPLY
             conversation.waiting_human = True
-        _update_summary(session, tenant, conversation, memory, last_text, calls_made, now)
+        _update_summary(session, actor, tenant, conversation, last_text, calls_made, now)
         return _reply(
             session, actor, conversation, reply_text, client.name, calls_made, tokens_in, tokens_out, model, config.typing_delay_ms
         )
 
 
-SUMMARY_LINES = 8
-
-
 def _update_summary(
-    session: Session, tenant: Tenant, conversation: Conversation, memory: CustomerMemory | None, text: str, calls: list[dict], now: datetime
+    session: Session, actor: Actor, tenant: Tenant, conversation: Conversation, text: str, calls: list[dict], now: datetime
 ) -> None:
     """Keep a running summary: one dated line per turn (what was asked, what was done), last few kept."""
     done = ", ".join(f"{c['tool']}{'' if 'error' not in c['result'] else ' (falhou)'}" for c in calls) or "conversa"
     day = now.astimezone(ZoneInfo(tenant.timezone)).strftime("%d/%m")
     line = f"{day}: \u201c{' '.join(text.split())[:90]}\u201d → {done}"
-    if memory is None:
-        memory = CustomerMemory(tenant_id=tenant.id, customer_id=conversation.customer_id)
-    memory.summary = "\n".join([*(memory.summary.splitlines() if memory.summary else []), line][-SUMMARY_LINES:])
-    memory.updated_at = utcnow()
-    session.add(memory)
+    customer_memory.append_summary(session, actor=actor, customer_id=conversation.customer_id, line=line)
 
 
 def _jsonable(value):
@@ -329,7 +323,15 @@ def _reply(
     typing_delay_ms: int = 0,
 ) -> TurnResult:
     message = conversations.add_message(
-        session, actor=actor, conversation=conversation, direction="out", sender="ai", body=text, tokens_in=tokens_in, tokens_out=tokens_out
+        session,
+        actor=actor,
+        conversation=conversation,
+        direction="out",
+        sender="ai",
+        body=text,
+        tokens_in=tokens_in,
+        tokens_out=tokens_out,
+        pending=conversation.channel_id is not None,
     )
     for interaction in session.exec(
         select(AIInteraction).where(AIInteraction.conversation_id == conversation.id, AIInteraction.message_id.is_(None))

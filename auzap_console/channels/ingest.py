@@ -10,7 +10,6 @@ from sqlmodel import select
 
 from auzap_console.channels.types import Event, InboundMessage, SessionUpdate, StatusUpdate
 from auzap_console.db import tenant_session
-from auzap_console.jobs import queues
 from auzap_console.models import Channel, Message, Tenant
 from auzap_console.plugin import manager
 from auzap_console.services import conversations
@@ -31,19 +30,33 @@ class IngestResult:
     ignored: int = 0
 
 
+@dataclass(frozen=True)
+class Received:
+    """One inbound message as stored: new, or a duplicate delivery of a stored one."""
+
+    conversation_id: int
+    message_id: int
+    duplicate: bool = False
+    pending: bool = True  # its agent turn has not run yet
+
+
 def ingest(channel: Channel, events: list[Event]) -> IngestResult:
-    """Store each event in the channel's tenant; enqueue agent turns after the commit."""
+    """Store each event in the channel's tenant; enqueue agent turns after the commit.
+
+    A duplicate delivery of a message whose turn never ran (e.g. Redis was down) enqueues
+    it again. A failed enqueue is logged and left to the outbox sweep: the message is safe.
+    """
     result = IngestResult()
-    to_answer: list[tuple[int, str]] = []
-    actor = Actor(tenant_id=channel.tenant_id, role="staff")
+    to_answer: list[Received] = []
     for event in events:
         if isinstance(event, InboundMessage):
-            stored = _store_inbound(channel, actor, event)
-            if stored is None:
+            received = _store_inbound(channel, event)
+            if received.duplicate:
                 result.duplicates += 1
             else:
-                result.stored.append(stored[1])
-                to_answer.append((stored[0], event.message_id))
+                result.stored.append(received.message_id)
+            if received.pending:
+                to_answer.append(received)
         elif isinstance(event, StatusUpdate):
             result.statuses += _apply_status(channel, event)
         elif isinstance(event, SessionUpdate):
@@ -57,21 +70,17 @@ def ingest(channel: Channel, events: list[Event]) -> IngestResult:
                 session.add(row)
         else:
             result.ignored += 1
-    from auzap_console.jobs.agent import answer_conversation
+    from auzap_console.jobs.agent import enqueue_answer
 
-    for conversation_id, provider_id in to_answer:  # after commit: the job will find the message
-        queues.enqueue(
-            answer_conversation,
-            channel.tenant_id,
-            conversation_id,
-            queue=queues.HIGH,
-            job_key=queues.job_id("answer", channel.id, provider_id),
-        )
+    for received in to_answer:  # after commit: the job will find the message
+        try:
+            enqueue_answer(channel.tenant_id, received.conversation_id, received.message_id)
+        except Exception:
+            log.exception("enqueue of message %s failed; the outbox sweep will enqueue it", received.message_id)
     return result
 
 
-def _store_inbound(channel: Channel, actor: Actor, event: InboundMessage) -> tuple[int, int] | None:
-    """(conversation id, message id), or None when this provider id was already stored."""
+def _store_inbound(channel: Channel, event: InboundMessage) -> Received:
     return receive_message(
         tenant_id=channel.tenant_id,
         phone=event.phone,
@@ -83,6 +92,18 @@ def _store_inbound(channel: Channel, actor: Actor, event: InboundMessage) -> tup
     )
 
 
+def _existing(tenant_id: int, channel_id: int | None, provider_message_id: str) -> Received | None:
+    with tenant_session(tenant_id) as session:
+        row = session.exec(
+            select(Message).where(
+                Message.tenant_id == tenant_id, Message.channel_id == channel_id, Message.provider_message_id == provider_message_id
+            )
+        ).first()
+        if row is None:
+            return None
+        return Received(row.conversation_id, row.id, duplicate=True, pending=row.processing == "pending")
+
+
 def receive_message(
     *,
     tenant_id: int,
@@ -92,32 +113,30 @@ def receive_message(
     channel_id: int | None = None,
     provider_message_id: str | None = None,
     sender_id: str = "",
-) -> tuple[int, int] | None:
+) -> Received:
     """Store one inbound message: contact (created if new), persona routing, conversation, message.
 
-    Returns (conversation id, message id), or None when (channel, provider id) is already stored,
-    including a concurrent duplicate caught by the unique constraint. Plugins hear about it after
-    the commit.
+    A (channel, provider id) already stored, including by a concurrent delivery caught by
+    the unique constraint, is reported as a duplicate. Plugins hear about new messages
+    after the commit.
     """
+    if provider_message_id:
+        existing = _existing(tenant_id, channel_id, provider_message_id)
+        if existing is not None:
+            return existing
     actor = Actor(tenant_id=tenant_id, role="staff")
     with tenant_session(tenant_id) as session:
-        if (
-            provider_message_id
-            and session.exec(
-                select(Message.id).where(Message.channel_id == channel_id, Message.provider_message_id == provider_message_id)
-            ).first()
-        ):
-            return None
         tenant = session.exec(select(Tenant).where(Tenant.id == tenant_id)).one()
         disabled = list((tenant.settings or {}).get("disabled_plugins", []))
         customer, created = conversations.customer_for_phone(session, actor=actor, phone=phone, name=name)
         if sender_id and customer.whatsapp_id != sender_id:
-            customer.whatsapp_id = sender_id
+            customer.whatsapp_id = sender_id[:64]
             session.add(customer)
         persona = choose_persona(session, actor=actor, customer=customer, is_new=created, disabled=disabled)
         conversation = conversations.open_conversation(
             session, actor=actor, customer_id=customer.id, persona=persona, channel_id=channel_id
         )
+        received: Received | None = None
         try:
             with session.begin_nested():
                 message = conversations.add_message(
@@ -128,14 +147,18 @@ def receive_message(
                     sender="customer",
                     body=text,
                     provider_message_id=provider_message_id,
+                    pending=True,
                 )
         except IntegrityError:
             log.info("duplicate delivery of %s on channel %s (concurrent)", provider_message_id, channel_id)
-            session.rollback()
-            return None
-        ids = conversation.id, message.id
-    manager.message_received(tenant_id=tenant_id, conversation_id=ids[0], message_id=ids[1], text=text, disabled=disabled)
-    return ids
+        else:
+            received = Received(conversation.id, message.id)
+    if received is None:  # the concurrent winner has committed by now (its row lock held us)
+        return _existing(tenant_id, channel_id, provider_message_id or "") or Received(0, 0, duplicate=True, pending=False)
+    manager.message_received(
+        tenant_id=tenant_id, conversation_id=received.conversation_id, message_id=received.message_id, text=text, disabled=disabled
+    )
+    return received
 
 
 def _apply_status(channel: Channel, event: StatusUpdate) -> int:

@@ -1,4 +1,4 @@
-"""Outbound sends (queue `high`): deliver a stored reply through the channel's provider."""
+"""Outbound sends (queue `send`, served first): deliver a stored reply through the channel's provider."""
 
 from __future__ import annotations
 
@@ -8,16 +8,31 @@ from sqlmodel import select
 
 from auzap_console.channels.types import ProviderError
 from auzap_console.db import tenant_session
+from auzap_console.jobs import queues
 from auzap_console.models import Channel, Conversation, Customer, Message
 from auzap_console.services.channels import channel_ref, provider_for
 
 log = logging.getLogger("auzap.outbound")
 
 
+def send_key(message_id: int) -> str:
+    """The job id of one outbound message's send."""
+    return queues.job_id("send", message_id)
+
+
+def enqueue_send(tenant_id: int, message_id: int, *, delay_ms: int = 0) -> str:
+    """Enqueue the send of a stored outbound message (call after its commit); a lost job is enqueued again."""
+    key = send_key(message_id)
+    if queues.job_state(key) == queues.MISSING:
+        queues.enqueue(send_message, tenant_id, message_id, queue=queues.SEND, job_key=key, delay_ms=delay_ms)
+    return key
+
+
 def send_message(tenant_id: int, message_id: int) -> str:
     """Send one outbound message. Idempotent: a message that already has a provider id is not resent.
 
-    Retryable provider errors raise (RQ retries with back-off); permanent ones mark it failed.
+    Retryable provider errors raise (RQ retries with back-off) until the last attempt;
+    permanent ones, and the last attempt's, mark it failed with the reason.
     """
     with tenant_session(tenant_id) as session:
         message = session.exec(select(Message).where(Message.tenant_id == tenant_id, Message.id == message_id).with_for_update()).one()
@@ -26,18 +41,20 @@ def send_message(tenant_id: int, message_id: int) -> str:
         conversation = session.get(Conversation, message.conversation_id)
         channel = session.get(Channel, message.channel_id) if message.channel_id else None
         if channel is None or channel.tenant_id != tenant_id:
+            message.processing = "done" if message.processing else ""
+            session.add(message)
             return "no channel"
         customer = session.get(Customer, conversation.customer_id)
         try:
             provider_id = provider_for(channel.provider).send_text(channel_ref(channel), customer.phone, message.body)
         except ProviderError as exc:
-            if exc.retryable:
+            if exc.retryable and not queues.is_final_attempt():
                 raise
             log.warning("message %s failed for good: %s", message_id, exc)
-            message.delivery_status = "failed"
+            message.delivery_status, message.processing, message.error = "failed", "failed", str(exc)[:300]
             session.add(message)
             return "failed"
         message.provider_message_id = provider_id or f"sent-{message.id}"
-        message.delivery_status = "sent"
+        message.delivery_status, message.processing, message.error = "sent", "done", ""
         session.add(message)
         return "sent"

@@ -21,11 +21,18 @@ from auzap_console.settings import get_settings
 
 log = logging.getLogger("auzap.jobs")
 
-HIGH, DEFAULT, LOW = "high", "default", "low"
-QUEUES = (HIGH, DEFAULT, LOW)  # worker priority order: chats, then the rest, then campaigns
+SEND, HIGH, DEFAULT, LOW = "send", "high", "default", "low"
+# Worker priority order: replies already written go out first, then chats, the rest, campaigns.
+QUEUES = (SEND, HIGH, DEFAULT, LOW)
 JOB_TIMEOUT = 300  # seconds; an agent turn is bounded well inside it (runtime.TURN_SECONDS)
 RESULT_TTL = 3600
 FAILURE_TTL = 7 * 24 * 3600
+# Workers heartbeat a running job every MONITOR_INTERVAL s; RQ keeps it registered for
+# MONITOR_INTERVAL + 60 s past each beat. A job silent for STALE_AFTER s lost its worker.
+MONITOR_INTERVAL = 10
+STALE_AFTER = 25
+ACTIVE, FAILED, MISSING = "active", "failed", "missing"
+_attempt = threading.local()
 
 
 def retry_intervals() -> list[int]:
@@ -93,6 +100,63 @@ def _enqueue_rq(func: Callable[..., Any], args: tuple, queue: str, job_key: str 
     return job.id
 
 
+def is_final_attempt() -> bool:
+    """True when the job running in this thread has no retry left (its failure is for good)."""
+    if getattr(_attempt, "final", None) is not None:  # the in-process queue
+        return _attempt.final
+    from rq import get_current_job
+
+    job = get_current_job()
+    return job is None or not job.retries_left
+
+
+def job_state(key: str) -> str:
+    """ACTIVE (queued, running, scheduled), FAILED (no retry left) or MISSING (lost, finished or never enqueued).
+
+    A MISSING job's leftover record is removed, so `enqueue` with the same key runs it again.
+    The outbox sweep uses this to re-enqueue work whose job was lost.
+    """
+    if not get_settings().redis_url:
+        return in_process().state(key)
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job, JobStatus
+
+    conn = redis_connection()
+    try:
+        job = Job.fetch(key, connection=conn)
+    except NoSuchJobError:
+        return MISSING
+    status = job.get_status(refresh=False)
+    if status in (JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED):
+        return ACTIVE
+    if status == JobStatus.FAILED:
+        return FAILED
+    if status == JobStatus.QUEUED:
+        queue = rq_queue(job.origin)
+        if conn.lpos(queue.key, key) is not None:
+            return ACTIVE
+        conn.lrem(queue.intermediate_queue_key, 0, key)  # dequeued by a worker that died before starting it
+    job.delete()
+    return MISSING
+
+
+def reap_abandoned() -> int:
+    """Hand RQ the running jobs whose worker stopped heartbeating STALE_AFTER s ago (RQ retries or fails them).
+
+    RQ's own maintenance does this only once a job's registration expires and every
+    maintenance interval (minutes); this makes a killed worker's job recover within a minute.
+    """
+    if not get_settings().redis_url:
+        return 0
+    cutoff = time.time() + (MONITOR_INTERVAL + 60) - STALE_AFTER
+    count = 0
+    for name in QUEUES:
+        registry = rq_queue(name).started_job_registry
+        count += len(registry.get_expired_job_ids(cutoff))
+        registry.cleanup(timestamp=cutoff)
+    return count
+
+
 class InProcessQueue:
     """Local mode's worker: a small thread pool running jobs with RQ-like ids and retries."""
 
@@ -120,19 +184,34 @@ class InProcessQueue:
             future.add_done_callback(self.pending.discard)
         return key
 
+    def state(self, key: str) -> str:
+        """Like `job_state`: ACTIVE, FAILED or MISSING (a finished or unknown key is forgotten)."""
+        with self.lock:
+            future = self.seen.get(key)
+            if future is not None and not future.done():
+                return ACTIVE
+            if future is not None and future.exception() is not None:
+                return FAILED
+            self.seen.pop(key, None)
+            return MISSING
+
     @staticmethod
     def _run(func: Callable[..., Any], args: tuple, key: str) -> Any:
         intervals = retry_intervals()
-        for attempt in range(len(intervals) + 1):
-            try:
-                return func(*args)
-            except Exception:
-                if attempt >= len(intervals):
-                    log.exception("job %s failed for good after %d attempts", key, attempt + 1)
-                    raise
-                log.warning("job %s failed (attempt %d), retrying in %ss", key, attempt + 1, intervals[attempt], exc_info=True)
-                time.sleep(intervals[attempt])
-        return None
+        try:
+            for attempt in range(len(intervals) + 1):
+                _attempt.final = attempt >= len(intervals)
+                try:
+                    return func(*args)
+                except Exception:
+                    if _attempt.final:
+                        log.exception("job %s failed for good after %d attempts", key, attempt + 1)
+                        raise
+                    log.warning("job %s failed (attempt %d), retrying in %ss", key, attempt + 1, intervals[attempt], exc_info=True)
+                    time.sleep(intervals[attempt])
+            return None
+        finally:
+            _attempt.final = None
 
     def drain(self, timeout: float = 30) -> None:
         """Wait until every submitted job has finished (tests, shutdown)."""

@@ -12,6 +12,9 @@ from auzap_console.models._fields import json_dict, tenant_fk, timestamp
 PROVIDERS = ("cloud", "waha", "evolution", "simulator")
 CHANNEL_STATUSES = ("disconnected", "connecting", "connected", "failed")
 DELIVERY_STATUSES = ("queued", "sent", "delivered", "read", "failed")
+# Outbox state of a message's background work: an inbound message waits for its agent turn,
+# an outbound one for its send. "" = nothing to do; the outbox sweep re-enqueues stale "pending".
+PROCESSING_STATES = ("", "pending", "done", "failed")
 
 
 class Channel(SQLModel, table=True):
@@ -73,4 +76,6 @@ class Message(SQLModel, table=True):
     delivery_status: str = Field(default="queued", max_length=12)
     tokens_in: int = 0
     tokens_out: int = 0
+    processing: str = Field(default="", max_length=8, index=True)
+    error: str = Field(default="", max_length=300)
     created_at: datetime = timestamp(index=True)

@@ -13,8 +13,7 @@ import reflex as rx
 from auzap_console.components.common import empty_state, page_header, pager
 from auzap_console.db import tenant_session
 from auzap_console.i18n import local_datetime, t
-from auzap_console.jobs import queues
-from auzap_console.jobs.outbound import send_message
+from auzap_console.jobs.outbound import enqueue_send
 from auzap_console.phones import format_phone
 from auzap_console.plugin import manager
 from auzap_console.services import inbox
@@ -185,7 +184,7 @@ class InboxState(PagedListMixin, ProtectedState):
         with tenant_session(user.tenant_id) as session:
             message = inbox.reply_as_human(session, actor=user.actor, conversation_id=self.selected_id, text=form.get("text", ""))
             message_id = message.id
-        queues.enqueue(send_message, user.tenant_id, message_id, queue=queues.HIGH, job_key=queues.job_id("send", message_id))
+        enqueue_send(user.tenant_id, message_id)
         self.form_error = ""
         await self._refresh()
 

@@ -19,8 +19,7 @@ from auzap_console.agents.chat import receive_text
 from auzap_console.components.common import empty_state, page_header
 from auzap_console.db import tenant_session
 from auzap_console.i18n import t
-from auzap_console.jobs import queues
-from auzap_console.jobs.agent import answer_conversation
+from auzap_console.jobs.agent import enqueue_answer
 from auzap_console.models import AIInteraction, Conversation, Message
 from auzap_console.pages.agents import persona_order
 from auzap_console.plugin import manager
@@ -76,7 +75,7 @@ def run_playground_turn(tenant_id: int, user_id: int, persona: str, text: str) -
         if persona and conversation.persona != persona:
             conversation.persona = persona
             session.add(conversation)
-    queues.enqueue(answer_conversation, tenant_id, conversation_id, queue=queues.HIGH, job_key=queues.job_id("answer", message_id))
+    enqueue_answer(tenant_id, conversation_id, message_id)
     deadline = time.monotonic() + REPLY_WAIT_SECONDS
     while time.monotonic() < deadline:
         with tenant_session(tenant_id) as session:

@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
+from auzap_console.db import insert_ignore
 from auzap_console.db_types import utcnow
 from auzap_console.models import Conversation, Customer, Message
 from auzap_console.phones import normalize_phone
 from auzap_console.services.context import Actor, get_scoped
 from auzap_console.services.usage import add_usage
 
+NAME_MAX = 120  # customers.name; providers may send longer profile names
+
 
 def customer_for_phone(session: Session, *, actor: Actor, phone: str, name: str = "") -> tuple[Customer, bool]:
-    """The customer with this phone, created as a new lead when unknown; returns (customer, created)."""
+    """The customer with this phone, created as a new lead when unknown; returns (customer, created).
+
+    Safe under concurrency: the same new number arriving in parallel deliveries is inserted
+    once (ON CONFLICT DO NOTHING), and the row is locked until the caller commits, so those
+    deliveries also share one conversation instead of racing to open two.
+    """
     canonical = normalize_phone(phone)
-    customer = session.exec(select(Customer).where(Customer.tenant_id == actor.tenant_id, Customer.phone == canonical)).first()
+    by_phone = select(Customer).where(Customer.tenant_id == actor.tenant_id, Customer.phone == canonical).with_for_update()
+    customer = session.exec(by_phone).first()
     if customer is not None:
         return customer, False
-    customer = Customer(
-        tenant_id=actor.tenant_id, phone=canonical, name=(name or "").strip() or f"Contato {canonical[-4:]}", lead_stage="new"
-    )
-    session.add(customer)
-    session.flush()
-    return customer, True
+    label = " ".join((name or "").split())[:NAME_MAX] or f"Contato {canonical[-4:]}"
+    created = insert_ignore(session, Customer(tenant_id=actor.tenant_id, phone=canonical, name=label, lead_stage="new"))
+    customer = session.exec(by_phone.execution_options(populate_existing=True)).one()
+    return customer, created
 
 
 def open_conversation(session: Session, *, actor: Actor, customer_id: int, persona: str, channel_id: int | None = None) -> Conversation:
@@ -51,8 +59,13 @@ def add_message(
     provider_message_id: str | None = None,
     tokens_in: int = 0,
     tokens_out: int = 0,
+    pending: bool = False,
 ) -> Message:
-    """Append a message, bump the conversation, and count it in today's usage."""
+    """Append a message, bump the conversation, and count it in today's usage.
+
+    `pending` puts it in the outbox: an inbound message awaiting its agent turn, or an
+    outbound one awaiting its send (see `jobs.outbox`).
+    """
     message = Message(
         tenant_id=actor.tenant_id,
         conversation_id=conversation.id,
@@ -64,6 +77,7 @@ def add_message(
         delivery_status="delivered" if direction == "in" else "queued",
         tokens_in=tokens_in,
         tokens_out=tokens_out,
+        processing="pending" if pending else "",
     )
     session.add(message)
     conversation.last_message_at = utcnow()
@@ -90,3 +104,60 @@ def history(session: Session, *, actor: Actor, conversation_id: int, limit: int 
         .limit(limit)
     ).all()  # type: ignore[union-attr]
     return list(reversed(rows))
+
+
+def finish_inbound(session: Session, *, actor: Actor, conversation_id: int, upto_message_id: int) -> int:
+    """Mark the conversation's pending inbound messages up to `upto_message_id` as handled."""
+    result = session.execute(
+        update(Message)
+        .where(
+            Message.tenant_id == actor.tenant_id,
+            Message.conversation_id == conversation_id,
+            Message.direction == "in",
+            Message.processing == "pending",
+            Message.id <= upto_message_id,
+        )
+        .values(processing="done", error="")
+    )
+    return result.rowcount or 0
+
+
+def fail_pending_inbound(session: Session, *, actor: Actor, conversation_id: int, reason: str) -> int:
+    """Mark the conversation's pending inbound messages as failed, with the reason shown in the inbox."""
+    result = session.execute(
+        update(Message)
+        .where(
+            Message.tenant_id == actor.tenant_id,
+            Message.conversation_id == conversation_id,
+            Message.direction == "in",
+            Message.processing == "pending",
+        )
+        .values(processing="failed", error=reason[:300])
+    )
+    return result.rowcount or 0
+
+
+FAILURE_APOLOGY = "Desculpe, tive um problema para responder agora. Já chamei alguém da equipe para falar com você. 🙏"
+
+
+def hand_off_after_failure(session: Session, *, actor: Actor, conversation_id: int, reason: str) -> Message | None:
+    """A turn failed for good: hand the conversation to a person instead of leaving silence.
+
+    Its pending messages are marked failed (shown in the inbox), a person takes over (waiting
+    for the team, AI paused) and the customer gets a short apology. Returns the apology to
+    send, or None when nothing was pending (already handled: idempotent).
+    """
+    conversation = get_scoped(session, Conversation, conversation_id, actor)
+    if not fail_pending_inbound(session, actor=actor, conversation_id=conversation.id, reason=reason):
+        return None
+    conversation.waiting_human, conversation.ai_paused = True, True
+    session.add(conversation)
+    return add_message(
+        session,
+        actor=actor,
+        conversation=conversation,
+        direction="out",
+        sender="ai",
+        body=FAILURE_APOLOGY,
+        pending=conversation.channel_id is not None,
+    )

@@ -137,7 +137,15 @@ def reply_as_human(session: Session, *, actor: Actor, conversation_id: int, text
     conversation = get_scoped(session, Conversation, conversation_id, actor)
     if not conversation.ai_paused:
         take_over(session, actor=actor, conversation_id=conversation_id)
-    message = conversations.add_message(session, actor=actor, conversation=conversation, direction="out", sender="human", body=text)
+    message = conversations.add_message(
+        session,
+        actor=actor,
+        conversation=conversation,
+        direction="out",
+        sender="human",
+        body=text,
+        pending=conversation.channel_id is not None,
+    )
     conversation.last_message_at = utcnow()
     session.add(conversation)
     return message

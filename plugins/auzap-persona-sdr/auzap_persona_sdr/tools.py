@@ -13,8 +13,8 @@ from auzap_console.agents.ptbr import fold
 from auzap_console.agents.tools import ToolContext, ToolError
 from auzap_console.db_types import utcnow
 from auzap_console.i18n import money
-from auzap_console.models import Customer, CustomerMemory, Followup, Pet, Service, Tenant
-from auzap_console.services import booking, catalog, customers
+from auzap_console.models import Customer, Followup, Pet, Service, Tenant
+from auzap_console.services import booking, catalog, customers, memory
 from auzap_console.services.context import ServiceError
 
 Stage = Literal["new", "qualified", "proposal", "won", "lost"]
@@ -28,17 +28,6 @@ def _lead(ctx: ToolContext) -> Customer:
 
 def _tz(ctx: ToolContext) -> ZoneInfo:
     return ZoneInfo(ctx.session.exec(select(Tenant.timezone).where(Tenant.id == ctx.tenant_id)).one())
-
-
-def _remember(ctx: ToolContext, facts: list[str]) -> None:
-    memory = ctx.session.exec(
-        select(CustomerMemory).where(CustomerMemory.tenant_id == ctx.tenant_id, CustomerMemory.customer_id == ctx.customer_id)
-    ).first()
-    if memory is None:
-        memory = CustomerMemory(tenant_id=ctx.tenant_id, customer_id=ctx.customer_id)
-    memory.facts = list(dict.fromkeys([*memory.facts, *facts]))[-30:]
-    memory.updated_at = utcnow()
-    ctx.session.add(memory)
 
 
 def _ensure_pet(ctx: ToolContext, lead: Customer, name: str, species: str, breed: str) -> Pet | None:
@@ -94,7 +83,7 @@ def qualify_lead(
         lead.lead_stage = "qualified"
     ctx.session.add(lead)
     if facts:
-        _remember(ctx, facts)
+        memory.remember_facts(ctx.session, actor=ctx.actor, customer_id=lead.id, facts=facts)
     known_pet = pet or customers.list_pets(ctx.session, actor=ctx.actor, customer_id=lead.id)
     missing = [
         label
