@@ -1,9 +1,13 @@
 """Builds the Reflex `app`: public pages, the templated console pages, and the backend routes."""
 
+import asyncio
+import logging
+
 import reflex as rx
 
 from auzap_console.channels.webhooks import webhook_app
 from auzap_console.i18n import t
+from auzap_console.jobs import outbox
 from auzap_console.pages import (  # noqa: F401  (importing a page module registers it)
     agents,
     channels,
@@ -20,7 +24,21 @@ from auzap_console.pages import (  # noqa: F401  (importing a page module regist
 from auzap_console.pages.login import LoginState, login_page
 from auzap_console.pages.signup import signup_page
 from auzap_console.plugin.manager import load_plugins
+from auzap_console.settings import get_settings
 from auzap_console.template import register_pages
+
+
+async def local_outbox_sweeper() -> None:
+    """Local mode has no RQ cron: the console itself re-enqueues lost work (e.g. after a restart)."""
+    if not get_settings().local_mode:
+        return
+    while True:
+        try:
+            await asyncio.to_thread(outbox.sweep)
+        except Exception:
+            logging.getLogger("auzap.outbox").exception("outbox sweep failed")
+        await asyncio.sleep(outbox.INTERVAL_SECONDS)
+
 
 load_plugins()
 app = rx.App(
@@ -31,3 +49,4 @@ app = rx.App(
 app.add_page(login_page, route="/login", title=f"{t('auth.login')} · {t('app.name')}", on_load=LoginState.on_load)
 app.add_page(signup_page, route="/signup", title=f"{t('auth.signup')} · {t('app.name')}")
 register_pages(app)
+app.register_lifespan_task(local_outbox_sweeper)

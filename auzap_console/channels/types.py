@@ -2,13 +2,39 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+TEXT_MAX = 65536  # WhatsApp's own limit for a text message
+NAME_MAX = 120
+ID_MAX = 160  # messages.provider_message_id
+
+
+def clean_text(value: object, limit: int) -> str:
+    """Text that every database stores: no NUL bytes, no lone surrogates, at most `limit` characters."""
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    text = text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    return text[:limit]
+
+
+def clean_id(value: object) -> str:
+    """A provider id that fits the column; an over-long one keeps a prefix plus a digest (still unique)."""
+    text = clean_text(value, 10 * ID_MAX)
+    if len(text) <= ID_MAX:
+        return text
+    return text[: ID_MAX - 33] + "~" + hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def same_secret(given: str, expected: str) -> bool:
+    """Constant-time comparison of a header value with the expected secret, any characters allowed."""
+    return bool(given) and hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8", "replace"))
 
 
 @dataclass
 class InboundMessage:
-    """One customer message, whatever the provider."""
+    """One customer message, whatever the provider (sanitised here, at the provider boundary)."""
 
     message_id: str
     sender_id: str
@@ -21,6 +47,14 @@ class InboundMessage:
     media_url: str = ""
     raw: dict = field(default_factory=dict, repr=False)
 
+    def __post_init__(self) -> None:
+        self.message_id = clean_id(self.message_id)
+        self.sender_id = clean_text(self.sender_id, 64)
+        self.phone = clean_text(self.phone, 64)
+        self.text = clean_text(self.text, TEXT_MAX)
+        self.sender_name = " ".join(clean_text(self.sender_name, 4 * NAME_MAX).split())[:NAME_MAX]
+        self.media_url = clean_text(self.media_url, 2048)
+
 
 @dataclass
 class StatusUpdate:
@@ -28,6 +62,9 @@ class StatusUpdate:
 
     message_id: str
     status: str  # queued | sent | delivered | read | failed
+
+    def __post_init__(self) -> None:
+        self.message_id = clean_id(self.message_id)
 
 
 @dataclass

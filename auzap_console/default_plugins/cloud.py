@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from auzap_console.channels.types import ChannelRef, Event, InboundMessage, InvalidPayload, ProviderError, StatusUpdate
+from auzap_console.channels.types import ChannelRef, Event, InboundMessage, InvalidPayload, ProviderError, StatusUpdate, same_secret
 from auzap_console.phones import InvalidPhone, normalize_phone
 from auzap_console.plugin import hookimpl
 
@@ -31,12 +31,12 @@ class CloudApiProvider:
         given = headers.get("x-hub-signature-256", "")
         secret = channel.credentials.get("app_secret") or channel.webhook_secret
         expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-        return bool(given) and hmac.compare_digest(given.lower(), expected)
+        return same_secret(given.lower(), expected)
 
     def verify_subscription(self, channel: ChannelRef, params: dict[str, str]) -> str | None:
         """The GET handshake: the challenge when mode and token match, else None (403)."""
         token = channel.credentials.get("verify_token") or channel.webhook_secret
-        if params.get("hub.mode") == "subscribe" and hmac.compare_digest(params.get("hub.verify_token", ""), token):
+        if params.get("hub.mode") == "subscribe" and same_secret(params.get("hub.verify_token", ""), token):
             return params.get("hub.challenge", "")
         return None
 

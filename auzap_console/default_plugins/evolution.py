@@ -6,12 +6,20 @@ the instance's webhook `headers`. Formats from `shared/protocols/whatsapp.md` §
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 import httpx
 
-from auzap_console.channels.types import ChannelRef, Event, InboundMessage, InvalidPayload, ProviderError, SessionUpdate, StatusUpdate
+from auzap_console.channels.types import (
+    ChannelRef,
+    Event,
+    InboundMessage,
+    InvalidPayload,
+    ProviderError,
+    SessionUpdate,
+    StatusUpdate,
+    same_secret,
+)
 from auzap_console.phones import InvalidPhone, normalize_phone
 from auzap_console.plugin import hookimpl
 
@@ -25,7 +33,7 @@ class EvolutionProvider:
 
     def verify(self, channel: ChannelRef, headers: dict[str, str], body: bytes) -> bool:
         """The shared secret header configured on the instance's webhook."""
-        return hmac.compare_digest(headers.get("x-auzap-secret", ""), channel.webhook_secret)
+        return same_secret(headers.get("x-auzap-secret", ""), channel.webhook_secret)
 
     def parse(self, channel: ChannelRef, payload: dict[str, Any]) -> list[Event]:
         """Upserts (new messages), updates (receipts) and connection changes."""

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from typing import Any
 
-from auzap_console.channels.types import ChannelRef, Event, InboundMessage, InvalidPayload
+from auzap_console.channels.types import ChannelRef, Event, InboundMessage, InvalidPayload, same_secret
 from auzap_console.phones import InvalidPhone, normalize_phone
 from auzap_console.plugin import hookimpl
 
@@ -16,7 +15,7 @@ class SimulatorProvider:
 
     def verify(self, channel: ChannelRef, headers: dict[str, str], body: bytes) -> bool:
         """The shared secret header must match the channel's webhook secret."""
-        return hmac.compare_digest(headers.get("x-simulator-secret", ""), channel.webhook_secret)
+        return same_secret(headers.get("x-simulator-secret", ""), channel.webhook_secret)
 
     def parse(self, channel: ChannelRef, payload: dict[str, Any]) -> list[Event]:
         """One simulated customer message."""

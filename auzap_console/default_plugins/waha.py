@@ -12,7 +12,16 @@ from typing import Any
 
 import httpx
 
-from auzap_console.channels.types import ChannelRef, Event, InboundMessage, InvalidPayload, ProviderError, SessionUpdate, StatusUpdate
+from auzap_console.channels.types import (
+    ChannelRef,
+    Event,
+    InboundMessage,
+    InvalidPayload,
+    ProviderError,
+    SessionUpdate,
+    StatusUpdate,
+    same_secret,
+)
 from auzap_console.phones import InvalidPhone, normalize_phone
 from auzap_console.plugin import hookimpl
 
@@ -33,7 +42,7 @@ class WahaProvider:
         """`X-Webhook-Hmac` = hex HMAC-SHA512(key=webhook secret, raw body)."""
         given = headers.get("x-webhook-hmac", "")
         expected = hmac.new(channel.webhook_secret.encode(), body, hashlib.sha512).hexdigest()
-        return bool(given) and hmac.compare_digest(given.lower(), expected)
+        return same_secret(given.lower(), expected)
 
     def parse(self, channel: ChannelRef, payload: dict[str, Any]) -> list[Event]:
         """`message`, `message.ack` and `session.status` events."""

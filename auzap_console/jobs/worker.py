@@ -1,11 +1,15 @@
-"""`auzap worker`: real RQ workers (with the scheduler) for the `high`, `default` and `low` queues."""
+"""`auzap worker`: real RQ workers for every queue, plus one RQ cron process for periodic jobs."""
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import time
 
-from auzap_console.jobs.queues import QUEUES, redis_connection
+from auzap_console.jobs.queues import HIGH, MONITOR_INTERVAL, QUEUES, redis_connection
+
+log = logging.getLogger("auzap.worker")
+MAINTENANCE_INTERVAL = 30  # RQ's registry clean-up (default 10 min): stuck jobs come back sooner
 
 
 def _prepare() -> None:
@@ -15,6 +19,7 @@ def _prepare() -> None:
     import auzap_console.models  # noqa: F401
     from auzap_console.plugin.manager import load_plugins
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     load_plugins()
     configure_mappers()
 
@@ -23,18 +28,43 @@ def run_worker(*, burst: bool = False, with_scheduler: bool = True, name: str | 
     """Run one RQ worker in this process until stopped (or until the queues are empty with `burst`)."""
     from rq import Worker
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     _prepare()
-    worker = Worker(list(QUEUES), connection=redis_connection(), name=name)
+    worker = Worker(
+        list(QUEUES),
+        connection=redis_connection(),
+        name=name,
+        job_monitoring_interval=MONITOR_INTERVAL,  # heartbeats: `queues.reap_abandoned` spots a dead worker's job
+        maintenance_interval=MAINTENANCE_INTERVAL,
+    )
     return worker.work(burst=burst, with_scheduler=with_scheduler)
 
 
+def run_cron() -> None:
+    """Enqueue the periodic jobs (RQ's cron scheduler); survives Redis outages by starting over."""
+    from rq.cron import CronScheduler
+
+    from auzap_console.jobs import outbox
+
+    _prepare()
+    while True:
+        try:
+            scheduler = CronScheduler(connection=redis_connection())
+            scheduler.register(outbox.sweep, HIGH, interval=outbox.INTERVAL_SECONDS, job_timeout=120, result_ttl=600)
+            scheduler.start()  # returns on SIGTERM/SIGINT
+            return
+        except Exception:
+            log.exception("cron scheduler stopped; restarting in 5 s")
+            time.sleep(5)
+
+
 def run_workers(processes: int = 1, *, burst: bool = False) -> None:
-    """Run `processes` workers side by side (each a separate OS process)."""
-    if processes <= 1:
+    """Run `processes` workers side by side (each a separate OS process) and, unless `burst`, the cron."""
+    procs = [multiprocessing.Process(target=run_worker, kwargs={"burst": burst, "with_scheduler": i == 0}) for i in range(processes)]
+    if not burst:
+        procs.append(multiprocessing.Process(target=run_cron, name="auzap-cron"))
+    if len(procs) == 1:
         run_worker(burst=burst)
         return
-    procs = [multiprocessing.Process(target=run_worker, kwargs={"burst": burst, "with_scheduler": i == 0}) for i in range(processes)]
     for p in procs:
         p.start()
     for p in procs:
