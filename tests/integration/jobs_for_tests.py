@@ -34,3 +34,9 @@ def answer_then_slow(tenant_id: int, conversation_id: int, delay: float) -> dict
     result = answer_conversation(tenant_id, conversation_id)
     time.sleep(delay)
     return result
+
+
+def record(label: str) -> str:
+    """Append `label` to the Redis list `order` (to see which job ran first)."""
+    Redis.from_url(os.environ["REDIS_URL"]).rpush("order", label)
+    return label
