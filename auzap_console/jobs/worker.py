@@ -6,6 +6,7 @@ import logging
 import multiprocessing
 
 from auzap_console.jobs.queues import QUEUES, redis_connection
+from auzap_console.settings import check_secret_key
 
 
 def _prepare() -> None:
@@ -23,6 +24,7 @@ def run_worker(*, burst: bool = False, with_scheduler: bool = True, name: str | 
     """Run one RQ worker in this process until stopped (or until the queues are empty with `burst`)."""
     from rq import Worker
 
+    check_secret_key()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     _prepare()
     worker = Worker(list(QUEUES), connection=redis_connection(), name=name)
@@ -31,6 +33,7 @@ def run_worker(*, burst: bool = False, with_scheduler: bool = True, name: str | 
 
 def run_workers(processes: int = 1, *, burst: bool = False) -> None:
     """Run `processes` workers side by side (each a separate OS process)."""
+    check_secret_key()
     if processes <= 1:
         run_worker(burst=burst)
         return
