@@ -1,4 +1,8 @@
-"""secrets at rest: channels.webhook_secret encrypted
+"""secrets at rest: channels.webhook_secret encrypted; SECURITY DEFINER functions hardened
+
+The lookups are re-created with `search_path = pg_catalog, public, pg_temp` and EXECUTE revoked
+from PUBLIC (`grant_app_role`, run by `auzap db upgrade`, grants it to the app role). The
+downgrade keeps the hardened functions: the old settings were only less safe.
 
 Revision ID: 0007_secrets
 Revises: 0004_webhooks
@@ -12,6 +16,7 @@ import sqlmodel
 from alembic import op
 
 from auzap_console.crypto import decrypt_text, encrypt_text
+from auzap_console.rls import create_auth_functions, create_channel_lookup
 
 revision: str = '0007_secrets'
 down_revision: str | Sequence[str] | None = '0004_webhooks'
@@ -34,6 +39,8 @@ def upgrade() -> None:
     _convert('webhook_secret', 'webhook_secret_encrypted', lambda v: encrypt_text(v) if v else '')
     with op.batch_alter_table('channels', schema=None) as batch_op:
         batch_op.drop_column('webhook_secret')
+    create_auth_functions(op.get_bind())
+    create_channel_lookup(op.get_bind())
 
 
 def downgrade() -> None:

@@ -15,6 +15,7 @@ from auzap_console import crypto
 from auzap_console.cli import app as cli
 from auzap_console.db import tenant_session
 from auzap_console.migrate import alembic_config, upgrade_database
+from auzap_console.rls import AUTH_FUNCTION_SIGNATURES, AUTH_FUNCTIONS, CHANNEL_FUNCTION_SIGNATURES, CHANNEL_LOOKUP_FUNCTION
 from auzap_console.settings import get_settings
 from tests.conftest import PG_ADMIN, PG_APP_ROLE, _activate, make_shop
 
@@ -39,10 +40,28 @@ def fresh_pg(pg_urls):
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_migration_encrypts_existing_webhook_secrets(fresh_pg):
+DEFINER_FUNCTIONS = (*AUTH_FUNCTION_SIGNATURES, *CHANNEL_FUNCTION_SIGNATURES)
+SEARCH_PATH = "search_path=pg_catalog, public, pg_temp"
+
+
+def _function_settings(url: str) -> dict[str, tuple]:
+    """name -> (proconfig, executable by PUBLIC) for the SECURITY DEFINER lookups."""
+    with _raw(url) as conn:
+        rows = conn.execute(
+            "SELECT p.oid::regprocedure::text, p.proconfig, has_function_privilege('public', p.oid, 'EXECUTE')"
+            " FROM pg_proc p WHERE p.prosecdef AND p.proname LIKE 'auzap_%'"
+        ).fetchall()
+    return {name: (config, public) for name, config, public in rows}
+
+
+def test_migration_encrypts_existing_webhook_secrets_and_hardens_functions(fresh_pg):
     _, admin_url = fresh_pg
     command.upgrade(alembic_config(admin_url), "0004_webhooks")
     with _raw(admin_url) as conn:
+        for sql, signatures in ((AUTH_FUNCTIONS, AUTH_FUNCTION_SIGNATURES), (CHANNEL_LOOKUP_FUNCTION, CHANNEL_FUNCTION_SIGNATURES)):
+            conn.execute(sql.replace("pg_catalog, public, pg_temp", "public"))  # as 0001/0004 created them before
+            for signature in signatures:
+                conn.execute(f"GRANT EXECUTE ON FUNCTION {signature} TO PUBLIC")
         tenant_id = conn.execute(
             "INSERT INTO tenants (slug, name, timezone, locale, currency, business_hours, settings, created_at)"
             " VALUES ('antiga', 'Loja Antiga', 'America/Sao_Paulo', 'pt_BR', 'BRL', '{}', '{}', now()) RETURNING id"
@@ -53,7 +72,9 @@ def test_migration_encrypts_existing_webhook_secrets(fresh_pg):
             " VALUES (%s, 'Zap', 'simulator', '', '', '', '', 'chave-antiga', 'segredo-antigo', 'connected', '', '', now())",
             (tenant_id,),
         )
+    assert _function_settings(admin_url)["auzap_login_lookup(text)"] == (["search_path=public"], True)
     upgrade_database(admin_url)
+    assert _function_settings(admin_url) == {name: ([SEARCH_PATH], False) for name in DEFINER_FUNCTIONS}
     with _raw(admin_url) as conn:
         columns = {r[0] for r in conn.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'channels'")}
         (stored,) = conn.execute("SELECT webhook_secret_encrypted FROM channels").fetchone()
@@ -108,3 +129,36 @@ def test_secrets_rotate_reencrypts_every_tenant(fresh_pg, monkeypatch):
     assert result.exit_code == 1 and "SECRET_KEYS_PREVIOUS" in result.output
     monkeypatch.undo()
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def other_role(pg_urls):
+    """A login role that is not the app role (another service on the same server)."""
+    _, admin_url = pg_urls
+    role = f"auzap_other_{os.getpid()}"
+    with _raw(admin_url) as conn:
+        conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+        conn.execute(f"CREATE ROLE \"{role}\" LOGIN PASSWORD '{role}'")
+    yield admin_url.replace("postgres@", f"{role}:{role}@", 1)
+    with _raw(admin_url) as conn:
+        conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+CALLS = {
+    "auzap_login_lookup(text)": "SELECT * FROM auzap_login_lookup('dono@example.com')",
+    "auzap_session_lookup(text)": "SELECT * FROM auzap_session_lookup('x')",
+    "auzap_tenant_lookup(text)": "SELECT auzap_tenant_lookup('x')",
+    "auzap_channel_lookup(text)": "SELECT * FROM auzap_channel_lookup('x')",
+    "auzap_channel_status_counts()": "SELECT * FROM auzap_channel_status_counts()",
+}
+
+
+def test_definer_functions_pin_search_path_and_only_the_app_role_executes_them(pg_urls, other_role):
+    app_url, admin_url = pg_urls
+    assert set(CALLS) == set(DEFINER_FUNCTIONS)
+    assert _function_settings(admin_url) == {name: ([SEARCH_PATH], False) for name in DEFINER_FUNCTIONS}
+    for call in CALLS.values():
+        with _raw(app_url) as conn:
+            conn.execute(call).fetchall()
+        with _raw(other_role) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(call)
