@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     backend_port: int = 8000
     api_url: str = ""
     public_url: str = Field("", description="Public base URL of the backend, used in webhook URLs shown to owners.")
+    prometheus_multiproc_dir: str = Field("", description="Where every process writes its metrics (default: data/prometheus).")
     health_token: str = Field("", description="Unlocks /health's detail (Bearer or ?token=); unset: status only.")
 
     @property

@@ -9,12 +9,12 @@ from __future__ import annotations
 import hmac
 import time
 
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import func, select, text
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from auzap_console.db import tenant_session
+from auzap_console.metrics import CONTENT_TYPE_LATEST, scrape
 from auzap_console.models import Channel
 from auzap_console.settings import get_settings
 
@@ -91,5 +91,7 @@ async def health(request: Request) -> JSONResponse:
 
 
 async def metrics(request: Request) -> Response:
-    """Prometheus text format."""
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    """Prometheus text format, summed over the web and worker processes."""
+    import asyncio
+
+    return Response(await asyncio.to_thread(scrape), media_type=CONTENT_TYPE_LATEST)

@@ -4,9 +4,26 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 
+from rq import Worker
+
+from auzap_console import metrics
 from auzap_console.jobs.queues import QUEUES, redis_connection
 from auzap_console.settings import check_secret_key
+
+
+class MetricsWorker(Worker):
+    """An RQ worker that folds each work horse's metrics into the shared archive once it exits (one horse per job)."""
+
+    def monitor_work_horse(self, job, queue, execution):
+        """Wait for the horse as RQ does, then do its metrics bookkeeping (even when it was killed)."""
+        horse = self.horse_pid
+        try:
+            return super().monitor_work_horse(job, queue, execution)
+        finally:
+            if horse:
+                metrics.process_exited(horse)
 
 
 def _prepare() -> None:
@@ -22,13 +39,14 @@ def _prepare() -> None:
 
 def run_worker(*, burst: bool = False, with_scheduler: bool = True, name: str | None = None) -> bool:
     """Run one RQ worker in this process until stopped (or until the queues are empty with `burst`)."""
-    from rq import Worker
-
     check_secret_key()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     _prepare()
-    worker = Worker(list(QUEUES), connection=redis_connection(), name=name)
-    return worker.work(burst=burst, with_scheduler=with_scheduler)
+    worker = MetricsWorker(list(QUEUES), connection=redis_connection(), name=name)
+    try:
+        return worker.work(burst=burst, with_scheduler=with_scheduler)
+    finally:
+        metrics.process_exited(os.getpid())
 
 
 def run_workers(processes: int = 1, *, burst: bool = False) -> None:
@@ -42,3 +60,4 @@ def run_workers(processes: int = 1, *, burst: bool = False) -> None:
         p.start()
     for p in procs:
         p.join()
+        metrics.process_exited(p.pid)  # a killed child could not do it itself
