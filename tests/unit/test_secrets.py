@@ -60,3 +60,23 @@ def test_previous_keys_still_decrypt_and_rotate_moves_to_the_current_key(monkeyp
     assert crypto.decrypt_json(rotated) == {"api_key": "k-123"}
     monkeypatch.undo()
     get_settings.cache_clear()
+
+
+def test_webhook_secret_is_stored_encrypted_and_shown_decrypted_to_the_owner(shop_factory):
+    from sqlalchemy import text
+
+    from auzap_console.db import tenant_session
+    from auzap_console.pages.channels import ChannelsState
+    from auzap_console.services import auth
+    from auzap_console.services.channels import channel_ref, create_channel
+    from tests.reflex_harness import Browser
+
+    shop = shop_factory("Loja Segredo")
+    with tenant_session(shop.tenant_id) as s:
+        new = create_channel(s, actor=shop.actor, name="Zap", provider="simulator")
+        secret = channel_ref(new.channel).webhook_secret
+        (stored,) = s.execute(text("SELECT webhook_secret_encrypted FROM channels WHERE id = :id"), {"id": new.channel.id}).one()
+    assert len(secret) >= 40 and secret not in stored and crypto.decrypt_text(stored) == secret
+    tab = Browser(auth.login(email=shop.email, password=shop.password))
+    tab.call(ChannelsState.load)
+    assert [row["secret"] for row in tab.state(ChannelsState).rows] == [secret]
