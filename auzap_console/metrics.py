@@ -4,11 +4,13 @@ Web backend workers, `auzap worker`s and their work horses each write their valu
 PROMETHEUS_MULTIPROC_DIR and /metrics adds them up. The directory is emptied by the first process
 that starts while no other uses it (files of an earlier run would be summed too); every process
 holds a shared lock on it while alive. RQ forks a work horse per job, so an exited process's
-counters are folded into one archive file (`process_exited`) instead of leaving files behind.
+counters are folded into one archive file (`process_exited`, by the parent for a horse, at exit
+for any other process) instead of leaving files behind.
 """
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import os
 import tempfile
@@ -90,3 +92,6 @@ def process_exited(pid: int) -> None:
             finally:
                 archive.close()
             dead.unlink()
+
+
+atexit.register(lambda: process_exited(os.getpid()))  # pid read at exit: a forked child folds its own files

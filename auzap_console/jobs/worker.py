@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 
 from rq import Worker
 
@@ -43,10 +42,7 @@ def run_worker(*, burst: bool = False, with_scheduler: bool = True, name: str | 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     _prepare()
     worker = MetricsWorker(list(QUEUES), connection=redis_connection(), name=name)
-    try:
-        return worker.work(burst=burst, with_scheduler=with_scheduler)
-    finally:
-        metrics.process_exited(os.getpid())
+    return worker.work(burst=burst, with_scheduler=with_scheduler)
 
 
 def run_workers(processes: int = 1, *, burst: bool = False) -> None:
@@ -60,4 +56,4 @@ def run_workers(processes: int = 1, *, burst: bool = False) -> None:
         p.start()
     for p in procs:
         p.join()
-        metrics.process_exited(p.pid)  # a killed child could not do it itself
+        metrics.process_exited(p.pid)  # children end with os._exit (no atexit), or were killed

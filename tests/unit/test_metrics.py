@@ -36,22 +36,21 @@ def _count(provider: str) -> float:
     return float(found.group(1)) if found else 0.0
 
 
-COUNT_AND_EXIT = (
-    "import os, sys; from auzap_console.metrics import WEBHOOKS;"
-    " WEBHOOKS.labels(sys.argv[1], 'ok').inc(float(sys.argv[2])); print(os.getpid())"
-)
+COUNT = "import os, sys; from auzap_console.metrics import WEBHOOKS; WEBHOOKS.labels(sys.argv[1], 'ok').inc(float(sys.argv[2]));"
 
 
 def test_one_scrape_sums_the_counters_of_several_processes():
     provider = f"mp-{uuid.uuid4().hex[:8]}"
-    pids = [int(subprocess.check_output([sys.executable, "-c", COUNT_AND_EXIT, provider, n], cwd=PROJECT_ROOT, timeout=60)) for n in "23"]
+    subprocess.run([sys.executable, "-c", COUNT, provider, "2"], cwd=PROJECT_ROOT, timeout=60, check=True)  # exits normally
+    killed = _python(COUNT + " print(os.getpid(), flush=True); input()", provider, "3")
+    pid = int(killed.stdout.readline())
     metrics.WEBHOOKS.labels(provider, "ok").inc()  # and this (web) process
     assert _count(provider) == 6.0
-    for pid in pids:  # an exited process's files are folded into the archive: same sum, fewer files
-        assert (metrics.MULTIPROC_DIR / f"counter_{pid}.db").exists()
-        metrics.process_exited(pid)
-        assert not (metrics.MULTIPROC_DIR / f"counter_{pid}.db").exists()
-    assert _count(provider) == 6.0
+    killed.kill()
+    killed.wait(10)
+    assert _count(provider) == 6.0 and (metrics.MULTIPROC_DIR / f"counter_{pid}.db").exists()
+    metrics.process_exited(pid)  # what a parent does for a dead child: same sum, no file left
+    assert _count(provider) == 6.0 and not (metrics.MULTIPROC_DIR / f"counter_{pid}.db").exists()
 
 
 def test_the_first_process_cleans_the_directory_others_keep_it(tmp_path):
