@@ -24,7 +24,7 @@ from auzap_console.pages import (  # noqa: F401  (importing a page module regist
 from auzap_console.pages.login import LoginState, login_page
 from auzap_console.pages.signup import signup_page
 from auzap_console.plugin.manager import load_plugins
-from auzap_console.settings import get_settings
+from auzap_console.settings import check_secret_key, get_settings
 from auzap_console.template import register_pages
 
 
@@ -40,6 +40,7 @@ async def local_outbox_sweeper() -> None:
         await asyncio.sleep(outbox.INTERVAL_SECONDS)
 
 
+check_secret_key()
 load_plugins()
 app = rx.App(
     html_lang="pt-BR",

@@ -12,7 +12,15 @@ demo_app = typer.Typer(help="Demo data.", no_args_is_help=True)
 tenant_app = typer.Typer(help="Tenants (pet shops).", no_args_is_help=True)
 user_app = typer.Typer(help="Users of a tenant.", no_args_is_help=True)
 plugins_app = typer.Typer(help="Installed plugins.", no_args_is_help=True)
-for sub, name in ((db_app, "db"), (demo_app, "demo"), (tenant_app, "tenant"), (user_app, "user"), (plugins_app, "plugins")):
+secrets_app = typer.Typer(help="Secrets at rest (SECRET_KEY).", no_args_is_help=True)
+for sub, name in (
+    (db_app, "db"),
+    (demo_app, "demo"),
+    (tenant_app, "tenant"),
+    (user_app, "user"),
+    (plugins_app, "plugins"),
+    (secrets_app, "secrets"),
+):
     app.add_typer(sub, name=name)
 
 
@@ -28,6 +36,18 @@ def db_upgrade() -> None:
 
     upgrade_database()
     typer.echo("Banco de dados atualizado.")
+
+
+@secrets_app.command("rotate")
+def secrets_rotate() -> None:
+    """Re-encrypt every stored secret with SECRET_KEY (old keys listed in SECRET_KEYS_PREVIOUS)."""
+    from auzap_console.services.secrets import rotate_all
+
+    try:
+        tenants, count = rotate_all()
+    except ValueError as exc:
+        _fail(f"Não foi possível decifrar um segredo ({exc}): inclua a chave antiga em SECRET_KEYS_PREVIOUS.")
+    typer.echo(f"{count} segredos re-cifrados com a SECRET_KEY atual ({tenants} pet shops).")
 
 
 @demo_app.command("seed")

@@ -7,7 +7,9 @@ a role that owns nothing, so it can never see another tenant's rows, even by raw
 Four lookups happen before the tenant is known (login by e-mail, session by token,
 tenant by slug for the CLI, channel by webhook key);
 they are SECURITY DEFINER functions returning only what authentication needs. They run
-as the migration owner, which must be a superuser or have BYPASSRLS.
+as the migration owner, which must be a superuser or have BYPASSRLS, so they pin their
+search_path (pg_temp last: no temporary object can shadow a table or operator) and only the
+app role may execute them (revoked from PUBLIC; `grant_app_role` grants it).
 """
 
 from __future__ import annotations
@@ -20,41 +22,50 @@ CURRENT_TENANT = "nullif(current_setting('app.tenant_id', true), '')::integer"
 AUTH_FUNCTIONS = """
 CREATE OR REPLACE FUNCTION auzap_login_lookup(p_email text)
 RETURNS TABLE(user_id integer, tenant_id integer)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
   SELECT u.id, u.tenant_id FROM users u WHERE u.email = lower(p_email)
 $$;
 CREATE OR REPLACE FUNCTION auzap_session_lookup(p_token_hash text)
 RETURNS TABLE(session_id integer, user_id integer, tenant_id integer)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
   SELECT s.id, s.user_id, s.tenant_id FROM auth_sessions s
   WHERE s.token_hash = p_token_hash AND s.revoked_at IS NULL AND s.expires_at > now()
 $$;
 CREATE OR REPLACE FUNCTION auzap_tenant_lookup(p_slug text)
 RETURNS integer
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
   SELECT t.id FROM tenants t WHERE t.slug = p_slug
 $$;
 """
+AUTH_FUNCTION_SIGNATURES = ("auzap_login_lookup(text)", "auzap_session_lookup(text)", "auzap_tenant_lookup(text)")
 
 
 CHANNEL_LOOKUP_FUNCTION = """
 CREATE OR REPLACE FUNCTION auzap_channel_lookup(p_key text)
 RETURNS TABLE(channel_id integer, tenant_id integer)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
   SELECT c.id, c.tenant_id FROM channels c WHERE c.webhook_key = p_key AND p_key <> ''
 $$;
 CREATE OR REPLACE FUNCTION auzap_channel_status_counts()
 RETURNS TABLE(status text, total bigint)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
   SELECT c.status::text, count(*) FROM channels c GROUP BY c.status
 $$;
 """
+CHANNEL_FUNCTION_SIGNATURES = ("auzap_channel_lookup(text)", "auzap_channel_status_counts()")
+
+
+def _revoke_from_public(conn: Connection, signatures: tuple[str, ...]) -> None:
+    """New functions are executable by every role; these must only be by the app role."""
+    for signature in signatures:
+        conn.execute(text(f"REVOKE EXECUTE ON FUNCTION {signature} FROM PUBLIC"))
 
 
 def create_channel_lookup(conn: Connection) -> None:
     """Create the SECURITY DEFINER lookup of a channel by its webhook key (migration 0004)."""
     if conn.dialect.name == "postgresql":
         conn.execute(text(CHANNEL_LOOKUP_FUNCTION))
+        _revoke_from_public(conn, CHANNEL_FUNCTION_SIGNATURES)
 
 
 OUTBOX_FUNCTION = """
@@ -65,8 +76,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_te
   WHERE m.processing = 'pending' AND m.created_at < now() - make_interval(secs => p_min_age_seconds)
   ORDER BY m.id LIMIT p_limit
 $$;
-REVOKE EXECUTE ON FUNCTION auzap_outbox_due(integer, integer) FROM PUBLIC;
 """
+OUTBOX_FUNCTION_SIGNATURES = ("auzap_outbox_due(integer,integer)",)
 
 
 def create_outbox_function(conn: Connection) -> None:
@@ -76,6 +87,7 @@ def create_outbox_function(conn: Connection) -> None:
     """
     if conn.dialect.name == "postgresql":
         conn.execute(text(OUTBOX_FUNCTION))
+        _revoke_from_public(conn, OUTBOX_FUNCTION_SIGNATURES)
 
 
 def enable_tenant_rls(conn: Connection, table: str, column: str = "tenant_id") -> None:
@@ -94,6 +106,7 @@ def create_auth_functions(conn: Connection) -> None:
     """Create the SECURITY DEFINER lookups used before a tenant is known."""
     if conn.dialect.name == "postgresql":
         conn.execute(text(AUTH_FUNCTIONS))
+        _revoke_from_public(conn, AUTH_FUNCTION_SIGNATURES)
 
 
 def grant_app_role(conn: Connection, role: str, password: str | None = None) -> None:
@@ -108,5 +121,5 @@ def grant_app_role(conn: Connection, role: str, password: str | None = None) -> 
     conn.execute(text(f'GRANT USAGE ON SCHEMA public TO "{role}"'))
     conn.execute(text(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"'))
     conn.execute(text(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"'))
-    conn.execute(text(f'GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO "{role}"'))
+    conn.execute(text(f'GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO "{role}"'))  # the lookups are revoked from PUBLIC
     conn.execute(text(f'REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM "{role}"'))

@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'auzap.db'}"
+DEFAULT_SECRET_KEY = "dev-insecure-secret-change-me"
 
 
 class Settings(BaseSettings):
@@ -22,7 +23,8 @@ class Settings(BaseSettings):
     app_db_role: str = Field("auzap_app", description="PostgreSQL role the app connects as (RLS applies to it).")
     redis_url: str = Field("", description="Unset: jobs run in an in-process queue (local mode).")
     job_retry_intervals: str = Field("5,30,120", description="Seconds between job retries (comma-separated).")
-    secret_key: str = Field("dev-insecure-secret-change-me", description="Signs and encrypts secrets at rest.")
+    secret_key: str = Field(DEFAULT_SECRET_KEY, description="Signs and encrypts secrets at rest (the current key).")
+    secret_keys_previous: str = Field("", description="Older SECRET_KEYs (comma-separated) still accepted for decryption.")
     session_ttl_hours: int = 12
     login_max_failures: int = 5
     login_window_minutes: int = 15
@@ -37,6 +39,8 @@ class Settings(BaseSettings):
     backend_port: int = 8000
     api_url: str = ""
     public_url: str = Field("", description="Public base URL of the backend, used in webhook URLs shown to owners.")
+    prometheus_multiproc_dir: str = Field("", description="Where every process writes its metrics (default: data/prometheus).")
+    health_token: str = Field("", description="Unlocks /health's detail (Bearer or ?token=); unset: status only.")
 
     @property
     def webhook_base(self) -> str:
@@ -57,6 +61,32 @@ class Settings(BaseSettings):
     def local_mode(self) -> bool:
         """Embedded mode: no Redis, jobs in-process."""
         return not self.redis_url
+
+    @property
+    def embedded(self) -> bool:
+        """SQLite and no Redis: the only setup where the default SECRET_KEY is tolerated."""
+        return not self.is_postgres and not self.redis_url
+
+
+class InsecureSecretKey(SystemExit):
+    """Raised at startup when the default SECRET_KEY would protect real data (exits with the message)."""
+
+
+INSECURE_KEY_MESSAGE = (
+    "SECRET_KEY padrão ('{key}') recusada: com PostgreSQL ou Redis ela decifraria todas as credenciais "
+    "guardadas. Defina SECRET_KEY (no ambiente ou no .env) com um valor aleatório, por exemplo a saída de\n"
+    "    python -c 'import secrets; print(secrets.token_urlsafe(48))'\n"
+    "The default SECRET_KEY is refused outside local mode (SQLite without REDIS_URL): set SECRET_KEY in the "
+    "environment or .env to a random value (see above). To change a key later, move the old one to "
+    "SECRET_KEYS_PREVIOUS and run `auzap secrets rotate`."
+)
+
+
+def check_secret_key(settings: Settings | None = None) -> None:
+    """Refuse to start the web app or a worker with the default key outside local mode."""
+    settings = settings or get_settings()
+    if settings.secret_key == DEFAULT_SECRET_KEY and not settings.embedded:
+        raise InsecureSecretKey(INSECURE_KEY_MESSAGE.format(key=DEFAULT_SECRET_KEY))
 
 
 @lru_cache

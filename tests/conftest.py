@@ -13,6 +13,8 @@ import pytest
 os.environ.setdefault("AUZAP_LANGUAGE", "pt_BR")
 os.environ.pop("REDIS_URL", None)
 os.environ.pop("OPENAI_API_KEY", None)
+# Not the default key: the app and `auzap worker` refuse it on PostgreSQL/Redis (subprocesses inherit this).
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
 
 PG_ADMIN = os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PG_APP_ROLE = "auzap_app_test"

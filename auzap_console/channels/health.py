@@ -1,15 +1,20 @@
-"""`/health` (database, Redis, queues, channels) and `/metrics` (Prometheus)."""
+"""`/health` (database, Redis, queues, channels) and `/metrics` (Prometheus).
+
+Anyone may ask whether the console is up; the detail (every tenant's channel counts, queue
+depths, connection errors) is only for callers holding HEALTH_TOKEN.
+"""
 
 from __future__ import annotations
 
+import hmac
 import time
 
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import func, select, text
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from auzap_console.db import tenant_session
+from auzap_console.metrics import CONTENT_TYPE_LATEST, scrape
 from auzap_console.models import Channel
 from auzap_console.settings import get_settings
 
@@ -54,15 +59,39 @@ def _queues() -> dict:
         return {"ok": False, "mode": "redis", "error": str(exc)[:200]}
 
 
+def _presented_token(request: Request) -> str:
+    """The token from `Authorization: Bearer …` or `?token=`; "" when none."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer":
+        return value.strip()
+    return request.query_params.get("token", "")
+
+
+def _detail_allowed(request: Request) -> bool | None:
+    """True with the right token, False with a wrong one, None when none is given (or none is set)."""
+    expected, given = get_settings().health_token, _presented_token(request)
+    if not expected or not given:
+        return None
+    return hmac.compare_digest(given.encode(), expected.encode())  # bytes: any header text compares in constant time
+
+
 async def health(request: Request) -> JSONResponse:
-    """200 when the database and the queue answer, 503 otherwise."""
+    """200 when the database and the queue answer, 503 otherwise; the detail only with HEALTH_TOKEN."""
     import asyncio
 
+    allowed = _detail_allowed(request)
+    if allowed is False:
+        return JSONResponse({"error": "invalid token"}, status_code=401)
     database, jobs = await asyncio.gather(asyncio.to_thread(_database), asyncio.to_thread(_queues))
     ok = database["ok"] and jobs["ok"]
-    return JSONResponse({"status": "ok" if ok else "degraded", "database": database, "jobs": jobs}, status_code=200 if ok else 503)
+    body = {"status": "ok" if ok else "degraded"}
+    if allowed:
+        body |= {"database": database, "jobs": jobs}
+    return JSONResponse(body, status_code=200 if ok else 503)
 
 
 async def metrics(request: Request) -> Response:
-    """Prometheus text format."""
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    """Prometheus text format, summed over the web and worker processes."""
+    import asyncio
+
+    return Response(await asyncio.to_thread(scrape), media_type=CONTENT_TYPE_LATEST)

@@ -6,10 +6,27 @@ import logging
 import multiprocessing
 import time
 
+from rq import Worker
+
+from auzap_console import metrics
 from auzap_console.jobs.queues import HIGH, MONITOR_INTERVAL, QUEUES, redis_connection
+from auzap_console.settings import check_secret_key
 
 log = logging.getLogger("auzap.worker")
 MAINTENANCE_INTERVAL = 30  # RQ's registry clean-up (default 10 min): stuck jobs come back sooner
+
+
+class MetricsWorker(Worker):
+    """An RQ worker that folds each work horse's metrics into the shared archive once it exits (one horse per job)."""
+
+    def monitor_work_horse(self, job, queue, execution):
+        """Wait for the horse as RQ does, then do its metrics bookkeeping (even when it was killed)."""
+        horse = self.horse_pid
+        try:
+            return super().monitor_work_horse(job, queue, execution)
+        finally:
+            if horse:
+                metrics.process_exited(horse)
 
 
 def _prepare() -> None:
@@ -19,6 +36,7 @@ def _prepare() -> None:
     import auzap_console.models  # noqa: F401
     from auzap_console.plugin.manager import load_plugins
 
+    check_secret_key()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     load_plugins()
     configure_mappers()
@@ -26,10 +44,8 @@ def _prepare() -> None:
 
 def run_worker(*, burst: bool = False, with_scheduler: bool = True, name: str | None = None) -> bool:
     """Run one RQ worker in this process until stopped (or until the queues are empty with `burst`)."""
-    from rq import Worker
-
     _prepare()
-    worker = Worker(
+    worker = MetricsWorker(
         list(QUEUES),
         connection=redis_connection(),
         name=name,
@@ -59,6 +75,7 @@ def run_cron() -> None:
 
 def run_workers(processes: int = 1, *, burst: bool = False) -> None:
     """Run `processes` workers side by side (each a separate OS process) and, unless `burst`, the cron."""
+    check_secret_key()
     procs = [multiprocessing.Process(target=run_worker, kwargs={"burst": burst, "with_scheduler": i == 0}) for i in range(processes)]
     if not burst:
         procs.append(multiprocessing.Process(target=run_cron, name="auzap-cron"))

@@ -18,7 +18,7 @@ PROCESSING_STATES = ("", "pending", "done", "failed")
 
 
 class Channel(SQLModel, table=True):
-    """A WhatsApp number/instance at one provider; credentials are encrypted."""
+    """A WhatsApp number/instance at one provider; credentials and webhook secret are encrypted."""
 
     __tablename__ = "channels"
 
@@ -31,11 +31,18 @@ class Channel(SQLModel, table=True):
     base_url: str = Field(default="", max_length=255)
     credentials_encrypted: str = ""
     webhook_key: str = Field(default="", max_length=64, index=True, unique=True)
-    webhook_secret: str = Field(default="", max_length=128)
+    webhook_secret_encrypted: str = ""
     status: str = Field(default="disconnected", max_length=16)
     qr_code: str = ""
     pairing_code: str = Field(default="", max_length=32)
     created_at: datetime = timestamp()
+
+    @property
+    def webhook_secret(self) -> str:
+        """The secret the provider signs webhooks with, decrypted (the database only holds it encrypted)."""
+        from auzap_console.crypto import decrypt_text
+
+        return decrypt_text(self.webhook_secret_encrypted)
 
 
 class Conversation(SQLModel, table=True):

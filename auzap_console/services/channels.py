@@ -1,4 +1,4 @@
-"""WhatsApp channels: create (credentials encrypted), look up by webhook key, provider adapters."""
+"""WhatsApp channels: create (credentials and webhook secret encrypted), look up by webhook key, provider adapters."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from auzap_console.channels.types import ChannelProvider, ChannelRef
-from auzap_console.crypto import decrypt_json, encrypt_json
+from auzap_console.crypto import decrypt_json, encrypt_json, encrypt_text
 from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.models import Channel
@@ -62,7 +62,7 @@ def create_channel(
         phone=phone,
         credentials_encrypted=encrypt_json(credentials or {}),
         webhook_key=secrets.token_urlsafe(24),
-        webhook_secret=secrets.token_urlsafe(32),
+        webhook_secret_encrypted=encrypt_text(secrets.token_urlsafe(32)),
         status="connected" if provider == "simulator" else "disconnected",
     )
     session.add(channel)
@@ -159,7 +159,7 @@ def session_action(session: Session, *, actor: Actor, channel_id: int, action: s
 
 
 def channel_ref(channel: Channel) -> ChannelRef:
-    """The provider-facing view of a channel, credentials decrypted."""
+    """The provider-facing view of a channel, webhook secret and credentials decrypted."""
     return ChannelRef(
         channel.id,
         channel.tenant_id,

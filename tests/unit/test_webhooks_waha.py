@@ -158,13 +158,15 @@ def test_a_webhook_only_touches_its_channels_tenant(waha):
     assert _post(TestClient(webhook_app()), b_path, channel_a, waha_message(message_id="z", sender=SENDER, text="x")).status_code == 401
 
 
-def test_health_and_metrics(waha):
+def test_health_and_metrics(waha, monkeypatch):
+    monkeypatch.setenv("HEALTH_TOKEN", "t0k3n")
+    get_settings.cache_clear()
     shop = agent_shop("Loja Saude")
     channel, path = _channel(shop, waha)
     client = TestClient(webhook_app())
     _post(client, path, channel, waha_message(message_id="false_m_3EB0MET", sender=SENDER, text="oi"))
     queues.in_process().drain()
-    health = client.get("/health")
+    health = client.get("/health", headers={"Authorization": "Bearer t0k3n"})
     assert health.status_code == 200
     body = health.json()
     assert body["database"]["ok"] and body["jobs"]["mode"] == "in-process" and body["database"]["channels"].get("disconnected", 0) >= 1
