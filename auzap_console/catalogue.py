@@ -8,7 +8,10 @@ PT_BR: dict[str, str] = {
     "err.not_found": "Registro não encontrado.",
     "err.unexpected": "Algo deu errado. Tente novamente; se persistir, fale com o suporte.",
     "err.session_expired": "Sua sessão expirou. Entre novamente.",
-    "err.password_short": "A senha precisa ter pelo menos 8 caracteres.",
+    "err.password_short": "A senha precisa ter pelo menos 8 caracteres (sem contar espaços).",
+    "err.password_long": "A senha pode ter no máximo {max} caracteres.",
+    "err.password_weak": "Senha fácil de adivinhar. Evite senhas comuns (como 12345678 ou senha123), sequências, "
+    "repetições e o seu nome ou e-mail.",
     "err.email_invalid": "Informe um e-mail válido.",
     "err.email_taken": "Já existe uma conta com este e-mail.",
     "err.slug_taken": "Já existe um pet shop com este endereço. Escolha outro nome.",
@@ -90,6 +93,8 @@ PT_BR: dict[str, str] = {
     "auth.login_subtitle": "Atendimento com IA no WhatsApp para o seu pet shop.",
     "auth.email": "E-mail",
     "auth.password": "Senha",
+    "auth.password_rule": "Mínimo de 8 caracteres. Senhas comuns (12345678, senha123), sequências e o seu nome ou e-mail "
+    "não são aceitos; uma frase com 3 ou 4 palavras é fácil de lembrar e difícil de adivinhar.",
     "auth.login": "Entrar",
     "auth.no_account": "Ainda não tem conta?",
     "auth.signup_link": "Criar conta grátis",

@@ -242,7 +242,11 @@ def settings_page() -> rx.Component:
                                 t("set.current_password"),
                                 rx.input(name="current_password", type="password", id="current-password", width="100%"),
                             ),
-                            field(t("set.new_password"), rx.input(name="new_password", type="password", id="new-password", width="100%")),
+                            field(
+                                t("set.new_password"),
+                                rx.input(name="new_password", type="password", id="new-password", width="100%"),
+                                t("auth.password_rule"),
+                            ),
                             field(
                                 t("set.confirm_password"),
                                 rx.input(name="confirm_password", type="password", id="confirm-password", width="100%"),

@@ -51,7 +51,11 @@ def signup_page() -> rx.Component:
                 field(t("auth.shop_name"), rx.input(name="shop_name", id="shop_name", required=True, width="100%", size="3")),
                 field(t("auth.owner_name"), rx.input(name="owner_name", id="owner_name", required=True, width="100%", size="3")),
                 field(t("auth.email"), rx.input(name="email", type="email", id="email", required=True, width="100%", size="3")),
-                field(t("auth.password"), rx.input(name="password", type="password", id="password", required=True, width="100%", size="3")),
+                field(
+                    t("auth.password"),
+                    rx.input(name="password", type="password", id="password", required=True, width="100%", size="3"),
+                    t("auth.password_rule"),
+                ),
                 form_error(SignupState.form_error),
                 rx.button(t("auth.signup"), type="submit", id="signup-submit", width="100%", size="3"),
                 spacing="3",

@@ -9,8 +9,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy import func, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -20,10 +18,10 @@ from auzap_console.db_types import utcnow
 from auzap_console.i18n import t
 from auzap_console.models import AuthSession, LoginAttempt, Tenant, User
 from auzap_console.services.context import Actor, ServiceError
+from auzap_console.services.passwords import hash_password, validate_password, verify_password
 from auzap_console.services.tenants import DEFAULT_BUSINESS_HOURS
 from auzap_console.settings import get_settings
 
-_hasher = PasswordHasher()
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 IP_FAILURE_LIMIT_FACTOR = 4  # an IP may fail for several e-mails before it is held back
 
@@ -45,25 +43,6 @@ class SessionUser:
     def actor(self) -> Actor:
         """The service-layer actor for this user."""
         return Actor(tenant_id=self.tenant_id, user_id=self.user_id, role=self.role)
-
-
-def hash_password(password: str) -> str:
-    """An argon2id hash of `password`."""
-    return _hasher.hash(password)
-
-
-def verify_password(password_hash: str, password: str) -> bool:
-    """True when `password` matches the stored hash."""
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerifyMismatchError, InvalidHashError):
-        return False
-
-
-def validate_password(password: str) -> None:
-    """Raise `ServiceError` for a password too weak to accept."""
-    if len(password or "") < 8:
-        raise ServiceError(t("err.password_short"))
 
 
 def normalize_email(email: str) -> str:
@@ -92,7 +71,7 @@ def signup(session: Session, *, shop_name: str, owner_name: str, email: str, pas
     if len(owner_name) < 2:
         raise ServiceError(t("err.name_required"))
     email = normalize_email(email)
-    validate_password(password)
+    validate_password(password, personal=(email, owner_name, shop_name))
     slug_given = slug
     slug = slugify(slug or shop_name)
     if not slug:
@@ -239,7 +218,7 @@ def change_password(session: Session, *, actor: Actor, current_password: str, ne
     user = session.exec(select(User).where(User.id == actor.user_id, User.tenant_id == actor.tenant_id)).one()
     if not verify_password(user.password_hash, current_password or ""):
         raise ServiceError(t("err.current_password"))
-    validate_password(new_password)
+    validate_password(new_password, personal=(user.email, user.name))
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     session.add(user)

@@ -24,7 +24,7 @@ def test_signup_creates_tenant_and_owner(shop_factory):
 def test_signup_is_one_transaction(shop_factory):
     shop = shop_factory()
     with pytest.raises(ServiceError, match="e-mail"), tenant_session(None) as s:
-        auth.signup(s, shop_name="Outra Loja", owner_name="Zé", email=shop.email, password="12345678")
+        auth.signup(s, shop_name="Outra Loja", owner_name="Zé", email=shop.email, password="ração-do-rex-42")
     with tenant_session(None) as s:
         assert s.exec(select(Tenant).where(Tenant.name == "Outra Loja")).first() is None
 
@@ -39,7 +39,7 @@ def test_signup_is_one_transaction(shop_factory):
     ],
 )
 def test_signup_validation(fields, message):
-    data = {"shop_name": "Loja", "owner_name": "Ana", "email": "ok@example.com", "password": "12345678", **fields}
+    data = {"shop_name": "Loja", "owner_name": "Ana", "email": "ok@example.com", "password": "ração-do-rex-42", **fields}
     with pytest.raises(ServiceError, match=message), tenant_session(None) as s:
         auth.signup(s, **data)
 
@@ -125,21 +125,45 @@ def test_inactive_user_cannot_log_in(shop_factory):
     shop = shop_factory()
     with tenant_session(shop.tenant_id) as s:
         staff = team.add_user(
-            s, actor=shop.actor, name="Beto", email=f"beto-{shop.tenant_id}@example.com", role="staff", password="12345678"
+            s, actor=shop.actor, name="Beto", email=f"beto-{shop.tenant_id}@example.com", role="staff", password="ração-do-rex-42"
         )
-    token = auth.login(email=staff.email, password="12345678")
+    token = auth.login(email=staff.email, password="ração-do-rex-42")
     with tenant_session(shop.tenant_id) as s:
         team.set_active(s, actor=shop.actor, user_id=staff.id, active=False)
     assert auth.resolve_session(token) is None
     with pytest.raises(ServiceError):
-        auth.login(email=staff.email, password="12345678")
+        auth.login(email=staff.email, password="ração-do-rex-42")
 
 
 def test_same_shop_name_gets_a_free_slug():
     with tenant_session(None) as s:
-        first, _ = auth.signup(s, shop_name="Pet Shop Igual", owner_name="Ana", email="igual1@example.com", password="12345678")
+        first, _ = auth.signup(s, shop_name="Pet Shop Igual", owner_name="Ana", email="igual1@example.com", password="ração-do-rex-42")
     with tenant_session(None) as s:
-        second, _ = auth.signup(s, shop_name="Pet Shop Igual", owner_name="Bia", email="igual2@example.com", password="12345678")
+        second, _ = auth.signup(s, shop_name="Pet Shop Igual", owner_name="Bia", email="igual2@example.com", password="ração-do-rex-42")
     assert (first.slug, second.slug) == ("pet-shop-igual", "pet-shop-igual-2")
     with pytest.raises(ServiceError, match="endereço"), tenant_session(None) as s:
-        auth.signup(s, shop_name="Outra", owner_name="Cid", email="igual3@example.com", password="12345678", slug="pet-shop-igual")
+        auth.signup(s, shop_name="Outra", owner_name="Cid", email="igual3@example.com", password="ração-do-rex-42", slug="pet-shop-igual")
+
+
+@pytest.mark.parametrize("password", ["12345678", "password", " " * 8, "senha123", "aaaaaaaaaa", "qwertyuiop", "abababababab"])
+def test_common_and_trivial_passwords_are_refused(password):
+    with pytest.raises(ServiceError, match=r"Senha fácil|8 caracteres"), tenant_session(None) as s:
+        auth.signup(s, shop_name="Loja Fraca", owner_name="Ana", email="fraca@example.com", password=password)
+
+
+def test_password_may_not_be_the_email_or_name():
+    with pytest.raises(ServiceError, match="Senha fácil"), tenant_session(None) as s:
+        auth.signup(s, shop_name="Loja", owner_name="Rosângela Pereira", email="rosangela@example.com", password="rosangela@example.com")
+    with pytest.raises(ServiceError, match="Senha fácil"), tenant_session(None) as s:
+        auth.signup(s, shop_name="Loja", owner_name="Rosângela Pereira", email="rosa@example.com", password="Rosângela Pereira")
+
+
+def test_weak_password_refused_for_team_and_password_change(shop_factory):
+    from auzap_console.services import team
+
+    shop = shop_factory()
+    with pytest.raises(ServiceError, match="Senha fácil"), tenant_session(shop.tenant_id) as s:
+        team.add_user(s, actor=shop.actor, name="Beto", email="beto-fraco@example.com", role="staff", password="senha123")
+    with pytest.raises(ServiceError, match="Senha fácil"), tenant_session(shop.tenant_id) as s:
+        auth.change_password(s, actor=shop.actor, current_password=shop.password, new_password="password1")
+

@@ -106,7 +106,7 @@ def test_cli_tenant_create_user_add_and_plugins_list():
     assert result.exit_code == 0, result.output
     assert auth.resolve_session(auth.login(email="davi@cli.example.com", password="senha-cli-123")).role == "manager"
     result = runner.invoke(
-        app, ["user", "add", "--tenant", "nao-existe", "--name", "X", "--email", "x@cli.example.com", "--password", "12345678"]
+        app, ["user", "add", "--tenant", "nao-existe", "--name", "X", "--email", "x@cli.example.com", "--password", "ração-do-rex-42"]
     )
     assert result.exit_code == 1 and "não encontrado" in result.output
     result = runner.invoke(app, ["plugins", "list"])
@@ -115,6 +115,6 @@ def test_cli_tenant_create_user_add_and_plugins_list():
 
 def test_cli_refuses_bad_input():
     result = runner.invoke(
-        app, ["tenant", "create", "--name", "L", "--owner-name", "Clara", "--email", "c@x.com", "--password", "12345678"]
+        app, ["tenant", "create", "--name", "L", "--owner-name", "Clara", "--email", "c@x.com", "--password", "ração-do-rex-42"]
     )
     assert result.exit_code == 1 and "nome do pet shop" in result.output
