@@ -18,7 +18,7 @@ from auzap_console.db_types import utcnow
 from auzap_console.i18n import t
 from auzap_console.models import AuthSession, LoginAttempt, Tenant, User
 from auzap_console.services.context import Actor, ServiceError
-from auzap_console.services.passwords import hash_password, validate_password, verify_password
+from auzap_console.services.passwords import hash_password, validate_password, verify_dummy, verify_password
 from auzap_console.services.tenants import DEFAULT_BUSINESS_HOURS
 from auzap_console.settings import get_settings
 
@@ -168,7 +168,9 @@ def login(*, email: str, password: str, ip: str = "") -> str:
         if found:
             bind_tenant(session, found[1])
             user = session.get(User, found[0])
-        if user is None or not user.active or not verify_password(user.password_hash, password or ""):
+        # Unknown e-mails cost one argon2 verification too, so the time does not tell who has an account.
+        valid = verify_password(user.password_hash, password or "") if user else verify_dummy(password or "")
+        if user is None or not user.active or not valid:
             session.add(LoginAttempt(ip=ip, email=email, success=False))
             session.commit()
             raise ServiceError(t("err.bad_credentials"))

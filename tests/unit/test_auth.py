@@ -1,6 +1,8 @@
+import time
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher
 from sqlmodel import select
 
 from auzap_console.db import tenant_session
@@ -167,3 +169,28 @@ def test_weak_password_refused_for_team_and_password_change(shop_factory):
     with pytest.raises(ServiceError, match="Senha fácil"), tenant_session(shop.tenant_id) as s:
         auth.change_password(s, actor=shop.actor, current_password=shop.password, new_password="password1")
 
+
+def test_unknown_email_costs_a_password_verification(shop_factory, monkeypatch):
+    """Login time must not reveal whether an e-mail has an account: both paths run argon2."""
+    from auzap_console.services import passwords
+
+    shop = shop_factory()
+    calls: list[str] = []
+
+    class SpyHasher(PasswordHasher):
+        def verify(self, hash, password):
+            calls.append(password)
+            return super().verify(hash, password)
+
+    monkeypatch.setattr(passwords, "_hasher", SpyHasher())
+
+    def timed(email: str) -> float:
+        start = time.perf_counter()
+        with pytest.raises(ServiceError, match="incorretos"):
+            auth.login(email=email, password="errada-123", ip="10.3.0.1")
+        return time.perf_counter() - start
+
+    known = min(timed(shop.email) for _ in range(2))
+    unknown = min(timed(f"ninguem-{i}@example.com") for i in range(2))
+    assert calls == ["errada-123"] * 4
+    assert unknown > known / 3, (known, unknown)
