@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from auzap_console.auth_routes import auth_app
 from auzap_console.channels.webhooks import webhook_app
 from auzap_console.i18n import t
 from auzap_console.pages import (  # noqa: F401  (importing a page module registers it)
@@ -25,7 +26,7 @@ from auzap_console.template import register_pages
 load_plugins()
 app = rx.App(
     html_lang="pt-BR",
-    api_transformer=webhook_app(),
+    api_transformer=[webhook_app(), auth_app()],
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
 )
 app.add_page(login_page, route="/login", title=f"{t('auth.login')} · {t('app.name')}", on_load=LoginState.on_load)

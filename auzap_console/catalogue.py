@@ -19,6 +19,8 @@ PT_BR: dict[str, str] = {
     "err.name_required": "Informe o nome (pelo menos 2 letras).",
     "err.bad_credentials": "E-mail ou senha incorretos.",
     "err.throttled": "Muitas tentativas de login. Aguarde {minutes} minutos e tente novamente.",
+    "err.throttled_wait": "Muitas tentativas com este e-mail. Aguarde {seconds} segundos e tente novamente.",
+    "err.throttled_signup": "Muitas tentativas de cadastro. Aguarde {minutes} minutos e tente novamente.",
     "err.current_password": "A senha atual não confere.",
     "err.passwords_differ": "As senhas não conferem.",
     "err.role_invalid": "Papel inválido.",

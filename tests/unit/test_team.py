@@ -3,13 +3,14 @@ import pytest
 from auzap_console.db import tenant_session
 from auzap_console.services import auth, team
 from auzap_console.services.context import Actor, PermissionDenied, ServiceError
+from tests.conftest import session_token
 
 
 def test_owner_adds_users_and_sets_roles(shop_factory):
     shop = shop_factory()
     with tenant_session(shop.tenant_id) as s:
         u = team.add_user(s, actor=shop.actor, name="Gi", email=f"gi{shop.tenant_id}@example.com", role="staff", password="ração-do-rex-42")
-    token = auth.login(email=u.email, password="ração-do-rex-42")
+    token = session_token(u.email, "ração-do-rex-42")
     with tenant_session(shop.tenant_id) as s:
         team.set_role(s, actor=shop.actor, user_id=u.id, role="manager")
         assert {x.role for x in team.list_users(s, actor=shop.actor)} == {"owner", "manager"}
