@@ -5,9 +5,11 @@ import logging
 
 import reflex as rx
 
+from auzap_console.auth_routes import auth_app
 from auzap_console.channels.webhooks import webhook_app
 from auzap_console.i18n import t
 from auzap_console.jobs import outbox
+from auzap_console.jobs.maintenance import prune_login_attempts_job
 from auzap_console.pages import (  # noqa: F401  (importing a page module registers it)
     agents,
     channels,
@@ -28,26 +30,33 @@ from auzap_console.settings import check_secret_key, get_settings
 from auzap_console.template import register_pages
 
 
-async def local_outbox_sweeper() -> None:
-    """Local mode has no RQ cron: the console itself re-enqueues lost work (e.g. after a restart)."""
+async def local_periodic_jobs() -> None:
+    """Local mode has no RQ cron: the console runs the outbox sweep (lost work after a restart) and the hourly prune."""
     if not get_settings().local_mode:
         return
+    rounds = 0
     while True:
-        try:
-            await asyncio.to_thread(outbox.sweep)
-        except Exception:
-            logging.getLogger("auzap.outbox").exception("outbox sweep failed")
+        for due, job in ((True, outbox.sweep), (rounds % PRUNE_EVERY == 0, prune_login_attempts_job)):
+            if due:
+                try:
+                    await asyncio.to_thread(job)
+                except Exception:
+                    logging.getLogger("auzap.jobs").exception("periodic job %s failed", job.__name__)
+        rounds += 1
         await asyncio.sleep(outbox.INTERVAL_SECONDS)
+
+
+PRUNE_EVERY = 3600 // outbox.INTERVAL_SECONDS
 
 
 check_secret_key()
 load_plugins()
 app = rx.App(
     html_lang="pt-BR",
-    api_transformer=webhook_app(),
+    api_transformer=[webhook_app(), auth_app()],
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
 )
 app.add_page(login_page, route="/login", title=f"{t('auth.login')} · {t('app.name')}", on_load=LoginState.on_load)
 app.add_page(signup_page, route="/signup", title=f"{t('auth.signup')} · {t('app.name')}")
 register_pages(app)
-app.register_lifespan_task(local_outbox_sweeper)
+app.register_lifespan_task(local_periodic_jobs)

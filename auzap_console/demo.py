@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from auzap_console.db import bind_tenant, tenant_session
 from auzap_console.models import Appointment, AuthorizedOwnerNumber, Customer, Pet, Service, Tenant, User
-from auzap_console.services.auth import hash_password
+from auzap_console.services.passwords import hash_password
 from auzap_console.services.tenants import DEFAULT_BUSINESS_HOURS
 
 DEMO_SLUG = "demo"

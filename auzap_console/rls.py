@@ -9,7 +9,9 @@ tenant by slug for the CLI, channel by webhook key);
 they are SECURITY DEFINER functions returning only what authentication needs. They run
 as the migration owner, which must be a superuser or have BYPASSRLS, so they pin their
 search_path (pg_temp last: no temporary object can shadow a table or operator) and only the
-app role may execute them (revoked from PUBLIC; `grant_app_role` grants it).
+app role may execute them (revoked from PUBLIC; `grant_app_role` grants it). `login_attempts`
+(every tenant's e-mails and IPs) is not granted to the app role at all: throttling reads,
+writes and prunes it through the `auzap_attempt_*` functions.
 """
 
 from __future__ import annotations
@@ -59,6 +61,68 @@ def _revoke_from_public(conn: Connection, signatures: tuple[str, ...]) -> None:
     """New functions are executable by every role; these must only be by the app role."""
     for signature in signatures:
         conn.execute(text(f"REVOKE EXECUTE ON FUNCTION {signature} FROM PUBLIC"))
+
+
+# Migration 0008: sessions start pending behind a one-time login ticket, and login_attempts
+# (every tenant's e-mails and IPs) is reachable by the app role only through these functions.
+ACCOUNT_FUNCTIONS = {
+    "auzap_session_lookup(text)": """
+CREATE OR REPLACE FUNCTION auzap_session_lookup(p_token_hash text)
+RETURNS TABLE(session_id integer, user_id integer, tenant_id integer)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+  SELECT s.id, s.user_id, s.tenant_id FROM public.auth_sessions s
+  WHERE s.token_hash = p_token_hash AND s.activated_at IS NOT NULL AND s.revoked_at IS NULL AND s.expires_at > now()
+$$""",
+    "auzap_session_activate(text, text, timestamptz)": """
+CREATE OR REPLACE FUNCTION auzap_session_activate(p_ticket_hash text, p_token_hash text, p_expires_at timestamptz)
+RETURNS integer
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+  UPDATE public.auth_sessions SET token_hash = p_token_hash, expires_at = p_expires_at, activated_at = now()
+  WHERE token_hash = p_ticket_hash AND activated_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+  RETURNING id
+$$""",
+    "auzap_attempt_record(text, text, text, boolean)": """
+CREATE OR REPLACE FUNCTION auzap_attempt_record(p_kind text, p_ip text, p_email text, p_success boolean)
+RETURNS void
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+  INSERT INTO public.login_attempts (kind, ip, email, success, attempted_at)
+  VALUES (p_kind, left(p_ip, 64), left(p_email, 254), p_success, now())
+$$""",
+    "auzap_attempt_failures(text, text, text, timestamptz)": """
+CREATE OR REPLACE FUNCTION auzap_attempt_failures(p_kind text, p_ip text, p_email text, p_since timestamptz)
+RETURNS TABLE(pair_failures bigint, ip_failures bigint, email_failures bigint, pair_last_failure timestamptz)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+  WITH recent AS (
+    SELECT a.ip, a.email, a.success, a.attempted_at FROM public.login_attempts a
+    WHERE a.kind = p_kind AND a.attempted_at > p_since AND (a.ip = p_ip OR a.email = p_email)
+  ), pair_start AS (
+    SELECT coalesce(max(attempted_at), p_since) AS since FROM recent WHERE success AND ip = p_ip AND email = p_email
+  )
+  SELECT
+    count(*) FILTER (WHERE NOT success AND ip = p_ip AND email = p_email AND attempted_at > (SELECT since FROM pair_start)),
+    count(*) FILTER (WHERE NOT success AND ip = p_ip),
+    count(*) FILTER (WHERE NOT success AND email = p_email),
+    max(attempted_at) FILTER (WHERE NOT success AND ip = p_ip AND email = p_email)
+  FROM recent
+$$""",
+    "auzap_attempt_prune(timestamptz)": """
+CREATE OR REPLACE FUNCTION auzap_attempt_prune(p_before timestamptz)
+RETURNS bigint
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+  WITH gone AS (DELETE FROM public.login_attempts WHERE attempted_at < p_before RETURNING 1)
+  SELECT count(*) FROM gone
+$$""",
+}
+
+
+def create_account_functions(conn: Connection) -> None:
+    """Create the 0008 SECURITY DEFINER functions, executable by the app role only (not PUBLIC)."""
+    if conn.dialect.name != "postgresql":
+        return
+    for signature, body in ACCOUNT_FUNCTIONS.items():
+        conn.execute(text(body))
+        conn.execute(text(f"REVOKE EXECUTE ON FUNCTION {signature} FROM PUBLIC"))
+    conn.execute(text("REVOKE ALL ON login_attempts FROM PUBLIC"))
 
 
 def create_channel_lookup(conn: Connection) -> None:
@@ -123,3 +187,6 @@ def grant_app_role(conn: Connection, role: str, password: str | None = None) -> 
     conn.execute(text(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"'))
     conn.execute(text(f'GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO "{role}"'))  # the lookups are revoked from PUBLIC
     conn.execute(text(f'REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM "{role}"'))
+    # Every tenant's e-mails and IPs: only through the auzap_attempt_* functions.
+    conn.execute(text(f'REVOKE ALL ON login_attempts FROM "{role}"'))
+    conn.execute(text(f'REVOKE ALL ON SEQUENCE login_attempts_id_seq FROM "{role}"'))

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     session_ttl_hours: int = 12
     login_max_failures: int = 5
     login_window_minutes: int = 15
+    login_attempts_keep_hours: int = Field(24, description="Login and sign-up tries older than this are pruned.")
     openai_api_key: str = ""
     openai_base_url: str = ""
     openai_model: str = "gpt-4o-mini"

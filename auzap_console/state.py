@@ -1,7 +1,8 @@
 """Shared state: who is logged in, and the guard every protected handler goes through.
 
 Authorization is decided here on every call (the session token is resolved against the
-database each time), never by the page a handler happens to live on.
+database each time), never by the page a handler happens to live on. The token lives only in
+an HttpOnly cookie (see `auth_routes`), read from the websocket handshake: never in state.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 import reflex as rx
 
+from auzap_console.auth_routes import LOGOUT_PATH, TICKET_PATH, browser_redirect, cookie_value
 from auzap_console.i18n import t
 from auzap_console.models import ROLE_RANK
 from auzap_console.services import auth
@@ -21,7 +23,6 @@ from auzap_console.services.context import PermissionDenied, ServiceError
 from auzap_console.settings import get_settings
 
 log = logging.getLogger("auzap.ui")
-SESSION_COOKIE = "auzap_session"
 
 
 class LoginRequired(Exception):
@@ -31,7 +32,6 @@ class LoginRequired(Exception):
 class AuthState(rx.State):
     """The logged-in user, as shown in the shell."""
 
-    token: str = rx.Cookie("", name=SESSION_COOKIE, same_site="strict", max_age=60 * 60 * 24)
     user_name: str = ""
     user_email: str = ""
     user_role: str = ""
@@ -43,9 +43,18 @@ class AuthState(rx.State):
     def _client_ip(self) -> str:
         return self.router.session.client_ip or ""
 
+    def _session_token(self) -> str:
+        """The session cookie, as the browser sent it when this websocket connected."""
+        return cookie_value(self.router.headers.cookie)
+
+    def _start_session(self, ticket: str, then: str = "/") -> rx.event.EventSpec:
+        """Full page load through `/auth/session`, which swaps the login ticket for the HttpOnly cookie."""
+        self.flash = ""
+        return browser_redirect(self.router.headers.raw_headers, TICKET_PATH, then=then, ticket=ticket)
+
     async def _current_user(self, role: str = "staff") -> auth.SessionUser:
         """Resolve the session; raise `LoginRequired` or `PermissionDenied`."""
-        user = auth.resolve_session(self.token)
+        user = auth.resolve_session(self._session_token())
         if user is None:
             raise LoginRequired
         self.user_name, self.user_email, self.user_role = user.name, user.email, user.role
@@ -80,12 +89,11 @@ class AuthState(rx.State):
 
     @rx.event
     def logout(self):
-        """End the server-side session and forget the cookie."""
-        auth.logout(self.token)
-        self.token = ""
+        """End the server-side session, then let `/auth/logout` clear the cookie and go to /login."""
+        auth.logout(self._session_token())
         self.user_name = self.user_role = self.tenant_name = self.user_email = ""
         self.flash = t("auth.logged_out")
-        return [rx.remove_cookie(SESSION_COOKIE), rx.redirect("/login")]
+        return browser_redirect(self.router.headers.raw_headers, LOGOUT_PATH, then="/login")
 
 
 class ProtectedState(rx.State):

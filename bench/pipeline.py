@@ -42,7 +42,7 @@ def main() -> None:
     load_plugins()
     with tenant_session(None) as s:
         tenant, _ = auth.signup(
-            s, shop_name=f"Bench {time.time_ns()}", owner_name="Bench", email=f"p{time.time_ns()}@x.com", password="12345678"
+            s, shop_name=f"Bench {time.time_ns()}", owner_name="Bench", email=f"p{time.time_ns()}@x.com", password="ração-do-rex-42"
         )
     actor = Actor(tenant_id=tenant.id, role="owner")
     with tenant_session(tenant.id) as s:

@@ -90,7 +90,7 @@ def main() -> None:
     upgrade_database()  # as DATABASE_ADMIN_URL when set (PostgreSQL: the table owner)
     with tenant_session(None) as s:
         tenant, _ = auth.signup(
-            s, shop_name=f"Bench {time.time_ns()}", owner_name="Bench", email=f"b{time.time_ns()}@x.com", password="12345678"
+            s, shop_name=f"Bench {time.time_ns()}", owner_name="Bench", email=f"b{time.time_ns()}@x.com", password="ração-do-rex-42"
         )
     with tenant_session(tenant.id) as s:
         new = create_channel(s, actor=Actor(tenant_id=tenant.id, role="owner"), name="Sim", provider="simulator")

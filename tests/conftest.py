@@ -108,6 +108,15 @@ def make_shop(name: str = "Pet Shop") -> ShopFixture:
     return ShopFixture(tenant.id, user.id, email, password)
 
 
+def session_token(email: str, password: str, ip: str = "") -> str:
+    """Log in as the browser does (credentials → ticket → cookie token); returns the cookie's token."""
+    from auzap_console.services import auth
+
+    token = auth.activate_session(auth.login(email=email, password=password, ip=ip))
+    assert token
+    return token
+
+
 @pytest.fixture
 def shop_factory():
     """Call it to create shops."""

@@ -12,8 +12,9 @@ from auzap_console.models import Customer, Pet, Service, User
 from auzap_console.pages.customers import CustomersState
 from auzap_console.pages.services import ServicesState
 from auzap_console.pages.team import TeamState
-from auzap_console.services import auth, catalog, customers, team
+from auzap_console.services import catalog, customers, team
 from auzap_console.services.context import NotFound
+from tests.conftest import session_token
 from tests.reflex_harness import Browser
 
 
@@ -75,7 +76,7 @@ def test_same_phone_is_a_different_customer_in_another_tenant(two_shops):
 
 def test_event_handlers_refuse_other_tenants_rows(two_shops):
     a, b, ids = two_shops
-    tab = Browser(auth.login(email=b.email, password=b.password))
+    tab = Browser(session_token(b.email, b.password))
     cs = tab.state(CustomersState)
     tab.call(CustomersState.load)
     assert cs.total == 0 and cs.rows == []

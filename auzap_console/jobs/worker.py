@@ -9,7 +9,7 @@ import time
 from rq import Worker
 
 from auzap_console import metrics
-from auzap_console.jobs.queues import HIGH, MONITOR_INTERVAL, QUEUES, redis_connection
+from auzap_console.jobs.queues import HIGH, LOW, MONITOR_INTERVAL, QUEUES, redis_connection
 from auzap_console.settings import check_secret_key
 
 log = logging.getLogger("auzap.worker")
@@ -60,12 +60,14 @@ def run_cron() -> None:
     from rq.cron import CronScheduler
 
     from auzap_console.jobs import outbox
+    from auzap_console.jobs.maintenance import prune_login_attempts_job
 
     _prepare()
     while True:
         try:
             scheduler = CronScheduler(connection=redis_connection())
             scheduler.register(outbox.sweep, HIGH, interval=outbox.INTERVAL_SECONDS, job_timeout=120, result_ttl=600)
+            scheduler.register(prune_login_attempts_job, LOW, cron="17 * * * *", job_timeout=300)
             scheduler.start()  # returns on SIGTERM/SIGINT
             return
         except Exception:

@@ -46,7 +46,11 @@ class User(SQLModel, table=True):
 
 
 class AuthSession(SQLModel, table=True):
-    """A server-side login session; the browser holds only the random token."""
+    """A server-side login session; the browser holds only the random token, in an HttpOnly cookie.
+
+    A session starts pending (`activated_at` empty), found by the hash of a short-lived login
+    ticket; exchanging the ticket swaps in the hash of the cookie's token and activates it.
+    """
 
     __tablename__ = "auth_sessions"
 
@@ -57,15 +61,20 @@ class AuthSession(SQLModel, table=True):
     created_at: datetime = timestamp()
     expires_at: datetime = timestamp(default_now=False)
     revoked_at: datetime | None = timestamp(nullable=True, default_now=False)
+    activated_at: datetime | None = timestamp(nullable=True, default_now=False)
     ip: str = Field(default="", max_length=64)
 
 
 class LoginAttempt(SQLModel, table=True):
-    """One login try, for throttling by IP and by e-mail (no tenant yet)."""
+    """One login or sign-up try, for throttling by IP and by e-mail (no tenant yet).
+
+    On PostgreSQL the app role has no rights on this table: it goes through SECURITY DEFINER functions.
+    """
 
     __tablename__ = "login_attempts"
 
     id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(default="login", max_length=16)
     ip: str = Field(max_length=64, index=True)
     email: str = Field(max_length=254, index=True)
     success: bool = False

@@ -23,23 +23,22 @@ class LoginState(rx.State):
         """Logged-in users go straight to the dashboard."""
         auth_state = await self.get_state(AuthState)
         self.form_error = ""
-        if auth.resolve_session(auth_state.token):
+        if auth.resolve_session(auth_state._session_token()):
             return rx.redirect("/")
         return None
 
     @rx.event
     async def submit(self, form: dict):
-        """Check the credentials; on success store the new session token."""
+        """Check the credentials; on success the browser takes its session cookie from `/auth/session`."""
         self.loading = True
         auth_state = await self.get_state(AuthState)
         try:
-            token = auth.login(email=form.get("email", ""), password=form.get("password", ""), ip=auth_state._client_ip())
+            ticket = auth.login(email=form.get("email", ""), password=form.get("password", ""), ip=auth_state._client_ip())
         except ServiceError as exc:
             self.form_error, self.loading = str(exc), False
             return None
-        auth_state.token, auth_state.flash = token, ""
-        self.form_error, self.loading = "", False
-        return rx.redirect("/")
+        self.form_error = ""
+        return auth_state._start_session(ticket)
 
 
 def login_page() -> rx.Component:

@@ -65,6 +65,9 @@ class SettingsState(ProtectedState):
         ]
         self.loaded, self.form_error, self.password_error = True, "", ""
         await self._load_numbers()
+        if self.router.url.query_parameters.get("password") == "changed":
+            return rx.toast.success(t("set.password_changed"), id="toast-password")
+        return None
 
     async def _load_numbers(self) -> None:
         user = await self._user()
@@ -126,7 +129,7 @@ class SettingsState(ProtectedState):
         auth_state = await self.get_state(AuthState)
         try:
             with tenant_session(user.tenant_id) as session:
-                token = auth.change_password(
+                ticket = auth.change_password(
                     session,
                     actor=user.actor,
                     current_password=form.get("current_password", ""),
@@ -136,8 +139,8 @@ class SettingsState(ProtectedState):
         except ServiceError as exc:
             self.password_error = str(exc)
             return None
-        auth_state.token = token
-        return rx.toast.success(t("set.password_changed"), id="toast-password")
+        # This browser's session ended with the others: a fresh cookie, back on this page.
+        return auth_state._start_session(ticket, then="/settings?password=changed")
 
 
 def _hours_row(row: rx.Var) -> rx.Component:
@@ -242,7 +245,11 @@ def settings_page() -> rx.Component:
                                 t("set.current_password"),
                                 rx.input(name="current_password", type="password", id="current-password", width="100%"),
                             ),
-                            field(t("set.new_password"), rx.input(name="new_password", type="password", id="new-password", width="100%")),
+                            field(
+                                t("set.new_password"),
+                                rx.input(name="new_password", type="password", id="new-password", width="100%"),
+                                t("auth.password_rule"),
+                            ),
                             field(
                                 t("set.confirm_password"),
                                 rx.input(name="confirm_password", type="password", id="confirm-password", width="100%"),

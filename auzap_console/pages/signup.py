@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from auzap_console.components.common import field, form_error
-from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.pages._public import public_card
 from auzap_console.services import auth
@@ -21,24 +20,21 @@ class SignupState(rx.State):
 
     @rx.event
     async def submit(self, form: dict):
-        """Create the shop and owner, then log the owner in."""
+        """Create the shop and owner (throttled per IP and e-mail), then log the owner in."""
         auth_state = await self.get_state(AuthState)
         try:
-            with tenant_session(None) as session:
-                auth.signup(
-                    session,
-                    shop_name=form.get("shop_name", ""),
-                    owner_name=form.get("owner_name", ""),
-                    email=form.get("email", ""),
-                    password=form.get("password", ""),
-                )
-            token = auth.login(email=form.get("email", ""), password=form.get("password", ""), ip=auth_state._client_ip())
+            ticket = auth.register(
+                shop_name=form.get("shop_name", ""),
+                owner_name=form.get("owner_name", ""),
+                email=form.get("email", ""),
+                password=form.get("password", ""),
+                ip=auth_state._client_ip(),
+            )
         except ServiceError as exc:
             self.form_error = str(exc)
             return None
-        auth_state.token = token
         self.form_error = ""
-        return rx.redirect("/")
+        return auth_state._start_session(ticket)
 
 
 def signup_page() -> rx.Component:
@@ -51,7 +47,11 @@ def signup_page() -> rx.Component:
                 field(t("auth.shop_name"), rx.input(name="shop_name", id="shop_name", required=True, width="100%", size="3")),
                 field(t("auth.owner_name"), rx.input(name="owner_name", id="owner_name", required=True, width="100%", size="3")),
                 field(t("auth.email"), rx.input(name="email", type="email", id="email", required=True, width="100%", size="3")),
-                field(t("auth.password"), rx.input(name="password", type="password", id="password", required=True, width="100%", size="3")),
+                field(
+                    t("auth.password"),
+                    rx.input(name="password", type="password", id="password", required=True, width="100%", size="3"),
+                    t("auth.password_rule"),
+                ),
                 form_error(SignupState.form_error),
                 rx.button(t("auth.signup"), type="submit", id="signup-submit", width="100%", size="3"),
                 spacing="3",

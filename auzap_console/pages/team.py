@@ -192,7 +192,11 @@ def team_page() -> rx.Component:
                                 default_value="staff",
                             ),
                         ),
-                        field(t("team.password"), rx.input(name="password", type="password", id="team-password", width="100%")),
+                        field(
+                            t("team.password"),
+                            rx.input(name="password", type="password", id="team-password", width="100%"),
+                            t("auth.password_rule"),
+                        ),
                         form_error(TeamState.form_error),
                         rx.hstack(
                             rx.button(t("common.cancel"), type="button", variant="soft", color_scheme="gray", on_click=TeamState.close),

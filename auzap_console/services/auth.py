@@ -1,4 +1,4 @@
-"""Sign-up, login/logout with server-side sessions, throttling and passwords."""
+"""Sign-up, login/logout with server-side sessions opened through one-time login tickets."""
 
 from __future__ import annotations
 
@@ -9,23 +9,22 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import func, text, update
+from sqlalchemy import text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from auzap_console.db import bind_tenant, tenant_session
 from auzap_console.db_types import utcnow
 from auzap_console.i18n import t
-from auzap_console.models import AuthSession, LoginAttempt, Tenant, User
+from auzap_console.models import AuthSession, Tenant, User
+from auzap_console.services import throttle
 from auzap_console.services.context import Actor, ServiceError
+from auzap_console.services.passwords import hash_password, validate_password, verify_dummy, verify_password
 from auzap_console.services.tenants import DEFAULT_BUSINESS_HOURS
 from auzap_console.settings import get_settings
 
-_hasher = PasswordHasher()
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-IP_FAILURE_LIMIT_FACTOR = 4  # an IP may fail for several e-mails before it is held back
+TICKET_TTL = timedelta(minutes=2)  # between the login form and the cookie
 
 
 @dataclass(frozen=True)
@@ -45,25 +44,6 @@ class SessionUser:
     def actor(self) -> Actor:
         """The service-layer actor for this user."""
         return Actor(tenant_id=self.tenant_id, user_id=self.user_id, role=self.role)
-
-
-def hash_password(password: str) -> str:
-    """An argon2id hash of `password`."""
-    return _hasher.hash(password)
-
-
-def verify_password(password_hash: str, password: str) -> bool:
-    """True when `password` matches the stored hash."""
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerifyMismatchError, InvalidHashError):
-        return False
-
-
-def validate_password(password: str) -> None:
-    """Raise `ServiceError` for a password too weak to accept."""
-    if len(password or "") < 8:
-        raise ServiceError(t("err.password_short"))
 
 
 def normalize_email(email: str) -> str:
@@ -92,7 +72,7 @@ def signup(session: Session, *, shop_name: str, owner_name: str, email: str, pas
     if len(owner_name) < 2:
         raise ServiceError(t("err.name_required"))
     email = normalize_email(email)
-    validate_password(password)
+    validate_password(password, personal=(email, owner_name, shop_name))
     slug_given = slug
     slug = slugify(slug or shop_name)
     if not slug:
@@ -154,6 +134,7 @@ def _session_lookup(session: Session, token_hash: str) -> tuple[int, int, int] |
         row = session.execute(
             select(AuthSession.id, AuthSession.user_id, AuthSession.tenant_id).where(
                 AuthSession.token_hash == token_hash,
+                AuthSession.activated_at.is_not(None),  # type: ignore[union-attr]
                 AuthSession.revoked_at.is_(None),  # type: ignore[union-attr]
                 AuthSession.expires_at > utcnow(),
             )
@@ -161,47 +142,78 @@ def _session_lookup(session: Session, token_hash: str) -> tuple[int, int, int] |
     return (row[0], row[1], row[2]) if row else None
 
 
-def check_throttle(session: Session, *, ip: str, email: str) -> None:
-    """Refuse a login try when this e-mail or IP failed too often in the window."""
-    settings = get_settings()
-    since = utcnow() - timedelta(minutes=settings.login_window_minutes)
-    failures = (
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(
-            LoginAttempt.success.is_(False),
-            LoginAttempt.attempted_at > since,  # type: ignore[attr-defined]
-        )
-    )
-    by_email = session.exec(failures.where(LoginAttempt.email == email)).one()
-    by_ip = session.exec(failures.where(LoginAttempt.ip == ip)).one() if ip else 0
-    if by_email >= settings.login_max_failures or by_ip >= settings.login_max_failures * IP_FAILURE_LIMIT_FACTOR:
-        raise ServiceError(t("err.throttled", minutes=settings.login_window_minutes))
-
-
 def login(*, email: str, password: str, ip: str = "") -> str:
-    """Check the credentials and open a new session; returns the browser's token."""
+    """Check the credentials and open a pending session; returns its one-time login ticket.
+
+    The browser exchanges the ticket for its session cookie with `activate_session`.
+    """
     email = (email or "").strip().lower()
     with tenant_session(None) as session:
-        check_throttle(session, ip=ip, email=email)
+        throttle.check_login(session, ip=ip, email=email)
         found = _login_lookup(session, email) if email else None
         user = None
         if found:
             bind_tenant(session, found[1])
             user = session.get(User, found[0])
-        if user is None or not user.active or not verify_password(user.password_hash, password or ""):
-            session.add(LoginAttempt(ip=ip, email=email, success=False))
+        # Unknown e-mails cost one argon2 verification too, so the time does not tell who has an account.
+        valid = verify_password(user.password_hash, password or "") if user else verify_dummy(password or "")
+        if user is None or not user.active or not valid:
+            throttle.record(session, kind=throttle.LOGIN, ip=ip, email=email, success=False)
             session.commit()
             raise ServiceError(t("err.bad_credentials"))
-        session.add(LoginAttempt(ip=ip, email=email, success=True))
+        throttle.record(session, kind=throttle.LOGIN, ip=ip, email=email, success=True)
         return _open_session(session, user, ip)
 
 
+def register(*, shop_name: str, owner_name: str, email: str, password: str, ip: str = "") -> str:
+    """Sign-up from the web form, throttled per IP and e-mail; logs the owner in and returns a login ticket."""
+    email_key = (email or "").strip().lower()[:254]
+    with tenant_session(None) as session:
+        throttle.check_signup(session, ip=ip, email=email_key)
+    try:
+        with tenant_session(None) as session:
+            signup(session, shop_name=shop_name, owner_name=owner_name, email=email, password=password)
+    except ServiceError:
+        with tenant_session(None) as session:
+            throttle.record(session, kind=throttle.SIGNUP, ip=ip, email=email_key, success=False)
+        raise
+    with tenant_session(None) as session:
+        throttle.record(session, kind=throttle.SIGNUP, ip=ip, email=email_key, success=True)
+    return login(email=email, password=password, ip=ip)
+
+
 def _open_session(session: Session, user: User, ip: str) -> str:
+    """Add a pending session found by its ticket's hash; returns the ticket."""
+    ticket = secrets.token_urlsafe(32)
+    expires = utcnow() + TICKET_TTL
+    session.add(AuthSession(tenant_id=user.tenant_id, user_id=user.id, token_hash=_token_hash(ticket), expires_at=expires, ip=ip))
+    return ticket
+
+
+def activate_session(ticket: str) -> str | None:
+    """Exchange a login ticket (once, within its short life) for the session's cookie token."""
+    if not ticket:
+        return None
     token = secrets.token_urlsafe(32)
-    ttl = timedelta(hours=get_settings().session_ttl_hours)
-    session.add(AuthSession(tenant_id=user.tenant_id, user_id=user.id, token_hash=_token_hash(token), expires_at=utcnow() + ttl, ip=ip))
-    return token
+    expires = utcnow() + timedelta(hours=get_settings().session_ttl_hours)
+    with tenant_session(None) as session:
+        if session.get_bind().dialect.name == "postgresql":
+            found = session.execute(
+                text("SELECT auzap_session_activate(:ticket, :token, :expires)"),
+                {"ticket": _token_hash(ticket), "token": _token_hash(token), "expires": expires},
+            ).scalar_one()
+        else:
+            found = session.execute(
+                update(AuthSession)
+                .where(
+                    AuthSession.token_hash == _token_hash(ticket),
+                    AuthSession.activated_at.is_(None),  # type: ignore[union-attr]
+                    AuthSession.revoked_at.is_(None),  # type: ignore[union-attr]
+                    AuthSession.expires_at > utcnow(),
+                )
+                .values(token_hash=_token_hash(token), expires_at=expires, activated_at=utcnow())
+            ).rowcount
+    return token if found else None
 
 
 def resolve_session(token: str) -> SessionUser | None:
@@ -235,11 +247,11 @@ def logout(token: str) -> None:
 
 
 def change_password(session: Session, *, actor: Actor, current_password: str, new_password: str, ip: str = "") -> str:
-    """Change the actor's password, revoke all their sessions, and open a new one."""
+    """Change the actor's password, revoke all their sessions, and open a new one; returns its login ticket."""
     user = session.exec(select(User).where(User.id == actor.user_id, User.tenant_id == actor.tenant_id)).one()
     if not verify_password(user.password_hash, current_password or ""):
         raise ServiceError(t("err.current_password"))
-    validate_password(new_password)
+    validate_password(new_password, personal=(user.email, user.name))
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     session.add(user)

@@ -8,8 +8,9 @@ from sqlmodel import Session, func, select
 from auzap_console.i18n import t
 from auzap_console.models import ROLES, User
 from auzap_console.services import audit
-from auzap_console.services.auth import hash_password, normalize_email, revoke_user_sessions, validate_password
+from auzap_console.services.auth import normalize_email, revoke_user_sessions
 from auzap_console.services.context import Actor, ServiceError, get_scoped
+from auzap_console.services.passwords import hash_password, validate_password
 
 
 def list_users(session: Session, *, actor: Actor) -> list[User]:
@@ -27,7 +28,7 @@ def add_user(session: Session, *, actor: Actor, name: str, email: str, role: str
     if role not in ROLES:
         raise ServiceError(t("err.role_invalid"))
     email = normalize_email(email)
-    validate_password(password)
+    validate_password(password, personal=(email, name))
     user = User(tenant_id=actor.tenant_id, name=name, email=email, role=role, password_hash=hash_password(password))
     try:
         with session.begin_nested():

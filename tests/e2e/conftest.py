@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from tests.conftest import _activate
 
 ROOT = Path(__file__).resolve().parents[2]
-FRONTEND_PORT = BACKEND_PORT = 3111  # prod mode serves both on one port
+FRONTEND_PORT = BACKEND_PORT = int(os.environ.get("E2E_PORT", "3111"))  # prod mode serves both on one port
 BASE = f"http://localhost:{FRONTEND_PORT}"
 SCREENSHOTS = ROOT / "screenshots"
 pytestmark = pytest.mark.e2e

@@ -8,7 +8,7 @@ from auzap_console.db import tenant_session
 from auzap_console.demo import DEMO_EMAIL, DEMO_PASSWORD, seed_demo
 from auzap_console.models import Appointment, Customer, Pet, Service
 from auzap_console.services import auth
-from tests.conftest import _activate
+from tests.conftest import _activate, session_token
 
 runner = CliRunner()
 
@@ -62,7 +62,7 @@ def test_demo_login_works(tmp_path, sqlite_url):
     _activate(url)
     upgrade_database(url)
     seed_demo(customers=5)
-    assert auth.resolve_session(auth.login(email=DEMO_EMAIL, password=DEMO_PASSWORD)).role == "owner"
+    assert auth.resolve_session(session_token(DEMO_EMAIL, DEMO_PASSWORD)).role == "owner"
     _activate(sqlite_url)
 
 
@@ -104,9 +104,9 @@ def test_cli_tenant_create_user_add_and_plugins_list():
         ],
     )
     assert result.exit_code == 0, result.output
-    assert auth.resolve_session(auth.login(email="davi@cli.example.com", password="senha-cli-123")).role == "manager"
+    assert auth.resolve_session(session_token("davi@cli.example.com", "senha-cli-123")).role == "manager"
     result = runner.invoke(
-        app, ["user", "add", "--tenant", "nao-existe", "--name", "X", "--email", "x@cli.example.com", "--password", "12345678"]
+        app, ["user", "add", "--tenant", "nao-existe", "--name", "X", "--email", "x@cli.example.com", "--password", "ração-do-rex-42"]
     )
     assert result.exit_code == 1 and "não encontrado" in result.output
     result = runner.invoke(app, ["plugins", "list"])
@@ -115,6 +115,6 @@ def test_cli_tenant_create_user_add_and_plugins_list():
 
 def test_cli_refuses_bad_input():
     result = runner.invoke(
-        app, ["tenant", "create", "--name", "L", "--owner-name", "Clara", "--email", "c@x.com", "--password", "12345678"]
+        app, ["tenant", "create", "--name", "L", "--owner-name", "Clara", "--email", "c@x.com", "--password", "ração-do-rex-42"]
     )
     assert result.exit_code == 1 and "nome do pet shop" in result.output

@@ -10,9 +10,10 @@ from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.models import Conversation, Message
 from auzap_console.pages.inbox import InboxState
-from auzap_console.services import auth, inbox
+from auzap_console.services import inbox
 from auzap_console.services.context import ServiceError
 from tests.agent_helpers import PHONE, agent_shop
+from tests.conftest import session_token
 from tests.reflex_harness import Browser
 
 
@@ -65,7 +66,7 @@ def test_inbox_handlers_never_show_or_touch_another_tenant():
     a, b = agent_shop("Loja A"), agent_shop("Loja B")
     chat(tenant_id=a.tenant_id, phone=PHONE, text="segredo da loja A")
     a_conv = _conversation_id(a)
-    tab = Browser(auth.login(email=b.email, password=b.password))
+    tab = Browser(session_token(b.email, b.password))
     state = tab.state(InboxState)
     tab.call(InboxState.load)
     assert state.rows == []

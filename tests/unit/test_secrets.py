@@ -10,6 +10,7 @@ import pytest
 
 from auzap_console import crypto
 from auzap_console.settings import DEFAULT_SECRET_KEY, PROJECT_ROOT, InsecureSecretKey, Settings, check_secret_key, get_settings
+from tests.conftest import session_token
 
 PG_URL = "postgresql+psycopg://auzap_app:x@127.0.0.1:1/auzap"
 
@@ -67,7 +68,6 @@ def test_webhook_secret_is_stored_encrypted_and_shown_decrypted_to_the_owner(sho
 
     from auzap_console.db import tenant_session
     from auzap_console.pages.channels import ChannelsState
-    from auzap_console.services import auth
     from auzap_console.services.channels import channel_ref, create_channel
     from tests.reflex_harness import Browser
 
@@ -77,6 +77,6 @@ def test_webhook_secret_is_stored_encrypted_and_shown_decrypted_to_the_owner(sho
         secret = channel_ref(new.channel).webhook_secret
         (stored,) = s.execute(text("SELECT webhook_secret_encrypted FROM channels WHERE id = :id"), {"id": new.channel.id}).one()
     assert len(secret) >= 40 and secret not in stored and crypto.decrypt_text(stored) == secret
-    tab = Browser(auth.login(email=shop.email, password=shop.password))
+    tab = Browser(session_token(shop.email, shop.password))
     tab.call(ChannelsState.load)
     assert [row["secret"] for row in tab.state(ChannelsState).rows] == [secret]
