@@ -304,6 +304,11 @@ PT_BR: dict[str, str] = {
     "inbox.reply_placeholder": "Responder como equipe…",
     "inbox.no_channel": "Conversa de teste (sem canal de WhatsApp): as respostas ficam só no console.",
     "inbox.select": "Selecione uma conversa para ver as mensagens.",
+    "inbox.failed_in": "A IA não conseguiu responder",
+    "inbox.failed_out": "Não enviada",
+    "inbox.retry": "Tentar de novo",
+    "inbox.retried": "Certo, tentando de novo.",
+    "inbox.retry_not_failed": "Esta mensagem não está com falha.",
     "inbox.empty": "Nenhuma conversa aqui. Quando clientes escreverem no WhatsApp, elas aparecem nesta lista.",
     # channels
     "ch.title": "Canais (WhatsApp)",

@@ -109,13 +109,12 @@ def run_turn(*, tenant_id: int, conversation_id: int, client: ModelClient | None
         session.refresh(conversation, with_for_update=True)  # one turn at a time per conversation
         tenant = session.exec(select(Tenant).where(Tenant.id == tenant_id)).one()
         rows = conversations.history(session, actor=actor, conversation_id=conversation.id, limit=HISTORY)
-        if rows:  # this turn handles every message so far (committed with its outcome, or rolled back with it)
-            conversations.finish_inbound(session, actor=actor, conversation_id=conversation.id, upto_message_id=rows[-1].id)
-        if not rows or rows[-1].direction != "in":
+        # Answered means no inbound message is waiting in the outbox (a retried failure waits again).
+        if not rows or not conversations.finish_inbound(session, actor=actor, conversation_id=conversation.id, upto_message_id=rows[-1].id):
             return TurnResult("", None, conversation.persona, "", skipped="already answered")
         if conversation.ai_paused:
             return TurnResult("", None, conversation.persona, "", skipped="ai paused")
-        last_text = rows[-1].body
+        last_text = next((m.body for m in reversed(rows) if m.direction == "in"), "")
         disabled = list((tenant.settings or {}).get("disabled_plugins", []))
         persona = manager.personas(disabled).get(conversation.persona)
         config = get_config(session, actor=actor, persona=conversation.persona)

@@ -20,9 +20,14 @@ def answer_key(tenant_id: int, message_id: int) -> str:
     return queues.job_id("answer", tenant_id, message_id)
 
 
-def enqueue_answer(tenant_id: int, conversation_id: int, message_id: int) -> str:
-    """Enqueue the turn for a stored inbound message (call after its commit); a lost job is enqueued again."""
+def enqueue_answer(tenant_id: int, conversation_id: int, message_id: int, *, again: bool = False) -> str:
+    """Enqueue the turn for a stored inbound message (call after its commit); a lost job is enqueued again.
+
+    `again` also re-runs a turn whose job failed for good (a person asked to retry).
+    """
     key = answer_key(tenant_id, message_id)
+    if again:
+        queues.discard(key)
     if queues.job_state(key) == queues.MISSING:
         queues.enqueue(answer_conversation, tenant_id, conversation_id, queue=queues.HIGH, job_key=key)
     return key

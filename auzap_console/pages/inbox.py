@@ -13,6 +13,7 @@ import reflex as rx
 from auzap_console.components.common import empty_state, page_header, pager
 from auzap_console.db import tenant_session
 from auzap_console.i18n import local_datetime, t
+from auzap_console.jobs.agent import enqueue_answer
 from auzap_console.jobs.outbound import enqueue_send
 from auzap_console.phones import format_phone
 from auzap_console.plugin import manager
@@ -27,15 +28,26 @@ TICKS = {"queued": "🕓", "sent": "✓", "delivered": "✓✓", "read": "✓✓
 SENDER_LABELS = {"customer": "", "ai": "IA", "human": "Equipe", "system": "Sistema"}
 
 
+def _failure(m) -> str:
+    """What went wrong with this message, for the red badge ('' when nothing did)."""
+    if m.direction == "in" and m.processing == "failed":
+        return t("inbox.failed_in") + (f": {m.error}" if m.error else "")
+    if m.direction == "out" and (m.processing == "failed" or m.delivery_status == "failed"):
+        return t("inbox.failed_out") + (f": {m.error}" if m.error else "")
+    return ""
+
+
 def _message_row(m, tools: list, tz: str) -> dict[str, str]:
     calls = "\n".join(f"{r.tool}({', '.join(f'{k}={v}' for k, v in r.arguments.items())})" for r in tools)
+    failure = _failure(m)
     return {
+        "failed": failure[:240],
         "id": str(m.id),
         "text": m.body,
         "mine": "" if m.direction == "in" else "1",
         "sender": SENDER_LABELS.get(m.sender, ""),
         "when": local_datetime(m.created_at, tz),
-        "ticks": TICKS.get(m.delivery_status, "") if m.direction == "out" else "",
+        "ticks": TICKS.get(m.delivery_status, "") if m.direction == "out" and m.channel_id and not failure else "",
         "read": "1" if m.delivery_status == "read" else "",
         "tools": calls,
     }
@@ -178,6 +190,21 @@ class InboxState(PagedListMixin, ProtectedState):
 
     @rx.event
     @guarded
+    async def retry(self, message_id: str):
+        """Try a failed message again: a new agent turn, or a new send."""
+        user = await self._user()
+        with tenant_session(user.tenant_id) as session:
+            message = inbox.retry_failed(session, actor=user.actor, message_id=int(message_id))
+            direction, conversation_id = message.direction, message.conversation_id
+        if direction == "in":
+            enqueue_answer(user.tenant_id, conversation_id, int(message_id), again=True)
+        else:
+            enqueue_send(user.tenant_id, int(message_id), again=True)
+        await self._refresh()
+        return rx.toast.info(t("inbox.retried"), id="toast-saved")
+
+    @rx.event
+    @guarded
     async def reply(self, form: dict):
         """Send a human reply through the conversation's channel."""
         user = await self._user()
@@ -233,6 +260,23 @@ def _bubble(m: rx.Var) -> rx.Component:
                 m["tools"] != "",
                 rx.text(
                     m["tools"], size="1", font_family="monospace", color_scheme="gray", white_space="pre-wrap", class_name="tool-calls"
+                ),
+            ),
+            rx.cond(
+                m["failed"] != "",
+                rx.hstack(
+                    rx.badge(rx.icon("triangle-alert", size=12), m["failed"], color_scheme="red", size="1", class_name="failed-badge"),
+                    rx.button(
+                        rx.icon("rotate-ccw", size=12),
+                        t("inbox.retry"),
+                        size="1",
+                        variant="soft",
+                        on_click=InboxState.retry(m["id"]),
+                        class_name="retry-button",
+                    ),
+                    wrap="wrap",
+                    spacing="2",
+                    padding_top="4px",
                 ),
             ),
             rx.hstack(

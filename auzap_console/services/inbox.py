@@ -149,3 +149,25 @@ def reply_as_human(session: Session, *, actor: Actor, conversation_id: int, text
     conversation.last_message_at = utcnow()
     session.add(conversation)
     return message
+
+
+def retry_failed(session: Session, *, actor: Actor, message_id: int) -> Message:
+    """Put a failed message back in the outbox: an inbound one gets a new agent turn, an outbound one a new send.
+
+    Retrying a turn gives the conversation back to the AI (a person asked for it). The caller
+    enqueues the job after the commit (`jobs.agent.enqueue_answer` / `jobs.outbound.enqueue_send`).
+    """
+    actor.require("staff")
+    message = get_scoped(session, Message, message_id, actor)
+    if message.processing != "failed" and message.delivery_status != "failed":
+        raise ServiceError(t("inbox.retry_not_failed"))
+    message.processing, message.error = "pending", ""
+    if message.direction == "in":
+        conversation = get_scoped(session, Conversation, message.conversation_id, actor)
+        conversation.ai_paused, conversation.waiting_human = False, False
+        session.add(conversation)
+    else:
+        message.delivery_status = "queued"
+    session.add(message)
+    audit.record(session, actor=actor, action="message.retry", entity="message", entity_id=message.id)
+    return message

@@ -1,0 +1,58 @@
+"""The README's run command (`scripts/run.sh`, which serves every browser test) gives a console
+that works for the demo owner: search, open a customer, add a pet, sign up a new shop; at the
+desktop width and on a phone."""
+
+from __future__ import annotations
+
+import uuid
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import goto, login, shot
+
+DEMO = ("demo@auzap.com.br", "demo12345")
+
+
+def _search_open_and_add_pet(page, width_label: str) -> None:
+    login(page, *DEMO)
+    goto(page, "/customers")
+    page.fill("#customer-search", "Ana")
+    expect(page.locator("#pager-summary")).to_contain_text("cliente")
+    rows = page.locator("#customer-table tbody tr")
+    expect(rows.first).to_contain_text("Ana")
+    rows.first.click()
+    expect(page.locator("#detail-name")).to_contain_text("Ana")
+    pet = f"Pipoca {uuid.uuid4().hex[:4]}"
+    page.click("#pet-new")
+    page.fill("#pet-name", pet)
+    page.fill("#pet-breed", "Poodle")
+    page.click("#pet-save")
+    expect(page.locator("#pet-list")).to_contain_text(pet)
+    shot(page, f"readme-demo-pet-{width_label}")
+
+
+def test_demo_owner_searches_and_adds_a_pet_then_a_new_shop_signs_up(page):
+    _search_open_and_add_pet(page, "1280")
+    page.click("#logout")
+    suffix = uuid.uuid4().hex[:6]
+    goto(page, "/signup")
+    page.fill("#shop_name", f"Banho & Tosa {suffix}")
+    page.fill("#owner_name", "Rita")
+    page.fill("#email", f"rita-{suffix}@example.com")
+    page.fill("#password", "Rabanete-Azul-77")
+    page.click("#signup-submit")
+    expect(page.locator("#kpi-today")).to_have_text("0")
+    expect(page.locator("#user-name")).to_have_text("Rita")
+    shot(page, "readme-signup-done")
+
+
+def test_demo_owner_on_a_phone(browser, app_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="pt-BR", is_mobile=True, has_touch=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        _search_open_and_add_pet(page, "390")
+    finally:
+        context.close()
+    assert not errors
