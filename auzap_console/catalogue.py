@@ -5,6 +5,8 @@ from __future__ import annotations
 PT_BR: dict[str, str] = {
     # errors
     "err.permission": "Você não tem permissão para esta ação.",
+    "err.permission_title": "Sem permissão",
+    "err.permission_page": "Você não tem permissão para ver esta página. Peça acesso ao dono da loja.",
     "err.not_found": "Registro não encontrado.",
     "err.unexpected": "Algo deu errado. Tente novamente; se persistir, fale com o suporte.",
     "err.session_expired": "Sua sessão expirou. Entre novamente.",
@@ -339,6 +341,7 @@ PT_BR: dict[str, str] = {
     "ch.status.failed": "falhou",
     # common
     "common.save": "Salvar",
+    "common.back": "Voltar",
     "common.cancel": "Cancelar",
     "common.delete": "Excluir",
     "common.edit": "Editar",
@@ -351,6 +354,8 @@ PT_BR: dict[str, str] = {
 
 EN: dict[str, str] = {
     "err.permission": "You are not allowed to do this.",
+    "err.permission_title": "No permission",
+    "err.permission_page": "You are not allowed to see this page. Ask the shop owner for access.",
     "err.not_found": "Record not found.",
     "err.bad_credentials": "Wrong e-mail or password.",
     "nav.dashboard": "Dashboard",

@@ -117,6 +117,10 @@ def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
             return await handler(self, *args, **kwargs)
         except LoginRequired:
             return rx.redirect("/login")
+        except PermissionDenied as exc:
+            if handler.__name__ == "load":  # a page's on_load: the page shows the 'no permission' notice itself
+                return None
+            message = str(exc)
         except ServiceError as exc:
             message = str(exc)
         except Exception:

@@ -6,7 +6,7 @@ from datetime import date
 
 import reflex as rx
 
-from auzap_console.components.common import empty_state, field, form_error, page_header, pager
+from auzap_console.components.common import empty_state, field, form_error, master_detail, page_header, pager
 from auzap_console.db import tenant_session
 from auzap_console.i18n import local_date, local_datetime, t
 from auzap_console.models.crm import SIZES, SPECIES
@@ -152,6 +152,11 @@ class CustomersState(PagedListMixin, ProtectedState):
         """Show one customer's details and pets."""
         self.selected_id = int(customer_id)
         await self._load_selected()
+
+    @rx.event
+    def close_detail(self):
+        """Back to the list (phones show one pane at a time)."""
+        self.selected_id = 0
 
     @rx.event
     @guarded
@@ -522,7 +527,7 @@ def customers_page() -> rx.Component:
             width="100%",
             size="3",
         ),
-        rx.grid(
+        master_detail(
             rx.card(
                 rx.cond(
                     ~CustomersState.loaded,
@@ -562,9 +567,8 @@ def customers_page() -> rx.Component:
                 width="100%",
             ),
             _detail_panel(),
-            columns=rx.breakpoints(initial="1", lg="2"),
-            spacing="4",
-            width="100%",
+            selected=CustomersState.selected_id > 0,
+            on_back=CustomersState.close_detail,
         ),
         _customer_dialog(),
         _pet_dialog(),

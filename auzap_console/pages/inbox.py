@@ -10,7 +10,7 @@ import asyncio
 
 import reflex as rx
 
-from auzap_console.components.common import empty_state, page_header, pager
+from auzap_console.components.common import empty_state, master_detail, page_header, pager
 from auzap_console.db import tenant_session
 from auzap_console.i18n import local_datetime, t
 from auzap_console.jobs.agent import enqueue_answer
@@ -187,6 +187,11 @@ class InboxState(PagedListMixin, ProtectedState):
             inbox.hand_back(session, actor=user.actor, conversation_id=self.selected_id)
         await self._refresh()
         return rx.toast.info(t("inbox.handed_back"), id="toast-saved")
+
+    @rx.event
+    def close_thread(self):
+        """Back to the list (phones show one pane at a time)."""
+        self.selected_id, self.header, self.messages = 0, {}, []
 
     @rx.event
     @guarded
@@ -377,8 +382,16 @@ def inbox_page() -> rx.Component:
                     on_change=InboxState.set_filter,
                     id="inbox-filter",
                 ),
-                overflow_x="auto",
-                max_width="100%",
+                display=rx.breakpoints(initial="none", md="block"),
+            ),
+            rx.box(  # phones: every filter in a select instead of a row that shows two of five
+                rx.select.root(
+                    rx.select.trigger(id="inbox-filter-mobile", width="100%"),
+                    rx.select.content(*[rx.select.item(t(f"inbox.filter.{f}"), value=f) for f in inbox.FILTERS]),
+                    value=InboxState.status,
+                    on_change=InboxState.set_filter,
+                ),
+                display=rx.breakpoints(initial="block", md="none"),
             ),
             rx.select.root(
                 rx.select.trigger(id="inbox-persona"),
@@ -396,7 +409,7 @@ def inbox_page() -> rx.Component:
             width="100%",
             wrap="wrap",
         ),
-        rx.grid(
+        master_detail(
             rx.card(
                 rx.cond(
                     ~InboxState.loaded,
@@ -414,9 +427,8 @@ def inbox_page() -> rx.Component:
                 width="100%",
             ),
             _thread(),
-            columns=rx.breakpoints(initial="1", lg="2"),
-            spacing="4",
-            width="100%",
+            selected=InboxState.selected_id > 0,
+            on_back=InboxState.close_thread,
         ),
         width="100%",
     )

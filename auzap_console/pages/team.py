@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from auzap_console.components.common import empty_state, field, form_error, page_header
+from auzap_console.components.common import field, form_error, page_header
 from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.models import ROLES
@@ -145,11 +145,7 @@ def team_page() -> rx.Component:
                 AuthState.is_owner, rx.button(rx.icon("user-plus", size=16), t("team.add"), on_click=TeamState.open_add, id="team-add")
             ),
         ),
-        rx.cond(
-            TeamState.denied,
-            empty_state(t("err.permission"), "lock", state_id="team-denied"),
-            rx.cond(~AuthState.is_owner, rx.callout(t("team.owner_only"), icon="info", size="1", width="100%")),
-        ),
+        rx.cond(~AuthState.is_owner, rx.callout(t("team.owner_only"), icon="info", size="1", width="100%")),
         rx.card(
             rx.cond(
                 TeamState.loaded & ~TeamState.denied,

@@ -4,10 +4,14 @@ desktop width and on a phone."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from playwright.sync_api import expect
 
+from auzap_console.agents.chat import chat
+from auzap_console.demo import seed_demo
+from tests.conftest import _activate
 from tests.e2e.conftest import goto, login, shot
 
 DEMO = ("demo@auzap.com.br", "demo12345")
@@ -34,6 +38,7 @@ def _search_open_and_add_pet(page, width_label: str) -> None:
 def test_demo_owner_searches_and_adds_a_pet_then_a_new_shop_signs_up(page):
     _search_open_and_add_pet(page, "1280")
     page.click("#logout")
+    expect(page).to_have_url(re.compile(r"/login"))
     suffix = uuid.uuid4().hex[:6]
     goto(page, "/signup")
     page.fill("#shop_name", f"Banho & Tosa {suffix}")
@@ -47,12 +52,30 @@ def test_demo_owner_searches_and_adds_a_pet_then_a_new_shop_signs_up(page):
 
 
 def test_demo_owner_on_a_phone(browser, app_server):
+    _activate(app_server["db_url"])
+    chat(tenant_id=seed_demo(), phone="+5511955551234", text="oi, quanto custa o banho?", name="Cliente do Celular")
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="pt-BR", is_mobile=True, has_touch=True)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
         _search_open_and_add_pet(page, "390")
+        # On a phone the detail replaces the list, with a back arrow (as chat apps do).
+        expect(page.locator("#customer-table")).not_to_be_visible()
+        page.click("#pane-back")
+        expect(page.locator("#customer-table")).to_be_visible()
+        expect(page.locator("#detail-name")).to_have_count(0)
+        goto(page, "/inbox")
+        page.locator(".conversation-row").first.click()
+        expect(page.locator("#thread")).to_be_visible()
+        expect(page.locator("#conversation-list")).not_to_be_visible()
+        shot(page, "readme-inbox-thread-390")
+        page.click("#pane-back")
+        expect(page.locator("#conversation-list")).to_be_visible()
+        page.click("#mobile-menu")
+        page.click("#nav-customers-mobile")
+        expect(page.locator("#page-title")).to_have_text("Clientes e pets")
+        expect(page.locator("#nav-inbox-mobile")).not_to_be_visible()  # the drawer closed itself
     finally:
         context.close()
     assert not errors
