@@ -98,6 +98,7 @@ def tool_spec(
     writes: bool = False,
     needs_confirmation: bool = False,
     name: str | None = None,
+    label: str = "",
 ) -> ToolSpec:
     """Build a `ToolSpec` from a function `(ctx: ToolContext, ...) -> dict | str`."""
     name = name or function.__name__
@@ -131,6 +132,7 @@ def tool_spec(
         personas=tuple(personas),
         writes=writes,
         needs_confirmation=needs_confirmation,
+        label=label,
     )
 
 

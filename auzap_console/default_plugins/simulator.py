@@ -43,4 +43,9 @@ class SimulatorProvider:
 @hookimpl
 def register_channel_providers(register):
     """The simulator."""
-    register(name="simulator", title="Simulador (navegador)", factory=SimulatorProvider)
+    register(
+        name="simulator",
+        title="Simulador (navegador)",
+        factory=SimulatorProvider,
+        help="Um WhatsApp de mentira para testar os agentes sem um número de verdade. Não pede nada.",
+    )

@@ -8,10 +8,10 @@ import reflex as rx
 
 from auzap_console.components.common import empty_state, field, form_error, master_detail, page_header, pager
 from auzap_console.db import tenant_session
-from auzap_console.i18n import local_date, local_datetime, t
+from auzap_console.i18n import count, local_date, local_datetime, t
 from auzap_console.models.crm import SIZES, SPECIES
 from auzap_console.phones import format_phone
-from auzap_console.services import booking, customers
+from auzap_console.services import booking, customers, limits
 from auzap_console.services.context import ServiceError
 from auzap_console.state import AuthState, PagedListMixin, ProtectedState, guarded
 from auzap_console.template import template
@@ -57,7 +57,7 @@ class CustomersState(PagedListMixin, ProtectedState):
     @rx.var
     def summary(self) -> str:
         """'Page X of Y · N customers'."""
-        return t("cust.page", page=self.page, pages=self.pages, total=self.total)
+        return t("cust.page", page=self.page, pages=self.pages, total=count(self.total, "cliente", "clientes"))
 
     @rx.var
     def delete_message(self) -> str:
@@ -287,14 +287,26 @@ def _customer_dialog() -> rx.Component:
             rx.dialog.title(rx.cond(f["id"] != "", t("cust.edit"), t("cust.new"))),
             rx.form(
                 rx.vstack(
-                    field(t("cust.name"), rx.input(name="name", default_value=f["name"], id="customer-name", width="100%")),
+                    field(
+                        t("cust.name"),
+                        rx.input(name="name", default_value=f["name"], id="customer-name", max_length=limits.NAME, width="100%"),
+                    ),
                     field(
                         t("cust.phone"),
                         rx.input(name="phone", default_value=f["phone"], id="customer-phone", placeholder="(11) 98765-4321", width="100%"),
                     ),
-                    field(t("cust.email"), rx.input(name="email", default_value=f["email"], id="customer-email", width="100%")),
-                    field(t("cust.tags"), rx.input(name="tags", default_value=f["tags"], id="customer-tags", width="100%")),
-                    field(t("cust.notes"), rx.text_area(name="notes", default_value=f["notes"], id="customer-notes", width="100%")),
+                    field(
+                        t("cust.email"),
+                        rx.input(name="email", default_value=f["email"], id="customer-email", max_length=limits.EMAIL, width="100%"),
+                    ),
+                    field(
+                        t("cust.tags"),
+                        rx.input(name="tags", default_value=f["tags"], id="customer-tags", max_length=limits.NOTES, width="100%"),
+                    ),
+                    field(
+                        t("cust.notes"),
+                        rx.text_area(name="notes", default_value=f["notes"], id="customer-notes", max_length=limits.NOTES, width="100%"),
+                    ),
                     rx.checkbox(t("cust.vip"), name="vip", default_checked=f["vip"] == "1", id="customer-vip"),
                     rx.checkbox(t("cust.opt_out"), name="opt_out", default_checked=f["opt_out"] == "1", id="customer-optout"),
                     form_error(CustomersState.form_error),
@@ -325,7 +337,10 @@ def _pet_dialog() -> rx.Component:
             rx.dialog.title(rx.cond(f["id"] != "", t("pet.edit"), t("pet.new"))),
             rx.form(
                 rx.vstack(
-                    field(t("pet.name"), rx.input(name="name", default_value=f["name"], id="pet-name", width="100%")),
+                    field(
+                        t("pet.name"),
+                        rx.input(name="name", default_value=f["name"], id="pet-name", max_length=limits.PET_NAME, width="100%"),
+                    ),
                     rx.grid(
                         field(
                             t("pet.species"),
@@ -345,7 +360,10 @@ def _pet_dialog() -> rx.Component:
                                 default_value=f["size"],
                             ),
                         ),
-                        field(t("pet.breed"), rx.input(name="breed", default_value=f["breed"], id="pet-breed", width="100%")),
+                        field(
+                            t("pet.breed"),
+                            rx.input(name="breed", default_value=f["breed"], id="pet-breed", max_length=limits.BREED, width="100%"),
+                        ),
                         field(
                             t("pet.weight"),
                             rx.input(name="weight", default_value=f["weight"], id="pet-weight", placeholder="8,5", width="100%"),
@@ -356,7 +374,13 @@ def _pet_dialog() -> rx.Component:
                         ),
                         field(
                             t("pet.temperament"),
-                            rx.input(name="temperament", default_value=f["temperament"], id="pet-temperament", width="100%"),
+                            rx.input(
+                                name="temperament",
+                                default_value=f["temperament"],
+                                id="pet-temperament",
+                                max_length=limits.SHORT,
+                                width="100%",
+                            ),
                         ),
                         columns="2",
                         spacing="3",
@@ -364,7 +388,9 @@ def _pet_dialog() -> rx.Component:
                     ),
                     field(
                         t("pet.health_notes"),
-                        rx.text_area(name="health_notes", default_value=f["health_notes"], id="pet-health", width="100%"),
+                        rx.text_area(
+                            name="health_notes", default_value=f["health_notes"], id="pet-health", max_length=limits.NOTES, width="100%"
+                        ),
                     ),
                     form_error(CustomersState.form_error),
                     rx.hstack(

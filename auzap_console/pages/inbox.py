@@ -12,7 +12,7 @@ import reflex as rx
 
 from auzap_console.components.common import empty_state, master_detail, page_header, pager
 from auzap_console.db import tenant_session
-from auzap_console.i18n import local_datetime, t
+from auzap_console.i18n import count, local_datetime, t
 from auzap_console.jobs.agent import enqueue_answer
 from auzap_console.jobs.outbound import enqueue_send
 from auzap_console.phones import format_phone
@@ -37,8 +37,17 @@ def _failure(m) -> str:
     return ""
 
 
+def _tool_chip(tools: list) -> str:
+    """'IA usou: agenda, cadastro de pet' — the owner's words, not the tool names and arguments."""
+    if not tools:
+        return ""
+    specs = manager.tools()
+    labels = dict.fromkeys(specs[r.tool].display_label if r.tool in specs else r.tool for r in tools)
+    return t("inbox.ai_used", tools=", ".join(labels))
+
+
 def _message_row(m, tools: list, tz: str) -> dict[str, str]:
-    calls = "\n".join(f"{r.tool}({', '.join(f'{k}={v}' for k, v in r.arguments.items())})" for r in tools)
+    calls = _tool_chip(tools)
     failure = _failure(m)
     return {
         "failed": failure[:240],
@@ -70,7 +79,7 @@ class InboxState(PagedListMixin, ProtectedState):
     @rx.var
     def summary(self) -> str:
         """'Page X of Y · N conversations'."""
-        return t("inbox.page", page=self.page, pages=self.pages, total=self.total)
+        return t("inbox.page", page=self.page, pages=self.pages, total=count(self.total, "conversa", "conversas"))
 
     async def _refresh(self) -> None:
         user = await self._user()
@@ -263,9 +272,7 @@ def _bubble(m: rx.Var) -> rx.Component:
             rx.text(m["text"], white_space="pre-wrap", size="2"),
             rx.cond(
                 m["tools"] != "",
-                rx.text(
-                    m["tools"], size="1", font_family="monospace", color_scheme="gray", white_space="pre-wrap", class_name="tool-calls"
-                ),
+                rx.badge(rx.icon("sparkles", size=12), m["tools"], variant="soft", color_scheme="gray", size="1", class_name="tool-calls"),
             ),
             rx.cond(
                 m["failed"] != "",

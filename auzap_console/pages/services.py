@@ -8,7 +8,7 @@ from auzap_console.components.common import empty_state, field, form_error, page
 from auzap_console.db import tenant_session
 from auzap_console.i18n import money, parse_money, t
 from auzap_console.models.catalog import CATEGORIES
-from auzap_console.services import catalog
+from auzap_console.services import catalog, limits
 from auzap_console.services.context import ServiceError
 from auzap_console.state import AuthState, FormDialogMixin, ProtectedState, guarded
 from auzap_console.template import template
@@ -159,7 +159,10 @@ def _dialog() -> rx.Component:
             rx.dialog.title(rx.cond(f["id"] != "", t("svc.edit"), t("svc.new"))),
             rx.form(
                 rx.vstack(
-                    field(t("svc.name"), rx.input(name="name", default_value=f["name"], id="service-name", width="100%")),
+                    field(
+                        t("svc.name"),
+                        rx.input(name="name", default_value=f["name"], id="service-name", max_length=limits.NAME, width="100%"),
+                    ),
                     field(t("svc.description"), rx.text_area(name="description", default_value=f["description"], width="100%")),
                     rx.grid(
                         field(

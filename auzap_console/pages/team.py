@@ -8,7 +8,7 @@ from auzap_console.components.common import field, form_error, page_header
 from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.models import ROLES
-from auzap_console.services import team
+from auzap_console.services import limits, team
 from auzap_console.services.context import PermissionDenied
 from auzap_console.state import AuthState, FormDialogMixin, ProtectedState, guarded
 from auzap_console.template import template
@@ -177,7 +177,7 @@ def team_page() -> rx.Component:
                 rx.dialog.title(t("team.add")),
                 rx.form(
                     rx.vstack(
-                        field(t("team.name"), rx.input(name="name", id="team-name", width="100%")),
+                        field(t("team.name"), rx.input(name="name", id="team-name", max_length=limits.NAME, width="100%")),
                         field(t("team.email"), rx.input(name="email", type="email", id="team-email", width="100%")),
                         field(
                             t("team.role"),

@@ -71,6 +71,137 @@ def create_channel(
     return NewChannel(channel, webhook_path(channel))
 
 
+@dataclass
+class ChannelDraft:
+    """A channel form checked against its provider's fields, not yet saved."""
+
+    channel_id: int | None
+    name: str
+    provider: str
+    base_url: str
+    external_id: str
+    credentials: dict
+
+
+NAME_MAX, URL_MAX, ID_MAX, SECRET_MAX = 80, 255, 120, 1000
+
+
+def prepare_channel(
+    session: Session, *, actor: Actor, provider: str, name: str, values: dict[str, str], channel_id: int | None = None
+) -> ChannelDraft:
+    """Validate a channel form with the fields its provider declares (owner); secrets left blank on edit are kept."""
+    from auzap_console.services.context import get_scoped
+
+    actor.require("owner")
+    spec = manager.channel_providers().get(provider)
+    if spec is None:
+        raise ServiceError(t("err.provider_unknown", provider=provider))
+    name = " ".join((name or "").split())
+    if len(name) < 2:
+        raise ServiceError(t("err.channel_name"))
+    if len(name) > NAME_MAX:
+        raise ServiceError(t("err.channel_name_long"))
+    existing = get_scoped(session, Channel, channel_id, actor) if channel_id else None
+    stored = decrypt_json(existing.credentials_encrypted) if existing is not None else {}
+    base_url = existing.base_url if existing is not None else ""
+    external_id = existing.external_id if existing is not None else ""
+    credentials: dict[str, str] = {}
+    for field in spec.fields:
+        value = (values.get(field.name) or "").strip()
+        if field.kind == "secret" and not value and field.name in stored:
+            value = stored[field.name]
+        if not value:
+            value = field.default
+        if field.required and not value:
+            raise ServiceError(t("err.channel_field_required", label=field.label))
+        limit = {"url": URL_MAX, "secret": SECRET_MAX}.get(field.kind, ID_MAX)
+        if len(value) > limit:
+            raise ServiceError(t("err.channel_field_long", label=field.label, max=limit))
+        if field.kind == "url" and value and not value.startswith(("http://", "https://")):
+            raise ServiceError(t("err.channel_field_url", label=field.label))
+        if field.name == "base_url":
+            base_url = value
+        elif field.name == "external_id":
+            external_id = value
+        elif value:
+            credentials[field.name] = value
+    return ChannelDraft(channel_id, name, provider, base_url, external_id, credentials)
+
+
+def check_draft(draft: ChannelDraft) -> None:
+    """Ask the provider whether these settings work (no transaction held: it is an HTTP call).
+
+    Raises ServiceError with a plain pt-BR reason; providers without `check` pass.
+    """
+    from auzap_console.channels.types import ProviderError
+
+    spec = manager.channel_providers()[draft.provider]
+    adapter = spec.factory()
+    if not hasattr(adapter, "check"):
+        return
+    ref = ChannelRef(draft.channel_id or 0, 0, draft.provider, draft.base_url, draft.external_id, "", draft.credentials)
+    try:
+        adapter.check(ref)
+    except ProviderError as exc:
+        if exc.kind == "unreachable":
+            raise ServiceError(t("err.provider_unreachable", url=draft.base_url or spec.title)) from exc
+        if exc.kind == "unauthorized":
+            raise ServiceError(t("err.provider_unauthorized", provider=spec.title)) from exc
+        raise ServiceError(t("err.provider_rejected", provider=spec.title, reason=str(exc)[:160])) from exc
+
+
+def save_channel(session: Session, *, actor: Actor, draft: ChannelDraft) -> Channel:
+    """Create or update the channel from a checked draft (owner)."""
+    from auzap_console.services.context import get_scoped
+
+    actor.require("owner")
+    if draft.channel_id is None:
+        return create_channel(
+            session,
+            actor=actor,
+            name=draft.name,
+            provider=draft.provider,
+            base_url=draft.base_url,
+            external_id=draft.external_id,
+            credentials=draft.credentials,
+        ).channel
+    channel = get_scoped(session, Channel, draft.channel_id, actor)
+    channel.name, channel.base_url, channel.external_id = draft.name, draft.base_url, draft.external_id
+    channel.credentials_encrypted = encrypt_json(draft.credentials)
+    session.add(channel)
+    audit.record(session, actor=actor, action="channel.update", entity="channel", entity_id=channel.id)
+    forget_webhook_cache()
+    return channel
+
+
+def delete_channel(session: Session, *, actor: Actor, channel_id: int) -> None:
+    """Remove a channel (owner); its conversations stay, without a channel."""
+    from auzap_console.services.context import get_scoped
+
+    actor.require("owner")
+    channel = get_scoped(session, Channel, channel_id, actor)
+    audit.record(session, actor=actor, action="channel.delete", entity="channel", entity_id=channel.id, details={"name": channel.name})
+    session.delete(channel)
+    forget_webhook_cache()
+
+
+def form_values(channel: Channel) -> dict[str, str]:
+    """What the edit form shows: everything but the secrets (left blank = keep)."""
+    spec = manager.channel_providers().get(channel.provider)
+    stored = decrypt_json(channel.credentials_encrypted)
+    values = {}
+    for field in spec.fields if spec else ():
+        if field.kind == "secret":
+            values[field.name] = ""
+        elif field.name == "base_url":
+            values[field.name] = channel.base_url
+        elif field.name == "external_id":
+            values[field.name] = channel.external_id
+        else:
+            values[field.name] = str(stored.get(field.name, ""))
+    return values
+
+
 def webhook_url(channel: Channel) -> str:
     """The full URL to configure at the provider."""
     from auzap_console.settings import get_settings

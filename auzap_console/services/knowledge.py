@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from auzap_console.agents.ptbr import normalize
 from auzap_console.i18n import t
 from auzap_console.models import KnowledgeArticle
-from auzap_console.services import audit
+from auzap_console.services import audit, limits
 from auzap_console.services.context import Actor, ServiceError
 
 STOP = set(
@@ -123,6 +123,8 @@ def save_article(
     from auzap_console.services.context import get_scoped
 
     actor.require("manager")
+    title = limits.bounded(title, limits.TITLE, t("kb.article_title"))
+    body = limits.bounded(body, limits.ARTICLE, t("kb.body"))
     if len((title or "").strip()) < 3 or len((body or "").strip()) < 3:
         raise ServiceError(t("err.article_invalid"))
     article = (

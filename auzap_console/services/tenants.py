@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from auzap_console.i18n import t
 from auzap_console.models import Tenant
-from auzap_console.services import audit
+from auzap_console.services import audit, limits
 from auzap_console.services.context import Actor, ServiceError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -60,7 +60,7 @@ def validate_business_hours(hours: dict) -> dict:
 def update_settings(session: Session, *, actor: Actor, name: str, timezone: str, business_hours: dict) -> Tenant:
     """Change the shop's name, time zone and hours (owner and manager)."""
     actor.require("manager")
-    name = (name or "").strip()
+    name = limits.bounded(name, limits.NAME, t("set.name"))
     if len(name) < 2:
         raise ServiceError(t("err.shop_name_required"))
     if timezone not in available_timezones():

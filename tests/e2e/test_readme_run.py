@@ -28,6 +28,7 @@ def _search_open_and_add_pet(page, width_label: str) -> None:
     expect(page.locator("#detail-name")).to_contain_text("Ana")
     pet = f"Pipoca {uuid.uuid4().hex[:4]}"
     page.click("#pet-new")
+    expect(page.locator("#pet-name")).to_have_attribute("maxlength", "80")  # the service's limit, shown by the form
     page.fill("#pet-name", pet)
     page.fill("#pet-breed", "Poodle")
     page.click("#pet-save")
