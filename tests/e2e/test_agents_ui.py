@@ -53,8 +53,10 @@ def test_owner_switches_a_plugin_off(page):
     shop = agent_shop("Loja Plugins")
     login(page, shop.email, shop.password)
     goto(page, "/plugins")
-    expect(page.locator("#plugin-list")).to_contain_text("customer_assistant")
-    expect(page.locator("#plugin-list")).to_contain_text("auzap-persona-customer-assistant")
+    expect(page.locator("#plugin-list")).to_contain_text("Assistente de clientes")  # the owner's words first
+    expect(page.locator(".plugin-card h3, .plugin-card .rt-Heading").first).not_to_have_text("cloud")
+    expect(page.locator("#plugin-list")).to_contain_text("Ferramentas comuns dos agentes")
+    expect(page.locator("#plugin-list")).to_contain_text("auzap-persona-customer-assistant")  # behind "Avançado"
     shot(page, "plugins")
     page.click("#plugin-switch-customer_assistant")
     expect(page.locator("[data-sonner-toast]").first).to_contain_text("desativado")
