@@ -180,6 +180,7 @@ PT_BR: dict[str, str] = {
     "svc.duration": "Duração (min)",
     "svc.category": "Categoria",
     "svc.capacity": "Atendimentos simultâneos",
+    "svc.per_slot": "vagas por horário: {n}",
     "svc.active": "Ativo",
     "svc.inactive": "Inativo",
     "svc.empty": "Nenhum serviço cadastrado. Cadastre banho, tosa e o que mais você oferece.",

@@ -98,40 +98,60 @@ class TeamState(FormDialogMixin, ProtectedState):
         return rx.toast.success(t("team.updated"))
 
 
+def _role(row: rx.Var) -> rx.Component:
+    """The role: a select for the owner (not for themself), a badge for the rest."""
+    return rx.cond(
+        AuthState.is_owner & (row["me"] == ""),
+        rx.select.root(
+            rx.select.trigger(),
+            rx.select.content(*[rx.select.item(label, value=value) for value, label in ROLE_OPTIONS]),
+            value=row["role"],
+            on_change=lambda role: TeamState.change_role(row["id"], role),
+            size="1",
+        ),
+        rx.badge(row["role_label"], variant="soft"),
+    )
+
+
+def _status(row: rx.Var) -> rx.Component:
+    return rx.cond(row["active"] != "", rx.badge(t("team.active"), color_scheme="green"), rx.badge(t("team.inactive"), color_scheme="gray"))
+
+
+def _toggle(row: rx.Var) -> rx.Component:
+    return rx.cond(
+        AuthState.is_owner & (row["me"] == ""),
+        rx.button(
+            rx.cond(row["active"] != "", t("team.deactivate"), t("team.activate")),
+            size="1",
+            variant="soft",
+            on_click=TeamState.toggle_active(row["id"]),
+        ),
+    )
+
+
 def _row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(row["name"], weight="medium")),
         rx.table.cell(row["email"]),
-        rx.table.cell(
-            rx.cond(
-                AuthState.is_owner & (row["me"] == ""),
-                rx.select.root(
-                    rx.select.trigger(),
-                    rx.select.content(*[rx.select.item(label, value=value) for value, label in ROLE_OPTIONS]),
-                    value=row["role"],
-                    on_change=lambda role: TeamState.change_role(row["id"], role),
-                    size="1",
-                ),
-                rx.badge(row["role_label"], variant="soft"),
-            )
-        ),
-        rx.table.cell(
-            rx.cond(
-                row["active"] != "", rx.badge(t("team.active"), color_scheme="green"), rx.badge(t("team.inactive"), color_scheme="gray")
-            )
-        ),
-        rx.table.cell(
-            rx.cond(
-                AuthState.is_owner & (row["me"] == ""),
-                rx.button(
-                    rx.cond(row["active"] != "", t("team.deactivate"), t("team.activate")),
-                    size="1",
-                    variant="soft",
-                    on_click=TeamState.toggle_active(row["id"]),
-                ),
-            )
-        ),
+        rx.table.cell(_role(row)),
+        rx.table.cell(_status(row)),
+        rx.table.cell(_toggle(row)),
         class_name="team-row",
+    )
+
+
+def _card(row: rx.Var) -> rx.Component:
+    """The same person as a card, for phones (the actions stay in reach)."""
+    return rx.card(
+        rx.vstack(
+            rx.text(row["name"], weight="bold", class_name="ellipsis", max_width="100%"),
+            rx.text(row["email"], size="2", color_scheme="gray", class_name="ellipsis", max_width="100%"),
+            rx.hstack(_role(row), _status(row), rx.spacer(), _toggle(row), width="100%", align="center", wrap="wrap"),
+            spacing="1",
+            width="100%",
+        ),
+        width="100%",
+        class_name="team-card",
     )
 
 
@@ -149,23 +169,32 @@ def team_page() -> rx.Component:
         rx.card(
             rx.cond(
                 TeamState.loaded & ~TeamState.denied,
-                rx.box(
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                *[
-                                    rx.table.column_header_cell(t(k))
-                                    for k in ("team.name", "team.email", "team.role", "team.active", "common.actions")
-                                ]
-                            )
+                rx.fragment(
+                    rx.box(
+                        rx.table.root(
+                            rx.table.header(
+                                rx.table.row(
+                                    *[
+                                        rx.table.column_header_cell(t(k))
+                                        for k in ("team.name", "team.email", "team.role", "team.active", "common.actions")
+                                    ]
+                                )
+                            ),
+                            rx.table.body(rx.foreach(TeamState.rows, _row)),
+                            size="1",
+                            width="100%",
+                            id="team-table",
                         ),
-                        rx.table.body(rx.foreach(TeamState.rows, _row)),
-                        size="1",
+                        overflow_x="auto",
                         width="100%",
-                        id="team-table",
+                        display=rx.breakpoints(initial="none", md="block"),
                     ),
-                    overflow_x="auto",
-                    width="100%",
+                    rx.vstack(
+                        rx.foreach(TeamState.rows, _card),
+                        spacing="2",
+                        width="100%",
+                        display=rx.breakpoints(initial="flex", md="none"),
+                    ),
                 ),
                 rx.cond(TeamState.denied, rx.fragment(), rx.center(rx.spinner(), padding="3em")),
             ),

@@ -44,3 +44,19 @@ def test_every_page_renders(page, width):
     expect(page.locator("#pager-summary")).to_contain_text(f"Página 1 de {pages}")
     page.click("#page-next")
     expect(page.locator("#pager-summary")).to_contain_text(f"Página 2 de {pages}")
+
+
+def test_phone_lists_are_cards_with_their_actions_in_reach(page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, DEMO_EMAIL, DEMO_PASSWORD)
+    goto(page, "/services")
+    expect(page.locator(".service-card").first).to_be_visible()
+    expect(page.locator(".service-card .service-edit").first).to_be_visible()
+    expect(page.locator("#service-table")).not_to_be_visible()
+    goto(page, "/team")
+    expect(page.locator(".team-card").first).to_be_visible()
+    expect(page.locator("#team-table")).not_to_be_visible()
+    shot(page, "team-cards-390")
+    goto(page, "/inbox")
+    page.click("#inbox-filter-mobile")
+    expect(page.get_by_role("option")).to_have_count(5)  # every filter reachable on a phone
