@@ -338,6 +338,7 @@ PT_BR: dict[str, str] = {
     "ch.empty": "Nenhum canal ainda. Conecte seu número de WhatsApp (WAHA) ou crie um canal simulador para testar.",
     "ch.created": "Canal criado. Configure a URL do webhook no provedor.",
     "ch.saved": "Canal salvo.",
+    "ch.now_connected": "WhatsApp conectado! ✅",
     "ch.edit": "Editar canal",
     "ch.deleted": "Canal removido.",
     "ch.delete": "Remover canal",

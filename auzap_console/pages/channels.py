@@ -16,6 +16,18 @@ from auzap_console.services.context import get_scoped
 from auzap_console.state import AuthState, FormDialogMixin, ProtectedState, guarded
 from auzap_console.template import template
 
+WATCH_SECONDS, WATCH_EVERY = 180, 3
+
+
+def _provider_status(user, channel_id: int) -> str:
+    """The channel's status as the provider reports it now ("" when it cannot say)."""
+    try:
+        with tenant_session(user.tenant_id) as session:
+            return channel_service.session_action(session, actor=user.actor, channel_id=channel_id, action="status").status
+    except Exception:  # a provider hiccup: try again on the next round
+        return ""
+
+
 STATUS_COLORS = {"connected": "green", "connecting": "amber", "disconnected": "gray", "failed": "red"}
 
 
@@ -32,6 +44,7 @@ class ChannelsState(FormDialogMixin, ProtectedState):
     editing_id: int = 0
     saving: bool = False
     form: dict[str, str] = {}
+    watching_channel: str = ""
 
     def _show_fields(self, provider: str, values: dict[str, str] | None = None) -> None:
         """The form fields the provider declares, with their current values."""
@@ -163,8 +176,36 @@ class ChannelsState(FormDialogMixin, ProtectedState):
                 session, actor=user.actor, channel_id=int(form.get("channel_id") or 0), pairing_phone=form.get("pairing_phone", "")
             )
             status = t(f"ch.status.{channel.status}")
+            waiting = channel.status == "connecting"
         await self._refresh()
-        return rx.toast.info(t("ch.connected", status=status), id="toast-connect")
+        toast = rx.toast.info(t("ch.connected", status=status), id="toast-connect")
+        if waiting:  # keep the QR fresh and notice the scan without a click
+            self.watching_channel = str(form.get("channel_id") or "")
+            return [toast, ChannelsState.watch_connection]
+        return toast
+
+    @rx.event(background=True)
+    async def watch_connection(self):
+        """Ask the provider every few seconds until the number is connected (or WATCH_SECONDS pass)."""
+        for _ in range(WATCH_SECONDS // WATCH_EVERY):
+            await asyncio.sleep(WATCH_EVERY)
+            async with self:
+                channel_id = self.watching_channel
+                if not channel_id:
+                    return
+                try:
+                    user = await self._user("manager")
+                except Exception:
+                    self.watching_channel = ""
+                    return
+            status = await asyncio.to_thread(_provider_status, user, int(channel_id))
+            async with self:
+                await self._refresh()
+                if status == "connected":
+                    self.watching_channel = ""
+                    return rx.toast.success(t("ch.now_connected"), id="toast-connect")
+        async with self:
+            self.watching_channel = ""
 
     @rx.event
     @guarded

@@ -127,10 +127,9 @@ def test_owner_connects_a_channel_and_sends_a_test(page):
         assert waha.sent[0]["chatId"] == "5511988887777@c.us"
         page.locator(".channel-connect").click()
         expect(page.locator(".channel-qr")).to_be_visible()
-        goto(page, "/channels")
         expect(page.locator(".channel-card")).to_contain_text("conectando")
-        waha.sessions["default"]["status"] = "WORKING"
-        page.locator(".channel-refresh").click()
+        waha.sessions["default"]["status"] = "WORKING"  # the owner scans the QR: the page notices by itself
+        expect(page.locator("[data-sonner-toast]").filter(has_text="WhatsApp conectado")).to_be_visible(timeout=20_000)
         expect(page.locator(".channel-card")).to_contain_text("conectado")
         expect(page.locator(".channel-qr")).to_have_count(0)
         expect(page.locator(".channel-pairing")).to_have_count(0)
