@@ -307,6 +307,8 @@ PT_BR: dict[str, str] = {
     "inbox.filter.unread": "Não lidas",
     "inbox.filter.paused": "Com a equipe",
     "inbox.filter.all": "Todas",
+    "inbox.filter.test": "Testes",
+    "inbox.test_badge": "teste",
     "inbox.waiting": "aguardando",
     "inbox.all_personas": "Todas as personas",
     "inbox.human": "equipe",

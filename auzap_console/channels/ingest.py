@@ -113,6 +113,7 @@ def receive_message(
     channel_id: int | None = None,
     provider_message_id: str | None = None,
     sender_id: str = "",
+    is_test: bool = False,
 ) -> Received:
     """Store one inbound message: contact (created if new), persona routing, conversation, message.
 
@@ -134,7 +135,7 @@ def receive_message(
             session.add(customer)
         persona = choose_persona(session, actor=actor, customer=customer, is_new=created, disabled=disabled)
         conversation = conversations.open_conversation(
-            session, actor=actor, customer_id=customer.id, persona=persona, channel_id=channel_id
+            session, actor=actor, customer_id=customer.id, persona=persona, channel_id=channel_id, is_test=is_test
         )
         received: Received | None = None
         try:

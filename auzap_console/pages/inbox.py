@@ -104,6 +104,7 @@ class InboxState(PagedListMixin, ProtectedState):
                     "persona": titles.get(c.persona, c.persona),
                     "unread": str(c.unread_count) if c.unread_count else "",
                     "waiting": "1" if c.waiting_human else "",
+                    "test": "1" if c.is_test else "",
                     "paused": "1" if c.ai_paused else "",
                     "when": local_datetime(c.last_message_at, user.timezone)[-5:] if c.last_message_at else "",
                 }
@@ -238,6 +239,7 @@ def _row(row: rx.Var) -> rx.Component:
                     rx.text(row["name"], weight="bold", size="2"),
                     rx.cond(row["waiting"] != "", rx.badge(t("inbox.waiting"), color_scheme="red", size="1")),
                     rx.cond(row["paused"] != "", rx.badge(t("inbox.human"), color_scheme="amber", size="1")),
+                    rx.cond(row["test"] != "", rx.badge(t("inbox.test_badge"), color_scheme="gray", size="1")),
                     wrap="wrap",
                 ),
                 rx.text(row["preview"], size="1", color_scheme="gray", trim="both", max_width="100%"),

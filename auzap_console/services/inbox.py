@@ -13,7 +13,7 @@ from auzap_console.models import AIInteraction, Conversation, Customer, Message
 from auzap_console.services import audit, conversations
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 
-FILTERS = ("open", "waiting", "unread", "paused", "all")
+FILTERS = ("open", "waiting", "unread", "paused", "all", "test")  # "test": the playground's chats, kept apart
 
 
 @dataclass
@@ -40,6 +40,7 @@ def list_conversations(
         .join(Customer, Customer.id == Conversation.customer_id)
         .where(Conversation.tenant_id == actor.tenant_id)
     )
+    stmt = stmt.where(Conversation.is_test == (status == "test"))
     if status == "open":
         stmt = stmt.where(Conversation.status == "open")
     elif status == "waiting":

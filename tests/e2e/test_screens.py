@@ -59,4 +59,4 @@ def test_phone_lists_are_cards_with_their_actions_in_reach(page):
     shot(page, "team-cards-390")
     goto(page, "/inbox")
     page.click("#inbox-filter-mobile")
-    expect(page.get_by_role("option")).to_have_count(5)  # every filter reachable on a phone
+    expect(page.get_by_role("option")).to_have_count(6)  # every filter reachable on a phone
