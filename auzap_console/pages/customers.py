@@ -8,10 +8,10 @@ import reflex as rx
 
 from auzap_console.components.common import empty_state, field, form_error, master_detail, page_header, pager
 from auzap_console.db import tenant_session
-from auzap_console.i18n import count, local_date, local_datetime, t
+from auzap_console.i18n import count, local_date, local_datetime, money, t
 from auzap_console.models.crm import SIZES, SPECIES
 from auzap_console.phones import format_phone
-from auzap_console.services import booking, customers, limits
+from auzap_console.services import booking, customers, inbox, limits
 from auzap_console.services.context import ServiceError
 from auzap_console.state import AuthState, PagedListMixin, ProtectedState, guarded
 from auzap_console.template import template
@@ -48,6 +48,8 @@ class CustomersState(PagedListMixin, ProtectedState):
     selected: dict[str, str] = {}
     pets: list[dict[str, str]] = []
     appointments: list[dict[str, str]] = []
+    visits: list[dict[str, str]] = []
+    conversation_link: str = ""
     customer_dialog: bool = False
     pet_dialog: bool = False
     form_error: str = ""
@@ -93,13 +95,27 @@ class CustomersState(PagedListMixin, ProtectedState):
 
     async def _load_selected(self) -> None:
         if not self.selected_id:
-            self.selected, self.pets, self.appointments = {}, [], []
+            self.selected, self.pets, self.appointments, self.visits, self.conversation_link = {}, [], [], [], ""
             return
         user = await self._user()
         with tenant_session(user.tenant_id) as session:
             c = customers.get_customer(session, actor=user.actor, customer_id=self.selected_id)
             pets = customers.list_pets(session, actor=user.actor, customer_id=c.id)
             upcoming = booking.upcoming(session, actor=user.actor, customer_id=c.id)
+            past = booking.history(session, actor=user.actor, customer_id=c.id)
+            conversation_id = inbox.latest_conversation_id(session, actor=user.actor, customer_id=c.id)
+        self.visits = [
+            {
+                "id": str(a.id),
+                "when": local_date(a.starts_at, user.timezone),
+                "service": service,
+                "pet": pet,
+                "status": t(f"appt.status.{a.status}"),
+                "price": money(a.price_cents),
+            }
+            for a, service, pet in past
+        ]
+        self.conversation_link = f"/inbox?c={conversation_id}" if conversation_id else ""
         self.appointments = [
             {
                 "id": str(a.id),
@@ -506,6 +522,14 @@ def _detail_panel() -> rx.Component:
                     rx.vstack(rx.foreach(CustomersState.pets, _pet_card), width="100%", spacing="2", id="pet-list"),
                     rx.text(t("cust.no_pets"), size="2", color_scheme="gray"),
                 ),
+                rx.cond(
+                    CustomersState.conversation_link != "",
+                    rx.link(
+                        rx.button(rx.icon("messages-square", size=14), t("cust.open_conversation"), variant="soft", size="1"),
+                        href=CustomersState.conversation_link,
+                        id="customer-conversation",
+                    ),
+                ),
                 rx.divider(),
                 rx.heading(t("cust.upcoming"), size="3"),
                 rx.cond(
@@ -527,6 +551,28 @@ def _detail_panel() -> rx.Component:
                         id="appointment-list",
                     ),
                     rx.text(t("cust.no_upcoming"), size="2", color_scheme="gray"),
+                ),
+                rx.divider(),
+                rx.heading(t("cust.history"), size="3"),
+                rx.cond(
+                    CustomersState.visits.length() > 0,
+                    rx.vstack(
+                        rx.foreach(
+                            CustomersState.visits,
+                            lambda v: rx.hstack(
+                                rx.text(v["when"], weight="medium", size="2"),
+                                rx.text(v["service"], size="2"),
+                                rx.text(v["pet"], size="2", color_scheme="gray"),
+                                rx.badge(v["status"], variant="soft", size="1"),
+                                rx.text(v["price"], size="2", color_scheme="gray"),
+                                wrap="wrap",
+                                class_name="visit-row",
+                            ),
+                        ),
+                        spacing="1",
+                        id="visit-list",
+                    ),
+                    rx.text(t("cust.no_history"), size="2", color_scheme="gray"),
                 ),
                 spacing="2",
                 width="100%",

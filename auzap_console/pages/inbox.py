@@ -128,6 +128,13 @@ class InboxState(PagedListMixin, ProtectedState):
     async def load(self):
         """on_load: first page, then keep it live."""
         self.page, self.selected_id, self.header, self.messages = 1, 0, {}, []
+        wanted = self.router.url.query_parameters.get("c", "")  # a link from a customer's record
+        if wanted.isdigit():
+            self.selected_id, self.status = int(wanted), "all"
+            try:
+                await self._refresh()
+            except ServiceError:  # not this shop's: just the list
+                self.selected_id = 0
         await self._refresh()
         return InboxState.watch
 

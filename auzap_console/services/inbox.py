@@ -172,3 +172,12 @@ def retry_failed(session: Session, *, actor: Actor, message_id: int) -> Message:
     session.add(message)
     audit.record(session, actor=actor, action="message.retry", entity="message", entity_id=message.id)
     return message
+
+
+def latest_conversation_id(session: Session, *, actor: Actor, customer_id: int) -> int | None:
+    """The customer's most recent real (non-test) conversation, for a link from their record."""
+    return session.exec(
+        select(Conversation.id)
+        .where(Conversation.tenant_id == actor.tenant_id, Conversation.customer_id == customer_id, ~Conversation.is_test)
+        .order_by(Conversation.last_message_at.desc().nulls_last(), Conversation.id.desc())  # type: ignore[union-attr]
+    ).first()

@@ -73,6 +73,12 @@ def test_demo_owner_on_a_phone(browser, app_server):
         shot(page, "readme-inbox-thread-390")
         page.click("#pane-back")
         expect(page.locator("#conversation-list")).to_be_visible()
+        goto(page, "/customers")  # the customer's record links to their conversation
+        page.fill("#customer-search", "Celular")
+        expect(page.locator("#customer-table tbody tr").first).to_contain_text("Cliente do Celular")
+        page.locator("#customer-table tbody tr").first.click()
+        page.click("#customer-conversation")
+        expect(page.locator("#thread-name")).to_have_text("Cliente do Celular")
         page.click("#mobile-menu")
         page.click("#nav-customers-mobile")
         expect(page.locator("#page-title")).to_have_text("Clientes e pets")
