@@ -169,6 +169,10 @@ class CustomersState(PagedListMixin, ProtectedState):
         self.selected_id = int(customer_id)
         await self._load_selected()
 
+    def _errors_inline(self, handler: str = "") -> bool:
+        """Errors show inside the customer or pet form while one is open."""
+        return self.customer_dialog or self.pet_dialog
+
     @rx.event
     def close_detail(self):
         """Back to the list (phones show one pane at a time)."""

@@ -80,6 +80,10 @@ class SettingsState(ProtectedState):
             rows = tenants.owner_numbers(session, actor=user.actor)
         self.owner_numbers = [{"id": str(r.id), "phone": format_phone(r.phone), "label": r.label} for r in rows]
 
+    def _errors_inline(self, handler: str = "") -> bool:
+        """The shop form is always on screen: its own errors show under it (the rest in a toast)."""
+        return handler == "save"
+
     @rx.event
     @guarded
     async def add_number(self, form: dict):
