@@ -33,7 +33,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from auzap_console.agents import turn_lock
-from auzap_console.agents.model import ModelClient, ModelReply, default_client
+from auzap_console.agents.clients import default_client
+from auzap_console.agents.model import ModelClient, ModelReply
 from auzap_console.agents.pricing import cost_micro_usd
 from auzap_console.agents.prompt import build_system_prompt
 from auzap_console.agents.ptbr import is_no, is_yes, normalize
