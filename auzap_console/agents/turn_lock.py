@@ -18,8 +18,11 @@ from auzap_console.settings import get_settings
 
 log = logging.getLogger("auzap.agents")
 
-LOCK_TTL = 300  # seconds: the RQ job timeout (jobs.queues.JOB_TIMEOUT); a turn is bounded well inside it
-WAIT_SECONDS = 150  # how long a turn waits for the previous one of its conversation
+# Seconds. The longest turn: runtime.TURN_SECONDS (90) plus one last model call with its SDK
+# retries (30 s × 3). A worker killed mid-turn blocks its conversation at most this long.
+LOCK_TTL = 180
+# How long a turn waits for the previous one; waiting plus a turn fits the RQ job timeout (300 s).
+WAIT_SECONDS = 110
 
 
 class TurnBusy(RuntimeError):
