@@ -161,6 +161,7 @@ def run_turn(*, tenant_id: int, conversation_id: int, client: ModelClient | None
 
 def _gate_and_load(actor: Actor, conversation_id: int, now: datetime | None) -> TurnResult | _Context:
     """Stage 1, one short transaction: end the turn by rule, or read everything the model needs."""
+    now = now or utcnow()
     with tenant_session(actor.tenant_id) as session:
         conversation = get_scoped(session, Conversation, conversation_id, actor)
         tenant = session.exec(select(Tenant).where(Tenant.id == actor.tenant_id)).one()
@@ -172,7 +173,7 @@ def _gate_and_load(actor: Actor, conversation_id: int, now: datetime | None) -> 
         disabled = list((tenant.settings or {}).get("disabled_plugins", []))
         persona = manager.personas(disabled).get(conversation.persona)
         config = get_config(session, actor=actor, persona=conversation.persona)
-        rule = _decide(conversation, persona, config, tenant, last_text, now or utcnow())
+        rule = _decide(conversation, persona, config, tenant, last_text, now)
         if rule is not None:
             if not conversations.finish_inbound(session, actor=actor, conversation_id=conversation.id, upto_message_id=rows[-1].id):
                 return TurnResult("", None, conversation.persona, "", skipped="already answered")
@@ -188,7 +189,6 @@ def _gate_and_load(actor: Actor, conversation_id: int, now: datetime | None) -> 
     if pending and not is_yes(last_text):
         state.pop("pending", None)
         pending = None
-    now = now or utcnow()
     customer_id = conversation.customer_id
     context = manager.prompt_context(tenant_id=actor.tenant_id, customer_id=customer_id, persona=persona.name, disabled=disabled)
     system = build_system_prompt(
