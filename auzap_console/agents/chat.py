@@ -6,7 +6,7 @@ from datetime import datetime
 
 from auzap_console.agents.model import ModelClient
 from auzap_console.agents.runtime import TurnResult, run_turn
-from auzap_console.channels.ingest import receive_message
+from auzap_console.services.inbound import receive_message
 
 
 def receive_text(

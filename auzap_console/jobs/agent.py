@@ -37,7 +37,7 @@ def answer_conversation(tenant_id: int, conversation_id: int) -> dict:
     """Answer the latest customer message of a conversation.
 
     Idempotent: a retried or duplicated job finds the message already answered (or the AI
-    paused) and does nothing; turns of one conversation are serialized by a row lock.
+    paused) and does nothing; turns of one conversation are serialized by `agents.turn_lock`.
     When the last attempt fails, the conversation is handed to a person instead of silence.
     """
     try:

@@ -22,8 +22,7 @@ WATCH_SECONDS, WATCH_EVERY = 180, 3
 def _provider_status(user, channel_id: int) -> str:
     """The channel's status as the provider reports it now ("" when it cannot say)."""
     try:
-        with tenant_session(user.tenant_id) as session:
-            return channel_service.session_action(session, actor=user.actor, channel_id=channel_id, action="status").status
+        return channel_service.session_action(actor=user.actor, channel_id=channel_id, action="status").status
     except Exception:  # a provider hiccup: try again on the next round
         return ""
 
@@ -171,12 +170,11 @@ class ChannelsState(FormDialogMixin, ProtectedState):
     async def connect(self, form: dict):
         """Start the provider session: a QR code, or a pairing code when a phone is given."""
         user = await self._user("owner")
-        with tenant_session(user.tenant_id) as session:
-            channel = channel_service.connect(
-                session, actor=user.actor, channel_id=int(form.get("channel_id") or 0), pairing_phone=form.get("pairing_phone", "")
-            )
-            status = t(f"ch.status.{channel.status}")
-            waiting = channel.status == "connecting"
+        channel = channel_service.connect(
+            actor=user.actor, channel_id=int(form.get("channel_id") or 0), pairing_phone=form.get("pairing_phone", "")
+        )
+        status = t(f"ch.status.{channel.status}")
+        waiting = channel.status == "connecting"
         await self._refresh()
         toast = rx.toast.info(t("ch.connected", status=status), id="toast-connect")
         if waiting:  # keep the QR fresh and notice the scan without a click
@@ -212,9 +210,8 @@ class ChannelsState(FormDialogMixin, ProtectedState):
     async def session_action(self, channel_id: str, action: str):
         """Refresh the session status, or stop the session."""
         user = await self._user("owner" if action == "disconnect" else "manager")
-        with tenant_session(user.tenant_id) as session:
-            channel = channel_service.session_action(session, actor=user.actor, channel_id=int(channel_id), action=action)
-            status = t(f"ch.status.{channel.status}")
+        channel = channel_service.session_action(actor=user.actor, channel_id=int(channel_id), action=action)
+        status = t(f"ch.status.{channel.status}")
         await self._refresh()
         return rx.toast.info(t("ch.connected", status=status), id="toast-connect")
 
@@ -223,14 +220,9 @@ class ChannelsState(FormDialogMixin, ProtectedState):
     async def send_test(self, form: dict):
         """Send a test message through one channel."""
         user = await self._user("manager")
-        with tenant_session(user.tenant_id) as session:
-            provider_id = channel_service.test_send(
-                session,
-                actor=user.actor,
-                channel_id=int(form.get("channel_id") or 0),
-                phone=form.get("phone", ""),
-                text_=form.get("text", ""),
-            )
+        provider_id = channel_service.test_send(
+            actor=user.actor, channel_id=int(form.get("channel_id") or 0), phone=form.get("phone", ""), text_=form.get("text", "")
+        )
         self.form_error = ""
         await self._refresh()
         return rx.toast.success(t("ch.test_ok", id=provider_id or "—"), id="toast-test")

@@ -9,14 +9,15 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from auzap_console.channels.types import ChannelProvider, ChannelRef
+from auzap_console.channels.types import ChannelProvider, ChannelRef, ProviderError
 from auzap_console.crypto import decrypt_json, encrypt_json, encrypt_text
 from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.models import Channel
+from auzap_console.phones import InvalidPhone, normalize_phone
 from auzap_console.plugin import manager
 from auzap_console.services import audit
-from auzap_console.services.context import Actor, ServiceError
+from auzap_console.services.context import Actor, ServiceError, get_scoped
 
 
 @dataclass(frozen=True)
@@ -214,40 +215,34 @@ def list_channels(session: Session, *, actor: Actor) -> list[Channel]:
     return list(session.exec(select(Channel).where(Channel.tenant_id == actor.tenant_id).order_by(Channel.id)))
 
 
-def test_send(session: Session, *, actor: Actor, channel_id: int, phone: str, text_: str) -> str:
-    """Send a text right away through a channel (owner and manager); returns the provider's id."""
-    from auzap_console.channels.types import ProviderError
-    from auzap_console.phones import InvalidPhone, normalize_phone
-    from auzap_console.services.context import get_scoped
+def test_send(*, actor: Actor, channel_id: int, phone: str, text_: str) -> str:
+    """Send a text right away through a channel (owner and manager); returns the provider's id.
 
+    Like `connect` and `session_action`, it opens its own short transactions so that the
+    provider's HTTP call never runs inside one.
+    """
     actor.require("manager")
-    channel = get_scoped(session, Channel, channel_id, actor)
     try:
         to = normalize_phone(phone)
     except InvalidPhone as exc:
         raise ServiceError(t("err.phone_invalid")) from exc
     if not (text_ or "").strip():
         raise ServiceError(t("err.message_empty"))
+    channel = _read(actor, channel_id)
     try:
         provider_id = provider_for(channel.provider).send_text(channel_ref(channel), to, text_.strip())
     except ProviderError as exc:
-        channel.status = "failed"
-        session.add(channel)
+        _write(actor, channel_id, status="failed")
         raise ServiceError(t("err.send_failed", reason=str(exc)[:160])) from exc
     if channel.status in ("failed", "disconnected") and channel.provider != "simulator":
-        channel.status = "connected"
-        session.add(channel)
+        _write(actor, channel_id, status="connected")
     return provider_id
 
 
-def connect(session: Session, *, actor: Actor, channel_id: int, pairing_phone: str = "") -> Channel:
+def connect(*, actor: Actor, channel_id: int, pairing_phone: str = "") -> Channel:
     """Start the provider session (owner): stores the status and the QR or pairing code to show."""
-    from auzap_console.channels.types import ProviderError
-    from auzap_console.phones import InvalidPhone, normalize_phone
-    from auzap_console.services.context import get_scoped
-
     actor.require("owner")
-    channel = get_scoped(session, Channel, channel_id, actor)
+    channel = _read(actor, channel_id)
     provider = provider_for(channel.provider)
     if not hasattr(provider, "connect"):
         raise ServiceError(t("err.connect_unsupported"))
@@ -258,22 +253,17 @@ def connect(session: Session, *, actor: Actor, channel_id: int, pairing_phone: s
     try:
         update = provider.connect(channel_ref(channel), webhook_url(channel), phone)
     except ProviderError as exc:
-        channel.status = "failed"
-        session.add(channel)
+        _write(actor, channel_id, status="failed")
         raise ServiceError(t("err.send_failed", reason=str(exc)[:160])) from exc
-    channel.status, channel.qr_code, channel.pairing_code = update.status, update.qr_code, update.pairing_code
-    session.add(channel)
-    audit.record(session, actor=actor, action="channel.connect", entity="channel", entity_id=channel.id)
-    return channel
+    return _write(
+        actor, channel_id, audit_action="channel.connect", status=update.status, qr_code=update.qr_code, pairing_code=update.pairing_code
+    )
 
 
-def session_action(session: Session, *, actor: Actor, channel_id: int, action: str) -> Channel:
+def session_action(*, actor: Actor, channel_id: int, action: str) -> Channel:
     """Ask the provider for the session status ("status") or stop it ("disconnect"); owner for stop."""
-    from auzap_console.channels.types import ProviderError
-    from auzap_console.services.context import get_scoped
-
     actor.require("owner" if action == "disconnect" else "manager")
-    channel = get_scoped(session, Channel, channel_id, actor)
+    channel = _read(actor, channel_id)
     method = getattr(provider_for(channel.provider), {"status": "session_status", "disconnect": "disconnect"}[action], None)
     if method is None:
         raise ServiceError(t("err.connect_unsupported"))
@@ -281,12 +271,26 @@ def session_action(session: Session, *, actor: Actor, channel_id: int, action: s
         update = method(channel_ref(channel))
     except ProviderError as exc:
         raise ServiceError(t("err.send_failed", reason=str(exc)[:160])) from exc
-    channel.status = update.status
-    if update.status in ("connected", "disconnected"):
-        channel.qr_code = channel.pairing_code = ""
-    session.add(channel)
-    audit.record(session, actor=actor, action=f"channel.{action}", entity="channel", entity_id=channel.id)
-    return channel
+    cleared = {"qr_code": "", "pairing_code": ""} if update.status in ("connected", "disconnected") else {}
+    return _write(actor, channel_id, audit_action=f"channel.{action}", status=update.status, **cleared)
+
+
+def _read(actor: Actor, channel_id: int) -> Channel:
+    """The channel, read in a short transaction of its own (before a provider call)."""
+    with tenant_session(actor.tenant_id) as session:
+        return get_scoped(session, Channel, channel_id, actor)
+
+
+def _write(actor: Actor, channel_id: int, *, audit_action: str = "", **fields) -> Channel:
+    """Store what a provider call answered, in a short transaction of its own (after the call)."""
+    with tenant_session(actor.tenant_id) as session:
+        channel = get_scoped(session, Channel, channel_id, actor)
+        for name, value in fields.items():
+            setattr(channel, name, value)
+        session.add(channel)
+        if audit_action:
+            audit.record(session, actor=actor, action=audit_action, entity="channel", entity_id=channel.id)
+        return channel
 
 
 def channel_ref(channel: Channel) -> ChannelRef:

@@ -110,6 +110,21 @@ def history(session: Session, *, actor: Actor, conversation_id: int, limit: int 
     return list(reversed(rows))
 
 
+def has_pending_inbound(session: Session, *, actor: Actor, conversation_id: int) -> bool:
+    """True while an inbound message of the conversation waits for its agent turn (the turn's gate)."""
+    return (
+        session.exec(
+            select(Message.id).where(
+                Message.tenant_id == actor.tenant_id,
+                Message.conversation_id == conversation_id,
+                Message.direction == "in",
+                Message.processing == "pending",
+            )
+        ).first()
+        is not None
+    )
+
+
 def finish_inbound(session: Session, *, actor: Actor, conversation_id: int, upto_message_id: int) -> int:
     """Mark the conversation's pending inbound messages up to `upto_message_id` as handled."""
     result = session.execute(
