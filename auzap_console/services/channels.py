@@ -272,7 +272,9 @@ def session_action(*, actor: Actor, channel_id: int, action: str) -> Channel:
     except ProviderError as exc:
         raise ServiceError(t("err.send_failed", reason=str(exc)[:160])) from exc
     cleared = {"qr_code": "", "pairing_code": ""} if update.status in ("connected", "disconnected") else {}
-    return _write(actor, channel_id, audit_action=f"channel.{action}", status=update.status, **cleared)
+    # A status check is audited only when it changed something (the connect page polls it).
+    changed = action != "status" or update.status != channel.status
+    return _write(actor, channel_id, audit_action=f"channel.{action}" if changed else "", status=update.status, **cleared)
 
 
 def _read(actor: Actor, channel_id: int) -> Channel:
