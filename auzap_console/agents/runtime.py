@@ -32,7 +32,7 @@ from auzap_console.services import conversations, knowledge
 from auzap_console.services import memory as customer_memory
 from auzap_console.services.agents import get_config
 from auzap_console.services.context import Actor, ServiceError, get_scoped
-from auzap_console.services.usage import add_usage
+from auzap_console.services.usage import add_usage, budget_exhausted
 from auzap_console.settings import get_settings
 
 log = logging.getLogger("auzap.agents")
@@ -114,6 +114,9 @@ def run_turn(*, tenant_id: int, conversation_id: int, client: ModelClient | None
             return TurnResult("", None, conversation.persona, "", skipped="already answered")
         if conversation.ai_paused:
             return TurnResult("", None, conversation.persona, "", skipped="ai paused")
+        if budget_exhausted(session, tenant_id, now):  # the month's AI budget is spent: the team answers
+            conversation.waiting_human = True
+            return TurnResult("", None, conversation.persona, "", skipped="budget")
         last_text = next((m.body for m in reversed(rows) if m.direction == "in"), "")
         disabled = list((tenant.settings or {}).get("disabled_plugins", []))
         persona = manager.personas(disabled).get(conversation.persona)
