@@ -52,7 +52,9 @@ class UsageState(ProtectedState):
     @guarded
     async def load(self):
         """on_load: the current month in the shop's time zone (managers and up)."""
-        user = await self._user("manager")
+        await self._refresh(await self._user("manager"))
+
+    async def _refresh(self, user) -> None:
         with tenant_session(user.tenant_id) as session:
             report = usage.month_usage(session, actor=user.actor)
         titles = {name: p.title for name, p in manager.personas().items()}
@@ -93,7 +95,7 @@ class UsageState(ProtectedState):
         user = await self._user("owner")
         with tenant_session(user.tenant_id) as session:
             usage.update_money_settings(session, actor=user.actor, rate_text=form.get("rate", ""), budget_text=form.get("budget", ""))
-        await self.load()
+        await self._refresh(user)
         return rx.toast.success(t("usage.saved"), id="toast-saved")
 
 
