@@ -1,5 +1,5 @@
 """AI usage in the shop's own days, its cost in R$ at the owner's rate, the monthly budget that pauses
-the AI, revenue hidden from staff unless the owner allows it, and one shop never seeing another's usage."""
+the AI, and revenue hidden from staff unless the owner allows it (isolation: tests/isolation_cases.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from auzap_console.pages.inbox import InboxState
 from auzap_console.pages.settings import SettingsState
 from auzap_console.pages.usage import UsageState
 from auzap_console.services import team, tenants, usage
-from auzap_console.services.context import Actor, PermissionDenied, ServiceError
+from auzap_console.services.context import ServiceError
 from auzap_console.services.tenants import DEFAULT_BUSINESS_HOURS
 from tests.agent_helpers import PHONE, ScriptedModel, agent_shop
 from tests.conftest import make_shop, session_token
@@ -176,25 +176,6 @@ def test_staff_see_revenue_only_when_the_owner_allows_it():
     owner.call(SettingsState.set_staff_revenue, False)
     staff.call(DashboardState.load)
     assert not dash.show_revenue and dash.revenue_by_week == []
-
-
-def test_one_shops_usage_and_budget_never_reach_another():
-    a, b = make_shop("Loja Uso A"), make_shop("Loja Uso B")
-    for shop in (a, b):
-        _money_settings(shop, rate="5,00", budget="1,00")
-    with tenant_session(a.tenant_id) as s:
-        usage.add_usage(s, tenant_id=a.tenant_id, persona="customer_assistant", messages_in=7, cost_micro_usd=500_000)
-    with tenant_session(b.tenant_id) as s:
-        report = usage.month_usage(s, actor=b.actor)
-        assert report.personas == [] and report.total.cost_cents == 0
-        assert not usage.budget_exhausted(s, b.tenant_id)
-    with tenant_session(a.tenant_id) as s:
-        assert usage.budget_exhausted(s, a.tenant_id)
-    tab = Browser(session_token(b.email, b.password))
-    tab.call(UsageState.load)
-    assert tab.state(UsageState).personas == [] and tab.state(UsageState).notice == ""
-    with pytest.raises(PermissionDenied), tenant_session(b.tenant_id) as s:
-        usage.update_money_settings(s, actor=Actor(tenant_id=b.tenant_id, role="manager"), rate_text="5", budget_text="")
 
 
 def test_the_owner_analyst_speaks_of_the_ai_cost_in_reais():
