@@ -61,6 +61,26 @@ def test_usage_is_counted_on_the_shops_local_day_around_midnight():
     assert _days(shop) == {date(2026, 11, 18): 1, date(2026, 11, 19): 2}  # UTC would put both on the 19th
 
 
+def test_counting_a_message_does_not_read_the_tenant_each_time():
+    from sqlalchemy import event
+
+    from auzap_console.db import get_engine
+
+    shop = make_shop("Loja Cache")
+    _add(shop, AFTER_MIDNIGHT, messages_in=1)  # reads the time zone once
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(get_engine(), "before_cursor_execute", seen)
+    try:
+        _add(shop, AFTER_MIDNIGHT, messages_in=1)
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", seen)
+    assert statements and not [q for q in statements if "FROM tenants" in q]
+
+
 def test_a_new_time_zone_counts_new_local_days_at_once():
     shop = make_shop("Loja Manaus")
     _add(shop, AFTER_MIDNIGHT, messages_in=1)  # primes the cache with São Paulo
