@@ -22,6 +22,7 @@ from auzap_console.pages import (  # noqa: F401  (importing a page module regist
     services,
     settings,
     team,
+    usage,
 )
 from auzap_console.pages.login import LoginState, login_page
 from auzap_console.pages.signup import signup_page

@@ -121,3 +121,28 @@ def test_rows_are_tagged_with_their_tenant(two_shops):
     a, _b, _ = two_shops
     with tenant_session(a.tenant_id) as s:
         assert {c.tenant_id for c in s.exec(select(Customer).where(Customer.tenant_id == a.tenant_id))} == {a.tenant_id}
+
+
+def test_usage_and_budget_never_cross_tenants(two_shops):
+    from auzap_console.models import UsageDaily
+    from auzap_console.pages.usage import UsageState
+    from auzap_console.services import usage
+
+    a, b, _ = two_shops
+    for shop in (a, b):
+        with tenant_session(shop.tenant_id) as s:
+            usage.update_money_settings(s, actor=shop.actor, rate_text="5,00", budget_text="1,00")
+    with tenant_session(a.tenant_id) as s:
+        usage.add_usage(s, tenant_id=a.tenant_id, persona="customer_assistant", messages_in=7, cost_micro_usd=500_000)
+    with tenant_session(a.tenant_id) as s:
+        assert usage.budget_exhausted(s, a.tenant_id)
+    with tenant_session(b.tenant_id) as s:
+        report = usage.month_usage(s, actor=b.actor)
+        assert report.personas == [] and report.total.cost_cents == 0 and not usage.budget_exhausted(s, b.tenant_id)
+        assert usage.budget_notice(s, b.tenant_id) == ""
+        if s.get_bind().dialect.name == "postgresql":  # row-level security: not even an unfiltered query sees A's rows
+            assert s.exec(select(UsageDaily)).all() == []
+    tab = Browser(session_token(b.email, b.password))
+    tab.call(UsageState.load)
+    state = tab.state(UsageState)
+    assert state.loaded and state.personas == [] and state.days == [] and state.notice == "" and state.cost == "R$ 0,00"

@@ -49,7 +49,7 @@ from auzap_console.services import conversations, knowledge
 from auzap_console.services import memory as customer_memory
 from auzap_console.services.agents import get_config
 from auzap_console.services.context import Actor, ServiceError, get_scoped
-from auzap_console.services.usage import add_usage
+from auzap_console.services.usage import add_usage, budget_exhausted
 from auzap_console.settings import get_settings
 
 log = logging.getLogger("auzap.agents")
@@ -174,6 +174,8 @@ def _gate_and_load(actor: Actor, conversation_id: int, now: datetime | None) -> 
         persona = manager.personas(disabled).get(conversation.persona)
         config = get_config(session, actor=actor, persona=conversation.persona)
         rule = _decide(conversation, persona, config, tenant, last_text, now)
+        if rule is None and budget_exhausted(session, actor.tenant_id, now):  # the month's AI budget is spent: the team answers
+            rule = _Rule(skipped="budget", waiting_human=True)
         if rule is not None:
             if not conversations.finish_inbound(session, actor=actor, conversation_id=conversation.id, upto_message_id=rows[-1].id):
                 return TurnResult("", None, conversation.persona, "", skipped="already answered")
@@ -246,12 +248,13 @@ def _decide(
 
 
 def _apply_rule(session: Session, actor: Actor, conversation: Conversation, rule: _Rule) -> TurnResult:
-    if rule.skipped:
-        return TurnResult("", None, conversation.persona, "", skipped=rule.skipped)
     if rule.state is not None:
         conversation.agent_state = rule.state
     conversation.waiting_human = conversation.waiting_human or rule.waiting_human
     conversation.ai_paused = conversation.ai_paused or rule.ai_paused
+    if rule.skipped:
+        session.add(conversation)
+        return TurnResult("", None, conversation.persona, "", skipped=rule.skipped)
     return _reply(session, actor, conversation, rule.reply, "rules", [], 0, 0, "", rule.typing_delay_ms)
 
 

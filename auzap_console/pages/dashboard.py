@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars.base import Var
 
 from auzap_console.components.common import empty_state, kpi_card, page_header
 from auzap_console.db import tenant_session
 from auzap_console.i18n import count, money, t
-from auzap_console.services import dashboard
+from auzap_console.services import dashboard, usage
 from auzap_console.state import ProtectedState, guarded
 from auzap_console.template import template
 
@@ -33,6 +34,8 @@ class DashboardState(ProtectedState):
     open_conversations: int = 0
     today: list[dict[str, str]] = []
     revenue_by_week: list[dict] = []
+    show_revenue: bool = False
+    budget_notice: str = ""
 
     @rx.event
     @guarded
@@ -41,9 +44,10 @@ class DashboardState(ProtectedState):
         user = await self._user()
         with tenant_session(user.tenant_id) as session:
             figs = dashboard.figures(session, actor=user.actor)
+            notice = usage.budget_notice(session, user.tenant_id) if user.role in ("owner", "manager") else ""
         self.today_count = figs.today_count
-        self.revenue_week = money(figs.revenue_week_cents)
-        self.revenue_month = money(figs.revenue_month_cents)
+        self.revenue_week = money(figs.revenue_week_cents) if figs.revenue_visible else ""
+        self.revenue_month = money(figs.revenue_month_cents) if figs.revenue_visible else ""
         self.active_customers = figs.active_customers
         self.customers_hint = t("dash.of_total", total=count(figs.total_customers, "cadastrado", "cadastrados"))
         self.open_conversations = figs.open_conversations
@@ -59,6 +63,7 @@ class DashboardState(ProtectedState):
             for a in figs.today
         ]
         self.revenue_by_week = figs.revenue_by_week
+        self.show_revenue, self.budget_notice = figs.revenue_visible, notice
         self.loaded = True
 
 
@@ -72,6 +77,28 @@ def _today_row(row: rx.Var) -> rx.Component:
     )
 
 
+# Chart values are reais (floats); the browser formats them as pt-BR money on the axis and in the tooltip.
+BRL_JS = "(value) => Number(value).toLocaleString('pt-BR', {style: 'currency', currency: 'BRL', maximumFractionDigits: 0})"
+BRL_CENTS_JS = "(value) => Number(value).toLocaleString('pt-BR', {style: 'currency', currency: 'BRL'})"
+
+
+def _revenue_chart() -> rx.Component:
+    return rx.card(
+        rx.heading(t("dash.revenue_chart"), size="4", margin_bottom="0.5em"),
+        rx.recharts.bar_chart(
+            rx.recharts.bar(data_key="receita", fill="#0f766e", name=t("dash.revenue")),
+            rx.recharts.x_axis(data_key="semana"),
+            rx.recharts.y_axis(tick_formatter=BRL_JS, width=80),
+            rx.recharts.graphing_tooltip(custom_attrs={"formatter": Var(_js_expr=BRL_CENTS_JS)}),
+            data=DashboardState.revenue_by_week,
+            height=300,
+            width="100%",
+        ),
+        width="100%",
+        id="revenue-chart",
+    )
+
+
 @template("/", t("nav.dashboard"), "layout-dashboard", order=10, on_load=DashboardState.load)
 def dashboard_page() -> rx.Component:
     """The dashboard."""
@@ -80,10 +107,19 @@ def dashboard_page() -> rx.Component:
         rx.cond(
             DashboardState.loaded,
             rx.vstack(
+                rx.cond(
+                    DashboardState.budget_notice != "",
+                    rx.callout(DashboardState.budget_notice, icon="octagon-pause", color_scheme="red", width="100%", id="budget-notice"),
+                ),
                 rx.grid(
                     kpi_card(t("dash.today"), DashboardState.today_count.to_string(), "calendar-check", card_id="kpi-today"),
-                    kpi_card(t("dash.revenue_week"), DashboardState.revenue_week, "wallet", card_id="kpi-week"),
-                    kpi_card(t("dash.revenue_month"), DashboardState.revenue_month, "trending-up", card_id="kpi-month"),
+                    rx.cond(
+                        DashboardState.show_revenue,
+                        rx.fragment(
+                            kpi_card(t("dash.revenue_week"), DashboardState.revenue_week, "wallet", card_id="kpi-week"),
+                            kpi_card(t("dash.revenue_month"), DashboardState.revenue_month, "trending-up", card_id="kpi-month"),
+                        ),
+                    ),
                     kpi_card(
                         t("dash.active_customers"),
                         DashboardState.active_customers.to_string(),
@@ -116,19 +152,7 @@ def dashboard_page() -> rx.Component:
                         ),
                         width="100%",
                     ),
-                    rx.card(
-                        rx.heading(t("dash.revenue_chart"), size="4", margin_bottom="0.5em"),
-                        rx.recharts.bar_chart(
-                            rx.recharts.bar(data_key="receita", fill="#0f766e", name="Receita (R$)"),
-                            rx.recharts.x_axis(data_key="semana"),
-                            rx.recharts.y_axis(),
-                            rx.recharts.graphing_tooltip(),
-                            data=DashboardState.revenue_by_week,
-                            height=300,
-                            width="100%",
-                        ),
-                        width="100%",
-                    ),
+                    rx.cond(DashboardState.show_revenue, _revenue_chart()),
                     columns=rx.breakpoints(initial="1", lg="2"),
                     spacing="4",
                     width="100%",

@@ -17,7 +17,7 @@ from auzap_console.jobs.agent import enqueue_answer
 from auzap_console.jobs.outbound import enqueue_send
 from auzap_console.phones import format_phone
 from auzap_console.plugin import manager
-from auzap_console.services import inbox
+from auzap_console.services import inbox, usage
 from auzap_console.services.context import ServiceError
 from auzap_console.state import LoginRequired, PagedListMixin, ProtectedState, guarded
 from auzap_console.template import template
@@ -75,6 +75,7 @@ class InboxState(PagedListMixin, ProtectedState):
     watching: bool = False
     persona_options: list[dict[str, str]] = []
     form_error: str = ""
+    budget_notice: str = ""
 
     @rx.var
     def summary(self) -> str:
@@ -136,6 +137,9 @@ class InboxState(PagedListMixin, ProtectedState):
             except ServiceError:  # not this shop's: just the list
                 self.selected_id = 0
         await self._refresh()
+        user = await self._user()
+        with tenant_session(user.tenant_id) as session:
+            self.budget_notice = usage.budget_notice(session, user.tenant_id)  # the team answers everything while it shows
         return InboxState.watch
 
     @rx.event(background=True)
@@ -390,6 +394,10 @@ def inbox_page() -> rx.Component:
     """The inbox."""
     return rx.vstack(
         page_header(t("inbox.title")),
+        rx.cond(
+            InboxState.budget_notice != "",
+            rx.callout(InboxState.budget_notice, icon="octagon-pause", color_scheme="red", width="100%", id="budget-notice"),
+        ),
         rx.hstack(
             rx.box(
                 rx.segmented_control.root(

@@ -24,6 +24,7 @@ from auzap_console.models import AIInteraction, Conversation, Message
 from auzap_console.pages.agents import persona_order
 from auzap_console.plugin import manager
 from auzap_console.services import plugins as plugin_service
+from auzap_console.services import usage
 from auzap_console.services.context import Actor
 from auzap_console.services.tenants import get_tenant
 from auzap_console.state import LoginRequired, ProtectedState, guarded
@@ -32,6 +33,7 @@ from auzap_console.template import template
 log = logging.getLogger("auzap.ui")
 SKIP_REASONS = {
     "ai paused": "IA pausada: um atendente assumiu",
+    "budget": "IA pausada: o limite mensal de gasto foi atingido",
     "persona disabled": "persona desativada",
     "timeout": "sem resposta a tempo; os workers estão rodando?",
 }
@@ -92,6 +94,7 @@ def run_playground_turn(tenant_id: int, user_id: int, persona: str, text: str) -
                 .order_by(Message.id)
             ).first()
             paused = session.get(Conversation, conversation_id).ai_paused
+            spent = usage.budget_exhausted(session, tenant_id)
             if reply is not None:
                 tools = session.exec(
                     select(AIInteraction)
@@ -101,6 +104,8 @@ def run_playground_turn(tenant_id: int, user_id: int, persona: str, text: str) -
                 return PlaygroundReply(reply.body, _tools_text(list(tools)))
         if paused:
             return PlaygroundReply("", "", skipped="ai paused")
+        if spent:
+            return PlaygroundReply("", "", skipped="budget")
         time.sleep(0.3)
     return PlaygroundReply("", "", skipped="timeout")
 

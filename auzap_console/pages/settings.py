@@ -8,7 +8,7 @@ from auzap_console.components.common import field, form_error, page_header
 from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.phones import format_phone
-from auzap_console.services import auth, tenants
+from auzap_console.services import auth, dashboard, tenants
 from auzap_console.services.context import ConfirmationNeeded, ServiceError
 from auzap_console.services.tenants import WEEKDAYS
 from auzap_console.state import AuthState, ProtectedState, guarded
@@ -45,6 +45,7 @@ class SettingsState(ProtectedState):
     owner_numbers: list[dict[str, str]] = []
     number_warning: str = ""
     pending_number: dict[str, str] = {}
+    staff_revenue: bool = False
 
     @rx.event
     @guarded
@@ -54,6 +55,7 @@ class SettingsState(ProtectedState):
         with tenant_session(user.tenant_id) as session:
             tenant = tenants.get_tenant(session, actor=user.actor)
         self.name, self.timezone = tenant.name, tenant.timezone
+        self.staff_revenue = bool((tenant.settings or {}).get("staff_sees_revenue"))
         hours = tenant.business_hours or {}
         self.hours = [
             {
@@ -142,6 +144,16 @@ class SettingsState(ProtectedState):
         await auth_state._current_user()
         self.form_error = ""
         return rx.toast.success(t("set.saved"), id="toast-saved")
+
+    @rx.event
+    @guarded
+    async def set_staff_revenue(self, allowed: bool):
+        """Let staff see the revenue on the dashboard, or not (owner only)."""
+        user = await self._user("owner")
+        with tenant_session(user.tenant_id) as session:
+            dashboard.set_staff_revenue(session, actor=user.actor, allowed=bool(allowed))
+        self.staff_revenue = bool(allowed)
+        return rx.toast.success(t("set.staff_revenue_saved"), id="toast-saved")
 
     @rx.event
     @guarded
@@ -273,6 +285,24 @@ def _owner_numbers_card() -> rx.Component:
     )
 
 
+def _revenue_card() -> rx.Component:
+    """Owner only: whether staff see the revenue figures on the dashboard."""
+    return rx.card(
+        rx.vstack(
+            rx.heading(t("set.revenue"), size="4"),
+            rx.text(t("set.staff_revenue_hint"), size="2", color_scheme="gray"),
+            rx.hstack(
+                rx.switch(checked=SettingsState.staff_revenue, on_change=SettingsState.set_staff_revenue, id="staff-revenue"),
+                rx.text(t("set.staff_revenue"), size="2"),
+                align="center",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
 @template("/settings", t("nav.settings"), "settings", order=90, on_load=SettingsState.load)
 def settings_page() -> rx.Component:
     """The settings page."""
@@ -341,6 +371,7 @@ def settings_page() -> rx.Component:
                     width="100%",
                 ),
                 rx.cond(AuthState.is_manager, _owner_numbers_card()),
+                rx.cond(AuthState.is_owner, _revenue_card()),
                 columns=rx.breakpoints(initial="1", lg="2"),
                 spacing="4",
                 width="100%",

@@ -38,6 +38,23 @@ class DashboardFigures:
     total_customers: int
     open_conversations: int
     revenue_by_week: list[dict] = field(default_factory=list)
+    revenue_visible: bool = True
+
+
+def revenue_visible(tenant: Tenant, actor: Actor) -> bool:
+    """Owners and managers see revenue; staff only when the owner allows it on the Settings page."""
+    return actor.role != "staff" or bool((tenant.settings or {}).get("staff_sees_revenue"))
+
+
+def set_staff_revenue(session: Session, *, actor: Actor, allowed: bool) -> None:
+    """Let staff see (or stop seeing) the revenue figures (owner only)."""
+    from auzap_console.services import audit
+
+    actor.require("owner")
+    tenant = session.exec(select(Tenant).where(Tenant.id == actor.tenant_id)).one()
+    tenant.settings = {**(tenant.settings or {}), "staff_sees_revenue": bool(allowed)}
+    session.add(tenant)
+    audit.record(session, actor=actor, action="settings.staff_revenue", entity="tenant", entity_id=tenant.id, details={"allowed": allowed})
 
 
 def _local_midnight(day, tz: ZoneInfo) -> datetime:
@@ -91,18 +108,20 @@ def figures(session: Session, *, actor: Actor, now: datetime | None = None) -> D
         .select_from(Conversation)
         .where(Conversation.tenant_id == actor.tenant_id, Conversation.status == "open", ~Conversation.is_test)
     ).one()
-    by_week = []
-    for weeks_back in range(7, -1, -1):
-        start = week_start - timedelta(weeks=weeks_back)
-        label = start.astimezone(tz).strftime("%d/%m")
-        by_week.append({"semana": label, "receita": _revenue(session, actor, start, start + timedelta(weeks=1)) / 100})
+    show = revenue_visible(tenant, actor)  # when False the revenue is not even computed
+    weeks = [week_start - timedelta(weeks=back) for back in range(7, -1, -1)] if show else []
+    by_week = [
+        {"semana": start.astimezone(tz).strftime("%d/%m"), "receita": _revenue(session, actor, start, start + timedelta(weeks=1)) / 100}
+        for start in weeks
+    ]
     return DashboardFigures(
         today_count=len(today_list),
         today=today_list,
-        revenue_week_cents=_revenue(session, actor, week_start, day_end),
-        revenue_month_cents=_revenue(session, actor, month_start, day_end),
+        revenue_week_cents=_revenue(session, actor, week_start, day_end) if show else 0,
+        revenue_month_cents=_revenue(session, actor, month_start, day_end) if show else 0,
         active_customers=int(active),
         total_customers=int(total_customers),
         open_conversations=int(open_conversations),
         revenue_by_week=by_week,
+        revenue_visible=show,
     )

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from auzap_console.i18n import t
 from auzap_console.models import Tenant
-from auzap_console.services import audit, limits
+from auzap_console.services import audit, limits, usage
 from auzap_console.services.context import Actor, ConfirmationNeeded, ServiceError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -67,6 +67,7 @@ def update_settings(session: Session, *, actor: Actor, name: str, timezone: str,
         raise ServiceError(t("err.timezone_invalid"))
     tenant = get_tenant(session, actor=actor)
     tenant.name, tenant.timezone = name, timezone
+    usage.remember_timezone(tenant.id, timezone)  # usage counts the new local days at once in this process
     tenant.business_hours = validate_business_hours(business_hours)
     session.add(tenant)
     audit.record(

@@ -22,6 +22,7 @@ PAGES = {
     "plugins": "Plugins",
     "channels": "Canais (WhatsApp)",
     "team": "Equipe",
+    "usage": "Uso e custo da IA",
     "settings": "Configurações",
 }
 

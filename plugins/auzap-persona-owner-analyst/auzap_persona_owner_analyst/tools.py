@@ -6,7 +6,8 @@ from typing import Literal
 
 from auzap_console.agents.tools import ToolContext
 from auzap_console.i18n import money
-from auzap_console.services import analytics
+from auzap_console.models import Tenant
+from auzap_console.services import analytics, usage
 
 Period = Literal["hoje", "semana", "mes", "ultimos_7_dias", "ultimos_30_dias"]
 
@@ -113,11 +114,11 @@ def ai_usage(ctx: ToolContext, period: Period = "mes") -> dict:
     """
     w = analytics.window(ctx.session, actor=ctx.actor, period=period, now=ctx.now)
     u = analytics.ai_usage(ctx.session, actor=ctx.actor, w=w)
-    dollars = u["cost_micro_usd"] / 1_000_000
+    cost = money(usage.cost_cents(u["cost_micro_usd"], usage.exchange_rate(ctx.session.get(Tenant, ctx.tenant_id).settings)))
     return {
         **u,
         "summary": f"🤖 IA ({w.label}): {u['messages_in']} mensagens recebidas, {u['messages_out']} enviadas, "
-        f"{u['tokens_in'] + u['tokens_out']} tokens, custo estimado US$ {dollars:.2f}.".replace("US$ 0.", "US$ 0,"),
+        f"{u['tokens_in'] + u['tokens_out']} tokens, custo estimado {cost} (na cotação do dólar definida pelo dono).",
     }
 
 
