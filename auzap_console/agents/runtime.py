@@ -17,23 +17,23 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from auzap_console.agents.model import ModelClient, ModelReply, default_client
+from auzap_console.agents.model import ModelClient, ModelReply, TurnContext, default_client
 from auzap_console.agents.pricing import cost_micro_usd
 from auzap_console.agents.prompt import build_system_prompt
-from auzap_console.agents.ptbr import is_no, is_yes, normalize
 from auzap_console.agents.tools import ToolContext, ToolError, coerce_arguments, openai_schema
 from auzap_console.db import tenant_session
 from auzap_console.db_types import utcnow
 from auzap_console.metrics import MODEL_LATENCY, MODEL_TOKENS
 from auzap_console.models import AIInteraction, Conversation, Customer, Message, Pet, Tenant
 from auzap_console.plugin import manager
-from auzap_console.plugin.types import ToolSpec
-from auzap_console.services import conversations, knowledge
+from auzap_console.plugin.types import Persona, ToolSpec
+from auzap_console.services import booking, catalog, conversations, knowledge
 from auzap_console.services import memory as customer_memory
 from auzap_console.services.agents import get_config
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 from auzap_console.services.usage import add_usage
 from auzap_console.settings import get_settings
+from auzap_console.text import is_no, is_yes, normalize
 
 log = logging.getLogger("auzap.agents")
 MAX_STEPS = 6
@@ -70,13 +70,13 @@ def tenant_model_settings(tenant_settings: dict) -> dict[str, str]:
     return {"api_key": key, "base_url": tenant_settings.get("openai_base_url", ""), "model": tenant_settings.get("openai_model", "")}
 
 
-def allowed_tools(persona: str, configured: list[str], disabled: list[str]) -> dict[str, ToolSpec]:
+def allowed_tools(persona: Persona, configured: list[str], disabled: list[str]) -> dict[str, ToolSpec]:
     """Tools this persona may call for this tenant.
 
-    A tool must be registered for the persona by an enabled plugin and, when the tenant
-    chose a list on the Agents page, be on that list.
+    A tool must be registered for the persona (by name or audience) by an enabled plugin and,
+    when the tenant chose a list on the Agents page, be on that list.
     """
-    registered = {name: spec for name, spec in manager.tools(disabled).items() if persona in spec.personas}
+    registered = {name: spec for name, spec in manager.tools(disabled).items() if spec.allowed_for(persona)}
     return {name: spec for name, spec in registered.items() if not configured or name in configured}
 
 
@@ -160,9 +160,8 @@ def run_turn(*, tenant_id: int, conversation_id: int, client: ModelClient | None
             knowledge=kb,
             plugin_context=context,
             now=now,
-            pending=pending,
         )
-        tools = allowed_tools(persona.name, config.tools, disabled)
+        tools = allowed_tools(persona, config.tools, disabled)
         settings = get_settings()
         model_settings = tenant_model_settings(tenant.settings or {})
         client = client or default_client(model_settings["api_key"], model_settings["base_url"])
@@ -178,7 +177,9 @@ def run_turn(*, tenant_id: int, conversation_id: int, client: ModelClient | None
             session=session,
             now=now,
             state=state,
+            message=last_text,
         )
+        turn = _turn_context(session, actor, tenant, config, persona, customer, pets, kb, tools, state, now)
         calls_made: list[dict] = []
         tokens_in = tokens_out = 0
         deadline = time.monotonic() + TURN_SECONDS
@@ -188,7 +189,9 @@ def run_turn(*, tenant_id: int, conversation_id: int, client: ModelClient | None
                 break
             started = time.monotonic()
             try:
-                reply: ModelReply = client.complete(messages=messages, tools=[openai_schema(s) for s in tools.values()], model=model)
+                reply: ModelReply = client.complete(
+                    messages=messages, tools=[openai_schema(s) for s in tools.values()], model=model, context=turn
+                )
             except Exception as exc:
                 log.warning("model call failed: %s", exc)
                 _record(
@@ -261,6 +264,10 @@ def run_turn(*, tenant_id: int, conversation_id: int, client: ModelClient | None
                         state["pending"] = {"tool": call.name, "arguments": call.arguments}
                     elif ctx.confirmed:
                         state.pop("pending", None)
+                    if result.get("offer"):  # options the customer may pick from in the next message
+                        state["offer"] = {**result["offer"], "from": call.name}
+                    elif "error" not in result:
+                        state.pop("offer", None)
                     _record(
                         session,
                         actor,
@@ -281,6 +288,31 @@ def run_turn(*, tenant_id: int, conversation_id: int, client: ModelClient | None
         return _reply(
             session, actor, conversation, reply_text, client.name, calls_made, tokens_in, tokens_out, model, config.typing_delay_ms
         )
+
+
+def _turn_context(session, actor, tenant, config, persona, customer, pets, kb, tools, state, now) -> TurnContext:
+    """The structured facts an engine gets beside the messages (the offline engine reads nothing else)."""
+    tz = ZoneInfo(tenant.timezone)
+    upcoming = []
+    if customer is not None:
+        for appt, service_name, pet_name in booking.upcoming(session, actor=actor, customer_id=customer.id, now=now):
+            upcoming.append(
+                {"id": appt.id, "service": service_name, "pet": pet_name, "starts_at": appt.starts_at.astimezone(tz).isoformat()}
+            )
+    return TurnContext(
+        now=now.astimezone(tz),
+        shop=tenant.name,
+        assistant=config.display_name or "Luna",
+        customer=customer.name if customer else "",
+        phone=customer.phone if customer else "",
+        persona=persona,
+        specs=dict(tools),
+        pets=[{"name": p.name, "species": p.species, "breed": p.breed, "size": p.size} for p in pets],
+        services=[s.name for s in catalog.list_services(session, actor=actor, active_only=True)],
+        upcoming=upcoming,
+        knowledge=kb,
+        state=state,
+    )
 
 
 def _update_summary(
