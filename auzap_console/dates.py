@@ -166,9 +166,14 @@ def shift(text: str, anchor: datetime) -> datetime | None:
     moved = anchor
     found = False
     m = re.search(_NUM + r"\s+(semanas?|dias?)\s+(depois|mais tarde|antes|adiante|pra frente|para frente)", text)
+    verb = re.search(r"\b(adi\w*|antecip\w*|empurr\w*)\s+(?:\w+\s+)?" + _NUM + r"\s+(semanas?|dias?)\b", text)
     if m:
         days = _n(m.group(1)) * (7 if m.group(2).startswith("semana") else 1)
         moved += timedelta(days=-days if m.group(3) == "antes" else days)
+        found = True
+    elif verb:
+        days = _n(verb.group(2)) * (7 if verb.group(3).startswith("semana") else 1)
+        moved += timedelta(days=-days if verb.group(1).startswith("antecip") else days)
         found = True
     elif re.search(r"\b(semana seguinte|na outra semana)\b", text):
         moved, found = moved + timedelta(days=7), True
@@ -182,7 +187,8 @@ def shift(text: str, anchor: datetime) -> datetime | None:
         moved += timedelta(minutes=-minutes if m.group(3) in ("mais cedo", "antes") else minutes)
         found = True
     if re.search(r"\bmesmo (horario|hora)\b", text):
-        day = day_of(text, anchor.date())
+        target = text.rsplit(" para ", 1)[-1]  # "nao posso quinta, troca para sexta": the day after "para"
+        day = day_of(target, anchor.date()) or day_of(text, anchor.date())
         if day:
             moved = datetime.combine(day, anchor.time(), tzinfo=anchor.tzinfo)
         found = True

@@ -37,9 +37,35 @@ NEUTRAL_HELP = "Desculpe, não consegui entender por aqui. Vou chamar alguém da
 INTENT_STOP = STOP | set(SPECIES) | {"pet", "bichinho", "meu", "dog", "voce", "queria", "gostaria", "hoje", "amanha"}
 
 
+_DATES = "hoje amanha ontem depois segunda terca quarta quinta sexta sabado domingo feira semana passada proxima mes dia dias"
+DATE_WORDS = frozenset(f"{_DATES} manha tarde noite cedo meio as ultimos ultima".split())
+
+
 def terms(text: str) -> list[str]:
     """Words that carry intent (species and pet words say nothing about what the customer wants)."""
     return text_terms(text, INTENT_STOP)
+
+
+def intent_terms(text: str, words: tuple[frozenset[str], frozenset[str]]) -> list[str]:
+    """Intent words, crudely stemmed (first 5 letters: "remarca"/"remarcar"), without dates and pet names.
+
+    Any word of the shop's catalog counts as the same word ("_svc"): an example about "banho"
+    then matches a message about "creche" just as well.
+    """
+    slot_words, service_words = words
+    out = []
+    for w in terms(text):
+        if w in service_words or w in slots.SERVICE_SYNONYMS:
+            out.append("_svc")
+        elif w not in slot_words and not w[:1].isdigit():
+            out.append(w[:5])
+    return out
+
+
+def _slot_words(known: slots.Known) -> tuple[frozenset[str], frozenset[str]]:
+    pets = {w for name in known.pets for w in fold(name).split()}
+    services = {w for name in known.services for w in fold(name).split() if len(w) > 2}
+    return DATE_WORDS | pets, frozenset(services | {"banho", "tosa", "creche", "hotel", "hidratacao", "adestramento"})
 
 
 def _tokens(text: str) -> int:
@@ -112,7 +138,7 @@ class OfflineEngine:
             helper = current.fill_with.get(frame.get("asking", ""))
             if spec is None or spec.name in (current.name, helper) or (answers and lexical < STRONG):
                 return self._fill_and_call(current, text, ctx, known, frame.get("slots", {}))
-        if KNOWLEDGE_TOOL in ctx.specs and _coverage(text, [f"{t} {b}" for t, b in ctx.knowledge]) > max(
+        if KNOWLEDGE_TOOL in ctx.specs and _coverage(text, [f"{t} {b}" for t, b in ctx.knowledge]) >= max(
             KB_COVERAGE, _coverage(text, spec.examples) if spec else 0.0
         ):
             return self._call(ctx.specs[KNOWLEDGE_TOOL], {"query": text[:200]})
@@ -144,30 +170,33 @@ class OfflineEngine:
         return values
 
     def _best_tool(self, text: str, ctx: TurnContext, known: slots.Known) -> tuple[ToolSpec | None, float]:
-        """The allowed tool whose examples best match the text (None below the floor), with its lexical score."""
+        """The allowed tool that best fits the text (None below the floor), with its lexical score.
+
+        Intent words (slot values left out) are ranked against the examples with BM25; each slot
+        the text fills adds a little, so a verb-less "banho thor sexta 10h" still finds its tool.
+        """
         specs = [s for s in ctx.specs.values() if s.examples]
+        slot_words = _slot_words(known)
         docs, owners = [], []
         for spec in specs:
             for example in spec.examples:
-                docs.append(terms(example))
+                docs.append(intent_terms(example, slot_words))
                 owners.append(spec)
-        query = terms(text)
-        if not docs or not query:
+        if not docs:
             return None, 0.0
         best: dict[str, float] = {}
-        for spec, score in zip(owners, bm25(query, docs), strict=True):
+        for spec, score in zip(owners, bm25(intent_terms(text, slot_words), docs), strict=True):
             best[spec.name] = max(best.get(spec.name, 0.0), score)
         ranked = []
         for spec in specs:
-            lexical = best.get(spec.name, 0.0)
-            if lexical <= 0:
-                continue
             filled = self._filled(spec, text, known)
-            bonus = sum(0.8 if isinstance(v, dict) and "at" in v else 0.4 for v in filled.values())
+            bonus = sum(0.6 if isinstance(v, dict) and "at" in v else 0.3 for v in filled.values())
             required = spec.parameters["required"]
             if required and all(p in filled and not (isinstance(filled[p], dict) and "at" not in filled[p]) for p in required):
-                bonus += 0.5
-            ranked.append((lexical + bonus, lexical, spec))
+                bonus += 0.4
+            lexical = best.get(spec.name, 0.0)
+            if lexical > 0 or bonus >= MIN_SCORE:
+                ranked.append((lexical + bonus, lexical, spec))
         if not ranked:
             return None, 0.0
         score, lexical, spec = max(ranked, key=lambda row: row[0])
@@ -230,6 +259,8 @@ class OfflineEngine:
         norm = normalize(text)
         chosen = None
         at = re.search(r"\b(\d{1,2})(?:[:h](\d{2}))?\s*(?:h|hs|horas?)?\b", norm)
+        if at and re.fullmatch(r"\d", norm.strip()) and int(norm.strip()) <= len(options):
+            at = None  # a bare "3" is the third option, not 15h
         labels = [fold(o["label"]) for o in options]
         for i, label in enumerate(labels):  # a label (or one of its keys) said in full ("banho g", "grande")
             keys = [label, *(fold(k) for k in options[i].get("keys", []))]
@@ -319,10 +350,10 @@ class OfflineEngine:
 
 def _coverage(text: str, documents) -> float:
     """The largest share of the message's words found in one of `documents`."""
-    query = set(terms(text))
+    query = {w[:5] for w in terms(text)}
     if not query:
         return 0.0
-    return max((len(query & set(terms(d))) / len(query) for d in documents), default=0.0)
+    return max((len(query & {w[:5] for w in terms(d)}) / len(query) for d in documents), default=0.0)
 
 
 def _merge_moment(old, new: dict) -> dict:

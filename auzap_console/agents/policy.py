@@ -27,7 +27,8 @@ RULES: list[tuple[str, tuple[str, ...], str, str]] = [
         ("customer", "lead"),
         r"\b((telefone|numero|endereco|dados|cpf|email|whats\w*|agenda\w*|cadastro|historico|nome)s? d[eao]s? (outr[oa]s? )?"
         r"(clientes?|tutor\w*|vizinh\w*|fulan\w*|pessoas?)|quem (mais )?(vem|veio|agendou|marcou|esta agendado)|"
-        r"lista (de|dos) clientes|outros clientes|clientes de voces|base de clientes)",
+        r"lista (de|dos) clientes|outros clientes|clientes de voces|base de clientes|"
+        r"(telefone|numero|endereco|cpf|email|whatsapp|zap|contato|celular) d[ao] (?!loja|pet ?shop|voces|clinica|meu|minha)[a-z]+)",
         "Desculpe, não posso passar informações de outros clientes — por aqui eu só vejo o seu cadastro. 🔒" + TEAM,
     ),
     (

@@ -110,7 +110,11 @@ def extract(kind: str, text: str, known: Known, values: list[str] | None = None)
     if kind == "pet":
         return pet(text, known.pets)
     if kind == "pet_name":
-        return new_pet_name(text, known.pets)
+        return (
+            pet(text, known.pets)
+            if any(fold(p) in fold(text).split() for p in known.pets)
+            else new_pet_name(text, known.pets) or pet(text, [])
+        )
     if kind == "breed":
         return lexicon.breed_of(text) or None
     if kind == "species":

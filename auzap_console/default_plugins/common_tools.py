@@ -106,6 +106,8 @@ def register_tools(register):
             "estao abertos domingo",
             "qual o expediente",
             "funciona feriado",
+            "ate que horas fica aberto",
+            "que horas fecham",
         ],
     )
     register(search_knowledge, audiences=CUSTOMER_FACING, slots={"query": "text"})

@@ -87,9 +87,11 @@ def _pick_pet(ctx: ToolContext, name: str) -> Pet | None:
     return None
 
 
-def _last_service(ctx: ToolContext, pet: Pet | None) -> int | None:
-    """The service this customer (or pet) had last: a tie-breaker for "o banho de sempre"."""
-    stmt = select(Appointment.service_id).where(Appointment.tenant_id == ctx.tenant_id, Appointment.customer_id == ctx.customer_id)
+def _last_service(ctx: ToolContext, pet: Pet | None, among: list[int]) -> int | None:
+    """Which of `among` this customer (or pet) had last: a tie-breaker for "a tosa de sempre"."""
+    stmt = select(Appointment.service_id).where(
+        Appointment.tenant_id == ctx.tenant_id, Appointment.customer_id == ctx.customer_id, Appointment.service_id.in_(among)
+    )
     if pet is not None:
         stmt = stmt.where(Appointment.pet_id == pet.id)
     return ctx.session.exec(stmt.order_by(Appointment.starts_at.desc())).first()  # type: ignore[union-attr]
@@ -113,7 +115,7 @@ def _find_service(ctx: ToolContext, query: str, pet: Pet | None = None) -> Servi
         sized = [s for s in top if pet.size.lower() in fold(s.name).split()]
         top = sized or top
     if len(top) > 1 and ctx.customer_id:
-        last = _last_service(ctx, pet)
+        last = _last_service(ctx, pet, [s.id for s in top])
         top = [s for s in top if s.id == last] or top
     if len(top) > 1:
         options = [{"label": s.name, "value": s.name} for s in top]

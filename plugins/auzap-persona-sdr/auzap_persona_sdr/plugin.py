@@ -26,6 +26,8 @@ EXAMPLES = {
         "tenho um labrador",
         "quero saber sobre tosa",
         "sem pressa",
+        "o nome dele e bob",
+        "ela se chama mel",
     ],
     "schedule_followup": [
         "me chama sexta",

@@ -171,10 +171,17 @@ def book_first_visit(
     if pet and pet.size:
         options = [s for s in options if pet.size.lower() in fold(s.name).split()] or options
     if len(options) != 1:
-        names = ", ".join(s.name for s in options) or ", ".join(
-            s.name for s in catalog.list_services(ctx.session, actor=ctx.actor, active_only=True)
-        )
-        raise ToolError(f"qual serviço? {names}")
+        options = options or catalog.list_services(ctx.session, actor=ctx.actor, active_only=True)
+        prices = "; ".join(f"{s.name}: {money(s.price_cents)}" for s in options)
+        return {
+            "summary": f"Temos estas opções — {prices}. Qual delas?",
+            "offer": {
+                "tool": "book_first_visit",
+                "slot": "service",
+                "arguments": {"when": when.isoformat(timespec="minutes"), "pet_name": pet.name if pet else "", "species": species},
+                "options": [{"label": s.name, "value": s.name} for s in options],
+            },
+        }
     svc: Service = options[0]
     start = when if when.tzinfo else when.replace(tzinfo=_tz(ctx))
     try:
