@@ -464,3 +464,45 @@ def report(outcomes: list[Outcome]) -> str:
             said = " ".join(reply.split())[:160]
             lines.append(f"    {kind} {text}\n      ← {said}")
     return "\n".join(lines)
+
+
+AUDIENCE_OF = {"customer": "customer", "customer2": "customer", "lead": "lead", "owner": "owner"}
+
+
+def select_cases(cases: list[Case], persona: str = "", category: str = "") -> list[Case]:
+    """The cases of one persona (by its audience) and/or one category prefix."""
+    if persona:
+        from auzap_console.plugin import manager
+
+        found = manager.personas().get(persona)
+        if found is None:
+            raise ValueError(f"persona desconhecida: {persona}")
+        cases = [c for c in cases if AUDIENCE_OF[c.who] == found.audience]
+    return [c for c in cases if c.category.startswith(category)] if category else cases
+
+
+def evaluate(
+    directory: Path, *, persona: str = "", category: str = "", model: str = "", base_url: str = "", api_key: str = ""
+) -> list[Outcome]:
+    """Run the set in a throwaway SQLite database: the offline engine, or any OpenAI-compatible endpoint."""
+    import os
+    import tempfile
+
+    from auzap_console.db import reset_engine
+    from auzap_console.migrate import upgrade_database
+    from auzap_console.settings import get_settings
+
+    url = f"sqlite:///{tempfile.mkdtemp(prefix='auzap-eval-')}/eval.db"
+    os.environ["DATABASE_URL"] = url
+    if model:
+        os.environ["OPENAI_MODEL"] = model
+    get_settings.cache_clear()
+    reset_engine()
+    upgrade_database(url)
+    cases = select_cases(load_cases(directory), persona, category)
+    factory: Callable[[], ModelClient | None] = lambda: None  # noqa: E731 (the offline engine)
+    if model or base_url:
+        from auzap_console.agents.model import OpenAIModel
+
+        factory = lambda: OpenAIModel(api_key=api_key or os.environ.get("OPENAI_API_KEY") or "sk-none", base_url=base_url or None)  # noqa: E731
+    return run_all(cases, factory)
