@@ -186,6 +186,11 @@ def shift(text: str, anchor: datetime) -> datetime | None:
         minutes = 30 if raw == "meia" else _n(raw) * (1 if unit.startswith("min") else 60)
         moved += timedelta(minutes=-minutes if m.group(3) in ("mais cedo", "antes") else minutes)
         found = True
+    m = re.search(r"\b(antecip\w*|adi\w*|atras\w*|empurr\w*)\s+(?:em\s+)?(?:" + _NUM + r"|meia)\s*(horas?|h|minutos?|min)\b", text)
+    if m and not found:
+        minutes = 30 if m.group(2) is None else _n(m.group(2)) * (1 if m.group(3).startswith("min") else 60)
+        moved += timedelta(minutes=-minutes if m.group(1).startswith("antecip") else minutes)
+        found = True
     if re.search(r"\bmesmo (horario|hora)\b", text):
         target = text.rsplit(" para ", 1)[-1]  # "nao posso quinta, troca para sexta": the day after "para"
         day = day_of(target, anchor.date()) or day_of(text, anchor.date())

@@ -79,6 +79,7 @@ class OfflineEngine:
 
     def __init__(self) -> None:
         self._calls = 0
+        self._earlier: list[str] = []
 
     def complete(
         self, *, messages: list[dict], tools: list[dict], model: str = "offline", context: TurnContext | None = None
@@ -91,7 +92,9 @@ class OfflineEngine:
         if messages[-1]["role"] == "tool":
             text = self._compose(messages, ctx)
             return ModelReply(content=text, tokens_in=prompt_size, tokens_out=_tokens(text), model="offline")
-        decided = self._decide(self._latest_turn(messages), ctx)
+        latest = self._latest_turn(messages)
+        self._earlier = [m.get("content") or "" for m in messages[1:] if m["role"] == "user"][-6:]
+        decided = self._decide(latest, ctx)
         if isinstance(decided, ToolCall):
             return ModelReply(content=None, tool_calls=[decided], tokens_in=prompt_size, tokens_out=20, model="offline")
         return ModelReply(content=decided, tokens_in=prompt_size, tokens_out=_tokens(decided), model="offline")
@@ -149,6 +152,10 @@ class OfflineEngine:
             return self._fallback(text, ctx)
         state.pop("offer", None)
         carried = {k: v for k, v in (frame or {}).get("slots", {}).items() if k in spec.parameters["properties"]}
+        if not spec.parameters["required"]:
+            # A tool that only records what it is told (e.g. a lead's details) also gets what was said before.
+            earlier = " \n ".join(self._earlier[:-1])
+            carried = {**{k: v for k, v in self._filled(spec, earlier, known).items() if not isinstance(v, dict)}, **carried}
         return self._fill_and_call(spec, text, ctx, known, carried)
 
     def _known(self, ctx: TurnContext) -> slots.Known:

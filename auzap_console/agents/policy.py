@@ -49,7 +49,7 @@ RULES: list[tuple[str, tuple[str, ...], str, str]] = [
         ("customer", "lead", "owner"),
         r"\b((mud\w*|alter\w*|baix\w*|reduz\w*|atualiz\w*|coloc\w*|troc\w*|aument\w*) (o )?(preco|valor)|"
         r"(preco|valor) (para|por) (r\$ ?)?\d|de graca|(desconto|cupom) de (100|\d{2,3}) ?(%|por cento)|"
-        r"100 ?(%|por cento) de desconto|me (da|de|faz) (um )?desconto|sem cobrar|nao cobr\w*|gratis)",
+        r"100 ?(%|por cento) de desconto|me (da|de|faz) (um )?desconto|sem cobrar|nao cobr\w*|gratis|gratuit\w*|sem custo)",
         "Desculpe, não posso alterar preços nem dar descontos por aqui. Os valores são os da nossa tabela." + TEAM,
     ),
     (

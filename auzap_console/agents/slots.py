@@ -230,9 +230,15 @@ def new_pet_name(text: str, known_pets: list[str] | None = None) -> str | None:
     m = re.search(rf"\b(?:{species}|{breeds})\s+(?:[a-z]+\s+)?([A-Z][\w-]+)", plain)
     if m and fold(m.group(1)) not in _NOT_NAMES:
         return m.group(1)
-    m = re.search(r"\b(?:cadastr\w+|registr\w+)\s+(?:o|a)\s+([A-Z][\w-]+)", plain)
-    if m and fold(m.group(1)) not in _NOT_NAMES:
-        return m.group(1)
+    for pattern in (
+        r"\b(?:cadastr\w+|registr\w+)\s+(?:o|a)\s+([A-Z][\w-]+)",
+        rf"\b(?:{species}|{breeds})\b[^.!?]*?\s(?:o|a)\s+([A-Z][\w-]+)",  # "uma beagle de 2 anos, a Bela"
+        rf"\b([A-Z][\w-]+),?\s+(?:um|uma)\s+(?:{species}|{breeds})\b",  # "Fred, um pug"
+        r"\bpet\s*:\s*([A-Z][\w-]+)",
+    ):
+        m = re.search(pattern, plain)
+        if m and fold(m.group(1)) not in _NOT_NAMES:
+            return m.group(1)
     return None
 
 

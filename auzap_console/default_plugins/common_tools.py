@@ -92,6 +92,7 @@ def register_tools(register):
             "qual o valor da creche por dia",
             "preco do banho para porte grande",
             "quais servicos voces fazem",
+            "quero um orcamento de banho e tosa",
         ],
     )
     register(

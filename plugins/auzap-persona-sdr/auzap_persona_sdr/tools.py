@@ -139,7 +139,7 @@ def schedule_followup(ctx: ToolContext, when: datetime, note: str = "") -> dict:
     """Agenda um retorno para este contato (a equipe ou a IA volta a falar com ele).
 
     Args:
-        when: Data e hora local do retorno, AAAA-MM-DDTHH:MM.
+        when: O dia e o horário para voltarmos a falar (ex.: sexta às 14h). Formato AAAA-MM-DDTHH:MM, horário local.
         note: Sobre o que falar.
     """
     lead = _lead(ctx)
@@ -157,9 +157,9 @@ def book_first_visit(
     """Agenda a primeira visita do novo cliente (cadastra o pet se preciso).
 
     Args:
-        service: Serviço (ex.: "banho", "tosa completa").
-        when: Data e hora local, AAAA-MM-DDTHH:MM.
-        pet_name: Nome do pet.
+        service: O serviço (ex.: banho, tosa completa).
+        when: O dia e o horário da visita (ex.: sexta às 10h). Formato AAAA-MM-DDTHH:MM, horário local.
+        pet_name: O nome do pet.
         species: Espécie do pet.
     """
     lead = _lead(ctx)
