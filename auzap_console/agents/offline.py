@@ -152,7 +152,7 @@ class OfflineEngine:
             return self._fallback(text, ctx)
         state.pop("offer", None)
         carried = {k: v for k, v in (frame or {}).get("slots", {}).items() if k in spec.parameters["properties"]}
-        if not spec.parameters["required"]:
+        if spec.writes and not spec.parameters["required"]:
             # A tool that only records what it is told (e.g. a lead's details) also gets what was said before.
             earlier = " \n ".join(self._earlier[:-1])
             carried = {**{k: v for k, v in self._filled(spec, earlier, known).items() if not isinstance(v, dict)}, **carried}

@@ -10,11 +10,18 @@ from auzap_console.services.context import Actor
 
 
 def persona_for(audience: str, disabled: list[str]) -> str:
-    """The first installed persona serving `audience`, else the first customer persona ("" if none)."""
-    available = sorted(manager.personas(disabled).values(), key=lambda p: not p.primary)
-    match = next((p for p in available if p.audience == audience), None)
-    match = match or next((p for p in available if p.audience == "customer"), None)
-    return match.name if match else ""
+    """The persona serving `audience` (the primary one first), else a customer persona ("" if none).
+
+    When the tenant switched every such persona off, the installed one is still chosen: the
+    conversation stays bound to it and is answered again once it is switched back on.
+    """
+    for pool in (manager.personas(disabled), manager.personas()):
+        ranked = sorted(pool.values(), key=lambda p: not p.primary)
+        match = next((p for p in ranked if p.audience == audience), None)
+        match = match or next((p for p in ranked if p.audience == "customer"), None)
+        if match:
+            return match.name
+    return ""
 
 
 def choose_persona(session: Session, *, actor: Actor, customer: Customer, is_new: bool, disabled: list[str]) -> str:

@@ -34,12 +34,12 @@ def own_env(monkeypatch):
 def test_eval_offline_prints_rates_per_category(own_env):
     result = CliRunner().invoke(app, ["eval", "--category", "gap5"])
     assert result.exit_code == 0, result.output
-    assert "gap5_terse" in result.output and "8/8" in result.output
+    assert "gap5_terse" in result.output and "9/9" in result.output
 
 
 def test_eval_against_a_chat_completions_server(own_env):
     with FakeOpenAI() as fake:
-        for _ in range(3):
+        for _ in range(4):
             fake.reply_tool("opening_hours", {})
             fake.reply_text("Abrimos de segunda a sábado. Sábado: 08:00 às 18:00. Domingo: fechado.")
         result = CliRunner().invoke(
@@ -47,7 +47,7 @@ def test_eval_against_a_chat_completions_server(own_env):
         )
         models = {r["model"] for r in fake.requests}
     assert result.exit_code == 0, result.output
-    assert "hours" in result.output and "3/3" in result.output
+    assert "hours" in result.output and "4/4" in result.output
     assert models == {"modelo-teste"}
 
 
