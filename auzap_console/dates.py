@@ -2,8 +2,9 @@
 
 `parse_when` reads "amanhã às 3 da tarde", "sexta de manhã", "daqui a 3 dias", "sábado que
 vem", "25/12 11h"; `shift` reads moves relative to an existing booking ("uma semana depois",
-"mesmo horário", "uma hora mais cedo"). Measured against `dateparser` on the evaluation set,
-the hand rules win on the colloquial forms (dateparser has no "às 3 = 15h", no "de manhã").
+"mesmo horário", "uma hora mais cedo"). `dateparser` 1.5 (languages=["pt"]) was measured on 17
+phrases customers write (`bench/dates_vs_dateparser.py`): 4/17 right against 17/17 here — it
+misses "sexta de manhã", "dia 25 às 10", "depois de amanhã", "às 3" = 15h — so it is not used.
 """
 
 from __future__ import annotations
