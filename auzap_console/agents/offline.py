@@ -27,6 +27,7 @@ SMALL_TALK = [
     ("thanks", r"^(obrigad\w*|valeu|brigad\w*|agradec\w*|ok obrigad\w*|beleza|blz|show|perfeito|otimo|top|legal|massa)\b"),
     ("goodbye", r"\b(tchau|ate mais|ate logo|falou|bom descanso|ate amanha|fui)\b"),
     ("greeting", r"^(oi|ola|opa|eai|e ai|bom dia|boa tarde|boa noite|hello|hey|salve|alo|tudo bem|td bem)\b"),
+    ("ack", r"^(k+|(ha){2,}|rs+|ok|okay|blz|beleza|certo|entendi|ta bom|esta bom|combinado|[?!.,\s]*)$"),
 ]
 ORDINALS = {"primeir": 0, "segund": 1, "terceir": 2, "quart": 3, "quint": 4, "ultim": -1, "1": 0, "2": 1, "3": 2, "4": 3, "5": 4}
 # Core tools the engine may fall back to (they belong to the core, not to a plugin).
@@ -79,7 +80,6 @@ class OfflineEngine:
 
     def __init__(self) -> None:
         self._calls = 0
-        self._earlier: list[str] = []
 
     def complete(
         self, *, messages: list[dict], tools: list[dict], model: str = "offline", context: TurnContext | None = None
@@ -92,9 +92,8 @@ class OfflineEngine:
         if messages[-1]["role"] == "tool":
             text = self._compose(messages, ctx)
             return ModelReply(content=text, tokens_in=prompt_size, tokens_out=_tokens(text), model="offline")
-        latest = self._latest_turn(messages)
-        self._earlier = [m.get("content") or "" for m in messages[1:] if m["role"] == "user"][-6:]
-        decided = self._decide(latest, ctx)
+        earlier = [m.get("content") or "" for m in messages[1:] if m["role"] == "user"][-6:-1]
+        decided = self._decide(self._latest_turn(messages), earlier, ctx)
         if isinstance(decided, ToolCall):
             return ModelReply(content=None, tool_calls=[decided], tokens_in=prompt_size, tokens_out=20, model="offline")
         return ModelReply(content=decided, tokens_in=prompt_size, tokens_out=_tokens(decided), model="offline")
@@ -117,7 +116,12 @@ class OfflineEngine:
 
     # Deciding -------------------------------------------------------------------------------
 
-    def _decide(self, text: str, ctx: TurnContext) -> ToolCall | str:
+    def _decide(self, text: str, earlier: list[str], ctx: TurnContext) -> ToolCall | str:
+        """Answer one turn.
+
+        In order: a confirmed pending action, a refusal, a pick among offered options, the open
+        frame, the knowledge base, small talk, the best-matching tool, the persona's fallback.
+        """
         state = ctx.state
         audience = ctx.persona.audience if ctx.persona else "customer"
         pending = state.get("pending")
@@ -154,8 +158,8 @@ class OfflineEngine:
         carried = {k: v for k, v in (frame or {}).get("slots", {}).items() if k in spec.parameters["properties"]}
         if spec.writes and not spec.parameters["required"]:
             # A tool that only records what it is told (e.g. a lead's details) also gets what was said before.
-            earlier = " \n ".join(self._earlier[:-1])
-            carried = {**{k: v for k, v in self._filled(spec, earlier, known).items() if not isinstance(v, dict)}, **carried}
+            said = self._filled(spec, " \n ".join(earlier), known)
+            carried = {**{k: v for k, v in said.items() if not isinstance(v, dict)}, **carried}
         return self._fill_and_call(spec, text, ctx, known, carried)
 
     def _known(self, ctx: TurnContext) -> slots.Known:
@@ -224,7 +228,7 @@ class OfflineEngine:
         for param in spec.parameters["properties"]:
             value = values.get(param)
             if isinstance(value, dict):
-                value = _moment(value, param in spec.parameters["required"])
+                value = value.get("at")  # a moment counts only with both day and time
             if value not in (None, ""):
                 arguments[param] = value
             elif param in spec.parameters["required"]:
@@ -235,13 +239,13 @@ class OfflineEngine:
         ctx.state["frame"] = {"tool": spec.name, "slots": values, "asking": missing[0]}
         helper = ctx.specs.get(spec.fill_with.get(missing[0], ""))
         if helper is not None:
-            helper_args = self._helper_arguments(helper, values, known)
+            helper_args = self._helper_arguments(helper, values)
             if all(p in helper_args for p in helper.parameters["required"]):
                 return self._call(helper, helper_args)
         return _ask(spec, missing[0])
 
     @staticmethod
-    def _helper_arguments(helper: ToolSpec, values: dict, known: slots.Known) -> dict:
+    def _helper_arguments(helper: ToolSpec, values: dict) -> dict:
         """Arguments for the tool that offers choices, taken from the frame (a partial moment gives its day)."""
         out = {}
         for param in helper.parameters["properties"]:
@@ -305,6 +309,8 @@ class OfflineEngine:
             return "Por nada! Qualquer coisa é só chamar. 🐾"
         if kind == "goodbye":
             return "Até mais! Um abraço para o seu pet. 🐶"
+        if kind == "ack":
+            return "😊 Qualquer coisa, é só chamar!"
         first = ctx.customer.split(" ")[0] if ctx.customer and not ctx.customer.startswith("Contato") else ""
         hello = f"Olá, {first}! 😊" if first else "Olá! 😊"
         intro = f" Aqui é a {ctx.assistant or 'assistente'} do {ctx.shop or 'pet shop'}."
@@ -373,10 +379,6 @@ def _merge_moment(old, new: dict) -> dict:
     if merged["day"] and merged["time"]:
         return {"at": f"{merged['day']}T{merged['time']}"}
     return merged
-
-
-def _moment(value: dict, required: bool) -> str | None:
-    return value.get("at") if "at" in value else None
 
 
 def _ask(spec: ToolSpec, param: str) -> str:

@@ -92,7 +92,7 @@ def register_tools(register):
             "qual o valor da creche por dia",
             "preco do banho para porte grande",
             "quais servicos voces fazem",
-            "quero um orcamento de banho e tosa",
+            "orcamento de banho e tosa",
         ],
     )
     register(
@@ -126,5 +126,8 @@ def register_tools(register):
             "quero fazer uma reclamacao",
             "me passa para alguem da equipe",
             "pessoa de verdade",
+            "meu pet esta passando mal",
+            "e uma emergencia",
+            "ele esta vomitando",
         ],
     )
