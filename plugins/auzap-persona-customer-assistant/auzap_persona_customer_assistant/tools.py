@@ -309,8 +309,12 @@ def my_appointments(ctx: ToolContext) -> dict:
     return {"agendamentos": items, "summary": "Seus próximos agendamentos:\n" + text}
 
 
-def _target(ctx: ToolContext, appointment_id: int | None):
+def _target(ctx: ToolContext, appointment_id: int | None, pet: str = ""):
+    """The customer's booking meant: by id, else the next one (of the named pet, which must be theirs)."""
     rows = booking.upcoming(ctx.session, actor=ctx.actor, customer_id=_customer(ctx).id, now=ctx.now)
+    if pet:
+        chosen = _pick_pet(ctx, pet)  # refuses a pet that is not on this customer's record
+        rows = [r for r in rows if fold(r[2]) == fold(chosen.name)]
     if appointment_id is not None:
         match = next((r for r in rows if r[0].id == appointment_id), None)
         if match is None:
@@ -321,14 +325,15 @@ def _target(ctx: ToolContext, appointment_id: int | None):
     return rows[0]
 
 
-def reschedule_appointment(ctx: ToolContext, when: datetime, appointment_id: int | None = None) -> dict:
+def reschedule_appointment(ctx: ToolContext, when: datetime, appointment_id: int | None = None, pet: str = "") -> dict:
     """Remarca um agendamento do cliente (o próximo, se nenhum id for dado) para outro horário livre.
 
     Args:
         when: O novo dia e horário (ex.: sexta às 10h, uma semana depois). Formato AAAA-MM-DDTHH:MM, horário local.
         appointment_id: Id do agendamento (de my_appointments), opcional.
+        pet: Nome do pet, se o cliente disse de qual pet é o agendamento.
     """
-    appt, service_name, pet_name = _target(ctx, appointment_id)
+    appt, service_name, pet_name = _target(ctx, appointment_id, pet)
     try:
         booking.reschedule(
             ctx.session, actor=ctx.actor, appointment_id=appt.id, starts_at=_aware(ctx, when), customer_id=ctx.customer_id, now=ctx.now
@@ -341,13 +346,14 @@ def reschedule_appointment(ctx: ToolContext, when: datetime, appointment_id: int
     }
 
 
-def cancel_appointment(ctx: ToolContext, appointment_id: int | None = None) -> dict:
+def cancel_appointment(ctx: ToolContext, appointment_id: int | None = None, pet: str = "") -> dict:
     """Cancela um agendamento do cliente (o próximo, se nenhum id for dado). Pede confirmação antes.
 
     Args:
         appointment_id: Id do agendamento (de my_appointments), opcional.
+        pet: Nome do pet, se o cliente disse de qual pet é o agendamento.
     """
-    appt, service_name, pet_name = _target(ctx, appointment_id)
+    appt, service_name, pet_name = _target(ctx, appointment_id, pet)
     label = f"{service_name}{' ' + _of(pet_name) if pet_name else ''} de {_local(ctx, appt.starts_at)}"
     if not ctx.confirmed:
         return {
