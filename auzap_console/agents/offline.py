@@ -144,7 +144,13 @@ class OfflineEngine:
             answers = bool(self._filled(current, text, known)) or slots.extractor_for(current, frame.get("asking", "")) == "text"
             helper = current.fill_with.get(frame.get("asking", ""))
             if spec is None or spec.name in (current.name, helper) or (answers and lexical < STRONG):
-                return self._fill_and_call(current, text, ctx, known, frame.get("slots", {}))
+                return self._fill_and_call(current, text, ctx, known, frame.get("slots", {}), answer_to=frame.get("asking", ""))
+        offer = state.get("offer") or {}
+        source = ctx.specs.get(offer.get("from", ""))
+        if source is not None and lexical < STRONG and (spec is None or spec.name == source.name) and self._filled(source, text, known):
+            # "e sábado?" right after a list of free times: ask the same tool again with what changed.
+            state.pop("offer", None)
+            return self._fill_and_call(source, text, ctx, known, dict(offer.get("from_arguments") or {}))
         if KNOWLEDGE_TOOL in ctx.specs and _coverage(text, [f"{t} {b}" for t, b in ctx.knowledge]) >= max(
             KB_COVERAGE, _coverage(text, spec.examples) if spec else 0.0
         ):
@@ -214,13 +220,29 @@ class OfflineEngine:
         return (spec, lexical) if score >= MIN_SCORE else (None, lexical)
 
     def _fill_and_call(
-        self, spec: ToolSpec, text: str, ctx: TurnContext, known: slots.Known, previous: dict, fixed: dict | None = None
+        self,
+        spec: ToolSpec,
+        text: str,
+        ctx: TurnContext,
+        known: slots.Known,
+        previous: dict,
+        fixed: dict | None = None,
+        answer_to: str = "",
     ) -> ToolCall | str:
-        """Merge what this text says into the frame; call the tool, offer choices, or ask for the first missing slot."""
+        """Merge what this text says into the frame; call the tool, offer choices, or ask for the first missing slot.
+
+        `answer_to` is the slot just asked for: a short reply ("Rex") is taken as its value.
+        """
         values = dict(previous)
         for param, value in self._filled(spec, text, known).items():
             values[param] = _merge_moment(values.get(param), value) if isinstance(value, dict) else value
         values.update(fixed or {})
+        short = " ".join(re.findall(r"[\wÀ-ÿ-]+", text))
+        is_text = spec.parameters["properties"].get(answer_to, {}).get("type") == "string" and "format" not in spec.parameters[
+            "properties"
+        ].get(answer_to, {})
+        if answer_to and answer_to not in values and is_text and 0 < len(short.split()) <= 3:
+            values[answer_to] = short.title() if slots.extractor_for(spec, answer_to) in ("pet", "pet_name") else short
         for param in spec.parameters["properties"]:
             if slots.extractor_for(spec, param) == "text" and param not in values:
                 values[param] = " ".join(text.split())[:200]

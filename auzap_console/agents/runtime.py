@@ -265,7 +265,7 @@ def run_turn(*, tenant_id: int, conversation_id: int, client: ModelClient | None
                     elif ctx.confirmed:
                         state.pop("pending", None)
                     if result.get("offer"):  # options the customer may pick from in the next message
-                        state["offer"] = {**result["offer"], "from": call.name}
+                        state["offer"] = {**result["offer"], "from": call.name, "from_arguments": call.arguments}
                     elif "error" not in result:
                         state.pop("offer", None)
                     _record(
