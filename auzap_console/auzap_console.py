@@ -53,6 +53,7 @@ check_secret_key()
 load_plugins()
 app = rx.App(
     html_lang="pt-BR",
+    stylesheets=["/console.css"],
     api_transformer=[webhook_app(), auth_app()],
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
 )

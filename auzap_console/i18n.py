@@ -12,7 +12,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 from auzap_console.catalogue import CATALOGUE
 
@@ -27,6 +27,11 @@ def t(key: str, **values: object) -> str:
     """The text for `key` in the active language, with `{placeholders}` filled."""
     text = CATALOGUE[language()].get(key) or CATALOGUE["pt_BR"].get(key) or key
     return text.format(**values) if values else text
+
+
+def count(n: int, one: str, many: str, locale: str = "pt_BR") -> str:
+    """'1 cliente', '2 clientes', '1.234 clientes' (pt-BR: one for 0 and 1 is not used; 0 is plural)."""
+    return f"{format_decimal(n, locale=locale)} {one if n == 1 else many}"
 
 
 def money(cents: int, currency: str = "BRL", locale: str = "pt_BR") -> str:

@@ -107,16 +107,24 @@ class ProtectedState(rx.State):
 def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
     """Turn service and auth errors of an async handler into UI feedback.
 
-    ServiceError → its message (in `form_error` when the state has one, and a toast);
-    LoginRequired → /login; anything else → logged, with a generic message.
+    One display per problem: a ServiceError goes to `form_error` (shown inline) when the state
+    says the failing handler's form is on screen (`_errors_inline(name)`), else to a toast. Success dismisses a stale
+    error toast. LoginRequired → /login; anything else → logged, with a generic message.
     """
 
     @functools.wraps(handler)
     async def wrapper(self, *args, **kwargs):
         try:
-            return await handler(self, *args, **kwargs)
+            result = await handler(self, *args, **kwargs)
+            if "form_error" in self.base_vars or hasattr(type(self), "form_error"):
+                self.form_error = ""
+            return [rx.toast.dismiss("toast-error"), *(result if isinstance(result, list) else [result] if result else [])]
         except LoginRequired:
             return rx.redirect("/login")
+        except PermissionDenied as exc:
+            if handler.__name__ == "load":  # a page's on_load: the page shows the 'no permission' notice itself
+                return None
+            message = str(exc)
         except ServiceError as exc:
             message = str(exc)
         except Exception:
@@ -124,6 +132,9 @@ def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
             message = t("err.unexpected")
         if "form_error" in self.base_vars or hasattr(type(self), "form_error"):
             self.form_error = message
+            inline = getattr(self, "_errors_inline", None)
+            if inline is not None and inline(handler.__name__):
+                return None
         return rx.toast.error(message, id="toast-error")
 
     wrapper.__signature__ = inspect.signature(handler)  # type: ignore[attr-defined]
@@ -167,6 +178,10 @@ class FormDialogMixin(rx.State, mixin=True):
 
     dialog: bool = False
     form_error: str = ""
+
+    def _errors_inline(self, handler: str = "") -> bool:
+        """Errors show inside the dialog while it is open."""
+        return self.dialog
 
     @rx.event
     def close(self):

@@ -8,6 +8,7 @@ from typing import Any
 
 import reflex as rx
 
+from auzap_console.components.common import empty_state
 from auzap_console.components.layout import shell
 from auzap_console.i18n import t
 from auzap_console.state import AuthState
@@ -38,6 +39,19 @@ NAV: list[NavEntry] = []
 PAGES: list[PageSpec] = []
 
 
+def _for_role(role: str, content: rx.Component) -> rx.Component:
+    """The page for those allowed; a 'no permission' notice (never a spinner) for the rest."""
+    if role == "staff":
+        return content
+    allowed = AuthState.is_owner if role == "owner" else AuthState.is_manager
+    denied = rx.vstack(
+        rx.heading(t("err.permission_title"), size="5"),
+        empty_state(t("err.permission_page"), "lock", state_id="page-denied"),
+        width="100%",
+    )
+    return rx.cond(allowed, content, denied)
+
+
 def template(route: str, title: str, icon: str, *, role: str = "staff", order: int = 100, on_load: Any = None):
     """Decorate a function returning a page's content: it gets the shell and a nav entry."""
 
@@ -46,7 +60,7 @@ def template(route: str, title: str, icon: str, *, role: str = "staff", order: i
         NAV.sort(key=lambda e: e.order)
 
         def page() -> rx.Component:
-            return shell(content(), title=title, nav=NAV)
+            return shell(_for_role(role, content()), title=title, nav=NAV)
 
         extra = on_load if isinstance(on_load, list) else ([on_load] if on_load else [])
         PAGES.append(PageSpec(route, title, page, [AuthState.check_login, *extra]))

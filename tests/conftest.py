@@ -4,6 +4,7 @@ non-owner app role, and helpers that create tenants through the real services.""
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 import pytest
 
 os.environ.setdefault("AUZAP_LANGUAGE", "pt_BR")
+# Metrics of this run's processes only (not of a console or another test run in the same checkout).
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="auzap-test-metrics-"))
 os.environ.pop("REDIS_URL", None)
 os.environ.pop("OPENAI_API_KEY", None)
 # Not the default key: the app and `auzap worker` refuse it on PostgreSQL/Redis (subprocesses inherit this).

@@ -6,12 +6,14 @@ from datetime import datetime
 
 from auzap_console.agents.model import ModelClient
 from auzap_console.agents.runtime import TurnResult, run_turn
-from auzap_console.channels.ingest import receive_message
+from auzap_console.services.inbound import receive_message
 
 
-def receive_text(*, tenant_id: int, phone: str, text: str, name: str = "", channel_id: int | None = None) -> tuple[int, int]:
+def receive_text(
+    *, tenant_id: int, phone: str, text: str, name: str = "", channel_id: int | None = None, is_test: bool = False
+) -> tuple[int, int]:
     """Store an inbound message without a provider id (CLI, playground, tests); returns (conversation_id, message_id)."""
-    received = receive_message(tenant_id=tenant_id, phone=phone, text=text, name=name, channel_id=channel_id)
+    received = receive_message(tenant_id=tenant_id, phone=phone, text=text, name=name, channel_id=channel_id, is_test=is_test)
     return received.conversation_id, received.message_id
 
 

@@ -115,13 +115,3 @@ class OpenAIModel:
             tokens_out=usage.completion_tokens if usage else 0,
             model=response.model or model,
         )
-
-
-def default_client(api_key: str = "", base_url: str = "") -> ModelClient:
-    """The SDK client when a key is configured (tenant or global), else the offline engine."""
-    from auzap_console.agents.offline import OfflineEngine
-
-    settings = get_settings()
-    if api_key or settings.openai_api_key:
-        return OpenAIModel(api_key=api_key or None, base_url=base_url or None)
-    return OfflineEngine()

@@ -101,11 +101,12 @@ class OfflineEngine:
     @staticmethod
     def _latest_turn(messages: list[dict]) -> str:
         """Every customer message since our last reply (people send several in a row)."""
-        texts = []
+        texts: list[str] = []
         for m in reversed(messages):
-            if m["role"] != "user":
-                break
-            texts.append(m.get("content") or "")
+            if m["role"] == "user":
+                texts.append(m.get("content") or "")
+            elif texts:
+                break  # a reply of ours after them (e.g. the apology of a failed turn, now retried) is skipped
         return "\n".join(reversed(texts))
 
     def _call(self, spec: ToolSpec, arguments: dict) -> ToolCall:

@@ -1,9 +1,24 @@
 """One agent turn: build the prompt, call the model, run the tools it asks for, loop, reply.
 
 Bounded by steps, tool calls and wall time. Every model call and tool call is stored
-(AIInteraction) and usage is added as it happens. Tools the persona or tenant did not
-allow are refused whatever the model says; tools that need confirmation run only when
-the customer's latest message confirms the very same pending action.
+(AIInteraction) and usage is counted. Tools the persona or tenant did not allow are
+refused whatever the model says; tools that need confirmation run only when the
+customer's latest message confirms the very same pending action.
+
+No transaction or lock is held while waiting on the model (on SQLite every transaction
+is a database-wide write lock; on PostgreSQL it pins a pooled connection). A turn runs
+in stages:
+
+1. gate and load, one short transaction: is an inbound message waiting? A paused AI, a
+   disabled persona, closed hours, a handoff keyword or a refused confirmation end the
+   turn right there (no model); otherwise the context is read into detached rows;
+2. the model/tool loop, outside any transaction; each tool call runs in its own short one;
+3. one final write: inbound messages marked done, the reply, AIInteraction records, usage
+   and the memory summary. If it fails the messages stay pending (the job or the outbox
+   sweep retries); if they are no longer pending (another turn answered), nothing is written.
+
+Turns of one conversation are serialized by `turn_lock` (a Redis lock with a TTL, or an
+in-process lock in local mode), not by a row lock.
 """
 
 from __future__ import annotations
@@ -17,14 +32,16 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from auzap_console.agents.model import ModelClient, ModelReply, TurnContext, default_client
+from auzap_console.agents import turn_lock
+from auzap_console.agents.clients import default_client
+from auzap_console.agents.model import ModelClient, ModelReply, TurnContext
 from auzap_console.agents.pricing import cost_micro_usd
 from auzap_console.agents.prompt import build_system_prompt
 from auzap_console.agents.tools import ToolContext, ToolError, coerce_arguments, openai_schema
 from auzap_console.db import tenant_session
 from auzap_console.db_types import utcnow
 from auzap_console.metrics import MODEL_LATENCY, MODEL_TOKENS
-from auzap_console.models import AIInteraction, Conversation, Customer, Message, Pet, Tenant
+from auzap_console.models import AgentConfig, AIInteraction, Conversation, Customer, Message, Pet, Tenant
 from auzap_console.plugin import manager
 from auzap_console.plugin.types import Persona, ToolSpec
 from auzap_console.services import booking, catalog, conversations, knowledge
@@ -42,6 +59,7 @@ TURN_SECONDS = 90
 HISTORY = 16
 FALLBACK_REPLY = "Desculpe, tive um problema para responder agora. Vou chamar alguém da equipe para te ajudar. 🙏"
 AWAY_REPLY = "Oi! 😊 Estamos fora do horário de atendimento agora. Sua mensagem foi registrada e a equipe responde assim que abrirmos."
+REFUSED_REPLY = "Tudo bem, deixei como estava. Posso ajudar em algo mais? 😊"
 HANDOFF_REPLY = "Certo! Vou chamar alguém da nossa equipe para falar com você. Só um instantinho. 🙋"
 
 
@@ -73,8 +91,8 @@ def tenant_model_settings(tenant_settings: dict) -> dict[str, str]:
 def allowed_tools(persona: Persona, configured: list[str], disabled: list[str]) -> dict[str, ToolSpec]:
     """Tools this persona may call for this tenant.
 
-    A tool must be registered for the persona (by name or audience) by an enabled plugin and,
-    when the tenant chose a list on the Agents page, be on that list.
+    A tool must be registered for the persona by an enabled plugin and, when the tenant
+    chose a list on the Agents page, be on that list.
     """
     registered = {name: spec for name, spec in manager.tools(disabled).items() if spec.allowed_for(persona)}
     return {name: spec for name, spec in registered.items() if not configured or name in configured}
@@ -84,213 +102,131 @@ def _history_messages(rows: list[Message]) -> list[dict]:
     return [{"role": "user" if m.direction == "in" else "assistant", "content": m.body} for m in rows if m.body]
 
 
-def _record(session: Session, actor: Actor, conversation: Conversation, **fields) -> None:
-    session.add(AIInteraction(tenant_id=actor.tenant_id, conversation_id=conversation.id, persona=conversation.persona, **fields))
+@dataclass
+class _Rule:
+    """A turn decided without the model: skip (messages marked done), or a fixed reply."""
+
+    skipped: str = ""
+    reply: str = ""
+    state: dict | None = None
+    waiting_human: bool = False
+    ai_paused: bool = False
+    typing_delay_ms: int = 0
 
 
-def _run_tool(session: Session, spec: ToolSpec, ctx: ToolContext, raw_args: dict) -> dict:
-    try:
-        args = coerce_arguments(spec, raw_args)
-        with session.begin_nested():
-            result = spec.function(ctx, **args)
-        return result if isinstance(result, dict) else {"summary": str(result)}
-    except (ToolError, ServiceError) as exc:
-        return {"error": str(exc)}
-    except Exception:
-        log.exception("tool %s failed", spec.name)
-        return {"error": "falha interna ao executar a ferramenta"}
+@dataclass
+class _Context:
+    """What the model/tool loop and the final write need; rows are detached, read in the gate's transaction."""
+
+    actor: Actor
+    conversation_id: int
+    customer_id: int
+    channel_id: int | None
+    phone: str
+    persona: Persona
+    config: AgentConfig
+    tenant: Tenant
+    disabled: list[str]
+    upto_message_id: int  # the latest message read: the final write answers inbound messages up to it
+    last_text: str
+    messages: list[dict]
+    state_before: dict
+    state: dict
+    pending: dict | None
+    now: datetime
+    turn: TurnContext  # the structured facts given to the model beside the messages
+
+
+@dataclass
+class _Outcome:
+    """What the model/tool loop produced, written in the final transaction."""
+
+    engine: str
+    model: str
+    reply: str = ""
+    calls: list[dict] = field(default_factory=list)
+    interactions: list[AIInteraction] = field(default_factory=list)
+    usage: list[dict] = field(default_factory=list)
+    tokens_in: int = 0
+    tokens_out: int = 0
 
 
 def run_turn(*, tenant_id: int, conversation_id: int, client: ModelClient | None = None, now: datetime | None = None) -> TurnResult:
     """Answer the latest customer message of a conversation; safe to call again (no double reply)."""
-    actor = Actor(tenant_id=tenant_id, role="staff")
-    with tenant_session(tenant_id) as session:
+    with turn_lock.conversation_lock(tenant_id, conversation_id):
+        loaded = _gate_and_load(Actor(tenant_id=tenant_id, role="staff"), conversation_id, now)
+        if isinstance(loaded, TurnResult):
+            return loaded
+        return _finish(loaded, _converse(loaded, client))
+
+
+def _gate_and_load(actor: Actor, conversation_id: int, now: datetime | None) -> TurnResult | _Context:
+    """Stage 1, one short transaction: end the turn by rule, or read everything the model needs."""
+    now = now or utcnow()
+    with tenant_session(actor.tenant_id) as session:
         conversation = get_scoped(session, Conversation, conversation_id, actor)
-        session.refresh(conversation, with_for_update=True)  # one turn at a time per conversation
-        tenant = session.exec(select(Tenant).where(Tenant.id == tenant_id)).one()
+        tenant = session.exec(select(Tenant).where(Tenant.id == actor.tenant_id)).one()
         rows = conversations.history(session, actor=actor, conversation_id=conversation.id, limit=HISTORY)
-        if rows:  # this turn handles every message so far (committed with its outcome, or rolled back with it)
-            conversations.finish_inbound(session, actor=actor, conversation_id=conversation.id, upto_message_id=rows[-1].id)
-        if not rows or rows[-1].direction != "in":
+        # Answered means no inbound message is waiting in the outbox (a retried failure waits again).
+        if not rows or not conversations.has_pending_inbound(session, actor=actor, conversation_id=conversation.id):
             return TurnResult("", None, conversation.persona, "", skipped="already answered")
-        if conversation.ai_paused:
-            return TurnResult("", None, conversation.persona, "", skipped="ai paused")
-        last_text = rows[-1].body
+        last_text = next((m.body for m in reversed(rows) if m.direction == "in"), "")
         disabled = list((tenant.settings or {}).get("disabled_plugins", []))
         persona = manager.personas(disabled).get(conversation.persona)
         config = get_config(session, actor=actor, persona=conversation.persona)
-        if persona is None or not config.enabled:
-            return TurnResult("", None, conversation.persona, "", skipped="persona disabled")
-        away = _outside_hours(config.business_hours, tenant.timezone, now or utcnow())
-        if away is not None:
-            state = dict(conversation.agent_state or {})
-            if state.get("away_notice") == away:
-                return TurnResult("", None, conversation.persona, "", skipped="outside hours")
-            state["away_notice"] = away
-            conversation.agent_state, conversation.waiting_human = state, True
-            text = AWAY_REPLY
-            return _reply(session, actor, conversation, text, "rules", [], 0, 0, "", config.typing_delay_ms)
-        if any(k and k in normalize(last_text) for k in (normalize(x) for x in config.handoff_keywords)):
-            conversation.waiting_human, conversation.ai_paused = True, True
-            return _reply(session, actor, conversation, HANDOFF_REPLY, "rules", [], 0, 0, "", config.typing_delay_ms)
-
+        rule = _decide(conversation, persona, config, tenant, last_text, now)
+        if rule is not None:
+            if not conversations.finish_inbound(session, actor=actor, conversation_id=conversation.id, upto_message_id=rows[-1].id):
+                return TurnResult("", None, conversation.persona, "", skipped="already answered")
+            return _apply_rule(session, actor, conversation, rule)
+        assert persona is not None  # _decide skips a missing persona
         customer = session.get(Customer, conversation.customer_id)
-        pets = list(session.exec(select(Pet).where(Pet.tenant_id == tenant_id, Pet.customer_id == conversation.customer_id)))
+        pets = list(session.exec(select(Pet).where(Pet.tenant_id == actor.tenant_id, Pet.customer_id == conversation.customer_id)))
         memory = customer_memory.find_memory(session, actor=actor, customer_id=conversation.customer_id)
         kb = [(a.title, a.body) for a, _ in knowledge.search(session, actor=actor, query=last_text, limit=2)]
-        context = manager.prompt_context(tenant_id=tenant_id, customer_id=conversation.customer_id, persona=persona.name, disabled=disabled)
-        state = dict(conversation.agent_state or {})
-        pending = state.get("pending")
-        if pending and not is_yes(last_text):
-            state.pop("pending", None)
-            if is_no(last_text):
-                conversation.agent_state = state
-                return _reply(
-                    session, actor, conversation, "Tudo bem, deixei como estava. Posso ajudar em algo mais? 😊", "rules", [], 0, 0, ""
-                )
-            pending = None
-        now = now or utcnow()
-        system = build_system_prompt(
-            persona=persona,
-            config=config,
-            tenant=tenant,
-            customer=customer,
-            pets=pets,
-            memory=memory,
-            knowledge=kb,
-            plugin_context=context,
-            now=now,
-        )
-        tools = allowed_tools(persona, config.tools, disabled)
-        settings = get_settings()
-        model_settings = tenant_model_settings(tenant.settings or {})
-        client = client or default_client(model_settings["api_key"], model_settings["base_url"])
-        model = config.model or model_settings["model"] or (settings.openai_model if client.name == "openai" else "offline")
-        messages = [{"role": "system", "content": system}, *_history_messages(rows)]
-        ctx = ToolContext(
-            tenant_id=tenant_id,
-            persona=persona.name,
-            customer_id=conversation.customer_id,
-            conversation_id=conversation.id,
-            channel_id=conversation.channel_id,
-            phone=customer.phone if customer else "",
-            session=session,
-            now=now,
-            state=state,
-            message=last_text,
-        )
-        turn = _turn_context(session, actor, tenant, config, persona, customer, pets, kb, tools, state, now)
-        calls_made: list[dict] = []
-        tokens_in = tokens_out = 0
-        deadline = time.monotonic() + TURN_SECONDS
-        reply_text = ""
-        for _step in range(MAX_STEPS):
-            if time.monotonic() > deadline:
-                break
-            started = time.monotonic()
-            try:
-                reply: ModelReply = client.complete(
-                    messages=messages, tools=[openai_schema(s) for s in tools.values()], model=model, context=turn
-                )
-            except Exception as exc:
-                log.warning("model call failed: %s", exc)
-                _record(
-                    session,
-                    actor,
-                    conversation,
-                    kind="model",
-                    model=model,
-                    result={"error": str(exc)[:500]},
-                    latency_ms=int((time.monotonic() - started) * 1000),
-                )
-                break
-            tokens_in, tokens_out = tokens_in + reply.tokens_in, tokens_out + reply.tokens_out
-            MODEL_LATENCY.labels(client.name).observe(time.monotonic() - started)
-            MODEL_TOKENS.labels(client.name, "in").inc(reply.tokens_in)
-            MODEL_TOKENS.labels(client.name, "out").inc(reply.tokens_out)
-            _record(
-                session,
-                actor,
-                conversation,
-                kind="model",
-                model=reply.model or model,
-                latency_ms=int((time.monotonic() - started) * 1000),
-                tokens_in=reply.tokens_in,
-                tokens_out=reply.tokens_out,
-                result={"content": reply.content, "tool_calls": [c.name for c in reply.tool_calls]},
-            )
-            add_usage(
-                session,
-                tenant_id=tenant_id,
-                persona=persona.name,
-                tokens_in=reply.tokens_in,
-                tokens_out=reply.tokens_out,
-                cost_micro_usd=cost_micro_usd(reply.model or model, reply.tokens_in, reply.tokens_out),
-            )
-            if not reply.tool_calls:
-                reply_text = (reply.content or "").strip()
-                break
-            messages.append(
-                {
-                    "role": "assistant",
-                    "content": reply.content,
-                    "tool_calls": [
-                        {
-                            "id": c.id,
-                            "type": "function",
-                            "function": {"name": c.name, "arguments": json.dumps(c.arguments, ensure_ascii=False)},
-                        }
-                        for c in reply.tool_calls
-                    ],
-                }
-            )
-            for call in reply.tool_calls:
-                if len(calls_made) >= MAX_TOOL_CALLS:
-                    result = {"error": "limite de ferramentas por mensagem atingido"}
-                elif call.name not in tools:
-                    result = {"error": f"ferramenta '{call.name}' não permitida para esta conversa"}
-                else:
-                    spec = tools[call.name]
-                    ctx.confirmed = bool(
-                        spec.needs_confirmation
-                        and pending
-                        and pending.get("tool") == call.name
-                        and pending.get("arguments") == call.arguments
-                        and is_yes(last_text)
-                    )
-                    started = time.monotonic()
-                    result = _run_tool(session, spec, ctx, call.arguments)
-                    if result.get("needs_confirmation"):
-                        state["pending"] = {"tool": call.name, "arguments": call.arguments}
-                    elif ctx.confirmed:
-                        state.pop("pending", None)
-                    if result.get("offer"):  # options the customer may pick from in the next message
-                        state["offer"] = {**result["offer"], "from": call.name, "from_arguments": call.arguments}
-                    elif "error" not in result:
-                        state.pop("offer", None)
-                    _record(
-                        session,
-                        actor,
-                        conversation,
-                        kind="tool",
-                        tool=call.name,
-                        arguments=call.arguments,
-                        result=_jsonable(result),
-                        latency_ms=int((time.monotonic() - started) * 1000),
-                    )
-                calls_made.append({"tool": call.name, "arguments": call.arguments, "result": _jsonable(result)})
-                messages.append({"role": "tool", "tool_call_id": call.id, "content": json.dumps(_jsonable(result), ensure_ascii=False)})
-        conversation.agent_state = state
-        if not reply_text:
-            reply_text = FALLBACK_REPLY
-            conversation.waiting_human = True
-        _update_summary(session, actor, tenant, conversation, last_text, calls_made, now)
-        return _reply(
-            session, actor, conversation, reply_text, client.name, calls_made, tokens_in, tokens_out, model, config.typing_delay_ms
-        )
+        turn = _turn_context(session, actor, tenant, config, persona, customer, pets, kb, now)
+    state_before = dict(conversation.agent_state or {})
+    state = dict(state_before)
+    pending = state.get("pending")
+    if pending and not is_yes(last_text):
+        state.pop("pending", None)
+        pending = None
+    customer_id = conversation.customer_id
+    context = manager.prompt_context(tenant_id=actor.tenant_id, customer_id=customer_id, persona=persona.name, disabled=disabled)
+    system = build_system_prompt(
+        persona=persona,
+        config=config,
+        tenant=tenant,
+        customer=customer,
+        pets=pets,
+        memory=memory,
+        knowledge=kb,
+        plugin_context=context,
+        now=now,
+    )
+    turn.state = state
+    return _Context(
+        actor=actor,
+        conversation_id=conversation.id,
+        customer_id=conversation.customer_id,
+        channel_id=conversation.channel_id,
+        phone=customer.phone if customer else "",
+        persona=persona,
+        config=config,
+        tenant=tenant,
+        disabled=disabled,
+        upto_message_id=rows[-1].id,
+        last_text=last_text,
+        messages=[{"role": "system", "content": system}, *_history_messages(rows)],
+        state_before=state_before,
+        state=state,
+        pending=pending,
+        now=now,
+        turn=turn,
+    )
 
 
-def _turn_context(session, actor, tenant, config, persona, customer, pets, kb, tools, state, now) -> TurnContext:
+def _turn_context(session, actor, tenant, config, persona, customer, pets, kb, now) -> TurnContext:
     """The structured facts an engine gets beside the messages (the offline engine reads nothing else)."""
     tz = ZoneInfo(tenant.timezone)
     upcoming = []
@@ -306,13 +242,210 @@ def _turn_context(session, actor, tenant, config, persona, customer, pets, kb, t
         customer=customer.name if customer else "",
         phone=customer.phone if customer else "",
         persona=persona,
-        specs=dict(tools),
         pets=[{"name": p.name, "species": p.species, "breed": p.breed, "size": p.size} for p in pets],
         services=[s.name for s in catalog.list_services(session, actor=actor, active_only=True)],
         upcoming=upcoming,
         knowledge=kb,
-        state=state,
     )
+
+
+def _decide(
+    conversation: Conversation, persona: Persona | None, config: AgentConfig, tenant: Tenant, last_text: str, now: datetime
+) -> _Rule | None:
+    """The turns that need no model: paused, disabled, closed hours, handoff keywords, a refused confirmation."""
+    if conversation.ai_paused:
+        return _Rule(skipped="ai paused")
+    if persona is None or not config.enabled:
+        return _Rule(skipped="persona disabled")
+    state = dict(conversation.agent_state or {})
+    away = _outside_hours(config.business_hours, tenant.timezone, now)
+    if away is not None:
+        if state.get("away_notice") == away:
+            return _Rule(skipped="outside hours")
+        return _Rule(reply=AWAY_REPLY, state={**state, "away_notice": away}, waiting_human=True, typing_delay_ms=config.typing_delay_ms)
+    if any(k and k in normalize(last_text) for k in (normalize(x) for x in config.handoff_keywords)):
+        return _Rule(reply=HANDOFF_REPLY, waiting_human=True, ai_paused=True, typing_delay_ms=config.typing_delay_ms)
+    if state.get("pending") and not is_yes(last_text) and is_no(last_text):
+        state.pop("pending")
+        return _Rule(reply=REFUSED_REPLY, state=state)
+    return None
+
+
+def _apply_rule(session: Session, actor: Actor, conversation: Conversation, rule: _Rule) -> TurnResult:
+    if rule.skipped:
+        return TurnResult("", None, conversation.persona, "", skipped=rule.skipped)
+    if rule.state is not None:
+        conversation.agent_state = rule.state
+    conversation.waiting_human = conversation.waiting_human or rule.waiting_human
+    conversation.ai_paused = conversation.ai_paused or rule.ai_paused
+    return _reply(session, actor, conversation, rule.reply, "rules", [], 0, 0, "", rule.typing_delay_ms)
+
+
+def _converse(ctx: _Context, client: ModelClient | None) -> _Outcome:
+    """Stage 2: the model/tool loop. No transaction is open here except inside each tool call."""
+    tools = allowed_tools(ctx.persona, ctx.config.tools, ctx.disabled)
+    ctx.turn.specs = dict(tools)
+    model_settings = tenant_model_settings(ctx.tenant.settings or {})
+    client = client or default_client(model_settings["api_key"], model_settings["base_url"])
+    model = ctx.config.model or model_settings["model"] or (get_settings().openai_model if client.name == "openai" else "offline")
+    messages = list(ctx.messages)
+    tool_ctx = ToolContext(
+        tenant_id=ctx.actor.tenant_id,
+        persona=ctx.persona.name,
+        customer_id=ctx.customer_id,
+        conversation_id=ctx.conversation_id,
+        channel_id=ctx.channel_id,
+        phone=ctx.phone,
+        now=ctx.now,
+        state=ctx.state,
+        message=ctx.last_text,
+    )
+    out = _Outcome(engine=client.name, model=model)
+
+    def record(**fields) -> None:
+        out.interactions.append(
+            AIInteraction(tenant_id=ctx.actor.tenant_id, conversation_id=ctx.conversation_id, persona=ctx.persona.name, **fields)
+        )
+
+    deadline = time.monotonic() + TURN_SECONDS
+    for _step in range(MAX_STEPS):
+        if time.monotonic() > deadline:
+            break
+        started = time.monotonic()
+        try:
+            reply: ModelReply = client.complete(
+                messages=messages, tools=[openai_schema(s) for s in tools.values()], model=model, context=ctx.turn
+            )
+        except Exception as exc:
+            log.warning("model call failed: %s", exc)
+            record(kind="model", model=model, result={"error": str(exc)[:500]}, latency_ms=int((time.monotonic() - started) * 1000))
+            break
+        out.tokens_in, out.tokens_out = out.tokens_in + reply.tokens_in, out.tokens_out + reply.tokens_out
+        MODEL_LATENCY.labels(client.name).observe(time.monotonic() - started)
+        MODEL_TOKENS.labels(client.name, "in").inc(reply.tokens_in)
+        MODEL_TOKENS.labels(client.name, "out").inc(reply.tokens_out)
+        record(
+            kind="model",
+            model=reply.model or model,
+            latency_ms=int((time.monotonic() - started) * 1000),
+            tokens_in=reply.tokens_in,
+            tokens_out=reply.tokens_out,
+            result={"content": reply.content, "tool_calls": [c.name for c in reply.tool_calls]},
+        )
+        out.usage.append(
+            {
+                "tokens_in": reply.tokens_in,
+                "tokens_out": reply.tokens_out,
+                "cost_micro_usd": cost_micro_usd(reply.model or model, reply.tokens_in, reply.tokens_out),
+            }
+        )
+        if not reply.tool_calls:
+            out.reply = (reply.content or "").strip()
+            break
+        messages.append(
+            {
+                "role": "assistant",
+                "content": reply.content,
+                "tool_calls": [
+                    {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": json.dumps(c.arguments, ensure_ascii=False)}}
+                    for c in reply.tool_calls
+                ],
+            }
+        )
+        for call in reply.tool_calls:
+            if len(out.calls) >= MAX_TOOL_CALLS:
+                result = {"error": "limite de ferramentas por mensagem atingido"}
+            elif call.name not in tools:
+                result = {"error": f"ferramenta '{call.name}' não permitida para esta conversa"}
+            else:
+                spec = tools[call.name]
+                pending = ctx.pending
+                tool_ctx.confirmed = bool(
+                    spec.needs_confirmation
+                    and pending
+                    and pending.get("tool") == call.name
+                    and pending.get("arguments") == call.arguments
+                    and is_yes(ctx.last_text)
+                )
+                started = time.monotonic()
+                result = _run_tool(spec, tool_ctx, call.arguments)
+                if result.get("needs_confirmation"):
+                    ctx.state["pending"] = {"tool": call.name, "arguments": call.arguments}
+                elif tool_ctx.confirmed:
+                    ctx.state.pop("pending", None)
+                if result.get("offer"):  # options the customer may pick from in the next message
+                    ctx.state["offer"] = {**result["offer"], "from": call.name, "from_arguments": call.arguments}
+                elif "error" not in result:
+                    ctx.state.pop("offer", None)
+                record(
+                    kind="tool",
+                    tool=call.name,
+                    arguments=call.arguments,
+                    result=_jsonable(result),
+                    latency_ms=int((time.monotonic() - started) * 1000),
+                )
+            out.calls.append({"tool": call.name, "arguments": call.arguments, "result": _jsonable(result)})
+            messages.append({"role": "tool", "tool_call_id": call.id, "content": json.dumps(_jsonable(result), ensure_ascii=False)})
+    return out
+
+
+def _run_tool(spec: ToolSpec, ctx: ToolContext, raw_args: dict) -> dict:
+    """Run one tool in its own short transaction: committed when it succeeds, rolled back when it fails."""
+    try:
+        args = coerce_arguments(spec, raw_args)
+        with tenant_session(ctx.tenant_id) as session:
+            ctx.session = session
+            result = spec.function(ctx, **args)
+        return result if isinstance(result, dict) else {"summary": str(result)}
+    except (ToolError, ServiceError) as exc:
+        return {"error": str(exc)}
+    except Exception:
+        log.exception("tool %s failed", spec.name)
+        return {"error": "falha interna ao executar a ferramenta"}
+    finally:
+        ctx.session = None
+
+
+def _finish(ctx: _Context, out: _Outcome) -> TurnResult:
+    """Stage 3, one transaction: mark the inbound messages done and store the reply, records, usage and summary.
+
+    The messages are marked in the same transaction as the reply: if this write fails they
+    stay pending and the turn is retried; if they are no longer pending, another turn
+    answered them and nothing is written (never a second reply).
+    """
+    actor = ctx.actor
+    with tenant_session(actor.tenant_id) as session:
+        conversation = get_scoped(session, Conversation, ctx.conversation_id, actor)
+        if not conversations.finish_inbound(session, actor=actor, conversation_id=ctx.conversation_id, upto_message_id=ctx.upto_message_id):
+            return TurnResult("", None, conversation.persona, "", skipped="already answered")
+        conversation.agent_state = _merge_state(conversation.agent_state or {}, ctx.state_before, ctx.state)
+        reply_text = out.reply
+        if not reply_text:
+            reply_text = FALLBACK_REPLY
+            conversation.waiting_human = True
+        for usage in out.usage:
+            add_usage(session, tenant_id=actor.tenant_id, persona=ctx.persona.name, **usage)
+        _update_summary(session, actor, ctx.tenant, conversation, ctx.last_text, out.calls, ctx.now)
+        return _reply(
+            session,
+            actor,
+            conversation,
+            reply_text,
+            out.engine,
+            out.calls,
+            out.tokens_in,
+            out.tokens_out,
+            out.model,
+            ctx.config.typing_delay_ms,
+            out.interactions,
+        )
+
+
+def _merge_state(stored: dict, before: dict, after: dict) -> dict:
+    """The stored agent state with this turn's changes applied (keys tools wrote meanwhile are kept)."""
+    merged = {k: v for k, v in stored.items() if k in after or k not in before}
+    merged.update({k: v for k, v in after.items() if before.get(k, object()) != v})
+    return merged
 
 
 def _update_summary(
@@ -353,6 +486,7 @@ def _reply(
     tokens_out: int,
     model: str,
     typing_delay_ms: int = 0,
+    interactions: list[AIInteraction] = (),
 ) -> TurnResult:
     message = conversations.add_message(
         session,
@@ -365,9 +499,7 @@ def _reply(
         tokens_out=tokens_out,
         pending=conversation.channel_id is not None,
     )
-    for interaction in session.exec(
-        select(AIInteraction).where(AIInteraction.conversation_id == conversation.id, AIInteraction.message_id.is_(None))
-    ):  # type: ignore[union-attr]
+    for interaction in interactions:
         interaction.message_id = message.id
         session.add(interaction)
     return TurnResult(text, message.id, conversation.persona, engine, calls, typing_delay_ms=typing_delay_ms)

@@ -103,6 +103,7 @@ def tool_spec(
     examples: list[str] | tuple[str, ...] = (),
     slots: dict[str, str] | None = None,
     fill_with: dict[str, str] | None = None,
+    label: str = "",
 ) -> ToolSpec:
     """Build a `ToolSpec` from a function `(ctx: ToolContext, ...) -> dict | str`."""
     name = name or function.__name__
@@ -145,6 +146,7 @@ def tool_spec(
         examples=tuple(examples),
         slots=dict(slots or {}),
         fill_with=dict(fill_with or {}),
+        label=label,
     )
 
 

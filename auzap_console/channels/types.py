@@ -80,11 +80,16 @@ Event = InboundMessage | StatusUpdate | SessionUpdate
 
 
 class ProviderError(Exception):
-    """The provider refused or failed a request; `retryable` says whether to try again."""
+    """The provider refused or failed a request; `retryable` says whether to try again.
 
-    def __init__(self, message: str, *, retryable: bool = True):
+    `kind` lets the console explain it in plain words: "unreachable" (no answer at that
+    address), "unauthorized" (key or token refused), "" (anything else).
+    """
+
+    def __init__(self, message: str, *, retryable: bool = True, kind: str = ""):
         super().__init__(message)
         self.retryable = retryable
+        self.kind = kind
 
 
 class InvalidPayload(ValueError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from auzap_console.i18n import t
@@ -95,3 +97,28 @@ def pager(page: rx.Var, pages: rx.Var, summary: rx.Var, on_prev, on_next) -> rx.
 def hydration_marker() -> rx.Component:
     """A hidden element present once the page is connected to the backend (browser tests wait for it)."""
     return rx.cond(rx.State.is_hydrated, rx.box(id="hydrated", display="none"))
+
+
+def master_detail(list_part: rx.Component, detail_part: rx.Component, *, selected: rx.Var, on_back: Any) -> rx.Component:
+    """A list and the selected item's detail: side by side on wide screens, one at a time on phones.
+
+    On narrow screens (see `assets/console.css`) the detail replaces the list while something is
+    selected, with a back arrow (`on_back` clears the selection).
+    """
+    back = rx.button(
+        rx.icon("arrow-left", size=16), t("common.back"), variant="ghost", on_click=on_back, class_name="pane-back", id="pane-back"
+    )
+    return rx.grid(
+        rx.box(list_part, class_name=rx.cond(selected, "pane-list has-selection", "pane-list"), width="100%", min_width="0"),
+        rx.vstack(
+            back,
+            detail_part,
+            class_name=rx.cond(selected, "pane-detail", "pane-detail no-selection"),
+            width="100%",
+            min_width="0",
+            spacing="2",
+        ),
+        columns=rx.breakpoints(initial="1", lg="2"),
+        spacing="4",
+        width="100%",
+    )

@@ -40,6 +40,8 @@ def nav_link(entry: NavEntry, suffix: str = "") -> rx.Component:
         width="100%",
         _hover={"background": rx.cond(active, BRAND, "var(--gray-3)")},
     )
+    if suffix == "-mobile":  # the drawer closes once a page is picked
+        link = rx.drawer.close(link)
     return _visible(entry, link)
 
 

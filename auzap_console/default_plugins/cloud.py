@@ -16,6 +16,7 @@ import httpx
 from auzap_console.channels.types import ChannelRef, Event, InboundMessage, InvalidPayload, ProviderError, StatusUpdate, same_secret
 from auzap_console.phones import InvalidPhone, normalize_phone
 from auzap_console.plugin import hookimpl
+from auzap_console.plugin.types import ProviderField
 
 GRAPH = "https://graph.facebook.com/v23.0"
 RETRYABLE_CODES = {4, 80007, 130429, 131056, 131048, 1, 2}
@@ -117,7 +118,7 @@ class CloudApiProvider:
         try:
             response = httpx.post(url, json=body, headers=headers, timeout=TIMEOUT)
         except httpx.HTTPError as exc:
-            raise ProviderError(f"Graph API unreachable: {exc}") from exc
+            raise ProviderError(f"Graph API unreachable: {exc}", kind="unreachable") from exc
         data = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
         if response.status_code >= 400:
             error = data.get("error") or {}
@@ -125,11 +126,40 @@ class CloudApiProvider:
             if code == WINDOW_CLOSED:
                 raise ProviderError("janela de 24 horas fechada: é preciso um modelo (template) aprovado", retryable=False)
             retryable = code in RETRYABLE_CODES or response.status_code >= 500 or bool(error.get("is_transient"))
-            raise ProviderError(f"Graph API {response.status_code} ({code}): {error.get('message', '')[:160]}", retryable=retryable)
+            kind = "unauthorized" if response.status_code in (401, 403) or code == 190 else ""
+            message = f"Graph API {response.status_code} ({code}): {error.get('message', '')[:160]}"
+            raise ProviderError(message, retryable=retryable, kind=kind)
         return str(((data.get("messages") or [{}])[0]).get("id", ""))
+
+    def check(self, channel: ChannelRef) -> None:
+        """The token can read the phone number (`GET {graph}/{phone_number_id}`)."""
+        url = f"{(channel.base_url or GRAPH).rstrip('/')}/{channel.external_id}"
+        headers = {"Authorization": f"Bearer {channel.credentials.get('access_token', '')}"}
+        try:
+            response = httpx.get(url, params={"fields": "display_phone_number"}, headers=headers, timeout=TIMEOUT)
+        except httpx.HTTPError as exc:
+            raise ProviderError(f"Graph API unreachable: {exc}", kind="unreachable") from exc
+        if response.status_code in (401, 403):
+            raise ProviderError("Graph API refused the token", retryable=False, kind="unauthorized")
+        if response.status_code >= 400:
+            raise ProviderError(f"Graph API {response.status_code}: {response.text[:160]}", retryable=False)
 
 
 @hookimpl
 def register_channel_providers(register):
     """Meta WhatsApp Cloud API."""
-    register(name="cloud", title="WhatsApp Cloud API (Meta)", factory=CloudApiProvider)
+    register(
+        name="cloud",
+        title="WhatsApp Cloud API (Meta)",
+        factory=CloudApiProvider,
+        help="O número oficial da Meta. Os dados ficam no painel do app em developers.facebook.com → WhatsApp.",
+        fields=[
+            ProviderField("external_id", "ID do número de telefone", "text", True, "Em WhatsApp → Configuração da API.", "109876543210987"),
+            ProviderField("access_token", "Token de acesso", "secret", True, "Um token permanente de usuário do sistema."),
+            ProviderField("app_secret", "Chave secreta do app", "secret", True, "Em Configurações do app → Básico; assina os webhooks."),
+            ProviderField(
+                "verify_token", "Token de verificação", "secret", False, "O mesmo que você digitar ao cadastrar o webhook na Meta."
+            ),
+            ProviderField("base_url", "Endereço da Graph API", "url", False, "Deixe em branco para usar o da Meta.", GRAPH),
+        ],
+    )

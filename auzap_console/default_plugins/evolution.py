@@ -22,6 +22,7 @@ from auzap_console.channels.types import (
 )
 from auzap_console.phones import InvalidPhone, normalize_phone
 from auzap_console.plugin import hookimpl
+from auzap_console.plugin.types import ProviderField
 
 STATUSES = {"ERROR": "failed", "PENDING": "queued", "SERVER_ACK": "sent", "DELIVERY_ACK": "delivered", "READ": "read", "PLAYED": "read"}
 CONNECTION = {"open": "connected", "connecting": "connecting", "close": "disconnected", "refused": "failed"}
@@ -86,6 +87,18 @@ class EvolutionProvider:
             )
         ]
 
+    def check(self, channel: ChannelRef) -> None:
+        """The server answers, accepts the key and knows the instance (`GET /instance/connectionState/{instance}`)."""
+        url = f"{channel.base_url.rstrip('/')}/instance/connectionState/{channel.external_id}"
+        try:
+            r = httpx.get(url, headers={"apikey": channel.credentials.get("api_key", "")}, timeout=TIMEOUT)
+        except httpx.HTTPError as exc:
+            raise ProviderError(f"Evolution unreachable: {exc}", kind="unreachable") from exc
+        if r.status_code in (401, 403):
+            raise ProviderError("Evolution refused the API key", retryable=False, kind="unauthorized")
+        if r.status_code >= 400:
+            raise ProviderError(f"Evolution connectionState answered {r.status_code}: {r.text[:160]}", retryable=False)
+
     def connect(self, channel: ChannelRef, webhook_url: str, pairing_phone: str = "") -> SessionUpdate:
         """Point the instance's webhook at us (secret header), then `GET /instance/connect` for the QR or pairing code (§4.2)."""
         headers = {"apikey": channel.credentials.get("api_key", "")}
@@ -107,7 +120,7 @@ class EvolutionProvider:
             params = {"number": pairing_phone.lstrip("+")} if pairing_phone else None
             r = httpx.get(f"{base}/instance/connect/{instance}", params=params, headers=headers, timeout=TIMEOUT)
         except httpx.HTTPError as exc:
-            raise ProviderError(f"Evolution unreachable: {exc}") from exc
+            raise ProviderError(f"Evolution unreachable: {exc}", kind="unreachable") from exc
         if r.status_code >= 400:
             raise ProviderError(f"Evolution connect answered {r.status_code}: {r.text[:160]}", retryable=False)
         data = r.json()
@@ -141,4 +154,21 @@ class EvolutionProvider:
 @hookimpl
 def register_channel_providers(register):
     """Evolution API."""
-    register(name="evolution", title="Evolution API", factory=EvolutionProvider)
+    register(
+        name="evolution",
+        title="Evolution API",
+        factory=EvolutionProvider,
+        help="Conecte um número do WhatsApp lendo um QR code, pelo seu servidor Evolution API.",
+        fields=[
+            ProviderField(
+                "base_url",
+                "Endereço do servidor Evolution",
+                "url",
+                True,
+                "Onde a Evolution API está rodando.",
+                "https://evolution.minhaloja.com.br",
+            ),
+            ProviderField("api_key", "Chave da API", "secret", True, "A AUTHENTICATION_API_KEY do servidor."),
+            ProviderField("external_id", "Nome da instância", "text", True, "A instância que corresponde a este número.", "loja"),
+        ],
+    )

@@ -13,6 +13,8 @@ from auzap_console.plugin import hookimpl
 class SimulatorProvider:
     """Messages in: `{"id", "from", "text", "name"}`; messages out: recorded as delivered."""
 
+    instant_delivery = True  # no receipt will ever come: a sent message counts as delivered
+
     def verify(self, channel: ChannelRef, headers: dict[str, str], body: bytes) -> bool:
         """The shared secret header must match the channel's webhook secret."""
         return same_secret(headers.get("x-simulator-secret", ""), channel.webhook_secret)
@@ -41,4 +43,9 @@ class SimulatorProvider:
 @hookimpl
 def register_channel_providers(register):
     """The simulator."""
-    register(name="simulator", title="Simulador (navegador)", factory=SimulatorProvider)
+    register(
+        name="simulator",
+        title="Simulador (navegador)",
+        factory=SimulatorProvider,
+        help="Um WhatsApp de mentira para testar os agentes sem um número de verdade. Não pede nada.",
+    )

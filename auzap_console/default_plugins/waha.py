@@ -24,6 +24,7 @@ from auzap_console.channels.types import (
 )
 from auzap_console.phones import InvalidPhone, normalize_phone
 from auzap_console.plugin import hookimpl
+from auzap_console.plugin.types import ProviderField
 
 ACKS = {-1: "failed", 0: "queued", 1: "sent", 2: "delivered", 3: "read", 4: "read"}
 SESSIONS = {"WORKING": "connected", "SCAN_QR_CODE": "connecting", "STARTING": "connecting", "STOPPED": "disconnected", "FAILED": "failed"}
@@ -126,10 +127,15 @@ class WahaProvider:
                 headers={"X-Api-Key": channel.credentials.get("api_key", ""), **(headers or {})},
             )
         except httpx.HTTPError as exc:
-            raise ProviderError(f"WAHA unreachable: {exc}") from exc
+            raise ProviderError(f"WAHA unreachable: {exc}", kind="unreachable") from exc
         if response.status_code not in ok:
-            raise ProviderError(f"WAHA {method} {path} answered {response.status_code}: {response.text[:160]}", retryable=False)
+            kind = "unauthorized" if response.status_code in (401, 403) else ""
+            raise ProviderError(f"WAHA {method} {path} answered {response.status_code}: {response.text[:160]}", retryable=False, kind=kind)
         return response
+
+    def check(self, channel: ChannelRef) -> None:
+        """The server answers and accepts the key (`GET /api/sessions`); the session may not exist yet."""
+        self._call(channel, "GET", "/api/sessions", ok=(200,))
 
     def session_status(self, channel: ChannelRef) -> SessionUpdate:
         """`GET /api/sessions/{session}` → the channel status."""
@@ -175,4 +181,16 @@ class WahaProvider:
 @hookimpl
 def register_channel_providers(register):
     """WAHA."""
-    register(name="waha", title="WAHA (WhatsApp HTTP API)", factory=WahaProvider)
+    register(
+        name="waha",
+        title="WAHA (WhatsApp HTTP API)",
+        factory=WahaProvider,
+        help="Conecte um número do WhatsApp lendo um QR code, pelo seu servidor WAHA.",
+        fields=[
+            ProviderField(
+                "base_url", "Endereço do servidor WAHA", "url", True, "Onde o WAHA está rodando.", "https://waha.minhaloja.com.br"
+            ),
+            ProviderField("api_key", "Chave da API", "secret", False, "A WAHA_API_KEY configurada no servidor (se houver)."),
+            ProviderField("external_id", "Nome da sessão", "text", False, "Cada número é uma sessão no WAHA.", "default", "default"),
+        ],
+    )

@@ -20,9 +20,14 @@ def answer_key(tenant_id: int, message_id: int) -> str:
     return queues.job_id("answer", tenant_id, message_id)
 
 
-def enqueue_answer(tenant_id: int, conversation_id: int, message_id: int) -> str:
-    """Enqueue the turn for a stored inbound message (call after its commit); a lost job is enqueued again."""
+def enqueue_answer(tenant_id: int, conversation_id: int, message_id: int, *, again: bool = False) -> str:
+    """Enqueue the turn for a stored inbound message (call after its commit); a lost job is enqueued again.
+
+    `again` also re-runs a turn whose job failed for good (a person asked to retry).
+    """
     key = answer_key(tenant_id, message_id)
+    if again:
+        queues.discard(key)
     if queues.job_state(key) == queues.MISSING:
         queues.enqueue(answer_conversation, tenant_id, conversation_id, queue=queues.HIGH, job_key=key)
     return key
@@ -32,7 +37,7 @@ def answer_conversation(tenant_id: int, conversation_id: int) -> dict:
     """Answer the latest customer message of a conversation.
 
     Idempotent: a retried or duplicated job finds the message already answered (or the AI
-    paused) and does nothing; turns of one conversation are serialized by a row lock.
+    paused) and does nothing; turns of one conversation are serialized by `agents.turn_lock`.
     When the last attempt fails, the conversation is handed to a person instead of silence.
     """
     try:

@@ -20,9 +20,14 @@ def send_key(message_id: int) -> str:
     return queues.job_id("send", message_id)
 
 
-def enqueue_send(tenant_id: int, message_id: int, *, delay_ms: int = 0) -> str:
-    """Enqueue the send of a stored outbound message (call after its commit); a lost job is enqueued again."""
+def enqueue_send(tenant_id: int, message_id: int, *, delay_ms: int = 0, again: bool = False) -> str:
+    """Enqueue the send of a stored outbound message (call after its commit); a lost job is enqueued again.
+
+    `again` also re-runs a send whose job ended (a person asked to retry a failed send).
+    """
     key = send_key(message_id)
+    if again:
+        queues.discard(key)
     if queues.job_state(key) == queues.MISSING:
         queues.enqueue(send_message, tenant_id, message_id, queue=queues.SEND, job_key=key, delay_ms=delay_ms)
     return key
@@ -45,8 +50,9 @@ def send_message(tenant_id: int, message_id: int) -> str:
             session.add(message)
             return "no channel"
         customer = session.get(Customer, conversation.customer_id)
+        provider = provider_for(channel.provider)
         try:
-            provider_id = provider_for(channel.provider).send_text(channel_ref(channel), customer.phone, message.body)
+            provider_id = provider.send_text(channel_ref(channel), customer.phone, message.body)
         except ProviderError as exc:
             if exc.retryable and not queues.is_final_attempt():
                 raise
@@ -55,6 +61,7 @@ def send_message(tenant_id: int, message_id: int) -> str:
             session.add(message)
             return "failed"
         message.provider_message_id = provider_id or f"sent-{message.id}"
-        message.delivery_status, message.processing, message.error = "sent", "done", ""
+        delivered = getattr(provider, "instant_delivery", False)  # providers without receipts (the simulator)
+        message.delivery_status, message.processing, message.error = "delivered" if delivered else "sent", "done", ""
         session.add(message)
         return "sent"

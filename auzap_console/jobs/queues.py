@@ -140,6 +140,25 @@ def job_state(key: str) -> str:
     return MISSING
 
 
+def discard(key: str) -> None:
+    """Forget a finished or failed job's record, so `enqueue` with its key runs it again (a person's retry)."""
+    if not get_settings().redis_url:
+        with in_process().lock:
+            future = in_process().seen.get(key)
+            if future is not None and future.done():
+                in_process().seen.pop(key, None)
+        return
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job, JobStatus
+
+    try:
+        job = Job.fetch(key, connection=redis_connection())
+    except NoSuchJobError:
+        return
+    if job.get_status(refresh=False) in (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
+        job.delete()
+
+
 def reap_abandoned() -> int:
     """Hand RQ the running jobs whose worker stopped heartbeating STALE_AFTER s ago (RQ retries or fails them).
 

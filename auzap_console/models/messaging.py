@@ -61,6 +61,7 @@ class Conversation(SQLModel, table=True):
     assigned_user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     last_message_at: datetime | None = timestamp(nullable=True, default_now=False, index=True)
     unread_count: int = 0
+    is_test: bool = False  # a console user's playground chat: kept out of the real inbox and the KPIs
     agent_state: dict = json_dict()
     created_at: datetime = timestamp()
 

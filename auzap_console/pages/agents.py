@@ -67,7 +67,7 @@ class AgentsState(ProtectedState):
                 "instructions": configs[p.name].instructions,
                 "model": configs[p.name].model,
                 "handoff": ", ".join(configs[p.name].handoff_keywords),
-                "typing": str(configs[p.name].typing_delay_ms),
+                "typing": f"{configs[p.name].typing_delay_ms / 1000:.1f}".replace(".", ","),
                 "hours_only": "1" if configs[p.name].business_hours else "",
             }
             for p in sorted(personas.values(), key=persona_order)
@@ -112,8 +112,8 @@ class AgentsState(ProtectedState):
         """Store one persona's form."""
         user = await self._user("manager")
         persona = form.get("persona", "")
-        try:
-            typing = int(form.get("typing") or 0)
+        try:  # the form speaks seconds ("1,5"); the config keeps milliseconds
+            typing = round(float((form.get("typing") or "0").replace(",", ".")) * 1000)
         except ValueError as exc:
             raise ServiceError(t("err.typing_delay")) from exc
         with tenant_session(user.tenant_id) as session:
@@ -144,8 +144,13 @@ def _tool_checkbox(tool: rx.Var, persona: rx.Var) -> rx.Component:
     return rx.cond(
         tool["persona"] == persona,
         rx.hstack(
-            rx.checkbox(tool["name"], name="tool__" + tool["name"].to(str), default_checked=tool["checked"] == "1", size="2"),
-            rx.text(tool["description"], size="1", color_scheme="gray"),
+            rx.checkbox(
+                tool["description"],
+                name="tool__" + tool["name"].to(str),
+                default_checked=tool["checked"] == "1",
+                size="2",
+                title=tool["name"],
+            ),
             align="center",
             wrap="wrap",
         ),
@@ -184,8 +189,10 @@ def _persona_card(row: rx.Var) -> rx.Component:
                         t("agt.tone"),
                         rx.input(name="tone", default_value=row["tone"], placeholder="simpática, usa emojis com moderação", width="100%"),
                     ),
-                    field(t("agt.model"), rx.input(name="model", default_value=row["model"], placeholder="gpt-4o-mini", width="100%")),
-                    field(t("agt.typing"), rx.input(name="typing", default_value=row["typing"], type="number", width="100%")),
+                    field(
+                        t("agt.typing"),
+                        rx.input(name="typing", default_value=row["typing"], width="100%", input_mode="decimal", max_length=5),
+                    ),
                     columns=rx.breakpoints(initial="1", md="2"),
                     spacing="3",
                     width="100%",
@@ -212,6 +219,14 @@ def _persona_card(row: rx.Var) -> rx.Component:
                 ),
                 rx.text(t("agt.tools"), size="2", weight="medium"),
                 rx.vstack(rx.foreach(AgentsState.tool_rows, lambda tool: _tool_checkbox(tool, row["name"])), spacing="1"),
+                rx.el.details(
+                    rx.el.summary(t("ch.advanced"), style={"cursor": "pointer", "color": "var(--gray-11)", "font-size": "0.9em"}),
+                    rx.box(
+                        field(t("agt.model"), rx.input(name="model", default_value=row["model"], placeholder="gpt-4o-mini", width="100%")),
+                        padding_top="0.5em",
+                    ),
+                    width="100%",
+                ),
                 form_error(rx.cond(AgentsState.saved_persona == row["name"], AgentsState.form_error, "")),
                 rx.cond(AuthState.is_manager, rx.button(t("common.save"), type="submit", id="agent-save-" + row["name"].to(str))),
                 spacing="3",

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from auzap_console.components.common import empty_state, field, form_error, page_header
 from auzap_console.db import tenant_session
 from auzap_console.i18n import t
+from auzap_console.models import Channel
 from auzap_console.plugin import manager
 from auzap_console.services import channels as channel_service
+from auzap_console.services.context import get_scoped
 from auzap_console.state import AuthState, FormDialogMixin, ProtectedState, guarded
 from auzap_console.template import template
+
+WATCH_SECONDS, WATCH_EVERY = 180, 3
+
+
+def _provider_status(user, channel_id: int) -> str:
+    """The channel's status as the provider reports it now ("" when it cannot say)."""
+    try:
+        return channel_service.session_action(actor=user.actor, channel_id=channel_id, action="status").status
+    except Exception:  # a provider hiccup: try again on the next round
+        return ""
+
 
 STATUS_COLORS = {"connected": "green", "connecting": "amber", "disconnected": "gray", "failed": "red"}
 
@@ -22,6 +37,31 @@ class ChannelsState(FormDialogMixin, ProtectedState):
     rows: list[dict[str, str]] = []
     providers: list[dict[str, str]] = []
     test_channel: str = ""
+    provider: str = "waha"
+    provider_help: str = ""
+    fields: list[dict[str, str]] = []
+    editing_id: int = 0
+    saving: bool = False
+    form: dict[str, str] = {}
+    watching_channel: str = ""
+
+    def _show_fields(self, provider: str, values: dict[str, str] | None = None) -> None:
+        """The form fields the provider declares, with their current values."""
+        spec = manager.channel_providers().get(provider)
+        self.provider, self.provider_help = provider, spec.help if spec else ""
+        self.fields = [
+            {
+                "key": f"{provider}-{f.name}-{self.editing_id}",
+                "name": f.name,
+                "label": f.label + ("" if f.required else " (opcional)"),
+                "type": "password" if f.kind == "secret" else ("url" if f.kind == "url" else "text"),
+                "help": t("ch.secret_keep") if f.kind == "secret" and self.editing_id else f.help,
+                "placeholder": f.placeholder,
+                "value": (values or {}).get(f.name, ""),
+                "id": f"channel-{f.name.replace('_', '-')}",
+            }
+            for f in (spec.fields if spec else ())
+        ]
 
     async def _refresh(self) -> None:
         user = await self._user("manager")
@@ -59,50 +99,119 @@ class ChannelsState(FormDialogMixin, ProtectedState):
     @rx.event
     @guarded
     async def open_new(self):
-        """The connect form (owner)."""
+        """The connect form (owner), for the default provider."""
         await self._user("owner")
-        self.dialog, self.form_error = True, ""
+        self.editing_id, self.form_error, self.form = 0, "", {"name": ""}
+        self._show_fields("waha")
+        self.dialog = True
+
+    @rx.event
+    def choose_provider(self, provider: str):
+        """Show the chosen provider's own fields."""
+        if not self.editing_id:
+            self._show_fields(provider)
 
     @rx.event
     @guarded
-    async def create(self, form: dict):
-        """Create the channel."""
+    async def open_edit(self, channel_id: str):
+        """The form filled with a channel's settings (secrets left blank: kept unless retyped)."""
         user = await self._user("owner")
         with tenant_session(user.tenant_id) as session:
-            channel_service.create_channel(
+            channel = get_scoped(session, Channel, int(channel_id), user.actor)
+            values, provider, name = channel_service.form_values(channel), channel.provider, channel.name
+        self.editing_id, self.form_error = int(channel_id), ""
+        self._show_fields(provider, {**values, "name": name})
+        self.form = {"name": name}
+        self.dialog = True
+
+    @rx.event
+    async def save(self, form: dict):
+        """Validate, check the settings with the provider (no transaction held), then save."""
+        self.saving = True
+        yield
+        try:
+            yield await self._save(form)
+        finally:
+            self.saving = False
+
+    @guarded
+    async def _save(self, form: dict):
+        user = await self._user("owner")
+        values = {f["name"]: form.get(f["name"], "") for f in self.fields}
+        with tenant_session(user.tenant_id) as session:
+            draft = channel_service.prepare_channel(
                 session,
                 actor=user.actor,
+                provider=self.provider,
                 name=form.get("name", ""),
-                provider=form.get("provider") or "waha",
-                base_url=form.get("base_url", ""),
-                external_id=form.get("session", ""),
-                credentials={"api_key": form.get("api_key", "")} if form.get("api_key") else {},
+                values=values,
+                channel_id=self.editing_id or None,
             )
-        self.dialog, self.form_error = False, ""
+        await asyncio.to_thread(channel_service.check_draft, draft)
+        with tenant_session(user.tenant_id) as session:
+            channel_service.save_channel(session, actor=user.actor, draft=draft)
+        created = not self.editing_id
+        self.dialog, self.form_error, self.editing_id = False, "", 0
         await self._refresh()
-        return rx.toast.success(t("ch.created"), id="toast-saved")
+        return rx.toast.success(t("ch.created" if created else "ch.saved"), id="toast-saved")
+
+    @rx.event
+    @guarded
+    async def delete(self, channel_id: str):
+        """Remove a channel (owner)."""
+        user = await self._user("owner")
+        with tenant_session(user.tenant_id) as session:
+            channel_service.delete_channel(session, actor=user.actor, channel_id=int(channel_id))
+        await self._refresh()
+        return rx.toast.success(t("ch.deleted"), id="toast-saved")
 
     @rx.event
     @guarded
     async def connect(self, form: dict):
         """Start the provider session: a QR code, or a pairing code when a phone is given."""
         user = await self._user("owner")
-        with tenant_session(user.tenant_id) as session:
-            channel = channel_service.connect(
-                session, actor=user.actor, channel_id=int(form.get("channel_id") or 0), pairing_phone=form.get("pairing_phone", "")
-            )
-            status = t(f"ch.status.{channel.status}")
+        channel = channel_service.connect(
+            actor=user.actor, channel_id=int(form.get("channel_id") or 0), pairing_phone=form.get("pairing_phone", "")
+        )
+        status = t(f"ch.status.{channel.status}")
+        waiting = channel.status == "connecting"
         await self._refresh()
-        return rx.toast.info(t("ch.connected", status=status), id="toast-connect")
+        toast = rx.toast.info(t("ch.connected", status=status), id="toast-connect")
+        if waiting:  # keep the QR fresh and notice the scan without a click
+            self.watching_channel = str(form.get("channel_id") or "")
+            return [toast, ChannelsState.watch_connection]
+        return toast
+
+    @rx.event(background=True)
+    async def watch_connection(self):
+        """Ask the provider every few seconds until the number is connected (or WATCH_SECONDS pass)."""
+        for _ in range(WATCH_SECONDS // WATCH_EVERY):
+            await asyncio.sleep(WATCH_EVERY)
+            async with self:
+                channel_id = self.watching_channel
+                if not channel_id:
+                    return
+                try:
+                    user = await self._user("manager")
+                except Exception:
+                    self.watching_channel = ""
+                    return
+            status = await asyncio.to_thread(_provider_status, user, int(channel_id))
+            async with self:
+                await self._refresh()
+                if status == "connected":
+                    self.watching_channel = ""
+                    return rx.toast.success(t("ch.now_connected"), id="toast-connect")
+        async with self:
+            self.watching_channel = ""
 
     @rx.event
     @guarded
     async def session_action(self, channel_id: str, action: str):
         """Refresh the session status, or stop the session."""
         user = await self._user("owner" if action == "disconnect" else "manager")
-        with tenant_session(user.tenant_id) as session:
-            channel = channel_service.session_action(session, actor=user.actor, channel_id=int(channel_id), action=action)
-            status = t(f"ch.status.{channel.status}")
+        channel = channel_service.session_action(actor=user.actor, channel_id=int(channel_id), action=action)
+        status = t(f"ch.status.{channel.status}")
         await self._refresh()
         return rx.toast.info(t("ch.connected", status=status), id="toast-connect")
 
@@ -111,17 +220,32 @@ class ChannelsState(FormDialogMixin, ProtectedState):
     async def send_test(self, form: dict):
         """Send a test message through one channel."""
         user = await self._user("manager")
-        with tenant_session(user.tenant_id) as session:
-            provider_id = channel_service.test_send(
-                session,
-                actor=user.actor,
-                channel_id=int(form.get("channel_id") or 0),
-                phone=form.get("phone", ""),
-                text_=form.get("text", ""),
-            )
+        provider_id = channel_service.test_send(
+            actor=user.actor, channel_id=int(form.get("channel_id") or 0), phone=form.get("phone", ""), text_=form.get("text", "")
+        )
         self.form_error = ""
         await self._refresh()
         return rx.toast.success(t("ch.test_ok", id=provider_id or "—"), id="toast-test")
+
+
+def _provider_field(f: rx.Var) -> rx.Component:
+    """One field the provider declared: label, input, help."""
+    return rx.vstack(
+        rx.text(f["label"], size="2", weight="medium"),
+        rx.input(
+            name=f["name"],
+            type=f["type"],
+            placeholder=f["placeholder"],
+            default_value=f["value"],
+            id=f["id"],
+            key=f["key"],
+            width="100%",
+            auto_complete="off",
+        ),
+        rx.cond(f["help"] != "", rx.text(f["help"], size="1", color_scheme="gray")),
+        spacing="1",
+        width="100%",
+    )
 
 
 def _card(row: rx.Var) -> rx.Component:
@@ -133,12 +257,63 @@ def _card(row: rx.Var) -> rx.Component:
                 rx.badge(row["provider"], variant="soft"),
                 rx.badge(row["status_label"], color_scheme=row["color"]),
                 rx.spacer(),
+                rx.cond(
+                    AuthState.is_owner,
+                    rx.hstack(
+                        rx.icon_button(
+                            rx.icon("pencil", size=14),
+                            variant="soft",
+                            size="1",
+                            on_click=ChannelsState.open_edit(row["id"]),
+                            class_name="channel-edit",
+                            aria_label=t("ch.edit"),
+                        ),
+                        rx.alert_dialog.root(
+                            rx.alert_dialog.trigger(
+                                rx.icon_button(
+                                    rx.icon("trash-2", size=14),
+                                    variant="soft",
+                                    color_scheme="red",
+                                    size="1",
+                                    class_name="channel-delete",
+                                    aria_label=t("ch.delete"),
+                                )
+                            ),
+                            rx.alert_dialog.content(
+                                rx.alert_dialog.title(t("ch.delete")),
+                                rx.alert_dialog.description(t("ch.delete_confirm")),
+                                rx.hstack(
+                                    rx.alert_dialog.cancel(rx.button(t("common.cancel"), variant="soft", color_scheme="gray")),
+                                    rx.alert_dialog.action(
+                                        rx.button(
+                                            t("common.delete"),
+                                            color_scheme="red",
+                                            on_click=ChannelsState.delete(row["id"]),
+                                            class_name="channel-delete-confirm",
+                                        )
+                                    ),
+                                    justify="end",
+                                    width="100%",
+                                ),
+                            ),
+                        ),
+                        spacing="2",
+                    ),
+                ),
                 width="100%",
                 align="center",
                 wrap="wrap",
             ),
-            field(t("ch.webhook"), rx.code(row["url"], size="2", class_name="webhook-url", word_break="break-all")),
-            rx.cond(AuthState.is_owner, field(t("ch.secret"), rx.code(row["secret"], size="1", word_break="break-all"))),
+            rx.el.details(
+                rx.el.summary(t("ch.advanced"), style={"cursor": "pointer", "color": "var(--gray-11)", "font-size": "0.9em"}),
+                rx.vstack(
+                    field(t("ch.webhook"), rx.code(row["url"], size="2", class_name="webhook-url", word_break="break-all")),
+                    rx.cond(AuthState.is_owner, field(t("ch.secret"), rx.code(row["secret"], size="1", word_break="break-all"))),
+                    spacing="2",
+                    padding_top="0.5em",
+                ),
+                width="100%",
+            ),
             rx.cond(
                 AuthState.is_owner & (row["can_connect"] != ""),
                 rx.form(
@@ -235,37 +410,47 @@ def channels_page() -> rx.Component:
         ),
         rx.dialog.root(
             rx.dialog.content(
-                rx.dialog.title(t("ch.new")),
+                rx.dialog.title(rx.cond(ChannelsState.editing_id == 0, t("ch.new"), t("ch.edit"))),
                 rx.form(
                     rx.vstack(
-                        field(t("ch.name"), rx.input(name="name", placeholder="WhatsApp da loja", id="channel-name", width="100%")),
                         field(
-                            t("ch.provider"),
-                            rx.select.root(
-                                rx.select.trigger(id="channel-provider", width="100%"),
-                                rx.select.content(
-                                    rx.foreach(ChannelsState.providers, lambda p: rx.select.item(p["label"], value=p["value"]))
-                                ),
-                                name="provider",
-                                default_value="waha",
+                            t("ch.name"),
+                            rx.input(
+                                name="name",
+                                placeholder="WhatsApp da loja",
+                                id="channel-name",
+                                width="100%",
+                                max_length=80,
+                                default_value=ChannelsState.form["name"],
+                                key=ChannelsState.editing_id,
                             ),
                         ),
-                        field(
-                            t("ch.base_url"),
-                            rx.input(name="base_url", placeholder="https://waha.minhaloja.com.br", id="channel-url", width="100%"),
+                        rx.cond(
+                            ChannelsState.editing_id == 0,
+                            field(
+                                t("ch.provider"),
+                                rx.select.root(
+                                    rx.select.trigger(id="channel-provider", width="100%"),
+                                    rx.select.content(
+                                        rx.foreach(ChannelsState.providers, lambda p: rx.select.item(p["label"], value=p["value"]))
+                                    ),
+                                    value=ChannelsState.provider,
+                                    on_change=ChannelsState.choose_provider,
+                                ),
+                            ),
                         ),
-                        field(t("ch.api_key"), rx.input(name="api_key", type="password", id="channel-key", width="100%")),
-                        field(t("ch.session"), rx.input(name="session", placeholder="default", width="100%")),
+                        rx.cond(ChannelsState.provider_help != "", rx.text(ChannelsState.provider_help, size="2", color_scheme="gray")),
+                        rx.foreach(ChannelsState.fields, _provider_field),
                         form_error(ChannelsState.form_error),
                         rx.hstack(
                             rx.button(t("common.cancel"), type="button", variant="soft", color_scheme="gray", on_click=ChannelsState.close),
-                            rx.button(t("common.save"), type="submit", id="channel-save"),
+                            rx.button(t("common.save"), type="submit", id="channel-save", loading=ChannelsState.saving),
                             justify="end",
                             width="100%",
                         ),
                         spacing="3",
                     ),
-                    on_submit=ChannelsState.create,
+                    on_submit=ChannelsState.save,
                     reset_on_submit=False,
                 ),
                 max_width="520px",

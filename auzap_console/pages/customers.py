@@ -6,12 +6,12 @@ from datetime import date
 
 import reflex as rx
 
-from auzap_console.components.common import empty_state, field, form_error, page_header, pager
+from auzap_console.components.common import empty_state, field, form_error, master_detail, page_header, pager
 from auzap_console.db import tenant_session
-from auzap_console.i18n import local_date, local_datetime, t
+from auzap_console.i18n import count, local_date, local_datetime, money, t
 from auzap_console.models.crm import SIZES, SPECIES
 from auzap_console.phones import format_phone
-from auzap_console.services import booking, customers
+from auzap_console.services import booking, customers, inbox, limits
 from auzap_console.services.context import ServiceError
 from auzap_console.state import AuthState, PagedListMixin, ProtectedState, guarded
 from auzap_console.template import template
@@ -48,6 +48,8 @@ class CustomersState(PagedListMixin, ProtectedState):
     selected: dict[str, str] = {}
     pets: list[dict[str, str]] = []
     appointments: list[dict[str, str]] = []
+    visits: list[dict[str, str]] = []
+    conversation_link: str = ""
     customer_dialog: bool = False
     pet_dialog: bool = False
     form_error: str = ""
@@ -57,7 +59,7 @@ class CustomersState(PagedListMixin, ProtectedState):
     @rx.var
     def summary(self) -> str:
         """'Page X of Y · N customers'."""
-        return t("cust.page", page=self.page, pages=self.pages, total=self.total)
+        return t("cust.page", page=self.page, pages=self.pages, total=count(self.total, "cliente", "clientes"))
 
     @rx.var
     def delete_message(self) -> str:
@@ -93,13 +95,27 @@ class CustomersState(PagedListMixin, ProtectedState):
 
     async def _load_selected(self) -> None:
         if not self.selected_id:
-            self.selected, self.pets, self.appointments = {}, [], []
+            self.selected, self.pets, self.appointments, self.visits, self.conversation_link = {}, [], [], [], ""
             return
         user = await self._user()
         with tenant_session(user.tenant_id) as session:
             c = customers.get_customer(session, actor=user.actor, customer_id=self.selected_id)
             pets = customers.list_pets(session, actor=user.actor, customer_id=c.id)
             upcoming = booking.upcoming(session, actor=user.actor, customer_id=c.id)
+            past = booking.history(session, actor=user.actor, customer_id=c.id)
+            conversation_id = inbox.latest_conversation_id(session, actor=user.actor, customer_id=c.id)
+        self.visits = [
+            {
+                "id": str(a.id),
+                "when": local_date(a.starts_at, user.timezone),
+                "service": service,
+                "pet": pet,
+                "status": t(f"appt.status.{a.status}"),
+                "price": money(a.price_cents),
+            }
+            for a, service, pet in past
+        ]
+        self.conversation_link = f"/inbox?c={conversation_id}" if conversation_id else ""
         self.appointments = [
             {
                 "id": str(a.id),
@@ -152,6 +168,15 @@ class CustomersState(PagedListMixin, ProtectedState):
         """Show one customer's details and pets."""
         self.selected_id = int(customer_id)
         await self._load_selected()
+
+    def _errors_inline(self, handler: str = "") -> bool:
+        """Errors show inside the customer or pet form while one is open."""
+        return self.customer_dialog or self.pet_dialog
+
+    @rx.event
+    def close_detail(self):
+        """Back to the list (phones show one pane at a time)."""
+        self.selected_id = 0
 
     @rx.event
     @guarded
@@ -282,14 +307,26 @@ def _customer_dialog() -> rx.Component:
             rx.dialog.title(rx.cond(f["id"] != "", t("cust.edit"), t("cust.new"))),
             rx.form(
                 rx.vstack(
-                    field(t("cust.name"), rx.input(name="name", default_value=f["name"], id="customer-name", width="100%")),
+                    field(
+                        t("cust.name"),
+                        rx.input(name="name", default_value=f["name"], id="customer-name", max_length=limits.NAME, width="100%"),
+                    ),
                     field(
                         t("cust.phone"),
                         rx.input(name="phone", default_value=f["phone"], id="customer-phone", placeholder="(11) 98765-4321", width="100%"),
                     ),
-                    field(t("cust.email"), rx.input(name="email", default_value=f["email"], id="customer-email", width="100%")),
-                    field(t("cust.tags"), rx.input(name="tags", default_value=f["tags"], id="customer-tags", width="100%")),
-                    field(t("cust.notes"), rx.text_area(name="notes", default_value=f["notes"], id="customer-notes", width="100%")),
+                    field(
+                        t("cust.email"),
+                        rx.input(name="email", default_value=f["email"], id="customer-email", max_length=limits.EMAIL, width="100%"),
+                    ),
+                    field(
+                        t("cust.tags"),
+                        rx.input(name="tags", default_value=f["tags"], id="customer-tags", max_length=limits.NOTES, width="100%"),
+                    ),
+                    field(
+                        t("cust.notes"),
+                        rx.text_area(name="notes", default_value=f["notes"], id="customer-notes", max_length=limits.NOTES, width="100%"),
+                    ),
                     rx.checkbox(t("cust.vip"), name="vip", default_checked=f["vip"] == "1", id="customer-vip"),
                     rx.checkbox(t("cust.opt_out"), name="opt_out", default_checked=f["opt_out"] == "1", id="customer-optout"),
                     form_error(CustomersState.form_error),
@@ -320,7 +357,10 @@ def _pet_dialog() -> rx.Component:
             rx.dialog.title(rx.cond(f["id"] != "", t("pet.edit"), t("pet.new"))),
             rx.form(
                 rx.vstack(
-                    field(t("pet.name"), rx.input(name="name", default_value=f["name"], id="pet-name", width="100%")),
+                    field(
+                        t("pet.name"),
+                        rx.input(name="name", default_value=f["name"], id="pet-name", max_length=limits.PET_NAME, width="100%"),
+                    ),
                     rx.grid(
                         field(
                             t("pet.species"),
@@ -340,7 +380,10 @@ def _pet_dialog() -> rx.Component:
                                 default_value=f["size"],
                             ),
                         ),
-                        field(t("pet.breed"), rx.input(name="breed", default_value=f["breed"], id="pet-breed", width="100%")),
+                        field(
+                            t("pet.breed"),
+                            rx.input(name="breed", default_value=f["breed"], id="pet-breed", max_length=limits.BREED, width="100%"),
+                        ),
                         field(
                             t("pet.weight"),
                             rx.input(name="weight", default_value=f["weight"], id="pet-weight", placeholder="8,5", width="100%"),
@@ -351,7 +394,13 @@ def _pet_dialog() -> rx.Component:
                         ),
                         field(
                             t("pet.temperament"),
-                            rx.input(name="temperament", default_value=f["temperament"], id="pet-temperament", width="100%"),
+                            rx.input(
+                                name="temperament",
+                                default_value=f["temperament"],
+                                id="pet-temperament",
+                                max_length=limits.SHORT,
+                                width="100%",
+                            ),
                         ),
                         columns="2",
                         spacing="3",
@@ -359,7 +408,9 @@ def _pet_dialog() -> rx.Component:
                     ),
                     field(
                         t("pet.health_notes"),
-                        rx.text_area(name="health_notes", default_value=f["health_notes"], id="pet-health", width="100%"),
+                        rx.text_area(
+                            name="health_notes", default_value=f["health_notes"], id="pet-health", max_length=limits.NOTES, width="100%"
+                        ),
                     ),
                     form_error(CustomersState.form_error),
                     rx.hstack(
@@ -475,6 +526,14 @@ def _detail_panel() -> rx.Component:
                     rx.vstack(rx.foreach(CustomersState.pets, _pet_card), width="100%", spacing="2", id="pet-list"),
                     rx.text(t("cust.no_pets"), size="2", color_scheme="gray"),
                 ),
+                rx.cond(
+                    CustomersState.conversation_link != "",
+                    rx.link(
+                        rx.button(rx.icon("messages-square", size=14), t("cust.open_conversation"), variant="soft", size="1"),
+                        href=CustomersState.conversation_link,
+                        id="customer-conversation",
+                    ),
+                ),
                 rx.divider(),
                 rx.heading(t("cust.upcoming"), size="3"),
                 rx.cond(
@@ -496,6 +555,28 @@ def _detail_panel() -> rx.Component:
                         id="appointment-list",
                     ),
                     rx.text(t("cust.no_upcoming"), size="2", color_scheme="gray"),
+                ),
+                rx.divider(),
+                rx.heading(t("cust.history"), size="3"),
+                rx.cond(
+                    CustomersState.visits.length() > 0,
+                    rx.vstack(
+                        rx.foreach(
+                            CustomersState.visits,
+                            lambda v: rx.hstack(
+                                rx.text(v["when"], weight="medium", size="2"),
+                                rx.text(v["service"], size="2"),
+                                rx.text(v["pet"], size="2", color_scheme="gray"),
+                                rx.badge(v["status"], variant="soft", size="1"),
+                                rx.text(v["price"], size="2", color_scheme="gray"),
+                                wrap="wrap",
+                                class_name="visit-row",
+                            ),
+                        ),
+                        spacing="1",
+                        id="visit-list",
+                    ),
+                    rx.text(t("cust.no_history"), size="2", color_scheme="gray"),
                 ),
                 spacing="2",
                 width="100%",
@@ -522,7 +603,7 @@ def customers_page() -> rx.Component:
             width="100%",
             size="3",
         ),
-        rx.grid(
+        master_detail(
             rx.card(
                 rx.cond(
                     ~CustomersState.loaded,
@@ -562,9 +643,8 @@ def customers_page() -> rx.Component:
                 width="100%",
             ),
             _detail_panel(),
-            columns=rx.breakpoints(initial="1", lg="2"),
-            spacing="4",
-            width="100%",
+            selected=CustomersState.selected_id > 0,
+            on_back=CustomersState.close_detail,
         ),
         _customer_dialog(),
         _pet_dialog(),

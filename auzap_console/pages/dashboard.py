@@ -6,7 +6,7 @@ import reflex as rx
 
 from auzap_console.components.common import empty_state, kpi_card, page_header
 from auzap_console.db import tenant_session
-from auzap_console.i18n import money, t
+from auzap_console.i18n import count, money, t
 from auzap_console.services import dashboard
 from auzap_console.state import ProtectedState, guarded
 from auzap_console.template import template
@@ -45,7 +45,7 @@ class DashboardState(ProtectedState):
         self.revenue_week = money(figs.revenue_week_cents)
         self.revenue_month = money(figs.revenue_month_cents)
         self.active_customers = figs.active_customers
-        self.customers_hint = t("dash.of_total", total=figs.total_customers)
+        self.customers_hint = t("dash.of_total", total=count(figs.total_customers, "cadastrado", "cadastrados"))
         self.open_conversations = figs.open_conversations
         self.today = [
             {

@@ -10,9 +10,10 @@ import asyncio
 
 import reflex as rx
 
-from auzap_console.components.common import empty_state, page_header, pager
+from auzap_console.components.common import empty_state, master_detail, page_header, pager
 from auzap_console.db import tenant_session
-from auzap_console.i18n import local_datetime, t
+from auzap_console.i18n import count, local_datetime, t
+from auzap_console.jobs.agent import enqueue_answer
 from auzap_console.jobs.outbound import enqueue_send
 from auzap_console.phones import format_phone
 from auzap_console.plugin import manager
@@ -27,15 +28,35 @@ TICKS = {"queued": "🕓", "sent": "✓", "delivered": "✓✓", "read": "✓✓
 SENDER_LABELS = {"customer": "", "ai": "IA", "human": "Equipe", "system": "Sistema"}
 
 
+def _failure(m) -> str:
+    """What went wrong with this message, for the red badge ('' when nothing did)."""
+    if m.direction == "in" and m.processing == "failed":
+        return t("inbox.failed_in") + (f": {m.error}" if m.error else "")
+    if m.direction == "out" and (m.processing == "failed" or m.delivery_status == "failed"):
+        return t("inbox.failed_out") + (f": {m.error}" if m.error else "")
+    return ""
+
+
+def _tool_chip(tools: list) -> str:
+    """'IA usou: agenda, cadastro de pet' — the owner's words, not the tool names and arguments."""
+    if not tools:
+        return ""
+    specs = manager.tools()
+    labels = dict.fromkeys(specs[r.tool].display_label if r.tool in specs else r.tool for r in tools)
+    return t("inbox.ai_used", tools=", ".join(labels))
+
+
 def _message_row(m, tools: list, tz: str) -> dict[str, str]:
-    calls = "\n".join(f"{r.tool}({', '.join(f'{k}={v}' for k, v in r.arguments.items())})" for r in tools)
+    calls = _tool_chip(tools)
+    failure = _failure(m)
     return {
+        "failed": failure[:240],
         "id": str(m.id),
         "text": m.body,
         "mine": "" if m.direction == "in" else "1",
         "sender": SENDER_LABELS.get(m.sender, ""),
         "when": local_datetime(m.created_at, tz),
-        "ticks": TICKS.get(m.delivery_status, "") if m.direction == "out" else "",
+        "ticks": TICKS.get(m.delivery_status, "") if m.direction == "out" and m.channel_id and not failure else "",
         "read": "1" if m.delivery_status == "read" else "",
         "tools": calls,
     }
@@ -58,7 +79,7 @@ class InboxState(PagedListMixin, ProtectedState):
     @rx.var
     def summary(self) -> str:
         """'Page X of Y · N conversations'."""
-        return t("inbox.page", page=self.page, pages=self.pages, total=self.total)
+        return t("inbox.page", page=self.page, pages=self.pages, total=count(self.total, "conversa", "conversas"))
 
     async def _refresh(self) -> None:
         user = await self._user()
@@ -83,6 +104,7 @@ class InboxState(PagedListMixin, ProtectedState):
                     "persona": titles.get(c.persona, c.persona),
                     "unread": str(c.unread_count) if c.unread_count else "",
                     "waiting": "1" if c.waiting_human else "",
+                    "test": "1" if c.is_test else "",
                     "paused": "1" if c.ai_paused else "",
                     "when": local_datetime(c.last_message_at, user.timezone)[-5:] if c.last_message_at else "",
                 }
@@ -106,6 +128,13 @@ class InboxState(PagedListMixin, ProtectedState):
     async def load(self):
         """on_load: first page, then keep it live."""
         self.page, self.selected_id, self.header, self.messages = 1, 0, {}, []
+        wanted = self.router.url.query_parameters.get("c", "")  # a link from a customer's record
+        if wanted.isdigit():
+            self.selected_id, self.status = int(wanted), "all"
+            try:
+                await self._refresh()
+            except ServiceError:  # not this shop's: just the list
+                self.selected_id = 0
         await self._refresh()
         return InboxState.watch
 
@@ -177,6 +206,26 @@ class InboxState(PagedListMixin, ProtectedState):
         return rx.toast.info(t("inbox.handed_back"), id="toast-saved")
 
     @rx.event
+    def close_thread(self):
+        """Back to the list (phones show one pane at a time)."""
+        self.selected_id, self.header, self.messages = 0, {}, []
+
+    @rx.event
+    @guarded
+    async def retry(self, message_id: str):
+        """Try a failed message again: a new agent turn, or a new send."""
+        user = await self._user()
+        with tenant_session(user.tenant_id) as session:
+            message = inbox.retry_failed(session, actor=user.actor, message_id=int(message_id))
+            direction, conversation_id = message.direction, message.conversation_id
+        if direction == "in":
+            enqueue_answer(user.tenant_id, conversation_id, int(message_id), again=True)
+        else:
+            enqueue_send(user.tenant_id, int(message_id), again=True)
+        await self._refresh()
+        return rx.toast.info(t("inbox.retried"), id="toast-saved")
+
+    @rx.event
     @guarded
     async def reply(self, form: dict):
         """Send a human reply through the conversation's channel."""
@@ -197,6 +246,7 @@ def _row(row: rx.Var) -> rx.Component:
                     rx.text(row["name"], weight="bold", size="2"),
                     rx.cond(row["waiting"] != "", rx.badge(t("inbox.waiting"), color_scheme="red", size="1")),
                     rx.cond(row["paused"] != "", rx.badge(t("inbox.human"), color_scheme="amber", size="1")),
+                    rx.cond(row["test"] != "", rx.badge(t("inbox.test_badge"), color_scheme="gray", size="1")),
                     wrap="wrap",
                 ),
                 rx.text(row["preview"], size="1", color_scheme="gray", trim="both", max_width="100%"),
@@ -231,8 +281,23 @@ def _bubble(m: rx.Var) -> rx.Component:
             rx.text(m["text"], white_space="pre-wrap", size="2"),
             rx.cond(
                 m["tools"] != "",
-                rx.text(
-                    m["tools"], size="1", font_family="monospace", color_scheme="gray", white_space="pre-wrap", class_name="tool-calls"
+                rx.badge(rx.icon("sparkles", size=12), m["tools"], variant="soft", color_scheme="gray", size="1", class_name="tool-calls"),
+            ),
+            rx.cond(
+                m["failed"] != "",
+                rx.hstack(
+                    rx.badge(rx.icon("triangle-alert", size=12), m["failed"], color_scheme="red", size="1", class_name="failed-badge"),
+                    rx.button(
+                        rx.icon("rotate-ccw", size=12),
+                        t("inbox.retry"),
+                        size="1",
+                        variant="soft",
+                        on_click=InboxState.retry(m["id"]),
+                        class_name="retry-button",
+                    ),
+                    wrap="wrap",
+                    spacing="2",
+                    padding_top="4px",
                 ),
             ),
             rx.hstack(
@@ -333,8 +398,16 @@ def inbox_page() -> rx.Component:
                     on_change=InboxState.set_filter,
                     id="inbox-filter",
                 ),
-                overflow_x="auto",
-                max_width="100%",
+                display=rx.breakpoints(initial="none", md="block"),
+            ),
+            rx.box(  # phones: every filter in a select instead of a row that shows two of five
+                rx.select.root(
+                    rx.select.trigger(id="inbox-filter-mobile", width="100%"),
+                    rx.select.content(*[rx.select.item(t(f"inbox.filter.{f}"), value=f) for f in inbox.FILTERS]),
+                    value=InboxState.status,
+                    on_change=InboxState.set_filter,
+                ),
+                display=rx.breakpoints(initial="block", md="none"),
             ),
             rx.select.root(
                 rx.select.trigger(id="inbox-persona"),
@@ -352,7 +425,7 @@ def inbox_page() -> rx.Component:
             width="100%",
             wrap="wrap",
         ),
-        rx.grid(
+        master_detail(
             rx.card(
                 rx.cond(
                     ~InboxState.loaded,
@@ -370,9 +443,8 @@ def inbox_page() -> rx.Component:
                 width="100%",
             ),
             _thread(),
-            columns=rx.breakpoints(initial="1", lg="2"),
-            spacing="4",
-            width="100%",
+            selected=InboxState.selected_id > 0,
+            on_back=InboxState.close_thread,
         ),
         width="100%",
     )

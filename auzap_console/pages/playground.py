@@ -69,7 +69,9 @@ def run_playground_turn(tenant_id: int, user_id: int, persona: str, text: str) -
     The turn runs as a job on the `high` queue, exactly like a WhatsApp message (RQ workers
     in production, the in-process queue in local mode).
     """
-    conversation_id, message_id = receive_text(tenant_id=tenant_id, phone=playground_phone(user_id), text=text, name="Cliente de teste")
+    conversation_id, message_id = receive_text(
+        tenant_id=tenant_id, phone=playground_phone(user_id), text=text, name="Cliente de teste", is_test=True
+    )
     with tenant_session(tenant_id) as session:
         conversation = session.get(Conversation, conversation_id)
         if persona and conversation.persona != persona:

@@ -6,7 +6,7 @@ import reflex as rx
 
 from auzap_console.components.common import page_header
 from auzap_console.db import tenant_session
-from auzap_console.i18n import t
+from auzap_console.i18n import count, t
 from auzap_console.plugin import manager
 from auzap_console.services import plugins as plugin_service
 from auzap_console.services.context import ServiceError
@@ -14,15 +14,32 @@ from auzap_console.services.tenants import get_tenant
 from auzap_console.state import AuthState, ProtectedState, guarded
 from auzap_console.template import template
 
-KIND_LABELS = {
-    "persona": "persona",
-    "tool": "ferramenta",
-    "page": "página",
-    "schedule": "rotina",
-    "channel_provider": "canal",
-    "migration": "tabelas",
-    "segment_filter": "filtro",
-    "dashboard_card": "card",
+BUILTIN_TITLES = {"core": "plg.title.core", "common_tools": "plg.title.common_tools"}
+
+
+def _item_label(c) -> str:
+    """A contribution in the owner's words: a persona's or provider's title, a tool's label."""
+    item = c.item
+    return getattr(item, "title", "") or getattr(item, "display_label", "") or c.name
+
+
+def _plugin_title(info) -> str:
+    """A plugin's human name: its first persona or provider title, or the built-ins' own."""
+    for c in info.contributions:
+        if c.kind in ("persona", "channel_provider") and getattr(c.item, "title", ""):
+            return c.item.title
+    return t(BUILTIN_TITLES[info.name]) if info.name in BUILTIN_TITLES else info.name
+
+
+KIND_LABELS = {  # (one, many)
+    "persona": ("persona", "personas"),
+    "tool": ("ferramenta", "ferramentas"),
+    "page": ("página", "páginas"),
+    "schedule": ("rotina", "rotinas"),
+    "channel_provider": ("canal", "canais"),
+    "migration": ("conjunto de tabelas", "conjuntos de tabelas"),
+    "segment_filter": ("filtro", "filtros"),
+    "dashboard_card": ("card", "cards"),
 }
 
 
@@ -57,13 +74,16 @@ class PluginsState(ProtectedState):
             for c in info.contributions:
                 counts[c.kind] = counts.get(c.kind, 0) + 1
             items = ", ".join(c.name for c in info.contributions[:8]) + ("…" if len(info.contributions) > 8 else "")
+            labels = list(dict.fromkeys(_item_label(c) for c in info.contributions if c.kind in ("persona", "tool")))
             rows.append(
                 {
                     "name": info.name,
+                    "title": _plugin_title(info),
+                    "labels": ", ".join(labels[:6]) + ("…" if len(labels) > 6 else ""),
                     "distribution": info.distribution,
                     "version": info.version,
                     "builtin": "1" if info.builtin else "",
-                    "summary": " · ".join(f"{n} {KIND_LABELS.get(k, k)}{'s' if n > 1 else ''}" for k, n in sorted(counts.items())) or "—",
+                    "summary": " · ".join(count(n, *KIND_LABELS.get(k, (k, k))) for k, n in sorted(counts.items())) or "—",
                     "items": items,
                     "enabled": "" if info.name in disabled else "1",
                     "settings": "\n".join(f"{k}={v}" for k, v in settings[info.name].items()),
@@ -85,7 +105,8 @@ class PluginsState(ProtectedState):
         with tenant_session(user.tenant_id) as session:
             plugin_service.set_enabled(session, actor=user.actor, plugin=name, enabled=enabled)
         await self._refresh()
-        return rx.toast.success(t("plg.enabled" if enabled else "plg.disabled", name=name), id="toast-saved")
+        title = next((r["title"] for r in self.rows if r["name"] == name), name)
+        return rx.toast.success(t("plg.enabled" if enabled else "plg.disabled", name=title), id="toast-saved")
 
     @rx.event
     @guarded
@@ -105,9 +126,8 @@ def _card(row: rx.Var) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.icon("puzzle", color="#0f766e"),
-                rx.heading(row["name"], size="4"),
+                rx.heading(row["title"], size="4"),
                 rx.cond(row["builtin"] != "", rx.badge(t("plg.builtin"), color_scheme="gray")),
-                rx.badge(row["distribution"] + " " + row["version"].to(str), variant="soft"),
                 rx.spacer(),
                 rx.cond(
                     AuthState.is_owner & (row["builtin"] == ""),
@@ -129,29 +149,39 @@ def _card(row: rx.Var) -> rx.Component:
                 wrap="wrap",
             ),
             rx.text(row["summary"], size="2", weight="medium"),
-            rx.text(row["items"], size="1", color_scheme="gray"),
-            rx.cond(
-                AuthState.is_owner & (row["builtin"] == ""),
-                rx.form(
-                    rx.hstack(
-                        rx.el.input(type="hidden", name="plugin", value=row["name"]),
-                        rx.text_area(
-                            name="settings", default_value=row["settings"], placeholder=t("plg.settings_hint"), rows="2", width="100%"
-                        ),
-                        rx.button(t("common.save"), type="submit", variant="soft", size="2"),
-                        width="100%",
-                        align="end",
-                    ),
-                    on_submit=PluginsState.save_settings,
-                    reset_on_submit=False,
+            rx.cond(row["labels"] != "", rx.text(row["labels"], size="2", color_scheme="gray")),
+            rx.el.details(
+                rx.el.summary(t("ch.advanced"), style={"cursor": "pointer", "color": "var(--gray-11)", "font-size": "0.9em"}),
+                rx.vstack(
+                    rx.text(row["name"], " · ", row["distribution"] + " " + row["version"].to(str), size="1", font_family="monospace"),
+                    rx.text(row["items"], size="1", color_scheme="gray", font_family="monospace"),
+                    rx.cond(AuthState.is_owner & (row["builtin"] == ""), _settings_form(row)),
+                    spacing="2",
+                    padding_top="0.5em",
                     width="100%",
                 ),
+                width="100%",
             ),
             spacing="2",
             width="100%",
         ),
         width="100%",
         class_name="plugin-card",
+    )
+
+
+def _settings_form(row: rx.Var) -> rx.Component:
+    return rx.form(
+        rx.hstack(
+            rx.el.input(type="hidden", name="plugin", value=row["name"]),
+            rx.text_area(name="settings", default_value=row["settings"], placeholder=t("plg.settings_hint"), rows="2", width="100%"),
+            rx.button(t("common.save"), type="submit", variant="soft", size="2"),
+            width="100%",
+            align="end",
+        ),
+        on_submit=PluginsState.save_settings,
+        reset_on_submit=False,
+        width="100%",
     )
 
 

@@ -8,7 +8,7 @@ from auzap_console.components.common import empty_state, field, form_error, page
 from auzap_console.db import tenant_session
 from auzap_console.i18n import money, parse_money, t
 from auzap_console.models.catalog import CATEGORIES
-from auzap_console.services import catalog
+from auzap_console.services import catalog, limits
 from auzap_console.services.context import ServiceError
 from auzap_console.state import AuthState, FormDialogMixin, ProtectedState, guarded
 from auzap_console.template import template
@@ -108,6 +108,38 @@ class ServicesState(FormDialogMixin, ProtectedState):
         return rx.toast.success(t("svc.deleted"))
 
 
+def _actions(row: rx.Var) -> rx.Component:
+    """Edit and delete (managers and up)."""
+    return rx.cond(
+        AuthState.is_manager,
+        rx.hstack(
+            rx.icon_button(
+                rx.icon("pencil", size=14),
+                size="1",
+                variant="ghost",
+                on_click=ServicesState.open_edit(row["id"]),
+                class_name="service-edit",
+            ),
+            rx.alert_dialog.root(
+                rx.alert_dialog.trigger(rx.icon_button(rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red")),
+                rx.alert_dialog.content(
+                    rx.alert_dialog.title(t("common.delete") + " " + row["name"].to(str) + "?"),
+                    rx.hstack(
+                        rx.alert_dialog.cancel(rx.button(t("common.cancel"), variant="soft", color_scheme="gray")),
+                        rx.alert_dialog.action(rx.button(t("common.delete"), color_scheme="red", on_click=ServicesState.delete(row["id"]))),
+                        justify="end",
+                        spacing="2",
+                    ),
+                ),
+            ),
+        ),
+    )
+
+
+def _active_badge(row: rx.Var) -> rx.Component:
+    return rx.cond(row["active"] != "", rx.badge(t("svc.active"), color_scheme="green"), rx.badge(t("svc.inactive"), color_scheme="gray"))
+
+
 def _row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
@@ -117,38 +149,30 @@ def _row(row: rx.Var) -> rx.Component:
         rx.table.cell(row["price"]),
         rx.table.cell(row["duration"] + " min"),
         rx.table.cell(row["capacity"]),
-        rx.table.cell(
-            rx.cond(row["active"] != "", rx.badge(t("svc.active"), color_scheme="green"), rx.badge(t("svc.inactive"), color_scheme="gray"))
-        ),
-        rx.table.cell(
-            rx.cond(
-                AuthState.is_manager,
-                rx.hstack(
-                    rx.icon_button(
-                        rx.icon("pencil", size=14),
-                        size="1",
-                        variant="ghost",
-                        on_click=ServicesState.open_edit(row["id"]),
-                        class_name="service-edit",
-                    ),
-                    rx.alert_dialog.root(
-                        rx.alert_dialog.trigger(rx.icon_button(rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red")),
-                        rx.alert_dialog.content(
-                            rx.alert_dialog.title(t("common.delete") + " " + row["name"].to(str) + "?"),
-                            rx.hstack(
-                                rx.alert_dialog.cancel(rx.button(t("common.cancel"), variant="soft", color_scheme="gray")),
-                                rx.alert_dialog.action(
-                                    rx.button(t("common.delete"), color_scheme="red", on_click=ServicesState.delete(row["id"]))
-                                ),
-                                justify="end",
-                                spacing="2",
-                            ),
-                        ),
-                    ),
-                ),
-            )
-        ),
+        rx.table.cell(_active_badge(row)),
+        rx.table.cell(_actions(row)),
         class_name="service-row",
+    )
+
+
+def _card(row: rx.Var) -> rx.Component:
+    """The same service as a card, for phones (no sideways scrolling to reach the actions)."""
+    return rx.card(
+        rx.hstack(
+            rx.vstack(
+                rx.text(row["name"], weight="bold", class_name="ellipsis", max_width="100%"),
+                rx.text(row["price"], " · ", row["duration"], " min · ", t("svc.per_slot", n=""), row["capacity"], size="2"),
+                rx.hstack(rx.badge(row["category_label"], variant="soft"), _active_badge(row), spacing="2"),
+                spacing="1",
+                min_width="0",
+                flex="1",
+            ),
+            _actions(row),
+            width="100%",
+            align="start",
+        ),
+        width="100%",
+        class_name="service-card",
     )
 
 
@@ -159,7 +183,10 @@ def _dialog() -> rx.Component:
             rx.dialog.title(rx.cond(f["id"] != "", t("svc.edit"), t("svc.new"))),
             rx.form(
                 rx.vstack(
-                    field(t("svc.name"), rx.input(name="name", default_value=f["name"], id="service-name", width="100%")),
+                    field(
+                        t("svc.name"),
+                        rx.input(name="name", default_value=f["name"], id="service-name", max_length=limits.NAME, width="100%"),
+                    ),
                     field(t("svc.description"), rx.text_area(name="description", default_value=f["description"], width="100%")),
                     rx.grid(
                         field(
@@ -221,31 +248,41 @@ def services_page() -> rx.Component:
                 rx.center(rx.spinner(), padding="3em"),
                 rx.cond(
                     ServicesState.rows.length() > 0,
-                    rx.box(
-                        rx.table.root(
-                            rx.table.header(
-                                rx.table.row(
-                                    *[
-                                        rx.table.column_header_cell(t(k))
-                                        for k in (
-                                            "svc.name",
-                                            "svc.category",
-                                            "svc.price",
-                                            "svc.duration",
-                                            "svc.capacity",
-                                            "svc.active",
-                                            "common.actions",
-                                        )
-                                    ]
-                                )
-                            ),
-                            rx.table.body(rx.foreach(ServicesState.rows, _row)),
-                            size="1",
+                    rx.fragment(
+                        rx.vstack(
+                            rx.foreach(ServicesState.rows, _card),
+                            spacing="2",
                             width="100%",
-                            id="service-table",
+                            id="service-cards",
+                            display=rx.breakpoints(initial="flex", md="none"),
                         ),
-                        overflow_x="auto",
-                        width="100%",
+                        rx.box(
+                            rx.table.root(
+                                rx.table.header(
+                                    rx.table.row(
+                                        *[
+                                            rx.table.column_header_cell(t(k))
+                                            for k in (
+                                                "svc.name",
+                                                "svc.category",
+                                                "svc.price",
+                                                "svc.duration",
+                                                "svc.capacity",
+                                                "svc.active",
+                                                "common.actions",
+                                            )
+                                        ]
+                                    )
+                                ),
+                                rx.table.body(rx.foreach(ServicesState.rows, _row)),
+                                size="1",
+                                width="100%",
+                                id="service-table",
+                            ),
+                            overflow_x="auto",
+                            width="100%",
+                            display=rx.breakpoints(initial="none", md="block"),
+                        ),
                     ),
                     empty_state(t("svc.empty"), "scissors", state_id="services-empty"),
                 ),

@@ -9,7 +9,7 @@ from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.phones import format_phone
 from auzap_console.services import auth, tenants
-from auzap_console.services.context import ServiceError
+from auzap_console.services.context import ConfirmationNeeded, ServiceError
 from auzap_console.services.tenants import WEEKDAYS
 from auzap_console.state import AuthState, ProtectedState, guarded
 from auzap_console.template import template
@@ -43,6 +43,8 @@ class SettingsState(ProtectedState):
     form_error: str = ""
     password_error: str = ""
     owner_numbers: list[dict[str, str]] = []
+    number_warning: str = ""
+    pending_number: dict[str, str] = {}
 
     @rx.event
     @guarded
@@ -78,16 +80,40 @@ class SettingsState(ProtectedState):
             rows = tenants.owner_numbers(session, actor=user.actor)
         self.owner_numbers = [{"id": str(r.id), "phone": format_phone(r.phone), "label": r.label} for r in rows]
 
+    def _errors_inline(self, handler: str = "") -> bool:
+        """The shop form is always on screen: its own errors show under it (the rest in a toast)."""
+        return handler == "save"
+
     @rx.event
     @guarded
     async def add_number(self, form: dict):
-        """Authorize a phone for the owner analyst."""
+        """Authorize a phone for the owner analyst; a customer's phone asks for confirmation first."""
+        return await self._add_number(form, confirm=False)
+
+    @rx.event
+    @guarded
+    async def confirm_number(self):
+        """The owner confirmed: authorize the customer's phone anyway."""
+        return await self._add_number(self.pending_number, confirm=True)
+
+    async def _add_number(self, form: dict, *, confirm: bool):
         user = await self._user("owner")
-        with tenant_session(user.tenant_id) as session:
-            tenants.add_owner_number(session, actor=user.actor, phone=form.get("phone", ""), label=form.get("label", ""))
-        self.form_error = ""
+        try:
+            with tenant_session(user.tenant_id) as session:
+                tenants.add_owner_number(
+                    session, actor=user.actor, phone=form.get("phone", ""), label=form.get("label", ""), confirm=confirm
+                )
+        except ConfirmationNeeded as exc:
+            self.number_warning, self.pending_number = str(exc), {"phone": form.get("phone", ""), "label": form.get("label", "")}
+            return None
+        self.form_error, self.number_warning, self.pending_number = "", "", {}
         await self._load_numbers()
         return rx.toast.success(t("set.owner_number_added"), id="toast-saved")
+
+    @rx.event
+    def cancel_number(self):
+        """Forget the pending confirmation."""
+        self.number_warning, self.pending_number = "", {}
 
     @rx.event
     @guarded
@@ -155,6 +181,29 @@ def _hours_row(row: rx.Var) -> rx.Component:
     )
 
 
+def _shop_readonly() -> rx.Component:
+    """What staff see: the shop's data as text, nothing to edit."""
+    return rx.vstack(
+        rx.heading(t("set.shop"), size="4"),
+        field(t("set.name"), rx.text(SettingsState.name, id="settings-name-readonly")),
+        field(t("set.timezone"), rx.text(SettingsState.timezone)),
+        rx.text(t("set.hours"), size="2", weight="medium"),
+        rx.vstack(
+            rx.foreach(
+                SettingsState.hours,
+                lambda row: rx.hstack(
+                    rx.text(row["label"], width="90px", size="2"),
+                    rx.text(rx.cond(row["closed"] == "1", t("set.closed"), row["open"] + "–" + row["close"]), size="2"),
+                ),
+            ),
+            spacing="1",
+        ),
+        rx.text(t("set.readonly_hint"), size="1", color_scheme="gray"),
+        spacing="3",
+        width="100%",
+    )
+
+
 def _owner_number_row(n: rx.Var) -> rx.Component:
     delete = rx.icon_button(
         rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red", on_click=SettingsState.remove_number(n["id"])
@@ -180,6 +229,27 @@ def _owner_numbers_card() -> rx.Component:
                 SettingsState.owner_numbers.length() > 0,
                 rx.vstack(rx.foreach(SettingsState.owner_numbers, _owner_number_row), width="100%", spacing="1", id="owner-numbers"),
                 rx.text(t("set.owner_numbers_empty"), size="2", color_scheme="gray"),
+            ),
+            rx.cond(
+                SettingsState.number_warning != "",
+                rx.callout(
+                    rx.vstack(
+                        rx.text(SettingsState.number_warning),
+                        rx.hstack(
+                            rx.button(
+                                t("set.owner_number_confirm"),
+                                color_scheme="amber",
+                                on_click=SettingsState.confirm_number,
+                                id="owner-number-confirm",
+                            ),
+                            rx.button(t("common.cancel"), variant="soft", color_scheme="gray", on_click=SettingsState.cancel_number),
+                        ),
+                    ),
+                    icon="triangle-alert",
+                    color_scheme="amber",
+                    width="100%",
+                    id="owner-number-warning",
+                ),
             ),
             rx.cond(
                 AuthState.is_owner,
@@ -212,28 +282,34 @@ def settings_page() -> rx.Component:
             SettingsState.loaded,
             rx.grid(
                 rx.card(
-                    rx.form(
-                        rx.vstack(
-                            rx.heading(t("set.shop"), size="4"),
-                            field(t("set.name"), rx.input(name="name", default_value=SettingsState.name, id="settings-name", width="100%")),
-                            field(
-                                t("set.timezone"),
-                                rx.select.root(
-                                    rx.select.trigger(width="100%", id="settings-timezone"),
-                                    rx.select.content(*[rx.select.item(tz, value=tz) for tz in TIMEZONES]),
-                                    name="timezone",
-                                    default_value=SettingsState.timezone,
+                    rx.cond(
+                        AuthState.is_manager,
+                        rx.form(
+                            rx.vstack(
+                                rx.heading(t("set.shop"), size="4"),
+                                field(
+                                    t("set.name"), rx.input(name="name", default_value=SettingsState.name, id="settings-name", width="100%")
                                 ),
+                                field(
+                                    t("set.timezone"),
+                                    rx.select.root(
+                                        rx.select.trigger(width="100%", id="settings-timezone"),
+                                        rx.select.content(*[rx.select.item(tz, value=tz) for tz in TIMEZONES]),
+                                        name="timezone",
+                                        default_value=SettingsState.timezone,
+                                    ),
+                                ),
+                                rx.text(t("set.hours"), size="2", weight="medium"),
+                                rx.vstack(rx.foreach(SettingsState.hours, _hours_row), spacing="2"),
+                                form_error(SettingsState.form_error),
+                                rx.cond(AuthState.is_manager, rx.button(t("common.save"), type="submit", id="settings-save")),
+                                spacing="3",
+                                width="100%",
                             ),
-                            rx.text(t("set.hours"), size="2", weight="medium"),
-                            rx.vstack(rx.foreach(SettingsState.hours, _hours_row), spacing="2"),
-                            form_error(SettingsState.form_error),
-                            rx.cond(AuthState.is_manager, rx.button(t("common.save"), type="submit", id="settings-save")),
-                            spacing="3",
-                            width="100%",
+                            on_submit=SettingsState.save,
+                            reset_on_submit=False,
                         ),
-                        on_submit=SettingsState.save,
-                        reset_on_submit=False,
+                        _shop_readonly(),
                     ),
                     width="100%",
                 ),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from auzap_console.components.common import empty_state, field, form_error, page_header
+from auzap_console.components.common import field, form_error, page_header
 from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.models import ROLES
-from auzap_console.services import team
+from auzap_console.services import limits, team
 from auzap_console.services.context import PermissionDenied
 from auzap_console.state import AuthState, FormDialogMixin, ProtectedState, guarded
 from auzap_console.template import template
@@ -98,40 +98,60 @@ class TeamState(FormDialogMixin, ProtectedState):
         return rx.toast.success(t("team.updated"))
 
 
+def _role(row: rx.Var) -> rx.Component:
+    """The role: a select for the owner (not for themself), a badge for the rest."""
+    return rx.cond(
+        AuthState.is_owner & (row["me"] == ""),
+        rx.select.root(
+            rx.select.trigger(),
+            rx.select.content(*[rx.select.item(label, value=value) for value, label in ROLE_OPTIONS]),
+            value=row["role"],
+            on_change=lambda role: TeamState.change_role(row["id"], role),
+            size="1",
+        ),
+        rx.badge(row["role_label"], variant="soft"),
+    )
+
+
+def _status(row: rx.Var) -> rx.Component:
+    return rx.cond(row["active"] != "", rx.badge(t("team.active"), color_scheme="green"), rx.badge(t("team.inactive"), color_scheme="gray"))
+
+
+def _toggle(row: rx.Var) -> rx.Component:
+    return rx.cond(
+        AuthState.is_owner & (row["me"] == ""),
+        rx.button(
+            rx.cond(row["active"] != "", t("team.deactivate"), t("team.activate")),
+            size="1",
+            variant="soft",
+            on_click=TeamState.toggle_active(row["id"]),
+        ),
+    )
+
+
 def _row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(row["name"], weight="medium")),
         rx.table.cell(row["email"]),
-        rx.table.cell(
-            rx.cond(
-                AuthState.is_owner & (row["me"] == ""),
-                rx.select.root(
-                    rx.select.trigger(),
-                    rx.select.content(*[rx.select.item(label, value=value) for value, label in ROLE_OPTIONS]),
-                    value=row["role"],
-                    on_change=lambda role: TeamState.change_role(row["id"], role),
-                    size="1",
-                ),
-                rx.badge(row["role_label"], variant="soft"),
-            )
-        ),
-        rx.table.cell(
-            rx.cond(
-                row["active"] != "", rx.badge(t("team.active"), color_scheme="green"), rx.badge(t("team.inactive"), color_scheme="gray")
-            )
-        ),
-        rx.table.cell(
-            rx.cond(
-                AuthState.is_owner & (row["me"] == ""),
-                rx.button(
-                    rx.cond(row["active"] != "", t("team.deactivate"), t("team.activate")),
-                    size="1",
-                    variant="soft",
-                    on_click=TeamState.toggle_active(row["id"]),
-                ),
-            )
-        ),
+        rx.table.cell(_role(row)),
+        rx.table.cell(_status(row)),
+        rx.table.cell(_toggle(row)),
         class_name="team-row",
+    )
+
+
+def _card(row: rx.Var) -> rx.Component:
+    """The same person as a card, for phones (the actions stay in reach)."""
+    return rx.card(
+        rx.vstack(
+            rx.text(row["name"], weight="bold", class_name="ellipsis", max_width="100%"),
+            rx.text(row["email"], size="2", color_scheme="gray", class_name="ellipsis", max_width="100%"),
+            rx.hstack(_role(row), _status(row), rx.spacer(), _toggle(row), width="100%", align="center", wrap="wrap"),
+            spacing="1",
+            width="100%",
+        ),
+        width="100%",
+        class_name="team-card",
     )
 
 
@@ -145,31 +165,36 @@ def team_page() -> rx.Component:
                 AuthState.is_owner, rx.button(rx.icon("user-plus", size=16), t("team.add"), on_click=TeamState.open_add, id="team-add")
             ),
         ),
-        rx.cond(
-            TeamState.denied,
-            empty_state(t("err.permission"), "lock", state_id="team-denied"),
-            rx.cond(~AuthState.is_owner, rx.callout(t("team.owner_only"), icon="info", size="1", width="100%")),
-        ),
+        rx.cond(~AuthState.is_owner, rx.callout(t("team.owner_only"), icon="info", size="1", width="100%")),
         rx.card(
             rx.cond(
                 TeamState.loaded & ~TeamState.denied,
-                rx.box(
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                *[
-                                    rx.table.column_header_cell(t(k))
-                                    for k in ("team.name", "team.email", "team.role", "team.active", "common.actions")
-                                ]
-                            )
+                rx.fragment(
+                    rx.box(
+                        rx.table.root(
+                            rx.table.header(
+                                rx.table.row(
+                                    *[
+                                        rx.table.column_header_cell(t(k))
+                                        for k in ("team.name", "team.email", "team.role", "team.active", "common.actions")
+                                    ]
+                                )
+                            ),
+                            rx.table.body(rx.foreach(TeamState.rows, _row)),
+                            size="1",
+                            width="100%",
+                            id="team-table",
                         ),
-                        rx.table.body(rx.foreach(TeamState.rows, _row)),
-                        size="1",
+                        overflow_x="auto",
                         width="100%",
-                        id="team-table",
+                        display=rx.breakpoints(initial="none", md="block"),
                     ),
-                    overflow_x="auto",
-                    width="100%",
+                    rx.vstack(
+                        rx.foreach(TeamState.rows, _card),
+                        spacing="2",
+                        width="100%",
+                        display=rx.breakpoints(initial="flex", md="none"),
+                    ),
                 ),
                 rx.cond(TeamState.denied, rx.fragment(), rx.center(rx.spinner(), padding="3em")),
             ),
@@ -181,7 +206,7 @@ def team_page() -> rx.Component:
                 rx.dialog.title(t("team.add")),
                 rx.form(
                     rx.vstack(
-                        field(t("team.name"), rx.input(name="name", id="team-name", width="100%")),
+                        field(t("team.name"), rx.input(name="name", id="team-name", max_length=limits.NAME, width="100%")),
                         field(t("team.email"), rx.input(name="email", type="email", id="team-email", width="100%")),
                         field(
                             t("team.role"),

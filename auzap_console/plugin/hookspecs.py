@@ -55,7 +55,8 @@ def register_channel_providers(register: Callable[..., None]) -> None:
     """Contribute WhatsApp providers.
 
     Args:
-        register: ``register(name="waha", title="WAHA", factory=callable)``.
+        register: ``register(name="waha", title="WAHA", factory=callable, fields=[ProviderField(...)], help="…")``;
+            `fields` are what the Channels form asks for (see `plugin.types.ProviderField`).
     """
 
 

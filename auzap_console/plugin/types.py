@@ -55,10 +55,16 @@ class ToolSpec:
     personas: tuple[str, ...]
     writes: bool = False
     needs_confirmation: bool = False
+    label: str = ""  # a few pt-BR words for the owner ("agenda", "cadastro de pet"); defaults to the docstring's summary
     audiences: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
     slots: dict = field(default_factory=dict)
     fill_with: dict = field(default_factory=dict)
+
+    @property
+    def display_label(self) -> str:
+        """What the inbox chip shows: the label, else the description's first sentence."""
+        return self.label or self.description.split(".")[0][:60]
 
     def allowed_for(self, persona: Persona) -> bool:
         """Whether `persona` may call this tool (by name or by its audience)."""
@@ -87,12 +93,37 @@ class ScheduleSpec:
 
 
 @dataclass(frozen=True)
+class ProviderField:
+    """One setting a provider needs, as the Channels form shows it (labels and help in pt-BR).
+
+    `name` "base_url" and "external_id" fill the channel's columns; any other name is stored
+    in the channel's encrypted credentials. `kind` "secret" is masked and, when editing, left
+    blank keeps the stored value; "url" must be http(s).
+    """
+
+    name: str
+    label: str
+    kind: str = "text"  # text | url | secret
+    required: bool = False
+    help: str = ""
+    placeholder: str = ""
+    default: str = ""
+
+
+@dataclass(frozen=True)
 class ChannelProviderSpec:
-    """A WhatsApp provider (Cloud API, WAHA, Evolution, simulator…)."""
+    """A WhatsApp provider (Cloud API, WAHA, Evolution, simulator…) and the fields its form asks for.
+
+    The adapter (`factory()`) may offer `check(channel)`: saving the form calls it to verify the
+    credentials against the provider (raise `ProviderError` with `kind` "unreachable" or
+    "unauthorized" for the clearest message).
+    """
 
     name: str
     title: str
     factory: Callable[..., Any]
+    fields: tuple[ProviderField, ...] = ()
+    help: str = ""
 
 
 @dataclass(frozen=True)

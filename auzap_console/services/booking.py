@@ -194,3 +194,22 @@ def upcoming(session: Session, *, actor: Actor, customer_id: int, now: datetime 
         .order_by(Appointment.starts_at)
     ).all()
     return [(a, s, p or "") for a, s, p in rows]
+
+
+def history(
+    session: Session, *, actor: Actor, customer_id: int, limit: int = 10, now: datetime | None = None
+) -> list[tuple[Appointment, str, str]]:
+    """A customer's past appointments (any status), newest first, with service and pet names."""
+    rows = session.exec(
+        select(Appointment, Service.name, Pet.name)
+        .join(Service, Service.id == Appointment.service_id)
+        .outerjoin(Pet, Pet.id == Appointment.pet_id)
+        .where(
+            Appointment.tenant_id == actor.tenant_id,
+            Appointment.customer_id == customer_id,
+            Appointment.starts_at <= (now or utcnow()),
+        )
+        .order_by(Appointment.starts_at.desc())  # type: ignore[attr-defined]
+        .limit(limit)
+    ).all()
+    return [(a, s, p or "") for a, s, p in rows]

@@ -8,7 +8,7 @@ from sqlmodel import Session, func, select
 from auzap_console.i18n import t
 from auzap_console.models import Appointment, Service
 from auzap_console.models.catalog import CATEGORIES
-from auzap_console.services import audit
+from auzap_console.services import audit, limits
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 
 
@@ -35,7 +35,8 @@ def save_service(
 ) -> Service:
     """Create or update a service (manager and up); names are unique per tenant."""
     actor.require("manager")
-    name = (name or "").strip()
+    name = limits.bounded(name, limits.NAME, t("svc.name"))
+    description = limits.bounded(description, limits.DESCRIPTION, t("svc.description"))
     if len(name) < 2:
         raise ServiceError(t("err.service_name"))
     if price_cents < 0 or price_cents > 10_000_000:

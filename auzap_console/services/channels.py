@@ -9,14 +9,15 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from auzap_console.channels.types import ChannelProvider, ChannelRef
+from auzap_console.channels.types import ChannelProvider, ChannelRef, ProviderError
 from auzap_console.crypto import decrypt_json, encrypt_json, encrypt_text
 from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.models import Channel
+from auzap_console.phones import InvalidPhone, normalize_phone
 from auzap_console.plugin import manager
 from auzap_console.services import audit
-from auzap_console.services.context import Actor, ServiceError
+from auzap_console.services.context import Actor, ServiceError, get_scoped
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,137 @@ def create_channel(
     return NewChannel(channel, webhook_path(channel))
 
 
+@dataclass
+class ChannelDraft:
+    """A channel form checked against its provider's fields, not yet saved."""
+
+    channel_id: int | None
+    name: str
+    provider: str
+    base_url: str
+    external_id: str
+    credentials: dict
+
+
+NAME_MAX, URL_MAX, ID_MAX, SECRET_MAX = 80, 255, 120, 1000
+
+
+def prepare_channel(
+    session: Session, *, actor: Actor, provider: str, name: str, values: dict[str, str], channel_id: int | None = None
+) -> ChannelDraft:
+    """Validate a channel form with the fields its provider declares (owner); secrets left blank on edit are kept."""
+    from auzap_console.services.context import get_scoped
+
+    actor.require("owner")
+    spec = manager.channel_providers().get(provider)
+    if spec is None:
+        raise ServiceError(t("err.provider_unknown", provider=provider))
+    name = " ".join((name or "").split())
+    if len(name) < 2:
+        raise ServiceError(t("err.channel_name"))
+    if len(name) > NAME_MAX:
+        raise ServiceError(t("err.channel_name_long"))
+    existing = get_scoped(session, Channel, channel_id, actor) if channel_id else None
+    stored = decrypt_json(existing.credentials_encrypted) if existing is not None else {}
+    base_url = existing.base_url if existing is not None else ""
+    external_id = existing.external_id if existing is not None else ""
+    credentials: dict[str, str] = {}
+    for field in spec.fields:
+        value = (values.get(field.name) or "").strip()
+        if field.kind == "secret" and not value and field.name in stored:
+            value = stored[field.name]
+        if not value:
+            value = field.default
+        if field.required and not value:
+            raise ServiceError(t("err.channel_field_required", label=field.label))
+        limit = {"url": URL_MAX, "secret": SECRET_MAX}.get(field.kind, ID_MAX)
+        if len(value) > limit:
+            raise ServiceError(t("err.channel_field_long", label=field.label, max=limit))
+        if field.kind == "url" and value and not value.startswith(("http://", "https://")):
+            raise ServiceError(t("err.channel_field_url", label=field.label))
+        if field.name == "base_url":
+            base_url = value
+        elif field.name == "external_id":
+            external_id = value
+        elif value:
+            credentials[field.name] = value
+    return ChannelDraft(channel_id, name, provider, base_url, external_id, credentials)
+
+
+def check_draft(draft: ChannelDraft) -> None:
+    """Ask the provider whether these settings work (no transaction held: it is an HTTP call).
+
+    Raises ServiceError with a plain pt-BR reason; providers without `check` pass.
+    """
+    from auzap_console.channels.types import ProviderError
+
+    spec = manager.channel_providers()[draft.provider]
+    adapter = spec.factory()
+    if not hasattr(adapter, "check"):
+        return
+    ref = ChannelRef(draft.channel_id or 0, 0, draft.provider, draft.base_url, draft.external_id, "", draft.credentials)
+    try:
+        adapter.check(ref)
+    except ProviderError as exc:
+        if exc.kind == "unreachable":
+            raise ServiceError(t("err.provider_unreachable", url=draft.base_url or spec.title)) from exc
+        if exc.kind == "unauthorized":
+            raise ServiceError(t("err.provider_unauthorized", provider=spec.title)) from exc
+        raise ServiceError(t("err.provider_rejected", provider=spec.title, reason=str(exc)[:160])) from exc
+
+
+def save_channel(session: Session, *, actor: Actor, draft: ChannelDraft) -> Channel:
+    """Create or update the channel from a checked draft (owner)."""
+    from auzap_console.services.context import get_scoped
+
+    actor.require("owner")
+    if draft.channel_id is None:
+        return create_channel(
+            session,
+            actor=actor,
+            name=draft.name,
+            provider=draft.provider,
+            base_url=draft.base_url,
+            external_id=draft.external_id,
+            credentials=draft.credentials,
+        ).channel
+    channel = get_scoped(session, Channel, draft.channel_id, actor)
+    channel.name, channel.base_url, channel.external_id = draft.name, draft.base_url, draft.external_id
+    channel.credentials_encrypted = encrypt_json(draft.credentials)
+    session.add(channel)
+    audit.record(session, actor=actor, action="channel.update", entity="channel", entity_id=channel.id)
+    forget_webhook_cache()
+    return channel
+
+
+def delete_channel(session: Session, *, actor: Actor, channel_id: int) -> None:
+    """Remove a channel (owner); its conversations stay, without a channel."""
+    from auzap_console.services.context import get_scoped
+
+    actor.require("owner")
+    channel = get_scoped(session, Channel, channel_id, actor)
+    audit.record(session, actor=actor, action="channel.delete", entity="channel", entity_id=channel.id, details={"name": channel.name})
+    session.delete(channel)
+    forget_webhook_cache()
+
+
+def form_values(channel: Channel) -> dict[str, str]:
+    """What the edit form shows: everything but the secrets (left blank = keep)."""
+    spec = manager.channel_providers().get(channel.provider)
+    stored = decrypt_json(channel.credentials_encrypted)
+    values = {}
+    for field in spec.fields if spec else ():
+        if field.kind == "secret":
+            values[field.name] = ""
+        elif field.name == "base_url":
+            values[field.name] = channel.base_url
+        elif field.name == "external_id":
+            values[field.name] = channel.external_id
+        else:
+            values[field.name] = str(stored.get(field.name, ""))
+    return values
+
+
 def webhook_url(channel: Channel) -> str:
     """The full URL to configure at the provider."""
     from auzap_console.settings import get_settings
@@ -83,40 +215,34 @@ def list_channels(session: Session, *, actor: Actor) -> list[Channel]:
     return list(session.exec(select(Channel).where(Channel.tenant_id == actor.tenant_id).order_by(Channel.id)))
 
 
-def test_send(session: Session, *, actor: Actor, channel_id: int, phone: str, text_: str) -> str:
-    """Send a text right away through a channel (owner and manager); returns the provider's id."""
-    from auzap_console.channels.types import ProviderError
-    from auzap_console.phones import InvalidPhone, normalize_phone
-    from auzap_console.services.context import get_scoped
+def test_send(*, actor: Actor, channel_id: int, phone: str, text_: str) -> str:
+    """Send a text right away through a channel (owner and manager); returns the provider's id.
 
+    Like `connect` and `session_action`, it opens its own short transactions so that the
+    provider's HTTP call never runs inside one.
+    """
     actor.require("manager")
-    channel = get_scoped(session, Channel, channel_id, actor)
     try:
         to = normalize_phone(phone)
     except InvalidPhone as exc:
         raise ServiceError(t("err.phone_invalid")) from exc
     if not (text_ or "").strip():
         raise ServiceError(t("err.message_empty"))
+    channel = _read(actor, channel_id)
     try:
         provider_id = provider_for(channel.provider).send_text(channel_ref(channel), to, text_.strip())
     except ProviderError as exc:
-        channel.status = "failed"
-        session.add(channel)
+        _write(actor, channel_id, status="failed")
         raise ServiceError(t("err.send_failed", reason=str(exc)[:160])) from exc
     if channel.status in ("failed", "disconnected") and channel.provider != "simulator":
-        channel.status = "connected"
-        session.add(channel)
+        _write(actor, channel_id, status="connected")
     return provider_id
 
 
-def connect(session: Session, *, actor: Actor, channel_id: int, pairing_phone: str = "") -> Channel:
+def connect(*, actor: Actor, channel_id: int, pairing_phone: str = "") -> Channel:
     """Start the provider session (owner): stores the status and the QR or pairing code to show."""
-    from auzap_console.channels.types import ProviderError
-    from auzap_console.phones import InvalidPhone, normalize_phone
-    from auzap_console.services.context import get_scoped
-
     actor.require("owner")
-    channel = get_scoped(session, Channel, channel_id, actor)
+    channel = _read(actor, channel_id)
     provider = provider_for(channel.provider)
     if not hasattr(provider, "connect"):
         raise ServiceError(t("err.connect_unsupported"))
@@ -127,22 +253,17 @@ def connect(session: Session, *, actor: Actor, channel_id: int, pairing_phone: s
     try:
         update = provider.connect(channel_ref(channel), webhook_url(channel), phone)
     except ProviderError as exc:
-        channel.status = "failed"
-        session.add(channel)
+        _write(actor, channel_id, status="failed")
         raise ServiceError(t("err.send_failed", reason=str(exc)[:160])) from exc
-    channel.status, channel.qr_code, channel.pairing_code = update.status, update.qr_code, update.pairing_code
-    session.add(channel)
-    audit.record(session, actor=actor, action="channel.connect", entity="channel", entity_id=channel.id)
-    return channel
+    return _write(
+        actor, channel_id, audit_action="channel.connect", status=update.status, qr_code=update.qr_code, pairing_code=update.pairing_code
+    )
 
 
-def session_action(session: Session, *, actor: Actor, channel_id: int, action: str) -> Channel:
+def session_action(*, actor: Actor, channel_id: int, action: str) -> Channel:
     """Ask the provider for the session status ("status") or stop it ("disconnect"); owner for stop."""
-    from auzap_console.channels.types import ProviderError
-    from auzap_console.services.context import get_scoped
-
     actor.require("owner" if action == "disconnect" else "manager")
-    channel = get_scoped(session, Channel, channel_id, actor)
+    channel = _read(actor, channel_id)
     method = getattr(provider_for(channel.provider), {"status": "session_status", "disconnect": "disconnect"}[action], None)
     if method is None:
         raise ServiceError(t("err.connect_unsupported"))
@@ -150,12 +271,28 @@ def session_action(session: Session, *, actor: Actor, channel_id: int, action: s
         update = method(channel_ref(channel))
     except ProviderError as exc:
         raise ServiceError(t("err.send_failed", reason=str(exc)[:160])) from exc
-    channel.status = update.status
-    if update.status in ("connected", "disconnected"):
-        channel.qr_code = channel.pairing_code = ""
-    session.add(channel)
-    audit.record(session, actor=actor, action=f"channel.{action}", entity="channel", entity_id=channel.id)
-    return channel
+    cleared = {"qr_code": "", "pairing_code": ""} if update.status in ("connected", "disconnected") else {}
+    # A status check is audited only when it changed something (the connect page polls it).
+    changed = action != "status" or update.status != channel.status
+    return _write(actor, channel_id, audit_action=f"channel.{action}" if changed else "", status=update.status, **cleared)
+
+
+def _read(actor: Actor, channel_id: int) -> Channel:
+    """The channel, read in a short transaction of its own (before a provider call)."""
+    with tenant_session(actor.tenant_id) as session:
+        return get_scoped(session, Channel, channel_id, actor)
+
+
+def _write(actor: Actor, channel_id: int, *, audit_action: str = "", **fields) -> Channel:
+    """Store what a provider call answered, in a short transaction of its own (after the call)."""
+    with tenant_session(actor.tenant_id) as session:
+        channel = get_scoped(session, Channel, channel_id, actor)
+        for name, value in fields.items():
+            setattr(channel, name, value)
+        session.add(channel)
+        if audit_action:
+            audit.record(session, actor=actor, action=audit_action, entity="channel", entity_id=channel.id)
+        return channel
 
 
 def channel_ref(channel: Channel) -> ChannelRef:

@@ -19,6 +19,10 @@ class PermissionDenied(ServiceError):
     """The actor's role does not allow this."""
 
 
+class ConfirmationNeeded(ServiceError):
+    """The action is allowed but has a consequence the person must confirm (call again with confirm=True)."""
+
+
 class NotFound(ServiceError):
     """No such row in this tenant (including rows of other tenants)."""
 

@@ -33,8 +33,10 @@ def customer_for_phone(session: Session, *, actor: Actor, phone: str, name: str 
     return customer, created
 
 
-def open_conversation(session: Session, *, actor: Actor, customer_id: int, persona: str, channel_id: int | None = None) -> Conversation:
-    """The customer's open conversation on this channel, or a new one."""
+def open_conversation(
+    session: Session, *, actor: Actor, customer_id: int, persona: str, channel_id: int | None = None, is_test: bool = False
+) -> Conversation:
+    """The customer's open conversation on this channel, or a new one (`is_test`: a playground chat)."""
     get_scoped(session, Customer, customer_id, actor)
     stmt = select(Conversation).where(
         Conversation.tenant_id == actor.tenant_id, Conversation.customer_id == customer_id, Conversation.status == "open"
@@ -42,7 +44,9 @@ def open_conversation(session: Session, *, actor: Actor, customer_id: int, perso
     stmt = stmt.where(Conversation.channel_id == channel_id) if channel_id else stmt.where(Conversation.channel_id.is_(None))  # type: ignore[union-attr]
     conversation = session.exec(stmt.order_by(Conversation.id.desc())).first()  # type: ignore[union-attr]
     if conversation is None:
-        conversation = Conversation(tenant_id=actor.tenant_id, customer_id=customer_id, channel_id=channel_id, persona=persona)
+        conversation = Conversation(
+            tenant_id=actor.tenant_id, customer_id=customer_id, channel_id=channel_id, persona=persona, is_test=is_test
+        )
         session.add(conversation)
         session.flush()
     return conversation
@@ -104,6 +108,21 @@ def history(session: Session, *, actor: Actor, conversation_id: int, limit: int 
         .limit(limit)
     ).all()  # type: ignore[union-attr]
     return list(reversed(rows))
+
+
+def has_pending_inbound(session: Session, *, actor: Actor, conversation_id: int) -> bool:
+    """True while an inbound message of the conversation waits for its agent turn (the turn's gate)."""
+    return (
+        session.exec(
+            select(Message.id).where(
+                Message.tenant_id == actor.tenant_id,
+                Message.conversation_id == conversation_id,
+                Message.direction == "in",
+                Message.processing == "pending",
+            )
+        ).first()
+        is not None
+    )
 
 
 def finish_inbound(session: Session, *, actor: Actor, conversation_id: int, upto_message_id: int) -> int:

@@ -14,7 +14,7 @@ from auzap_console.i18n import t
 from auzap_console.models import Appointment, Conversation, Customer, Pet
 from auzap_console.models.crm import SIZES, SPECIES
 from auzap_console.phones import InvalidPhone, normalize_phone
-from auzap_console.services import audit
+from auzap_console.services import audit, limits
 from auzap_console.services.auth import EMAIL_RE
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 
@@ -80,14 +80,14 @@ def find_by_phone(session: Session, *, actor: Actor, phone: str) -> Customer | N
 
 
 def _clean_customer_fields(name: str, phone: str, email: str) -> tuple[str, str, str]:
-    name = (name or "").strip()
+    name = limits.bounded(name, limits.NAME, t("cust.name"))
     if len(name) < 2:
         raise ServiceError(t("err.customer_name"))
     try:
         canonical = normalize_phone(phone)
     except InvalidPhone as exc:
         raise ServiceError(t("err.phone_invalid")) from exc
-    email = (email or "").strip().lower()
+    email = limits.bounded(email, limits.EMAIL, t("cust.email")).lower()
     if email and not EMAIL_RE.match(email):
         raise ServiceError(t("err.email_invalid"))
     return name, canonical, email
@@ -115,8 +115,9 @@ def save_customer(
         else Customer(tenant_id=actor.tenant_id, name=name, phone=canonical)
     )
     customer.name, customer.phone, customer.email = name, canonical, email
-    customer.notes, customer.vip, customer.marketing_opt_out = (notes or "").strip(), vip, marketing_opt_out
-    customer.tags = sorted({tag.strip() for tag in (tags or []) if tag.strip()})
+    notes = limits.bounded(notes, limits.NOTES, t("cust.notes"))
+    customer.notes, customer.vip, customer.marketing_opt_out = notes, vip, marketing_opt_out
+    customer.tags = sorted({limits.bounded(tag, limits.TAG, t("cust.tags")) for tag in (tags or []) if tag.strip()})
     customer.updated_at = utcnow()
     try:
         with session.begin_nested():
@@ -164,7 +165,10 @@ def save_pet(
     """Create or update a pet of one of the tenant's customers."""
     actor.require("staff")
     get_scoped(session, Customer, customer_id, actor)
-    name = (name or "").strip()
+    name = limits.bounded(name, limits.PET_NAME, t("pet.name"))
+    breed = limits.bounded(breed, limits.BREED, t("pet.breed"))
+    temperament = limits.bounded(temperament, limits.SHORT, t("pet.temperament"))
+    health_notes = limits.bounded(health_notes, limits.NOTES, t("pet.health_notes"))
     if not name:
         raise ServiceError(t("err.pet_name"))
     if species not in SPECIES:

@@ -87,7 +87,9 @@ def figures(session: Session, *, actor: Actor, now: datetime | None = None) -> D
     ).one()
     total_customers = session.exec(select(func.count()).select_from(Customer).where(Customer.tenant_id == actor.tenant_id)).one()
     open_conversations = session.exec(
-        select(func.count()).select_from(Conversation).where(Conversation.tenant_id == actor.tenant_id, Conversation.status == "open")
+        select(func.count())
+        .select_from(Conversation)
+        .where(Conversation.tenant_id == actor.tenant_id, Conversation.status == "open", ~Conversation.is_test)
     ).one()
     by_week = []
     for weeks_back in range(7, -1, -1):

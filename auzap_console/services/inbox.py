@@ -13,7 +13,7 @@ from auzap_console.models import AIInteraction, Conversation, Customer, Message
 from auzap_console.services import audit, conversations
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 
-FILTERS = ("open", "waiting", "unread", "paused", "all")
+FILTERS = ("open", "waiting", "unread", "paused", "all", "test")  # "test": the playground's chats, kept apart
 
 
 @dataclass
@@ -40,6 +40,7 @@ def list_conversations(
         .join(Customer, Customer.id == Conversation.customer_id)
         .where(Conversation.tenant_id == actor.tenant_id)
     )
+    stmt = stmt.where(Conversation.is_test == (status == "test"))
     if status == "open":
         stmt = stmt.where(Conversation.status == "open")
     elif status == "waiting":
@@ -149,3 +150,34 @@ def reply_as_human(session: Session, *, actor: Actor, conversation_id: int, text
     conversation.last_message_at = utcnow()
     session.add(conversation)
     return message
+
+
+def retry_failed(session: Session, *, actor: Actor, message_id: int) -> Message:
+    """Put a failed message back in the outbox: an inbound one gets a new agent turn, an outbound one a new send.
+
+    Retrying a turn gives the conversation back to the AI (a person asked for it). The caller
+    enqueues the job after the commit (`jobs.agent.enqueue_answer` / `jobs.outbound.enqueue_send`).
+    """
+    actor.require("staff")
+    message = get_scoped(session, Message, message_id, actor)
+    if message.processing != "failed" and message.delivery_status != "failed":
+        raise ServiceError(t("inbox.retry_not_failed"))
+    message.processing, message.error = "pending", ""
+    if message.direction == "in":
+        conversation = get_scoped(session, Conversation, message.conversation_id, actor)
+        conversation.ai_paused, conversation.waiting_human = False, False
+        session.add(conversation)
+    else:
+        message.delivery_status = "queued"
+    session.add(message)
+    audit.record(session, actor=actor, action="message.retry", entity="message", entity_id=message.id)
+    return message
+
+
+def latest_conversation_id(session: Session, *, actor: Actor, customer_id: int) -> int | None:
+    """The customer's most recent real (non-test) conversation, for a link from their record."""
+    return session.exec(
+        select(Conversation.id)
+        .where(Conversation.tenant_id == actor.tenant_id, Conversation.customer_id == customer_id, ~Conversation.is_test)
+        .order_by(Conversation.last_message_at.desc().nulls_last(), Conversation.id.desc())  # type: ignore[union-attr]
+    ).first()

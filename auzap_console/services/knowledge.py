@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from auzap_console.i18n import t
 from auzap_console.models import KnowledgeArticle
-from auzap_console.services import audit
+from auzap_console.services import audit, limits
 from auzap_console.services.context import Actor, ServiceError
 from auzap_console.text import STOP, bm25
 from auzap_console.text import terms as text_terms
@@ -42,6 +42,8 @@ def save_article(
     from auzap_console.services.context import get_scoped
 
     actor.require("manager")
+    title = limits.bounded(title, limits.TITLE, t("kb.article_title"))
+    body = limits.bounded(body, limits.ARTICLE, t("kb.body"))
     if len((title or "").strip()) < 3 or len((body or "").strip()) < 3:
         raise ServiceError(t("err.article_invalid"))
     article = (

@@ -7,7 +7,7 @@ from sqlmodel import Session, func, select
 
 from auzap_console.i18n import t
 from auzap_console.models import ROLES, User
-from auzap_console.services import audit
+from auzap_console.services import audit, limits
 from auzap_console.services.auth import normalize_email, revoke_user_sessions
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 from auzap_console.services.passwords import hash_password, validate_password
@@ -22,7 +22,7 @@ def list_users(session: Session, *, actor: Actor) -> list[User]:
 def add_user(session: Session, *, actor: Actor, name: str, email: str, role: str, password: str) -> User:
     """Create a user in the actor's tenant (owner only)."""
     actor.require("owner")
-    name = (name or "").strip()
+    name = limits.bounded(name, limits.NAME, t("team.name"))
     if len(name) < 2:
         raise ServiceError(t("err.name_required"))
     if role not in ROLES:

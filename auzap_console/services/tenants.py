@@ -9,8 +9,8 @@ from sqlmodel import Session, select
 
 from auzap_console.i18n import t
 from auzap_console.models import Tenant
-from auzap_console.services import audit
-from auzap_console.services.context import Actor, ServiceError
+from auzap_console.services import audit, limits
+from auzap_console.services.context import Actor, ConfirmationNeeded, ServiceError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_BUSINESS_HOURS: dict[str, dict[str, str] | None] = {
@@ -60,7 +60,7 @@ def validate_business_hours(hours: dict) -> dict:
 def update_settings(session: Session, *, actor: Actor, name: str, timezone: str, business_hours: dict) -> Tenant:
     """Change the shop's name, time zone and hours (owner and manager)."""
     actor.require("manager")
-    name = (name or "").strip()
+    name = limits.bounded(name, limits.NAME, t("set.name"))
     if len(name) < 2:
         raise ServiceError(t("err.shop_name_required"))
     if timezone not in available_timezones():
@@ -87,8 +87,12 @@ def owner_numbers(session: Session, *, actor: Actor) -> list:
     )
 
 
-def add_owner_number(session: Session, *, actor: Actor, phone: str, label: str = ""):
-    """Authorize a phone to talk to the owner analyst (owner only)."""
+def add_owner_number(session: Session, *, actor: Actor, phone: str, label: str = "", confirm: bool = False):
+    """Authorize a phone to talk to the owner analyst (owner only).
+
+    A phone that is already a customer's would stop reaching the customer assistant (and see
+    the shop's figures): that needs `confirm=True`, else ConfirmationNeeded names the customer.
+    """
     from sqlalchemy.exc import IntegrityError
 
     from auzap_console.models import AuthorizedOwnerNumber
@@ -99,6 +103,11 @@ def add_owner_number(session: Session, *, actor: Actor, phone: str, label: str =
         canonical = normalize_phone(phone)
     except InvalidPhone as exc:
         raise ServiceError(t("err.phone_invalid")) from exc
+    from auzap_console.models import Customer
+
+    customer = session.exec(select(Customer).where(Customer.tenant_id == actor.tenant_id, Customer.phone == canonical)).first()
+    if customer is not None and not confirm:
+        raise ConfirmationNeeded(t("set.owner_number_is_customer", name=customer.name))
     row = AuthorizedOwnerNumber(tenant_id=actor.tenant_id, phone=canonical, label=(label or "").strip()[:80])
     try:
         with session.begin_nested():

@@ -40,27 +40,25 @@ def _wait_http(url: str, seconds: float, proc: subprocess.Popen | None = None, l
 
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory):
-    """Migrate a fresh database and serve the console; yields its URL."""
+    """Serve the console with the README's own run command (`scripts/run.sh`: setup, migrations,
+    demo seed, production build on one port) on a fresh database; yields its URL."""
     db_file = tmp_path_factory.mktemp("e2e") / "e2e.db"
     url = f"sqlite:///{db_file}"
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "DATABASE_ADMIN_URL": "",
-        "FRONTEND_PORT": str(FRONTEND_PORT),
-        "BACKEND_PORT": str(BACKEND_PORT),
-        "REFLEX_USE_SYSTEM_BUN": "1",
+        "PORT": str(FRONTEND_PORT),
         "REDIS_URL": "",
         "LOGIN_MAX_FAILURES": "50",
     }
+    for name in ("FRONTEND_PORT", "BACKEND_PORT", "PROMETHEUS_MULTIPROC_DIR"):
+        env.pop(name, None)
     _activate(url)
-    from auzap_console.migrate import upgrade_database
-
-    upgrade_database(url)
     log_path = tmp_path_factory.mktemp("e2e-log") / "reflex.log"
     log = open(log_path, "w")  # noqa: SIM115
     proc = subprocess.Popen(
-        [str(ROOT / ".venv/bin/reflex"), "run", "--env", "prod", "--loglevel", "info"],
+        ["bash", str(ROOT / "scripts/run.sh")],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -50,7 +50,7 @@ def test_signup_login_customer_with_pet_logout(page):
     shot(page, "customers-with-pet")
 
     page.fill("#customer-search", "thor")
-    expect(page.locator("#pager-summary")).to_contain_text("1 clientes")
+    expect(page.locator("#pager-summary")).to_contain_text("· 1 cliente")
     page.fill("#customer-search", "ninguém-assim")
     expect(page.locator("#customers-empty")).to_contain_text("Nenhum cliente encontrado")
 

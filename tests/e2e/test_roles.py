@@ -26,10 +26,16 @@ def test_staff_sees_no_owner_actions(page):
     expect(page.locator("#services-empty")).to_be_visible()
     expect(page.locator("#service-new")).to_have_count(0)
 
-    goto(page, "/team")
-    expect(page.locator("#team-denied")).to_contain_text("Você não tem permissão")
+    for route in ("/team", "/agents", "/channels", "/plugins"):  # typed in the address bar
+        goto(page, route)
+        expect(page.locator("#page-denied")).to_contain_text("Você não tem permissão para ver esta página")
+        expect(page.locator("#toast-error")).to_have_count(0)
     expect(page.locator(".team-row")).to_have_count(0)
     shot(page, "team-refused-for-staff")
+    page.set_viewport_size({"width": 390, "height": 844})
+    goto(page, "/channels")
+    expect(page.locator("#page-denied")).to_be_visible()
+    shot(page, "channels-refused-for-staff-390")
 
 
 def test_owner_adds_a_manager_on_the_team_page(page):
@@ -37,7 +43,7 @@ def test_owner_adds_a_manager_on_the_team_page(page):
     login(page, shop.email, shop.password)
     page.click("#nav-team")
     expect(page.locator(".team-row")).to_have_count(1)
-    expect(page.locator("#team-denied")).to_have_count(0)
+    expect(page.locator("#page-denied")).to_have_count(0)
     page.click("#team-add")
     page.fill("#team-name", "Gerson Gerente")
     page.fill("#team-email", f"gerson-{uuid.uuid4().hex[:6]}@example.com")

@@ -20,6 +20,15 @@ class OpenAIHandler(JSONHandler):
         if self.headers.get("Authorization", "") != "Bearer sk-test":
             return self._send(401, {"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}})
         self.fake.requests.append(body)
+        started = time.monotonic()
+        with self.fake.lock:
+            self.fake.in_flight += 1
+            self.fake.max_in_flight = max(self.fake.max_in_flight, self.fake.in_flight)
+        time.sleep(self.fake.delay)  # a slow model: the caller waits this long for every answer
+        with self.fake.lock:
+            self.fake.in_flight -= 1
+            user = next((m.get("content") for m in reversed(body.get("messages", [])) if m.get("role") == "user"), "")
+            self.fake.spans.append((started, time.monotonic(), user))
         if self.fake.fail_next:
             self.fake.fail_next -= 1
             return self._send(500, {"error": {"message": "server overloaded", "type": "server_error"}})
@@ -50,6 +59,9 @@ class FakeOpenAI(LocalServer):
         self.requests: list[dict] = []
         self.script: list[dict] = []
         self.fail_next: int = 0
+        self.delay: float = 0.0  # seconds before each answer
+        self.spans: list[tuple[float, float, str]] = []  # (started, answered, last user message) per request
+        self.in_flight = self.max_in_flight = 0
         super().__init__()
 
     @property

@@ -15,6 +15,18 @@ class ProviderHandler(JSONHandler):
                 return self._send(401, {"status": 401, "error": "Unauthorized"})
             pairing = "WZYEH1YY" if "number=" in self.path else None
             return self._send(200, {"pairingCode": pairing, "code": "2@AbC", "base64": "data:image/png;base64,iVBORw0KGgo=", "count": 1})
+        if self.fake.kind == "evolution" and self.path.startswith("/instance/connectionState/"):
+            if self.headers.get("apikey") != self.fake.token:
+                return self._send(401, {"status": 401, "error": "Unauthorized"})
+            instance = self.path.rsplit("/", 1)[-1]
+            if instance not in self.fake.instances:
+                missing = {"message": [f"The \"{instance}\" instance does not exist"]}
+                return self._send(404, {"status": 404, "error": "Not Found", "response": missing})
+            return self._send(200, {"instance": {"instanceName": instance, "state": "close"}})
+        if self.fake.kind == "cloud" and re.fullmatch(r"/v\d+\.\d+/\d+(\?.*)?", self.path):
+            if self.headers.get("Authorization") != f"Bearer {self.fake.token}":
+                return self._send(401, {"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}})
+            return self._send(200, {"display_phone_number": "+55 11 98888-0000", "id": self.path.split("/")[2].split("?")[0]})
         return self._send(404, {"status": 404, "error": "Not Found"})
 
     def do_POST(self):
@@ -68,6 +80,7 @@ class FakeProvider(LocalServer):
         self.sent: list[dict] = []
         self.errors: list[tuple[int, dict]] = []  # next responses to fail with (status, body)
         self.webhooks: list[dict] = []
+        self.instances: set[str] = {"loja"}  # Evolution instances that exist
         super().__init__()
 
     @property

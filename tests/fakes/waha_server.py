@@ -18,6 +18,8 @@ class WahaHandler(JSONHandler):
         if not self._authorized():
             return None
         parts = self.path.split("?")[0].strip("/").split("/")
+        if parts == ["api", "sessions"]:
+            return self._send(200, [{"name": name, **info} for name, info in self.fake.sessions.items()])
         if parts[:2] == ["api", "sessions"] and len(parts) == 3 and parts[2] in self.fake.sessions:
             return self._send(200, {"name": parts[2], **self.fake.sessions[parts[2]]})
         if len(parts) == 4 and parts[0] == "api" and parts[2] == "lids":

@@ -207,6 +207,7 @@ def test_agent_hours_send_one_away_notice_per_day():
     conv, _ = receive_text(tenant_id=shop.tenant_id, phone=PHONE, text="alguém aí?")
     assert run_turn(tenant_id=shop.tenant_id, conversation_id=conv, now=sunday_night).skipped == "outside hours"
     monday_morning = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)
+    conv, _ = receive_text(tenant_id=shop.tenant_id, phone=PHONE, text="bom dia, quanto custa o banho?")
     assert run_turn(tenant_id=shop.tenant_id, conversation_id=conv, now=monday_morning).engine == "offline"
 
 

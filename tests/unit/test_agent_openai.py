@@ -68,7 +68,7 @@ def test_wrong_key_is_an_error_not_a_crash():
 
 
 def test_default_client_is_offline_without_a_key(monkeypatch):
-    from auzap_console.agents.model import default_client
+    from auzap_console.agents.clients import default_client
     from auzap_console.settings import get_settings
 
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)

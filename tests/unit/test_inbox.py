@@ -53,6 +53,7 @@ def test_take_over_pauses_ai_and_hand_back_resumes():
     assert run_turn(tenant_id=shop.tenant_id, conversation_id=conversation_id).skipped == "ai paused"
     with tenant_session(shop.tenant_id) as s:
         inbox.hand_back(s, actor=shop.actor, conversation_id=cid)
+    conversation_id, _ = receive_text(tenant_id=shop.tenant_id, phone=PHONE, text="e quanto custa o banho?")
     assert run_turn(tenant_id=shop.tenant_id, conversation_id=conversation_id).message_id
     with tenant_session(shop.tenant_id) as s:
         try:

@@ -157,18 +157,19 @@ def test_evolution_connect_sets_our_webhook_and_returns_qr_or_pairing_code():
     from auzap_console.services.channels import connect, webhook_url
 
     shop = agent_shop("Loja Evo QR")
-    with FakeProvider("evolution", "inst-token") as evo, tenant_session(shop.tenant_id) as s:
-        new = create_channel(
-            s,
-            actor=shop.actor,
-            name="Evo",
-            provider="evolution",
-            base_url=evo.base_url,
-            external_id="loja",
-            credentials={"api_key": "inst-token"},
-        )
-        row = connect(s, actor=shop.actor, channel_id=new.channel.id)
+    with FakeProvider("evolution", "inst-token") as evo:
+        with tenant_session(shop.tenant_id) as s:
+            new = create_channel(
+                s,
+                actor=shop.actor,
+                name="Evo",
+                provider="evolution",
+                base_url=evo.base_url,
+                external_id="loja",
+                credentials={"api_key": "inst-token"},
+            )
+        row = connect(actor=shop.actor, channel_id=new.channel.id)
         assert row.qr_code.startswith("data:image/png;base64,") and row.status == "connecting"
         hook = evo.webhooks[0]["webhook"]
         assert hook["url"] == webhook_url(row) and hook["headers"]["x-auzap-secret"] == row.webhook_secret
-        assert connect(s, actor=shop.actor, channel_id=new.channel.id, pairing_phone="11 98888-7777").pairing_code == "WZYEH1YY"
+        assert connect(actor=shop.actor, channel_id=new.channel.id, pairing_phone="11 98888-7777").pairing_code == "WZYEH1YY"

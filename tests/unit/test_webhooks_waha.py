@@ -193,13 +193,13 @@ def test_channel_cli_and_test_send(waha):
     assert out.exit_code == 0 and "/webhooks/" in out.output and "Segredo" in out.output
     with tenant_session(shop.tenant_id) as s:
         channel = s.exec(select(Channel).where(Channel.tenant_id == shop.tenant_id)).one()
-        assert "segredo-waha" not in channel.credentials_encrypted  # encrypted at rest
-        assert test_send(s, actor=shop.actor, channel_id=channel.id, phone="11 98888-7777", text_="teste").startswith("3EB0")
-        try:
-            test_send(s, actor=shop.actor, channel_id=channel.id, phone="123", text_="teste")
-            raise AssertionError("bad phone accepted")
-        except ServiceError as exc:
-            assert "Telefone" in str(exc)
+    assert "segredo-waha" not in channel.credentials_encrypted  # encrypted at rest
+    assert test_send(actor=shop.actor, channel_id=channel.id, phone="11 98888-7777", text_="teste").startswith("3EB0")
+    try:
+        test_send(actor=shop.actor, channel_id=channel.id, phone="123", text_="teste")
+        raise AssertionError("bad phone accepted")
+    except ServiceError as exc:
+        assert "Telefone" in str(exc)
     assert waha.sent[-1]["text"] == "teste"
 
 
@@ -208,13 +208,12 @@ def test_connect_starts_the_session_with_our_webhook_and_shows_a_qr(waha):
 
     shop = agent_shop("Loja QR")
     channel, path = _channel(shop, waha)
-    with tenant_session(shop.tenant_id) as s:
-        row = connect(s, actor=shop.actor, channel_id=channel.id)
-        assert row.status == "connecting" and row.qr_code.startswith("data:image/png;base64,")
-        hook = waha.sessions["default"]["config"]["webhooks"][0]
-        assert hook["url"] == webhook_url(row) and hook["hmac"]["key"] == row.webhook_secret and "message" in hook["events"]
-        again = connect(s, actor=shop.actor, channel_id=channel.id, pairing_phone="(11) 98888-7777")  # exists → PUT, then code
-        assert again.pairing_code == "ABCD-EFGH"
+    row = connect(actor=shop.actor, channel_id=channel.id)
+    assert row.status == "connecting" and row.qr_code.startswith("data:image/png;base64,")
+    hook = waha.sessions["default"]["config"]["webhooks"][0]
+    assert hook["url"] == webhook_url(row) and hook["hmac"]["key"] == row.webhook_secret and "message" in hook["events"]
+    again = connect(actor=shop.actor, channel_id=channel.id, pairing_phone="(11) 98888-7777")  # exists → PUT, then code
+    assert again.pairing_code == "ABCD-EFGH"
     status = {"event": "session.status", "session": "default", "payload": {"name": "default", "status": "WORKING"}}
     _post(TestClient(webhook_app()), path, channel, status)
     with tenant_session(shop.tenant_id) as s:
@@ -241,13 +240,12 @@ def test_session_status_and_stop(waha):
 
     shop = agent_shop("Loja Sessão")
     channel, _ = _channel(shop, waha)
-    with tenant_session(shop.tenant_id) as s:
-        assert session_action(s, actor=shop.actor, channel_id=channel.id, action="status").status == "disconnected"  # no session yet
-        connect(s, actor=shop.actor, channel_id=channel.id)
-        waha.sessions["default"]["status"] = "WORKING"
-        row = session_action(s, actor=shop.actor, channel_id=channel.id, action="status")
-        assert row.status == "connected" and row.qr_code == ""
-        with pytest.raises(PermissionDenied):
-            session_action(s, actor=Actor(tenant_id=shop.tenant_id, role="manager"), channel_id=channel.id, action="disconnect")
-        assert session_action(s, actor=shop.actor, channel_id=channel.id, action="disconnect").status == "disconnected"
+    assert session_action(actor=shop.actor, channel_id=channel.id, action="status").status == "disconnected"  # no session yet
+    connect(actor=shop.actor, channel_id=channel.id)
+    waha.sessions["default"]["status"] = "WORKING"
+    row = session_action(actor=shop.actor, channel_id=channel.id, action="status")
+    assert row.status == "connected" and row.qr_code == ""
+    with pytest.raises(PermissionDenied):
+        session_action(actor=Actor(tenant_id=shop.tenant_id, role="manager"), channel_id=channel.id, action="disconnect")
+    assert session_action(actor=shop.actor, channel_id=channel.id, action="disconnect").status == "disconnected"
     assert waha.sessions["default"]["status"] == "STOPPED"

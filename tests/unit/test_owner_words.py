@@ -1,0 +1,39 @@
+"""The console speaks the owner's language: seconds instead of milliseconds, plugin titles
+instead of package names, tool descriptions instead of function names."""
+
+from __future__ import annotations
+
+from auzap_console.db import tenant_session
+from auzap_console.i18n import t
+from auzap_console.pages.agents import AgentsState
+from auzap_console.pages.plugins import PluginsState
+from auzap_console.services.agents import get_config
+from tests.conftest import make_shop, session_token
+from tests.reflex_harness import Browser
+
+
+def test_typing_delay_is_typed_in_seconds():
+    shop = make_shop("Loja Segundos")
+    tab = Browser(session_token(shop.email, shop.password))
+    tab.call(AgentsState.load)
+    form = {"persona": "customer_assistant", "enabled": "on", "typing": "1,5", "display_name": "Mel"}
+    tab.call(AgentsState.save, form)
+    with tenant_session(shop.tenant_id) as s:
+        assert get_config(s, actor=shop.actor, persona="customer_assistant").typing_delay_ms == 1500
+    state = tab.state(AgentsState)
+    assert next(r for r in state.rows if r["name"] == "customer_assistant")["typing"] == "1,5"
+    tab.call(AgentsState.save, {**form, "typing": "um segundo"})
+    assert state.form_error == t("err.typing_delay")
+    tools = [r for r in state.tool_rows if r["persona"] == "customer_assistant"]
+    assert tools and all(" " in r["description"] for r in tools)  # sentences, not function names
+
+
+def test_plugins_show_titles_and_plural_counts():
+    shop = make_shop("Loja Títulos")
+    tab = Browser(session_token(shop.email, shop.password))
+    tab.call(PluginsState.load)
+    rows = {r["name"]: r for r in tab.state(PluginsState).rows}
+    assert rows["customer_assistant"]["title"] == "Assistente de clientes"
+    assert rows["common_tools"]["title"] == "Ferramentas comuns dos agentes"
+    assert rows["waha"]["title"] == "WAHA (WhatsApp HTTP API)" and rows["waha"]["summary"] == "1 canal"
+    assert "ferramentas" in rows["customer_assistant"]["summary"] and "ferramentass" not in rows["customer_assistant"]["summary"]

@@ -1,0 +1,39 @@
+"""Playground chats are tests: flagged, out of the real inbox and the dashboard's KPIs, shown
+under their own 'Testes' filter; another tenant's tests never show."""
+
+from __future__ import annotations
+
+import pytest
+
+from auzap_console.db import tenant_session
+from auzap_console.jobs import queues
+from auzap_console.pages.playground import run_playground_turn
+from auzap_console.services import dashboard, inbox
+from auzap_console.settings import get_settings
+from tests.agent_helpers import PHONE, agent_shop
+
+
+@pytest.fixture(autouse=True)
+def local_jobs(monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    get_settings.cache_clear()
+    yield
+    queues.in_process().drain()
+    get_settings.cache_clear()
+
+
+def test_playground_chats_stay_out_of_the_inbox_and_kpis():
+    from auzap_console.agents.chat import chat
+
+    shop, other = agent_shop("Loja Teste Flag"), agent_shop("Loja Outra Flag")
+    reply = run_playground_turn(shop.tenant_id, shop.owner_id, "customer_assistant", "quanto custa o banho?")
+    assert "Banho P" in reply.text
+    chat(tenant_id=shop.tenant_id, phone=PHONE, text="oi")  # a real customer
+    run_playground_turn(other.tenant_id, other.owner_id, "customer_assistant", "oi")
+    with tenant_session(shop.tenant_id) as s:
+        real = inbox.list_conversations(s, actor=shop.actor, status="all")
+        tests = inbox.list_conversations(s, actor=shop.actor, status="test")
+        kpis = dashboard.figures(s, actor=shop.actor)
+    assert [c.is_test for c, _, _ in real.rows] == [False]
+    assert [c.is_test for c, _, _ in tests.rows] == [True] and tests.rows[0][0].tenant_id == shop.tenant_id
+    assert kpis.open_conversations == 1
