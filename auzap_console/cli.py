@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from auzap_console.db import tenant_session
@@ -184,6 +186,29 @@ def chat_command(
         for call in result.tool_calls:
             typer.secho(f"[{call['tool']}] {call['arguments']}", fg=typer.colors.BLUE)
     typer.echo(result.reply or f"(sem resposta: {result.skipped})")
+
+
+@app.command("eval")
+def eval_command(
+    persona: str = typer.Option("", help="Only the cases of this persona's audience."),
+    category: str = typer.Option("", help="Only categories starting with this (e.g. gap3, injection)."),
+    model: str = typer.Option("", help="Model name on an OpenAI-compatible endpoint (default: the offline engine)."),
+    base_url: str = typer.Option("", help="OpenAI-compatible base URL (e.g. http://localhost:11434/v1)."),
+    api_key: str = typer.Option("", envvar="OPENAI_API_KEY", help="API key for that endpoint."),
+    cases: Path = typer.Option(Path("tests/eval"), help="Folder of *.txt dialogue files."),
+) -> None:
+    """Run the agent evaluation set and print the pass rate per category and the failures."""
+    from auzap_console import evaluation
+
+    if not cases.is_dir():
+        _fail(f"Pasta de casos não encontrada: {cases}")
+    try:
+        outcomes = evaluation.evaluate(cases, persona=persona, category=category, model=model, base_url=base_url, api_key=api_key)
+    except ValueError as exc:
+        _fail(str(exc))
+    typer.echo(evaluation.report(outcomes))
+    if not outcomes:
+        _fail("Nenhum caso selecionado.")
 
 
 @plugins_app.command("list")

@@ -35,7 +35,7 @@ class ScriptedModel:
         self.steps = list(steps)
         self.seen: list[list[dict]] = []
 
-    def complete(self, *, messages, tools, model):
+    def complete(self, *, messages, tools, model, context=None):
         self.seen.append(messages)
         step = self.steps.pop(0) if self.steps else "ok"
         if isinstance(step, str):

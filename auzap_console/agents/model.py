@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
+from auzap_console.plugin.types import Persona, ToolSpec
 from auzap_console.settings import get_settings
 
 
@@ -33,12 +35,39 @@ class ModelReply:
     model: str = ""
 
 
+@dataclass
+class TurnContext:
+    """Structured facts about the turn, passed beside the messages (never parsed out of prompt text).
+
+    `state` is the conversation's `agent_state` (pending confirmation, open offer, partly filled
+    frame); an engine may update it and the runtime saves it with the reply.
+    """
+
+    now: datetime
+    shop: str = ""
+    assistant: str = ""
+    customer: str = ""
+    phone: str = ""
+    persona: Persona | None = None
+    specs: dict[str, ToolSpec] = field(default_factory=dict)
+    pets: list[dict] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)
+    upcoming: list[dict] = field(default_factory=list)
+    knowledge: list[tuple[str, str]] = field(default_factory=list)
+    state: dict = field(default_factory=dict)
+
+    def open_frame(self) -> dict:
+        """What a model must know to continue the dialogue: the pending confirmation and offer."""
+        keys = ("pending", "offer", "frame")
+        return {k: self.state[k] for k in keys if self.state.get(k)}
+
+
 class ModelClient(Protocol):
     """Anything that can answer a chat-completions style request."""
 
     name: str
 
-    def complete(self, *, messages: list[dict], tools: list[dict], model: str) -> ModelReply:
+    def complete(self, *, messages: list[dict], tools: list[dict], model: str, context: TurnContext | None = None) -> ModelReply:
         """Answer the conversation so far."""
 
 
@@ -60,8 +89,12 @@ class OpenAIModel:
             max_retries=max_retries if max_retries is not None else settings.openai_max_retries,
         )
 
-    def complete(self, *, messages: list[dict], tools: list[dict], model: str) -> ModelReply:
-        """One chat-completions call."""
+    def complete(self, *, messages: list[dict], tools: list[dict], model: str, context: TurnContext | None = None) -> ModelReply:
+        """One chat-completions call; the open frame goes in as a structured system message."""
+        frame = context.open_frame() if context else {}
+        if frame:
+            note = "Estado da conversa (JSON; ofertas e confirmações pendentes): " + json.dumps(frame, ensure_ascii=False, default=str)
+            messages = [messages[0], {"role": "system", "content": note}, *messages[1:]]
         kwargs = {"model": model, "messages": messages}
         if tools:
             kwargs["tools"] = tools

@@ -1,17 +1,17 @@
 """The system prompt: persona + tenant + customer and pets + memory + knowledge + plugin context.
 
-Its first lines are a small, stable header (`Agora:`, `Pet shop:`…) that both a real
-model and the offline engine read.
+Its first lines are a small, stable header (`Agora:`, `Pet shop:`…) for a real model; the
+dialogue state (pending confirmation, open offer) travels beside it as structured context.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
+from auzap_console.agents.policy import REFUSAL_RULES
 from auzap_console.models import AgentConfig, Customer, CustomerMemory, Pet, Tenant
 from auzap_console.plugin.types import Persona
 
@@ -27,7 +27,6 @@ def build_system_prompt(
     knowledge: list[tuple[str, str]],
     plugin_context: list[str],
     now: datetime,
-    pending: dict | None,
 ) -> str:
     """Assemble the prompt for one turn."""
     local_now = now.astimezone(ZoneInfo(tenant.timezone))
@@ -42,9 +41,7 @@ def build_system_prompt(
             lines.append(
                 "Pets: " + "; ".join(f"{p.name} ({p.species}, {p.breed or 'raça não informada'}, porte {p.size or '?'})" for p in pets)
             )
-    if pending:
-        lines.append("PENDENTE: " + json.dumps(pending, ensure_ascii=False))
-    lines += ["", persona.instructions]
+    lines += ["", persona.instructions, "", REFUSAL_RULES]
     if config.tone:
         lines.append(f"Tom de voz: {config.tone}")
     if config.instructions:

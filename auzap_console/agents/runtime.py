@@ -34,10 +34,9 @@ from sqlmodel import Session, select
 
 from auzap_console.agents import turn_lock
 from auzap_console.agents.clients import default_client
-from auzap_console.agents.model import ModelClient, ModelReply
+from auzap_console.agents.model import ModelClient, ModelReply, TurnContext
 from auzap_console.agents.pricing import cost_micro_usd
 from auzap_console.agents.prompt import build_system_prompt
-from auzap_console.agents.ptbr import is_no, is_yes, normalize
 from auzap_console.agents.tools import ToolContext, ToolError, coerce_arguments, openai_schema
 from auzap_console.db import tenant_session
 from auzap_console.db_types import utcnow
@@ -45,12 +44,13 @@ from auzap_console.metrics import MODEL_LATENCY, MODEL_TOKENS
 from auzap_console.models import AgentConfig, AIInteraction, Conversation, Customer, Message, Pet, Tenant
 from auzap_console.plugin import manager
 from auzap_console.plugin.types import Persona, ToolSpec
-from auzap_console.services import conversations, knowledge
+from auzap_console.services import booking, catalog, conversations, knowledge
 from auzap_console.services import memory as customer_memory
 from auzap_console.services.agents import get_config
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 from auzap_console.services.usage import add_usage, budget_exhausted
 from auzap_console.settings import get_settings
+from auzap_console.text import is_no, is_yes, normalize
 
 log = logging.getLogger("auzap.agents")
 MAX_STEPS = 6
@@ -88,13 +88,13 @@ def tenant_model_settings(tenant_settings: dict) -> dict[str, str]:
     return {"api_key": key, "base_url": tenant_settings.get("openai_base_url", ""), "model": tenant_settings.get("openai_model", "")}
 
 
-def allowed_tools(persona: str, configured: list[str], disabled: list[str]) -> dict[str, ToolSpec]:
+def allowed_tools(persona: Persona, configured: list[str], disabled: list[str]) -> dict[str, ToolSpec]:
     """Tools this persona may call for this tenant.
 
     A tool must be registered for the persona by an enabled plugin and, when the tenant
     chose a list on the Agents page, be on that list.
     """
-    registered = {name: spec for name, spec in manager.tools(disabled).items() if persona in spec.personas}
+    registered = {name: spec for name, spec in manager.tools(disabled).items() if spec.allowed_for(persona)}
     return {name: spec for name, spec in registered.items() if not configured or name in configured}
 
 
@@ -134,6 +134,7 @@ class _Context:
     state: dict
     pending: dict | None
     now: datetime
+    turn: TurnContext  # the structured facts given to the model beside the messages
 
 
 @dataclass
@@ -185,6 +186,7 @@ def _gate_and_load(actor: Actor, conversation_id: int, now: datetime | None) -> 
         pets = list(session.exec(select(Pet).where(Pet.tenant_id == actor.tenant_id, Pet.customer_id == conversation.customer_id)))
         memory = customer_memory.find_memory(session, actor=actor, customer_id=conversation.customer_id)
         kb = [(a.title, a.body) for a, _ in knowledge.search(session, actor=actor, query=last_text, limit=2)]
+        turn = _turn_context(session, actor, tenant, config, persona, customer, pets, kb, now)
     state_before = dict(conversation.agent_state or {})
     state = dict(state_before)
     pending = state.get("pending")
@@ -203,8 +205,8 @@ def _gate_and_load(actor: Actor, conversation_id: int, now: datetime | None) -> 
         knowledge=kb,
         plugin_context=context,
         now=now,
-        pending=pending,
     )
+    turn.state = state
     return _Context(
         actor=actor,
         conversation_id=conversation.id,
@@ -222,6 +224,30 @@ def _gate_and_load(actor: Actor, conversation_id: int, now: datetime | None) -> 
         state=state,
         pending=pending,
         now=now,
+        turn=turn,
+    )
+
+
+def _turn_context(session, actor, tenant, config, persona, customer, pets, kb, now) -> TurnContext:
+    """The structured facts an engine gets beside the messages (the offline engine reads nothing else)."""
+    tz = ZoneInfo(tenant.timezone)
+    upcoming = []
+    if customer is not None:
+        for appt, service_name, pet_name in booking.upcoming(session, actor=actor, customer_id=customer.id, now=now):
+            upcoming.append(
+                {"id": appt.id, "service": service_name, "pet": pet_name, "starts_at": appt.starts_at.astimezone(tz).isoformat()}
+            )
+    return TurnContext(
+        now=now.astimezone(tz),
+        shop=tenant.name,
+        assistant=config.display_name or "Luna",
+        customer=customer.name if customer else "",
+        phone=customer.phone if customer else "",
+        persona=persona,
+        pets=[{"name": p.name, "species": p.species, "breed": p.breed, "size": p.size} for p in pets],
+        services=[s.name for s in catalog.list_services(session, actor=actor, active_only=True)],
+        upcoming=upcoming,
+        knowledge=kb,
     )
 
 
@@ -260,7 +286,8 @@ def _apply_rule(session: Session, actor: Actor, conversation: Conversation, rule
 
 def _converse(ctx: _Context, client: ModelClient | None) -> _Outcome:
     """Stage 2: the model/tool loop. No transaction is open here except inside each tool call."""
-    tools = allowed_tools(ctx.persona.name, ctx.config.tools, ctx.disabled)
+    tools = allowed_tools(ctx.persona, ctx.config.tools, ctx.disabled)
+    ctx.turn.specs = dict(tools)
     model_settings = tenant_model_settings(ctx.tenant.settings or {})
     client = client or default_client(model_settings["api_key"], model_settings["base_url"])
     model = ctx.config.model or model_settings["model"] or (get_settings().openai_model if client.name == "openai" else "offline")
@@ -274,6 +301,7 @@ def _converse(ctx: _Context, client: ModelClient | None) -> _Outcome:
         phone=ctx.phone,
         now=ctx.now,
         state=ctx.state,
+        message=ctx.last_text,
     )
     out = _Outcome(engine=client.name, model=model)
 
@@ -288,7 +316,9 @@ def _converse(ctx: _Context, client: ModelClient | None) -> _Outcome:
             break
         started = time.monotonic()
         try:
-            reply: ModelReply = client.complete(messages=messages, tools=[openai_schema(s) for s in tools.values()], model=model)
+            reply: ModelReply = client.complete(
+                messages=messages, tools=[openai_schema(s) for s in tools.values()], model=model, context=ctx.turn
+            )
         except Exception as exc:
             log.warning("model call failed: %s", exc)
             record(kind="model", model=model, result={"error": str(exc)[:500]}, latency_ms=int((time.monotonic() - started) * 1000))
@@ -346,6 +376,10 @@ def _converse(ctx: _Context, client: ModelClient | None) -> _Outcome:
                     ctx.state["pending"] = {"tool": call.name, "arguments": call.arguments}
                 elif tool_ctx.confirmed:
                     ctx.state.pop("pending", None)
+                if result.get("offer"):  # options the customer may pick from in the next message
+                    ctx.state["offer"] = {**result["offer"], "from": call.name, "from_arguments": call.arguments}
+                elif "error" not in result:
+                    ctx.state.pop("offer", None)
                 record(
                     kind="tool",
                     tool=call.name,

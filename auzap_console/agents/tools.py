@@ -34,6 +34,7 @@ class ToolContext:
     state: dict = field(default_factory=dict)
     session: Any = field(default=None, repr=False)
     now: datetime | None = None
+    message: str = ""  # the customer's latest words (e.g. for gender agreement)
 
     @property
     def actor(self):
@@ -94,18 +95,24 @@ def _docstring_parts(doc: str) -> tuple[str, dict[str, str]]:
 def tool_spec(
     function: Callable[..., Any],
     *,
-    personas: list[str] | tuple[str, ...],
+    personas: list[str] | tuple[str, ...] = (),
     writes: bool = False,
     needs_confirmation: bool = False,
     name: str | None = None,
+    audiences: list[str] | tuple[str, ...] = (),
+    examples: list[str] | tuple[str, ...] = (),
+    slots: dict[str, str] | None = None,
+    fill_with: dict[str, str] | None = None,
     label: str = "",
 ) -> ToolSpec:
     """Build a `ToolSpec` from a function `(ctx: ToolContext, ...) -> dict | str`."""
     name = name or function.__name__
     if not NAME_RE.match(name):
         raise ValueError(f"invalid tool name {name!r}")
-    if not personas:
-        raise ValueError(f"tool {name!r} must name at least one persona")
+    if not personas and not audiences:
+        raise ValueError(f"tool {name!r} must name at least one persona or audience")
+    if set(audiences) - {"customer", "lead", "owner"}:
+        raise ValueError(f"tool {name!r}: audiences must be customer, lead or owner")
     hints = typing.get_type_hints(function)
     params = list(inspect.signature(function).parameters.values())
     if not params or params[0].name not in ("ctx", "context"):
@@ -114,6 +121,9 @@ def tool_spec(
     if not summary:
         raise ValueError(f"tool {name!r} needs a docstring: it is the model's description")
     properties, required = {}, []
+    unknown = (set(slots or {}) | set(fill_with or {})) - {p.name for p in params[1:]}
+    if unknown:
+        raise ValueError(f"tool {name!r}: slots/fill_with name unknown parameters {sorted(unknown)}")
     for p in params[1:]:
         if p.name not in hints:
             raise ValueError(f"tool {name!r}: parameter {p.name!r} needs a type annotation")
@@ -132,6 +142,10 @@ def tool_spec(
         personas=tuple(personas),
         writes=writes,
         needs_confirmation=needs_confirmation,
+        audiences=tuple(audiences),
+        examples=tuple(examples),
+        slots=dict(slots or {}),
+        fill_with=dict(fill_with or {}),
         label=label,
     )
 

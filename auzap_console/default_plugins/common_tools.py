@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from auzap_console.agents.ptbr import fold, normalize
 from auzap_console.agents.tools import ToolContext
 from auzap_console.i18n import money
 from auzap_console.models import Conversation, Tenant
 from auzap_console.plugin import hookimpl
 from auzap_console.services import catalog, knowledge
 from auzap_console.services.tenants import WEEKDAYS
+from auzap_console.text import fold, normalize
 
-CUSTOMER_FACING = ("customer_assistant", "sdr")
+CUSTOMER_FACING = ("customer", "lead")  # audiences, so any persona for them gets these tools
 DAY_NAMES = {"mon": "Segunda", "tue": "Terça", "wed": "Quarta", "thu": "Quinta", "fri": "Sexta", "sat": "Sábado", "sun": "Domingo"}
 
 
@@ -77,7 +77,57 @@ def handoff_to_human(ctx: ToolContext, reason: str = "") -> dict:
 @hookimpl
 def register_tools(register):
     """Shared by the customer assistant and the SDR."""
-    register(list_services, personas=CUSTOMER_FACING)
-    register(opening_hours, personas=CUSTOMER_FACING)
-    register(search_knowledge, personas=CUSTOMER_FACING)
-    register(handoff_to_human, personas=(*CUSTOMER_FACING, "owner_analyst"), writes=True)
+    register(
+        list_services,
+        audiences=CUSTOMER_FACING,
+        slots={"query": "service"},
+        examples=[
+            "quanto custa o banho",
+            "qual o preco da tosa",
+            "quanto fica o banho e tosa",
+            "quanto ta a hidratacao",
+            "valores dos servicos",
+            "tabela de precos",
+            "quanto voces cobram",
+            "qual o valor da creche por dia",
+            "preco do banho para porte grande",
+            "quais servicos voces fazem",
+            "orcamento de banho e tosa",
+        ],
+    )
+    register(
+        opening_hours,
+        audiences=CUSTOMER_FACING,
+        examples=[
+            "que horas voces abrem",
+            "horario de funcionamento",
+            "voces abrem sabado",
+            "ate que horas funciona",
+            "que horas fecha hoje",
+            "estao abertos domingo",
+            "qual o expediente",
+            "funciona feriado",
+            "ate que horas fica aberto",
+            "que horas fecham",
+        ],
+    )
+    register(search_knowledge, audiences=CUSTOMER_FACING, slots={"query": "text"})
+    register(
+        handoff_to_human,
+        audiences=(*CUSTOMER_FACING, "owner"),
+        writes=True,
+        examples=[
+            "quero falar com um atendente",
+            "quero falar com uma pessoa",
+            "chama um humano",
+            "atendimento humano por favor",
+            "quero falar com o dono",
+            "falar com a gerente",
+            "quero fazer uma reclamacao",
+            "me passa para alguem da equipe",
+            "pessoa de verdade",
+            "meu pet esta passando mal",
+            "e uma emergencia",
+            "ele esta vomitando",
+        ],
+    )

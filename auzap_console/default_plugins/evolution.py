@@ -161,7 +161,12 @@ def register_channel_providers(register):
         help="Conecte um número do WhatsApp lendo um QR code, pelo seu servidor Evolution API.",
         fields=[
             ProviderField(
-                "base_url", "Endereço do servidor Evolution", "url", True, "Onde a Evolution API está rodando.", "https://evolution.minhaloja.com.br"
+                "base_url",
+                "Endereço do servidor Evolution",
+                "url",
+                True,
+                "Onde a Evolution API está rodando.",
+                "https://evolution.minhaloja.com.br",
             ),
             ProviderField("api_key", "Chave da API", "secret", True, "A AUTHENTICATION_API_KEY do servidor."),
             ProviderField("external_id", "Nome da instância", "text", True, "A instância que corresponde a este número.", "loja"),

@@ -19,6 +19,10 @@ class Persona:
             tool registered for the persona is enabled unless the tenant picks a list).
         audience: ``"customer"``, ``"owner"`` or ``"lead"``: who talks to it (routing and ordering).
         offline_intents: What the offline engine answers for this persona (documentation only).
+        offline_help: What the offline engine says to a greeting or a message it cannot place
+            (pt-BR, e.g. the persona's menu). Empty: a neutral safe reply and a hand-off to the team.
+        primary: Answers its audience by default when several personas serve it (else the first
+            registered one does; `select_persona` can always override).
     """
 
     name: str
@@ -27,11 +31,22 @@ class Persona:
     default_tools: tuple[str, ...] = ()
     audience: str = "customer"
     offline_intents: tuple[str, ...] = ()
+    offline_help: str = ""
+    primary: bool = False
 
 
 @dataclass(frozen=True)
 class ToolSpec:
-    """A registered tool: a typed function plus who may call it."""
+    """A registered tool: a typed function plus who may call it and how the offline engine reaches it.
+
+    Attributes:
+        personas: Persona names that may call it.
+        audiences: Audiences (``"customer"``, ``"lead"``, ``"owner"``) whose every persona may call it.
+        examples: Phrases customers use to ask for it: the offline engine matches messages against them.
+        slots: Parameter → extractor name, where the parameter's type and name do not say it.
+        fill_with: Parameter → another tool that offers choices for it when it is missing
+            (``{"when": "check_availability"}``: list the free times instead of asking).
+    """
 
     name: str
     function: Callable[..., Any]
@@ -41,11 +56,19 @@ class ToolSpec:
     writes: bool = False
     needs_confirmation: bool = False
     label: str = ""  # a few pt-BR words for the owner ("agenda", "cadastro de pet"); defaults to the docstring's summary
+    audiences: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    slots: dict = field(default_factory=dict)
+    fill_with: dict = field(default_factory=dict)
 
     @property
     def display_label(self) -> str:
         """What the inbox chip shows: the label, else the description's first sentence."""
         return self.label or self.description.split(".")[0][:60]
+
+    def allowed_for(self, persona: Persona) -> bool:
+        """Whether `persona` may call this tool (by name or by its audience)."""
+        return persona.name in self.personas or persona.audience in self.audiences
 
 
 @dataclass(frozen=True)

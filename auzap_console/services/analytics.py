@@ -6,6 +6,7 @@ opportunities, each for a period that can be compared with the previous one.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -15,7 +16,7 @@ from sqlmodel import Session, func, select
 from auzap_console.models import Appointment, Customer, Pet, Service, Tenant, UsageDaily
 from auzap_console.services.context import Actor
 
-PERIODS = ("hoje", "semana", "mes", "ultimos_7_dias", "ultimos_30_dias")
+PERIODS = ("hoje", "ontem", "semana", "semana_passada", "mes", "mes_passado", "ultimos_7_dias", "ultimos_30_dias")
 
 
 @dataclass(frozen=True)
@@ -25,11 +26,22 @@ class Window:
     start: datetime
     end: datetime
     label: str
+    shift: str = ""  # "week" | "month": compare with the same span of the previous calendar period
 
     def previous(self) -> Window:
-        """The window of the same length just before this one."""
+        """What to compare with: the same span of last week/month for calendar periods, else the window just before."""
+        if self.shift == "week":
+            return Window(self.start - timedelta(days=7), self.end - timedelta(days=7), "o mesmo período da semana anterior")
+        if self.shift == "month":
+            return Window(_month_back(self.start), _month_back(self.end), "o mesmo período do mês anterior")
         length = self.end - self.start
-        return Window(self.start - length, self.start, "período anterior")
+        return Window(self.start - length, self.start, "o período anterior")
+
+
+def _month_back(moment: datetime) -> datetime:
+    """The same day and time one month earlier (clamped to the month's last day)."""
+    year, month = (moment.year - 1, 12) if moment.month == 1 else (moment.year, moment.month - 1)
+    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
 
 
 def window(session: Session, *, actor: Actor, period: str, now: datetime | None = None) -> Window:
@@ -42,15 +54,21 @@ def window(session: Session, *, actor: Actor, period: str, now: datetime | None 
         return datetime.combine(day, time.min, tzinfo=tz).astimezone(UTC)
 
     end = midnight(today + timedelta(days=1))
-    starts = {
-        "hoje": (midnight(today), "hoje"),
-        "semana": (midnight(today - timedelta(days=today.weekday())), "esta semana"),
-        "mes": (midnight(today.replace(day=1)), "este mês"),
-        "ultimos_7_dias": (midnight(today - timedelta(days=6)), "últimos 7 dias"),
-        "ultimos_30_dias": (midnight(today - timedelta(days=29)), "últimos 30 dias"),
+    monday = today - timedelta(days=today.weekday())
+    first = today.replace(day=1)
+    last_month_first = (first - timedelta(days=1)).replace(day=1)
+    periods = {
+        "hoje": (midnight(today), end, "hoje", ""),
+        "ontem": (midnight(today - timedelta(days=1)), midnight(today), "ontem", ""),
+        "semana": (midnight(monday), end, "esta semana", "week"),
+        "semana_passada": (midnight(monday - timedelta(days=7)), midnight(monday), "a semana passada", ""),
+        "mes": (midnight(first), end, "este mês", "month"),
+        "mes_passado": (midnight(last_month_first), midnight(first), "o mês passado", ""),
+        "ultimos_7_dias": (midnight(today - timedelta(days=6)), end, "últimos 7 dias", ""),
+        "ultimos_30_dias": (midnight(today - timedelta(days=29)), end, "últimos 30 dias", ""),
     }
-    start, label = starts.get(period, starts["semana"])
-    return Window(start, end, label)
+    start, end, label, shift = periods.get(period, periods["semana"])
+    return Window(start, end, label, shift)
 
 
 def _in(w: Window):

@@ -79,11 +79,13 @@ def available_slots(session: Session, *, actor: Actor, service_id: int, day: dat
     return slots
 
 
-def _check_slot(session: Session, actor: Actor, service: Service, start: datetime, exclude: int | None = None) -> datetime:
+def _check_slot(
+    session: Session, actor: Actor, service: Service, start: datetime, exclude: int | None = None, now: datetime | None = None
+) -> datetime:
     if start.tzinfo is None:
         raise ServiceError(t("err.slot_invalid"))
     tenant = _tenant(session, actor)
-    if start <= utcnow():
+    if start <= (now or utcnow()):
         raise ServiceError(t("err.slot_past"))
     if not _fits(tenant, service, start):
         raise ServiceError(t("err.slot_closed"))
@@ -103,8 +105,9 @@ def book(
     pet_id: int | None = None,
     source: str = "staff",
     notes: str = "",
+    now: datetime | None = None,
 ) -> Appointment:
-    """Book a free slot; the service price is frozen on the appointment."""
+    """Book a free slot; the service price is frozen on the appointment (`now`: the agent turn's clock)."""
     actor.require("staff")
     customer = get_scoped(session, Customer, customer_id, actor)
     service = get_scoped(session, Service, service_id, actor)
@@ -114,7 +117,7 @@ def book(
         pet = get_scoped(session, Pet, pet_id, actor)
         if pet.customer_id != customer.id:
             raise NotFound(t("err.not_found"))
-    ends_at = _check_slot(session, actor, service, starts_at)
+    ends_at = _check_slot(session, actor, service, starts_at, now=now)
     appointment = Appointment(
         tenant_id=actor.tenant_id,
         customer_id=customer.id,
@@ -142,14 +145,22 @@ def _own(session: Session, actor: Actor, appointment_id: int, customer_id: int |
     return appointment
 
 
-def reschedule(session: Session, *, actor: Actor, appointment_id: int, starts_at: datetime, customer_id: int | None = None) -> Appointment:
+def reschedule(
+    session: Session,
+    *,
+    actor: Actor,
+    appointment_id: int,
+    starts_at: datetime,
+    customer_id: int | None = None,
+    now: datetime | None = None,
+) -> Appointment:
     """Move a live appointment to a free slot (`customer_id` limits it to that customer's)."""
     actor.require("staff")
     appointment = _own(session, actor, appointment_id, customer_id)
     if appointment.status not in LIVE_STATUSES:
         raise ServiceError(t("err.appointment_not_live"))
     service = session.get(Service, appointment.service_id)
-    appointment.ends_at = _check_slot(session, actor, service, starts_at, exclude=appointment.id)
+    appointment.ends_at = _check_slot(session, actor, service, starts_at, exclude=appointment.id, now=now)
     appointment.starts_at = starts_at
     session.add(appointment)
     audit.record(session, actor=actor, action="appointment.reschedule", entity="appointment", entity_id=appointment.id)

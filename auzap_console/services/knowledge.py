@@ -7,112 +7,31 @@ plural stripping), and articles are ranked by BM25 over title (weighted x2) and 
 
 from __future__ import annotations
 
-import math
-import re
-from collections import Counter
-
 from sqlmodel import Session, select
 
-from auzap_console.agents.ptbr import normalize
 from auzap_console.i18n import t
 from auzap_console.models import KnowledgeArticle
 from auzap_console.services import audit, limits
 from auzap_console.services.context import Actor, ServiceError
+from auzap_console.text import STOP, bm25
+from auzap_console.text import terms as text_terms
 
-STOP = set(
-    [
-        "a",
-        "o",
-        "as",
-        "os",
-        "um",
-        "uma",
-        "uns",
-        "umas",
-        "de",
-        "do",
-        "da",
-        "dos",
-        "das",
-        "e",
-        "em",
-        "no",
-        "na",
-        "nos",
-        "nas",
-        "para",
-        "por",
-        "com",
-        "que",
-        "se",
-        "sua",
-        "seu",
-        "suas",
-        "seus",
-        "meu",
-        "minha",
-        "voce",
-        "voces",
-        "eu",
-        "ele",
-        "ela",
-        "isso",
-        "esse",
-        "essa",
-        "este",
-        "esta",
-        "como",
-        "qual",
-        "quais",
-        "quando",
-        "onde",
-        "tem",
-        "ter",
-        "ser",
-        "sao",
-        "foi",
-        "vai",
-        "pode",
-        "posso",
-        "ao",
-        "aos",
-        "mais",
-        "muito",
-        "ja",
-        "nao",
-        "sim",
-        "ou",
-        "mas",
-        "tambem",
-        "the",
-    ]
-)
+KB_STOP = STOP | {"tem", "ter", "quando", "pode", "posso", "nao", "sim"}
 
 
 def terms(text: str) -> list[str]:
     """Searchable words of a text."""
-    words = re.findall(r"[a-z0-9]+", normalize(text))
-    return [w[:-1] if len(w) > 4 and w.endswith("s") else w for w in words if w not in STOP and len(w) > 1]
+    return text_terms(text, KB_STOP)
 
 
 def search(session: Session, *, actor: Actor, query: str, limit: int = 3) -> list[tuple[KnowledgeArticle, float]]:
     """The most relevant active articles for `query`, best first (score > 0 only)."""
     articles = list(session.exec(select(KnowledgeArticle).where(KnowledgeArticle.tenant_id == actor.tenant_id, KnowledgeArticle.active)))
-    q = set(terms(query))
+    q = terms(query)
     if not articles or not q:
         return []
-    docs = [terms(a.title) * 2 + terms(a.body) for a in articles]
-    avg = sum(len(d) for d in docs) / len(docs)
-    df = Counter(w for d in docs for w in set(d))
-    scored = []
-    for article, doc in zip(articles, docs, strict=True):
-        tf = Counter(doc)
-        score = 0.0
-        for w in q & set(doc):
-            idf = math.log(1 + (len(docs) - df[w] + 0.5) / (df[w] + 0.5))
-            score += idf * tf[w] * 2.2 / (tf[w] + 1.2 * (0.25 + 0.75 * len(doc) / avg))
-        if score > 0:
-            scored.append((article, score))
+    scores = bm25(q, [terms(a.title) * 2 + terms(a.body) for a in articles], k1=1.2, b=0.75)
+    scored = [(a, score) for a, score in zip(articles, scores, strict=True) if score > 0]
     return sorted(scored, key=lambda pair: -pair[1])[:limit]
 
 

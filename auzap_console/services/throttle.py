@@ -115,4 +115,3 @@ def prune_login_attempts(*, keep: timedelta | None = None) -> int:
             return session.execute(text("SELECT auzap_attempt_prune(:before)"), {"before": before}).scalar_one()
         result = session.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < before))  # type: ignore[arg-type]
         return result.rowcount
-

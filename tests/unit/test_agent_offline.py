@@ -50,7 +50,7 @@ def test_booking_by_chat_appears_on_the_customer_record():
 def test_booking_across_several_messages():
     shop = agent_shop()
     first = _say(shop, "quero agendar uma tosa completa")
-    assert "Para qual dia" in first.reply and not first.tool_calls
+    assert "o dia e o horário" in first.reply and not first.tool_calls
     slots = _say(shop, "terça de manhã")
     assert [c["tool"] for c in slots.tool_calls] == ["check_availability"]
     assert "08:00" in slots.reply

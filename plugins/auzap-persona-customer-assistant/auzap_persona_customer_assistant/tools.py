@@ -6,22 +6,47 @@ customer's records, and returns a dict with a Portuguese `summary`.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from sqlmodel import select
 
-from auzap_console.agents.ptbr import fold, normalize
 from auzap_console.agents.tools import ToolContext, ToolError
 from auzap_console.i18n import money
-from auzap_console.models import Customer, Pet, Service, Tenant
+from auzap_console.lexicon import BREEDS, is_female
+from auzap_console.models import Appointment, Customer, Pet, Service, Tenant
 from auzap_console.services import booking, catalog, customers
 from auzap_console.services.context import ServiceError
+from auzap_console.text import fold, normalize
 
 DAY_NAMES = {"mon": "Segunda", "tue": "Terça", "wed": "Quarta", "thu": "Quinta", "fri": "Sexta", "sat": "Sábado", "sun": "Domingo"}
 PERIODS = {"manha": (0, 12), "tarde": (12, 18), "noite": (18, 24)}
+SIZES = [
+    ("pequeno", "P", ["pequena", "p", "porte p", "pequenininho"]),
+    ("médio", "M", ["medio", "media", "m"]),
+    ("grande", "G", ["g", "grandao"]),
+    ("gigante", "GG", ["gg"]),
+]
+
+
+class Ambiguous(ToolError):
+    """Several services (or pets) fit: the options go back to the customer as an offer."""
+
+    def __init__(self, message: str, slot: str, options: list[dict]):
+        super().__init__(message)
+        self.slot, self.options = slot, options
+
+
+def _the(name: str, female: bool | None = None) -> str:
+    """'o Thor' / 'a Luna': the article agrees with the pet (its name, when nothing else says)."""
+    return f"{'a' if (is_female('', name) if female is None else female) else 'o'} {name}"
+
+
+def _of(name: str) -> str:
+    """'do Thor' / 'da Luna'."""
+    return "d" + _the(name)
 
 
 def _tenant(ctx: ToolContext) -> Tenant:
@@ -58,27 +83,44 @@ def _pick_pet(ctx: ToolContext, name: str) -> Pet | None:
     if len(pets) == 1:
         return pets[0]
     if len(pets) > 1:
-        raise ToolError("qual pet? " + ", ".join(p.name for p in pets))
+        raise Ambiguous("qual pet? " + ", ".join(p.name for p in pets), "pet", [{"label": p.name, "value": p.name} for p in pets])
     return None
 
 
+def _last_service(ctx: ToolContext, pet: Pet | None, among: list[int]) -> int | None:
+    """Which of `among` this customer (or pet) had last: a tie-breaker for "a tosa de sempre"."""
+    stmt = select(Appointment.service_id).where(
+        Appointment.tenant_id == ctx.tenant_id, Appointment.customer_id == ctx.customer_id, Appointment.service_id.in_(among)
+    )
+    if pet is not None:
+        stmt = stmt.where(Appointment.pet_id == pet.id)
+    return ctx.session.exec(stmt.order_by(Appointment.starts_at.desc())).first()  # type: ignore[union-attr]
+
+
 def _find_service(ctx: ToolContext, query: str, pet: Pet | None = None) -> Service:
+    """The catalog service a customer means: by name, then the pet's size, then the last service; else offer the options."""
     services = catalog.list_services(ctx.session, actor=ctx.actor, active_only=True)
-    words = set(normalize(query).split())
+    words = set(normalize(query).split()) - {"e", "de", "do", "da", "o", "a"}
     scored = []
     for s in services:
         name_words = set(fold(s.name).split())
         score = len(words & name_words) * 2 + sum(1 for w in words for n in name_words if len(w) > 3 and (w in n or n in w))
-        if pet and pet.size and pet.size.lower() in name_words:
-            score += 1
         if score:
             scored.append((score, s))
     if not scored:
         raise ToolError(f"não encontrei o serviço '{query}'. Serviços: " + ", ".join(s.name for s in services))
     best = max(score for score, _ in scored)
     top = [s for score, s in scored if score == best]
+    if len(top) > 1 and pet is not None and pet.size:
+        sized = [s for s in top if pet.size.lower() in fold(s.name).split()]
+        top = sized or top
+    if len(top) > 1 and ctx.customer_id:
+        last = _last_service(ctx, pet, [s.id for s in top])
+        top = [s for s in top if s.id == last] or top
     if len(top) > 1:
-        raise ToolError("qual deles? " + ", ".join(s.name for s in top) + " (me diga o porte ou o nome do pet)")
+        options = [{"label": s.name, "value": s.name} for s in top]
+        prices = "; ".join(f"{s.name}: {money(s.price_cents)}" for s in top)
+        raise Ambiguous(f"temos mais de uma opção — {prices}. Qual delas?", "service", options)
     return top[0]
 
 
@@ -98,53 +140,117 @@ def register_pet(
     breed: str = "",
     size: Literal["P", "M", "G", "GG", ""] = "",
 ) -> dict:
-    """Cadastra um novo pet para o cliente desta conversa.
+    """Cadastra um novo pet para o cliente desta conversa (ou completa o porte de um já cadastrado).
 
     Args:
-        name: Nome do pet.
+        name: O nome do pet.
         species: Espécie: dog, cat, bird, rabbit ou other.
         breed: Raça, se o cliente disse.
-        size: Porte (P, M, G, GG), se conhecido.
+        size: Porte (P, M, G, GG); se vazio, deduzido de raças conhecidas.
     """
     customer = _customer(ctx)
-    if any(fold(p.name) == fold(name) for p in _pets(ctx)):
-        return {"ok": True, "summary": f"O {name} já está no seu cadastro! 🐾"}
+    size = size or BREEDS.get(normalize(breed), "")
+    female = is_female(ctx.message, name)
+    existing = next((p for p in _pets(ctx) if fold(p.name) == fold(name)), None)
+    if existing is not None:
+        if size and existing.size != size:
+            existing.size = size
+            ctx.session.add(existing)
+            return {"ok": True, "pet_id": existing.id, "summary": f"Anotado: {_the(existing.name, female)} é de porte {size}. 🐾"}
+        return {"ok": True, "summary": f"{_the(existing.name, female).capitalize()} já está no seu cadastro! 🐾"}
     try:
         pet = customers.save_pet(
             ctx.session, actor=ctx.actor, customer_id=customer.id, name=name.strip().title(), species=species, breed=breed, size=size
         )
     except ServiceError as exc:
         raise ToolError(str(exc)) from exc
-    return {"ok": True, "pet_id": pet.id, "summary": f"Pronto! Cadastrei o {pet.name} no seu perfil. 🐾"}
+    done = f"Pronto! Cadastrei {_the(pet.name, female)} no seu perfil. 🐾"
+    if size or species not in ("dog", "other"):
+        return {"ok": True, "pet_id": pet.id, "summary": done}
+    return {
+        "ok": True,
+        "pet_id": pet.id,
+        "summary": f"{done} Qual o porte d{_the(pet.name, female)}: pequeno, médio ou grande?",
+        "offer": {
+            "tool": "register_pet",
+            "slot": "size",
+            "arguments": {"name": pet.name, "species": species, "breed": breed},
+            "options": [{"label": label, "value": value, "keys": keys} for label, value, keys in SIZES],
+        },
+    }
+
+
+def _free_times(ctx: ToolContext, svc: Service, day: date, period: str = "") -> list[datetime]:
+    slots = booking.available_slots(ctx.session, actor=ctx.actor, service_id=svc.id, day=day, now=ctx.now)
+    if period:
+        tz = ZoneInfo(_tenant(ctx).timezone)
+        low, high = PERIODS[period]
+        slots = [s for s in slots if low <= s.astimezone(tz).hour < high]
+    return slots
+
+
+def _offer_times(ctx: ToolContext, svc: Service, day: date, period: str = "", pet: str = "", intro: str = "") -> dict:
+    """Free times of `day`, or of the next open day with room (closed day, full day): an offer to pick from."""
+    tz = ZoneInfo(_tenant(ctx).timezone)
+    asked = day
+    slots = _free_times(ctx, svc, day, period)
+    for _ in range(14):
+        if slots:
+            break
+        day += timedelta(days=1)
+        slots = _free_times(ctx, svc, day, period) or _free_times(ctx, svc, day)
+    label = format_datetime(datetime.combine(day, datetime.min.time()), "EEEE, dd/MM", locale="pt_BR")
+    if not slots:
+        return {"servico": svc.name, "horarios": [], "summary": f"{intro}Não encontrei horário livre para {svc.name} nos próximos dias. 😕"}
+    if day != asked:
+        asked_label = format_datetime(datetime.combine(asked, datetime.min.time()), "EEEE, dd/MM", locale="pt_BR")
+        closed = booking.opening_hours(_tenant(ctx), asked) is None
+        intro += f"{'Não abrimos' if closed else 'Não tenho horário livre'} {asked_label}. O próximo dia com vaga é {label}: "
+    else:
+        intro += f"Horários livres para {svc.name} em {label}: "
+    local = [s.astimezone(tz) for s in slots[:8]]
+    times = [m.strftime("%H:%M") for m in local]
+    arguments = {"service": svc.name, **({"pet": pet} if pet else {})}
+    return {
+        "servico": svc.name,
+        "dia": day.isoformat(),
+        "horarios": times,
+        "summary": f"{intro}{', '.join(times)}. Qual prefere?",
+        "offer": {
+            "tool": "book_appointment",
+            "slot": "when",
+            "arguments": arguments,
+            "options": [
+                {"label": t, "value": m.replace(tzinfo=None).isoformat(timespec="minutes")} for t, m in zip(times, local, strict=True)
+            ],
+        },
+    }
+
+
+def _ambiguity(exc: Ambiguous, arguments: dict) -> dict:
+    return {
+        "summary": exc.args[0][0].upper() + exc.args[0][1:],
+        "offer": {"tool": "book_appointment", "slot": exc.slot, "arguments": arguments, "options": exc.options},
+    }
 
 
 def check_availability(ctx: ToolContext, service: str, day: date, period: Literal["manha", "tarde", "noite", ""] = "") -> dict:
-    """Mostra horários livres de um serviço num dia.
+    """Mostra horários livres de um serviço num dia (ou no próximo dia aberto com vaga).
 
     Args:
-        service: Nome do serviço (ex.: "banho", "tosa completa").
-        day: Data no formato AAAA-MM-DD.
+        service: O serviço (ex.: "banho", "tosa completa").
+        day: O dia, no formato AAAA-MM-DD.
         period: manha, tarde, noite, ou vazio para o dia todo.
     """
-    svc = _find_service(ctx, service, _safe_pet(ctx))
-    slots = booking.available_slots(ctx.session, actor=ctx.actor, service_id=svc.id, day=day, now=ctx.now)
-    tz = ZoneInfo(_tenant(ctx).timezone)
-    if period:
-        low, high = PERIODS[period]
-        slots = [s for s in slots if low <= s.astimezone(tz).hour < high]
-    label = format_datetime(datetime.combine(day, datetime.min.time()), "EEEE, dd/MM", locale="pt_BR")
-    if not slots:
-        return {
-            "servico": svc.name,
-            "horarios": [],
-            "summary": f"Não tenho horário livre para {svc.name} em {label}. Quer tentar outro dia?",
-        }
-    times = [s.astimezone(tz).strftime("%H:%M") for s in slots[:8]]
-    return {
-        "servico": svc.name,
-        "horarios": times,
-        "summary": f"Horários livres para {svc.name} em {label}: {', '.join(times)}. Qual prefere?",
-    }
+    pet = _safe_pet(ctx)
+    try:
+        svc = _find_service(ctx, service, pet)
+    except Ambiguous as exc:
+        likely = _offer_times(ctx, _find_service(ctx, exc.options[0]["value"], pet), day, period)
+        offer = _ambiguity(exc, {})
+        offer["summary"] += f" ({likely['summary'].removesuffix(' Qual prefere?')})"
+        return offer
+    return _offer_times(ctx, svc, day, period, pet.name if pet else "")
 
 
 def _safe_pet(ctx: ToolContext) -> Pet | None:
@@ -158,13 +264,16 @@ def book_appointment(ctx: ToolContext, service: str, when: datetime, pet: str = 
     """Agenda um serviço para um pet do cliente num horário livre.
 
     Args:
-        service: Nome do serviço (ex.: "banho").
-        when: Data e hora no horário local do pet shop, formato AAAA-MM-DDTHH:MM.
+        service: O serviço (ex.: banho, tosa completa).
+        when: O dia e o horário (ex.: sexta às 10h). Formato AAAA-MM-DDTHH:MM, horário local do pet shop.
         pet: Nome do pet; pode ficar vazio se o cliente tiver um só.
     """
     customer = _customer(ctx)
-    chosen = _pick_pet(ctx, pet)
-    svc = _find_service(ctx, service, chosen)
+    try:
+        chosen = _pick_pet(ctx, pet)
+        svc = _find_service(ctx, service, chosen)
+    except Ambiguous as exc:
+        return _ambiguity(exc, {"service": service, "when": when.isoformat(timespec="minutes"), **({"pet": pet} if pet else {})})
     start = _aware(ctx, when)
     try:
         appt = booking.book(
@@ -175,11 +284,12 @@ def book_appointment(ctx: ToolContext, service: str, when: datetime, pet: str = 
             starts_at=start,
             pet_id=chosen.id if chosen else None,
             source="ai",
+            now=ctx.now,
         )
     except ServiceError as exc:
-        alternatives = check_availability(ctx, svc.name, start.astimezone(ZoneInfo(_tenant(ctx).timezone)).date())
-        raise ToolError(f"{exc} {alternatives['summary']}") from exc
-    who = f" do {chosen.name}" if chosen else ""
+        day = start.astimezone(ZoneInfo(_tenant(ctx).timezone)).date()
+        return _offer_times(ctx, svc, day, pet=chosen.name if chosen else "", intro=f"{exc} ")
+    who = f" {_of(chosen.name)}" if chosen else ""
     return {
         "ok": True,
         "appointment_id": appt.id,
@@ -195,12 +305,16 @@ def my_appointments(ctx: ToolContext) -> dict:
     if not rows:
         return {"agendamentos": [], "summary": "Você não tem agendamentos futuros. Quer marcar um?"}
     items = [{"id": a.id, "servico": s, "pet": p, "quando": _local(ctx, a.starts_at)} for a, s, p in rows]
-    text = "\n".join(f"• {i['servico']}{' do ' + i['pet'] if i['pet'] else ''}: {i['quando']}" for i in items)
+    text = "\n".join(f"• {i['servico']}{' ' + _of(i['pet']) if i['pet'] else ''}: {i['quando']}" for i in items)
     return {"agendamentos": items, "summary": "Seus próximos agendamentos:\n" + text}
 
 
-def _target(ctx: ToolContext, appointment_id: int | None):
+def _target(ctx: ToolContext, appointment_id: int | None, pet: str = ""):
+    """The customer's booking meant: by id, else the next one (of the named pet, which must be theirs)."""
     rows = booking.upcoming(ctx.session, actor=ctx.actor, customer_id=_customer(ctx).id, now=ctx.now)
+    if pet:
+        chosen = _pick_pet(ctx, pet)  # refuses a pet that is not on this customer's record
+        rows = [r for r in rows if fold(r[2]) == fold(chosen.name)]
     if appointment_id is not None:
         match = next((r for r in rows if r[0].id == appointment_id), None)
         if match is None:
@@ -211,32 +325,36 @@ def _target(ctx: ToolContext, appointment_id: int | None):
     return rows[0]
 
 
-def reschedule_appointment(ctx: ToolContext, when: datetime, appointment_id: int | None = None) -> dict:
+def reschedule_appointment(ctx: ToolContext, when: datetime, appointment_id: int | None = None, pet: str = "") -> dict:
     """Remarca um agendamento do cliente (o próximo, se nenhum id for dado) para outro horário livre.
 
     Args:
-        when: Novo horário local, AAAA-MM-DDTHH:MM.
+        when: O novo dia e horário (ex.: sexta às 10h, uma semana depois). Formato AAAA-MM-DDTHH:MM, horário local.
         appointment_id: Id do agendamento (de my_appointments), opcional.
+        pet: Nome do pet, se o cliente disse de qual pet é o agendamento.
     """
-    appt, service_name, pet_name = _target(ctx, appointment_id)
+    appt, service_name, pet_name = _target(ctx, appointment_id, pet)
     try:
-        booking.reschedule(ctx.session, actor=ctx.actor, appointment_id=appt.id, starts_at=_aware(ctx, when), customer_id=ctx.customer_id)
+        booking.reschedule(
+            ctx.session, actor=ctx.actor, appointment_id=appt.id, starts_at=_aware(ctx, when), customer_id=ctx.customer_id, now=ctx.now
+        )
     except ServiceError as exc:
         raise ToolError(str(exc)) from exc
     return {
         "ok": True,
-        "summary": f"Remarcado! ✅ {service_name}{' do ' + pet_name if pet_name else ''} agora é {_local(ctx, appt.starts_at)}.",
+        "summary": f"Remarcado! ✅ {service_name}{' ' + _of(pet_name) if pet_name else ''} agora é {_local(ctx, appt.starts_at)}.",
     }
 
 
-def cancel_appointment(ctx: ToolContext, appointment_id: int | None = None) -> dict:
+def cancel_appointment(ctx: ToolContext, appointment_id: int | None = None, pet: str = "") -> dict:
     """Cancela um agendamento do cliente (o próximo, se nenhum id for dado). Pede confirmação antes.
 
     Args:
         appointment_id: Id do agendamento (de my_appointments), opcional.
+        pet: Nome do pet, se o cliente disse de qual pet é o agendamento.
     """
-    appt, service_name, pet_name = _target(ctx, appointment_id)
-    label = f"{service_name}{' do ' + pet_name if pet_name else ''} de {_local(ctx, appt.starts_at)}"
+    appt, service_name, pet_name = _target(ctx, appointment_id, pet)
+    label = f"{service_name}{' ' + _of(pet_name) if pet_name else ''} de {_local(ctx, appt.starts_at)}"
     if not ctx.confirmed:
         return {
             "needs_confirmation": True,

@@ -9,33 +9,34 @@ from auzap_console.i18n import money
 from auzap_console.models import Tenant
 from auzap_console.services import analytics, usage
 
-Period = Literal["hoje", "semana", "mes", "ultimos_7_dias", "ultimos_30_dias"]
+Period = Literal["hoje", "ontem", "semana", "semana_passada", "mes", "mes_passado", "ultimos_7_dias", "ultimos_30_dias"]
 
 
-def _change(now: int, before: int) -> str:
+def _change(now: int, before: int, label: str = "período anterior") -> str:
     if before == 0:
-        return "sem base de comparação" if now == 0 else "novo em relação ao período anterior"
+        return "sem base de comparação" if now == 0 else f"novo em relação a {label}"
     pct = (now - before) * 100 / before
     arrow = "▲" if pct >= 0 else "▼"
-    return f"{arrow} {abs(pct):.0f}% vs. período anterior"
+    return f"{arrow} {abs(pct):.0f}% vs. {label}"
 
 
 def revenue_report(ctx: ToolContext, period: Period = "semana") -> dict:
     """Faturamento (serviços concluídos) e número de agendamentos no período, comparado ao período anterior.
 
     Args:
-        period: hoje, semana, mes, ultimos_7_dias ou ultimos_30_dias.
+        period: hoje, ontem, semana, semana_passada, mes, mes_passado, ultimos_7_dias ou ultimos_30_dias.
     """
     w = analytics.window(ctx.session, actor=ctx.actor, period=period, now=ctx.now)
     cents, bookings = analytics.revenue(ctx.session, actor=ctx.actor, w=w)
-    prev_cents, prev_bookings = analytics.revenue(ctx.session, actor=ctx.actor, w=w.previous())
+    prev = w.previous()
+    prev_cents, prev_bookings = analytics.revenue(ctx.session, actor=ctx.actor, w=prev)
     return {
         "periodo": w.label,
         "receita": money(cents),
         "agendamentos": bookings,
         "receita_anterior": money(prev_cents),
-        "summary": f"📊 {w.label.capitalize()}: {money(cents)} em serviços concluídos ({_change(cents, prev_cents)}) "
-        f"e {bookings} agendamentos ({_change(bookings, prev_bookings)}).",
+        "summary": f"📊 {w.label.capitalize()}: {money(cents)} em serviços concluídos ({_change(cents, prev_cents, prev.label)}) "
+        f"e {bookings} agendamentos ({_change(bookings, prev_bookings, prev.label)}).",
     }
 
 
@@ -43,7 +44,7 @@ def top_services(ctx: ToolContext, period: Period = "mes") -> dict:
     """Serviços que mais faturaram no período.
 
     Args:
-        period: hoje, semana, mes, ultimos_7_dias ou ultimos_30_dias.
+        period: hoje, ontem, semana, semana_passada, mes, mes_passado, ultimos_7_dias ou ultimos_30_dias.
     """
     w = analytics.window(ctx.session, actor=ctx.actor, period=period, now=ctx.now)
     rows = analytics.top_services(ctx.session, actor=ctx.actor, w=w)
@@ -60,7 +61,7 @@ def no_show_rate(ctx: ToolContext, period: Period = "ultimos_30_dias") -> dict:
     """Taxa de não comparecimento (no-show) no período.
 
     Args:
-        period: hoje, semana, mes, ultimos_7_dias ou ultimos_30_dias.
+        period: hoje, ontem, semana, semana_passada, mes, mes_passado, ultimos_7_dias ou ultimos_30_dias.
     """
     w = analytics.window(ctx.session, actor=ctx.actor, period=period, now=ctx.now)
     missed, due = analytics.no_show_rate(ctx.session, actor=ctx.actor, w=w)
@@ -110,7 +111,7 @@ def ai_usage(ctx: ToolContext, period: Period = "mes") -> dict:
     """Uso e custo estimado da IA no período (tokens, mensagens).
 
     Args:
-        period: hoje, semana, mes, ultimos_7_dias ou ultimos_30_dias.
+        period: hoje, ontem, semana, semana_passada, mes, mes_passado, ultimos_7_dias ou ultimos_30_dias.
     """
     w = analytics.window(ctx.session, actor=ctx.actor, period=period, now=ctx.now)
     u = analytics.ai_usage(ctx.session, actor=ctx.actor, w=w)

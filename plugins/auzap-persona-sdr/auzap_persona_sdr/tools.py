@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 from sqlmodel import select
 
-from auzap_console.agents.ptbr import fold
 from auzap_console.agents.tools import ToolContext, ToolError
 from auzap_console.db_types import utcnow
 from auzap_console.i18n import money
+from auzap_console.lexicon import BREEDS
 from auzap_console.models import Customer, Followup, Pet, Service, Tenant
 from auzap_console.services import booking, catalog, customers, memory
 from auzap_console.services.context import ServiceError
+from auzap_console.text import fold
 
 Stage = Literal["new", "qualified", "proposal", "won", "lost"]
 
@@ -36,10 +37,21 @@ def _ensure_pet(ctx: ToolContext, lead: Customer, name: str, species: str, breed
     pets = customers.list_pets(ctx.session, actor=ctx.actor, customer_id=lead.id)
     match = next((p for p in pets if fold(p.name) == fold(name)), None)
     if match:
+        if breed and not match.breed:
+            match.breed, match.size = breed, match.size or BREEDS.get(fold(breed), "")
+            ctx.session.add(match)
         return match
+    remembered = next((t.split(": ", 1)[1] for t in lead.tags or [] if t.startswith("raça: ")), "")
+    breed = breed or remembered
     try:
         return customers.save_pet(
-            ctx.session, actor=ctx.actor, customer_id=lead.id, name=name.strip().title(), species=species or "dog", breed=breed
+            ctx.session,
+            actor=ctx.actor,
+            customer_id=lead.id,
+            name=name.strip().title(),
+            species=species or "dog",
+            breed=breed,
+            size=BREEDS.get(fold(breed), ""),
         )
     except ServiceError as exc:
         raise ToolError(str(exc)) from exc
@@ -68,6 +80,13 @@ def qualify_lead(
     pet = _ensure_pet(ctx, lead, pet_name, species, breed)
     tags = set(lead.tags or [])
     facts = []
+    if breed and not pet:  # a breed without a name is still worth keeping
+        tags.add(f"raça: {breed}")
+        facts.append(f"Pet da raça {breed}")
+    if species and not pet:
+        tags.add(f"espécie: {species}")
+    if urgency:
+        tags = {t for t in tags if not t.startswith("urgência:")} | {f"urgência: {urgency}"}
     if service_interest:
         tags.add(f"interesse: {service_interest.lower()}")
         facts.append(f"Procura {service_interest}")
@@ -79,16 +98,19 @@ def qualify_lead(
     if pet:
         facts.append(f"Pet: {pet.name} ({pet.breed or pet.species})")
     lead.tags = sorted(tags)
-    if lead.lead_stage == "new" and (pet or service_interest):
+    if lead.lead_stage == "new" and (pet or service_interest or breed):
         lead.lead_stage = "qualified"
     ctx.session.add(lead)
     if facts:
         memory.remember_facts(ctx.session, actor=ctx.actor, customer_id=lead.id, facts=facts)
-    known_pet = pet or customers.list_pets(ctx.session, actor=ctx.actor, customer_id=lead.id)
+    pets = [pet] if pet else customers.list_pets(ctx.session, actor=ctx.actor, customer_id=lead.id)
+    has_breed = any(p.breed for p in pets) or any(t.startswith("raça:") for t in lead.tags)
+    pet_question = "o nome e a raça do seu pet" if not pets and not has_breed else "o nome do seu pet" if not pets else ""
+    pet_question = pet_question or ("a raça do seu pet" if not has_breed else "")
     missing = [
         label
         for label, value in (
-            ("o nome e a raça do seu pet", known_pet),
+            (pet_question, not pet_question),
             ("o serviço que procura", any(t.startswith("interesse:") for t in lead.tags)),
             ("seu bairro", any(t.startswith("bairro:") for t in lead.tags)),
         )
@@ -117,7 +139,7 @@ def schedule_followup(ctx: ToolContext, when: datetime, note: str = "") -> dict:
     """Agenda um retorno para este contato (a equipe ou a IA volta a falar com ele).
 
     Args:
-        when: Data e hora local do retorno, AAAA-MM-DDTHH:MM.
+        when: O dia e o horário para voltarmos a falar (ex.: sexta às 14h). Formato AAAA-MM-DDTHH:MM, horário local.
         note: Sobre o que falar.
     """
     lead = _lead(ctx)
@@ -135,9 +157,9 @@ def book_first_visit(
     """Agenda a primeira visita do novo cliente (cadastra o pet se preciso).
 
     Args:
-        service: Serviço (ex.: "banho", "tosa completa").
-        when: Data e hora local, AAAA-MM-DDTHH:MM.
-        pet_name: Nome do pet.
+        service: O serviço (ex.: banho, tosa completa).
+        when: O dia e o horário da visita (ex.: sexta às 10h). Formato AAAA-MM-DDTHH:MM, horário local.
+        pet_name: O nome do pet.
         species: Espécie do pet.
     """
     lead = _lead(ctx)
@@ -149,10 +171,17 @@ def book_first_visit(
     if pet and pet.size:
         options = [s for s in options if pet.size.lower() in fold(s.name).split()] or options
     if len(options) != 1:
-        names = ", ".join(s.name for s in options) or ", ".join(
-            s.name for s in catalog.list_services(ctx.session, actor=ctx.actor, active_only=True)
-        )
-        raise ToolError(f"qual serviço? {names}")
+        options = options or catalog.list_services(ctx.session, actor=ctx.actor, active_only=True)
+        prices = "; ".join(f"{s.name}: {money(s.price_cents)}" for s in options)
+        return {
+            "summary": f"Temos estas opções — {prices}. Qual delas?",
+            "offer": {
+                "tool": "book_first_visit",
+                "slot": "service",
+                "arguments": {"when": when.isoformat(timespec="minutes"), "pet_name": pet.name if pet else "", "species": species},
+                "options": [{"label": s.name, "value": s.name} for s in options],
+            },
+        }
     svc: Service = options[0]
     start = when if when.tzinfo else when.replace(tzinfo=_tz(ctx))
     try:
