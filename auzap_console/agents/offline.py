@@ -26,7 +26,7 @@ KB_COVERAGE = 0.5  # an article covering more of the message's words than any to
 SMALL_TALK = [
     ("thanks", r"^(obrigad\w*|valeu|brigad\w*|agradec\w*|ok obrigad\w*|beleza|blz|show|perfeito|otimo|top|legal|massa)\b"),
     ("goodbye", r"\b(tchau|ate mais|ate logo|falou|bom descanso|ate amanha|fui)\b"),
-    ("greeting", r"^(oi|ola|opa|eai|e ai|bom dia|boa tarde|boa noite|hello|hey|salve|alo|tudo bem|td bem)\b"),
+    ("greeting", r"^(oi+|ola|opa|eai|e ai|bom dia|boa tarde|boa noite|hello|hey|salve|alo|tudo bem|td bem)\b"),
     ("ack", r"^(k+|(ha){2,}|rs+|ok|okay|blz|beleza|certo|entendi|ta bom|esta bom|combinado|[?!.,\s]*)$"),
 ]
 ORDINALS = {"primeir": 0, "segund": 1, "terceir": 2, "quart": 3, "quint": 4, "ultim": -1, "1": 0, "2": 1, "3": 2, "4": 3, "5": 4}

@@ -225,3 +225,11 @@ def test_typing_delay_holds_the_send_not_the_worker(monkeypatch):
     assert ran == []  # enqueue returned at once
     queues.in_process().drain()
     assert ran and ran[0] >= 0.3
+
+
+def test_a_stretched_greeting_is_a_greeting():
+    from auzap_console.agents.chat import chat
+
+    shop = agent_shop("Loja Oii")
+    reply = chat(tenant_id=shop.tenant_id, phone=PHONE, text="oii boa tarde").reply
+    assert "não entendi" not in reply.lower() and "Joana" in reply
