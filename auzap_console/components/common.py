@@ -122,3 +122,12 @@ def master_detail(list_part: rx.Component, detail_part: rx.Component, *, selecte
         spacing="4",
         width="100%",
     )
+
+
+def advanced(*children: rx.Component) -> rx.Component:
+    """Technical details behind a closed 'Avançado (para técnicos)' disclosure."""
+    return rx.el.details(
+        rx.el.summary(t("ch.advanced"), style={"cursor": "pointer", "color": "var(--gray-11)", "font-size": "0.9em"}),
+        rx.vstack(*children, spacing="2", padding_top="0.5em", width="100%"),
+        width="100%",
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from auzap_console.agents.runtime import tenant_model_settings
-from auzap_console.components.common import empty_state, field, form_error, page_header
+from auzap_console.components.common import advanced, empty_state, field, form_error, page_header
 from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.plugin import manager
@@ -219,13 +219,8 @@ def _persona_card(row: rx.Var) -> rx.Component:
                 ),
                 rx.text(t("agt.tools"), size="2", weight="medium"),
                 rx.vstack(rx.foreach(AgentsState.tool_rows, lambda tool: _tool_checkbox(tool, row["name"])), spacing="1"),
-                rx.el.details(
-                    rx.el.summary(t("ch.advanced"), style={"cursor": "pointer", "color": "var(--gray-11)", "font-size": "0.9em"}),
-                    rx.box(
-                        field(t("agt.model"), rx.input(name="model", default_value=row["model"], placeholder="gpt-4o-mini", width="100%")),
-                        padding_top="0.5em",
-                    ),
-                    width="100%",
+                advanced(
+                    field(t("agt.model"), rx.input(name="model", default_value=row["model"], placeholder="gpt-4o-mini", width="100%"))
                 ),
                 form_error(rx.cond(AgentsState.saved_persona == row["name"], AgentsState.form_error, "")),
                 rx.cond(AuthState.is_manager, rx.button(t("common.save"), type="submit", id="agent-save-" + row["name"].to(str))),

@@ -6,7 +6,7 @@ import asyncio
 
 import reflex as rx
 
-from auzap_console.components.common import empty_state, field, form_error, page_header
+from auzap_console.components.common import advanced, empty_state, field, form_error, page_header
 from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.models import Channel
@@ -304,15 +304,9 @@ def _card(row: rx.Var) -> rx.Component:
                 align="center",
                 wrap="wrap",
             ),
-            rx.el.details(
-                rx.el.summary(t("ch.advanced"), style={"cursor": "pointer", "color": "var(--gray-11)", "font-size": "0.9em"}),
-                rx.vstack(
-                    field(t("ch.webhook"), rx.code(row["url"], size="2", class_name="webhook-url", word_break="break-all")),
-                    rx.cond(AuthState.is_owner, field(t("ch.secret"), rx.code(row["secret"], size="1", word_break="break-all"))),
-                    spacing="2",
-                    padding_top="0.5em",
-                ),
-                width="100%",
+            advanced(
+                field(t("ch.webhook"), rx.code(row["url"], size="2", class_name="webhook-url", word_break="break-all")),
+                rx.cond(AuthState.is_owner, field(t("ch.secret"), rx.code(row["secret"], size="1", word_break="break-all"))),
             ),
             rx.cond(
                 AuthState.is_owner & (row["can_connect"] != ""),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from auzap_console.components.common import page_header
+from auzap_console.components.common import advanced, page_header
 from auzap_console.db import tenant_session
 from auzap_console.i18n import count, t
 from auzap_console.plugin import manager
@@ -150,17 +150,10 @@ def _card(row: rx.Var) -> rx.Component:
             ),
             rx.text(row["summary"], size="2", weight="medium"),
             rx.cond(row["labels"] != "", rx.text(row["labels"], size="2", color_scheme="gray")),
-            rx.el.details(
-                rx.el.summary(t("ch.advanced"), style={"cursor": "pointer", "color": "var(--gray-11)", "font-size": "0.9em"}),
-                rx.vstack(
-                    rx.text(row["name"], " · ", row["distribution"] + " " + row["version"].to(str), size="1", font_family="monospace"),
-                    rx.text(row["items"], size="1", color_scheme="gray", font_family="monospace"),
-                    rx.cond(AuthState.is_owner & (row["builtin"] == ""), _settings_form(row)),
-                    spacing="2",
-                    padding_top="0.5em",
-                    width="100%",
-                ),
-                width="100%",
+            advanced(
+                rx.text(row["name"], " · ", row["distribution"] + " " + row["version"].to(str), size="1", font_family="monospace"),
+                rx.text(row["items"], size="1", color_scheme="gray", font_family="monospace"),
+                rx.cond(AuthState.is_owner & (row["builtin"] == ""), _settings_form(row)),
             ),
             spacing="2",
             width="100%",

@@ -179,37 +179,42 @@ def cancel(session: Session, *, actor: Actor, appointment_id: int, customer_id: 
     return appointment
 
 
-def upcoming(session: Session, *, actor: Actor, customer_id: int, now: datetime | None = None) -> list[tuple[Appointment, str, str]]:
-    """A customer's live future appointments with service and pet names."""
+def _with_names(
+    session: Session, actor: Actor, customer_id: int, *conditions, order, limit: int | None = None
+) -> list[tuple[Appointment, str, str]]:
+    """A customer's appointments matching `conditions`, with service and pet names."""
     rows = session.exec(
         select(Appointment, Service.name, Pet.name)
         .join(Service, Service.id == Appointment.service_id)
         .outerjoin(Pet, Pet.id == Appointment.pet_id)
-        .where(
-            Appointment.tenant_id == actor.tenant_id,
-            Appointment.customer_id == customer_id,
-            Appointment.status.in_(LIVE_STATUSES),
-            Appointment.starts_at > (now or utcnow()),
-        )  # type: ignore[attr-defined]
-        .order_by(Appointment.starts_at)
+        .where(Appointment.tenant_id == actor.tenant_id, Appointment.customer_id == customer_id, *conditions)
+        .order_by(order)
+        .limit(limit)
     ).all()
     return [(a, s, p or "") for a, s, p in rows]
+
+
+def upcoming(session: Session, *, actor: Actor, customer_id: int, now: datetime | None = None) -> list[tuple[Appointment, str, str]]:
+    """A customer's live future appointments with service and pet names."""
+    return _with_names(
+        session,
+        actor,
+        customer_id,
+        Appointment.status.in_(LIVE_STATUSES),  # type: ignore[attr-defined]
+        Appointment.starts_at > (now or utcnow()),
+        order=Appointment.starts_at,
+    )
 
 
 def history(
     session: Session, *, actor: Actor, customer_id: int, limit: int = 10, now: datetime | None = None
 ) -> list[tuple[Appointment, str, str]]:
     """A customer's past appointments (any status), newest first, with service and pet names."""
-    rows = session.exec(
-        select(Appointment, Service.name, Pet.name)
-        .join(Service, Service.id == Appointment.service_id)
-        .outerjoin(Pet, Pet.id == Appointment.pet_id)
-        .where(
-            Appointment.tenant_id == actor.tenant_id,
-            Appointment.customer_id == customer_id,
-            Appointment.starts_at <= (now or utcnow()),
-        )
-        .order_by(Appointment.starts_at.desc())  # type: ignore[attr-defined]
-        .limit(limit)
-    ).all()
-    return [(a, s, p or "") for a, s, p in rows]
+    return _with_names(
+        session,
+        actor,
+        customer_id,
+        Appointment.starts_at <= (now or utcnow()),
+        order=Appointment.starts_at.desc(),
+        limit=limit,  # type: ignore[attr-defined]
+    )

@@ -125,35 +125,31 @@ def has_pending_inbound(session: Session, *, actor: Actor, conversation_id: int)
     )
 
 
+def _settle_inbound(session: Session, *, actor: Actor, conversation_id: int, upto_message_id: int | None, **values) -> int:
+    """Set `values` on the conversation's pending inbound messages (up to an id); how many changed."""
+    stmt = update(Message).where(
+        Message.tenant_id == actor.tenant_id,
+        Message.conversation_id == conversation_id,
+        Message.direction == "in",
+        Message.processing == "pending",
+    )
+    if upto_message_id is not None:
+        stmt = stmt.where(Message.id <= upto_message_id)
+    return session.execute(stmt.values(**values)).rowcount or 0
+
+
 def finish_inbound(session: Session, *, actor: Actor, conversation_id: int, upto_message_id: int) -> int:
     """Mark the conversation's pending inbound messages up to `upto_message_id` as handled."""
-    result = session.execute(
-        update(Message)
-        .where(
-            Message.tenant_id == actor.tenant_id,
-            Message.conversation_id == conversation_id,
-            Message.direction == "in",
-            Message.processing == "pending",
-            Message.id <= upto_message_id,
-        )
-        .values(processing="done", error="")
+    return _settle_inbound(
+        session, actor=actor, conversation_id=conversation_id, upto_message_id=upto_message_id, processing="done", error=""
     )
-    return result.rowcount or 0
 
 
 def fail_pending_inbound(session: Session, *, actor: Actor, conversation_id: int, reason: str) -> int:
     """Mark the conversation's pending inbound messages as failed, with the reason shown in the inbox."""
-    result = session.execute(
-        update(Message)
-        .where(
-            Message.tenant_id == actor.tenant_id,
-            Message.conversation_id == conversation_id,
-            Message.direction == "in",
-            Message.processing == "pending",
-        )
-        .values(processing="failed", error=reason[:300])
+    return _settle_inbound(
+        session, actor=actor, conversation_id=conversation_id, upto_message_id=None, processing="failed", error=reason[:300]
     )
-    return result.rowcount or 0
 
 
 FAILURE_APOLOGY = "Desculpe, tive um problema para responder agora. Já chamei alguém da equipe para falar com você. 🙏"

@@ -14,21 +14,12 @@ from auzap_console.jobs.agent import enqueue_answer
 from auzap_console.models import Conversation, Message
 from auzap_console.pages.inbox import InboxState
 from auzap_console.services.conversations import FAILURE_APOLOGY
-from auzap_console.settings import get_settings
 from tests.agent_helpers import PHONE, agent_shop
 from tests.conftest import session_token
 from tests.reflex_harness import Browser
 
-
-@pytest.fixture(autouse=True)
-def local_jobs(monkeypatch):
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    monkeypatch.setenv("JOB_RETRY_INTERVALS", "0")
-    get_settings.cache_clear()
-    yield
-    queues.in_process().drain()
-    monkeypatch.undo()
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("local_jobs")
+JOB_RETRY_INTERVALS = "0"
 
 
 def _failed_turn(shop, monkeypatch) -> tuple[int, int]:

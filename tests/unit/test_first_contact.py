@@ -18,7 +18,6 @@ from auzap_console.jobs import queues
 from auzap_console.models import Conversation, Customer, CustomerMemory, Message
 from auzap_console.services.channels import create_channel
 from auzap_console.services.conversations import FAILURE_APOLOGY
-from auzap_console.settings import get_settings
 from tests.agent_helpers import agent_shop
 from tests.fakes.waha_server import FakeWaha, waha_message
 
@@ -38,15 +37,7 @@ FIRST_MESSAGES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def local_jobs(monkeypatch):
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    monkeypatch.setenv("JOB_RETRY_INTERVALS", "0,0")
-    get_settings.cache_clear()
-    yield
-    queues.in_process().drain()
-    monkeypatch.undo()
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("local_jobs")
 
 
 @pytest.fixture

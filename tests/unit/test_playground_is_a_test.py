@@ -6,20 +6,11 @@ from __future__ import annotations
 import pytest
 
 from auzap_console.db import tenant_session
-from auzap_console.jobs import queues
 from auzap_console.pages.playground import run_playground_turn
 from auzap_console.services import dashboard, inbox
-from auzap_console.settings import get_settings
 from tests.agent_helpers import PHONE, agent_shop
 
-
-@pytest.fixture(autouse=True)
-def local_jobs(monkeypatch):
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    get_settings.cache_clear()
-    yield
-    queues.in_process().drain()
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("local_jobs")
 
 
 def test_playground_chats_stay_out_of_the_inbox_and_kpis():

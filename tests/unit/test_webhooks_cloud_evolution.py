@@ -17,20 +17,10 @@ from auzap_console.default_plugins.cloud import CloudApiProvider
 from auzap_console.jobs import queues
 from auzap_console.models import Channel, Message
 from auzap_console.services.channels import create_channel
-from auzap_console.settings import get_settings
 from tests.agent_helpers import agent_shop
 from tests.fakes.provider_server import FakeProvider, cloud_status, cloud_text, evolution_upsert
 
-
-@pytest.fixture(autouse=True)
-def local_jobs(monkeypatch):
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    monkeypatch.setenv("JOB_RETRY_INTERVALS", "0,0")
-    get_settings.cache_clear()
-    yield
-    queues.in_process().drain()
-    monkeypatch.undo()
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("local_jobs")
 
 
 def _out(shop) -> list[Message]:

@@ -24,15 +24,7 @@ from tests.fakes.waha_server import FakeWaha, waha_message
 SENDER = "5511988887777@c.us"  # the agent_shop customer (Joana)
 
 
-@pytest.fixture(autouse=True)
-def local_jobs(monkeypatch):
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    monkeypatch.setenv("JOB_RETRY_INTERVALS", "0,0")
-    get_settings.cache_clear()
-    yield
-    queues.in_process().drain()
-    monkeypatch.undo()
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("local_jobs")
 
 
 @pytest.fixture
