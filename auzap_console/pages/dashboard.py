@@ -70,9 +70,12 @@ class DashboardState(ProtectedState):
 def _today_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(row["time"], weight="bold")),
-        rx.table.cell(row["customer"]),
-        rx.table.cell(row["pet"]),
-        rx.table.cell(row["service"]),
+        rx.table.cell(
+            rx.text(row["customer"]),
+            rx.text(row["pet"], " · ", row["service"], size="1", color_scheme="gray", display=rx.breakpoints(initial="block", md="none")),
+        ),
+        rx.table.cell(row["pet"], display=rx.breakpoints(initial="none", md="table-cell")),  # phones: under the customer
+        rx.table.cell(row["service"], display=rx.breakpoints(initial="none", md="table-cell")),
         rx.table.cell(rx.badge(row["status"], color_scheme=row["color"])),
     )
 
