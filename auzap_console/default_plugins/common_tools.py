@@ -79,6 +79,7 @@ def register_tools(register):
     """Shared by the customer assistant and the SDR."""
     register(
         list_services,
+        label="tabela de preços",
         audiences=CUSTOMER_FACING,
         slots={"query": "service"},
         examples=[
@@ -97,6 +98,7 @@ def register_tools(register):
     )
     register(
         opening_hours,
+        label="horário da loja",
         audiences=CUSTOMER_FACING,
         examples=[
             "que horas voces abrem",
@@ -111,9 +113,10 @@ def register_tools(register):
             "que horas fecham",
         ],
     )
-    register(search_knowledge, audiences=CUSTOMER_FACING, slots={"query": "text"})
+    register(search_knowledge, label="base de conhecimento", audiences=CUSTOMER_FACING, slots={"query": "text"})
     register(
         handoff_to_human,
+        label="chamar a equipe",
         audiences=(*CUSTOMER_FACING, "owner"),
         writes=True,
         examples=[

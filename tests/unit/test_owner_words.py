@@ -37,3 +37,18 @@ def test_plugins_show_titles_and_plural_counts():
     assert rows["common_tools"]["title"] == "Ferramentas comuns dos agentes"
     assert rows["waha"]["title"] == "WAHA (WhatsApp HTTP API)" and rows["waha"]["summary"] == "1 canal"
     assert "ferramentas" in rows["customer_assistant"]["summary"] and "ferramentass" not in rows["customer_assistant"]["summary"]
+
+
+def test_inbox_says_what_the_ai_used_in_plain_words():
+    from auzap_console.agents.chat import chat
+    from auzap_console.pages.inbox import InboxState
+    from tests.agent_helpers import PHONE, agent_shop
+
+    shop = agent_shop("Loja Chip")
+    chat(tenant_id=shop.tenant_id, phone=PHONE, text="quanto custa o banho?")
+    tab = Browser(session_token(shop.email, shop.password))
+    tab.call(InboxState.load)
+    state = tab.state(InboxState)
+    tab.call(InboxState.open, state.rows[0]["id"])
+    chips = [m["tools"] for m in state.messages if m["tools"]]
+    assert chips == ["IA usou: tabela de preços"]

@@ -146,8 +146,28 @@ def register_personas(register):
     )
 
 
+# Short pt-BR words for the inbox chip ("IA usou: agenda").
+LABELS = {
+    "my_pets": "pets do cliente",
+    "register_pet": "cadastro de pet",
+    "check_availability": "horários livres",
+    "book_appointment": "agendamento",
+    "my_appointments": "agendamentos do cliente",
+    "reschedule_appointment": "remarcação",
+    "cancel_appointment": "cancelamento",
+}
+
+
 @hookimpl
 def register_tools(register):
     """Every tool of the customer assistant; only it may call them."""
     for function, writes, confirm, examples, extra in TOOLS:
-        register(function, personas=[NAME], writes=writes, needs_confirmation=confirm, examples=examples, **extra)
+        register(
+            function,
+            personas=[NAME],
+            writes=writes,
+            needs_confirmation=confirm,
+            examples=examples,
+            label=LABELS.get(function.__name__, ""),
+            **extra,
+        )

@@ -59,8 +59,20 @@ def register_personas(register):
     )
 
 
+# Short pt-BR words for the inbox chip ("IA usou: agenda").
+LABELS = {
+    "revenue_report": "faturamento",
+    "top_services": "serviços mais vendidos",
+    "no_show_rate": "faltas",
+    "inactive_customers": "clientes sumidos",
+    "pet_segments": "perfil dos pets",
+    "ai_usage": "uso da IA",
+    "opportunities": "oportunidades",
+}
+
+
 @hookimpl
 def register_tools(register):
     """Read-only analytics tools; only the analyst may call them."""
     for function in TOOLS:
-        register(function, personas=[NAME], examples=EXAMPLES[function])
+        register(function, personas=[NAME], examples=EXAMPLES[function], label=LABELS.get(function.__name__, ""))

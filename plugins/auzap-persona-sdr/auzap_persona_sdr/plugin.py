@@ -64,8 +64,19 @@ def register_personas(register):
     )
 
 
+# Short pt-BR words for the inbox chip ("IA usou: agenda").
+LABELS = {
+    "qualify_lead": "ficha do contato",
+    "set_lead_stage": "funil de vendas",
+    "schedule_followup": "retorno agendado",
+    "book_first_visit": "primeira visita",
+}
+
+
 @hookimpl
 def register_tools(register):
     """The SDR's own tools (prices, hours and hand-off come from the shared tools)."""
     for function, writes in TOOLS:
-        register(function, personas=[NAME], writes=writes, examples=EXAMPLES.get(function.__name__, ()))
+        register(
+            function, personas=[NAME], writes=writes, examples=EXAMPLES.get(function.__name__, ()), label=LABELS.get(function.__name__, "")
+        )
