@@ -15,6 +15,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from auzap_console import dispatch
 from auzap_console.settings import PROJECT_ROOT, get_settings
 
 TENANT_SETTING = "app.tenant_id"
@@ -80,10 +81,12 @@ def tenant_session(tenant_id: int | None) -> Iterator[Session]:
         yield session
         session.commit()
     except BaseException:
+        session.info.pop("after_commit", None)
         session.rollback()
         raise
     finally:
         session.close()
+    dispatch.run(session)  # only reached after a successful commit
 
 
 def bind_tenant(session: Session, tenant_id: int) -> None:

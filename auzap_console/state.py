@@ -16,6 +16,7 @@ from typing import Any
 import reflex as rx
 
 from auzap_console.auth_routes import LOGOUT_PATH, TICKET_PATH, browser_redirect, cookie_value
+from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.models import ROLE_RANK
 from auzap_console.services import auth
@@ -102,6 +103,11 @@ class ProtectedState(rx.State):
     async def _user(self, role: str = "staff") -> auth.SessionUser:
         auth_state = await self.get_state(AuthState)
         return await auth_state._current_user(role)
+
+    @staticmethod
+    def _session(user: auth.SessionUser):
+        """The unit of work for one handler step: a session scoped to the user's shop (pages never open one)."""
+        return tenant_session(user.tenant_id)
 
 
 def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:

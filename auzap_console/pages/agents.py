@@ -6,7 +6,6 @@ import reflex as rx
 
 from auzap_console.agents.runtime import tenant_model_settings
 from auzap_console.components.common import advanced, empty_state, field, form_error, page_header
-from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.plugin import manager
 from auzap_console.services import agents as agent_service
@@ -47,7 +46,7 @@ class AgentsState(ProtectedState):
 
     async def _refresh(self) -> None:
         user = await self._user("manager")
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             tenant = get_tenant(session, actor=user.actor)
             disabled = plugin_service.disabled_plugins(tenant)
             personas = manager.personas(disabled)
@@ -99,7 +98,7 @@ class AgentsState(ProtectedState):
         user = await self._user("owner")
         key = form.get("api_key", "")
         api_key = "" if form.get("remove_key") else (key if key.strip() else None)
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             agent_service.save_model_settings(
                 session, actor=user.actor, api_key=api_key, base_url=form.get("base_url", ""), model=form.get("model", "")
             )
@@ -116,7 +115,7 @@ class AgentsState(ProtectedState):
             typing = round(float((form.get("typing") or "0").replace(",", ".")) * 1000)
         except ValueError as exc:
             raise ServiceError(t("err.typing_delay")) from exc
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             tenant = get_tenant(session, actor=user.actor)
             disabled = plugin_service.disabled_plugins(tenant)
             known = {name for name, spec in manager.tools(disabled).items() if persona in spec.personas}

@@ -7,12 +7,9 @@ import asyncio
 import reflex as rx
 
 from auzap_console.components.common import advanced, empty_state, field, form_error, page_header
-from auzap_console.db import tenant_session
 from auzap_console.i18n import t
-from auzap_console.models import Channel
 from auzap_console.plugin import manager
 from auzap_console.services import channels as channel_service
-from auzap_console.services.context import get_scoped
 from auzap_console.state import AuthState, FormDialogMixin, ProtectedState, guarded
 from auzap_console.template import template
 
@@ -65,7 +62,7 @@ class ChannelsState(FormDialogMixin, ProtectedState):
 
     async def _refresh(self) -> None:
         user = await self._user("manager")
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             items = channel_service.list_channels(session, actor=user.actor)
             providers = manager.channel_providers()
             titles = {name: spec.title for name, spec in providers.items()}
@@ -116,8 +113,8 @@ class ChannelsState(FormDialogMixin, ProtectedState):
     async def open_edit(self, channel_id: str):
         """The form filled with a channel's settings (secrets left blank: kept unless retyped)."""
         user = await self._user("owner")
-        with tenant_session(user.tenant_id) as session:
-            channel = get_scoped(session, Channel, int(channel_id), user.actor)
+        with self._session(user) as session:
+            channel = channel_service.get_channel(session, actor=user.actor, channel_id=int(channel_id))
             values, provider, name = channel_service.form_values(channel), channel.provider, channel.name
         self.editing_id, self.form_error = int(channel_id), ""
         self._show_fields(provider, {**values, "name": name})
@@ -138,7 +135,7 @@ class ChannelsState(FormDialogMixin, ProtectedState):
     async def _save(self, form: dict):
         user = await self._user("owner")
         values = {f["name"]: form.get(f["name"], "") for f in self.fields}
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             draft = channel_service.prepare_channel(
                 session,
                 actor=user.actor,
@@ -148,7 +145,7 @@ class ChannelsState(FormDialogMixin, ProtectedState):
                 channel_id=self.editing_id or None,
             )
         await asyncio.to_thread(channel_service.check_draft, draft)
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             channel_service.save_channel(session, actor=user.actor, draft=draft)
         created = not self.editing_id
         self.dialog, self.form_error, self.editing_id = False, "", 0
@@ -160,7 +157,7 @@ class ChannelsState(FormDialogMixin, ProtectedState):
     async def delete(self, channel_id: str):
         """Remove a channel (owner)."""
         user = await self._user("owner")
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             channel_service.delete_channel(session, actor=user.actor, channel_id=int(channel_id))
         await self._refresh()
         return rx.toast.success(t("ch.deleted"), id="toast-saved")

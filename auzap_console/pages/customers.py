@@ -7,9 +7,7 @@ from datetime import date
 import reflex as rx
 
 from auzap_console.components.common import empty_state, field, form_error, master_detail, page_header, pager
-from auzap_console.db import tenant_session
 from auzap_console.i18n import count, local_date, local_datetime, money, t
-from auzap_console.models.crm import SIZES, SPECIES
 from auzap_console.phones import format_phone
 from auzap_console.services import booking, customers, inbox, limits
 from auzap_console.services.context import ServiceError
@@ -17,7 +15,7 @@ from auzap_console.state import AuthState, PagedListMixin, ProtectedState, guard
 from auzap_console.template import template
 
 PER_PAGE = 20
-SPECIES_OPTIONS = [{"value": s, "label": t(f"species.{s}")} for s in SPECIES]
+SPECIES_OPTIONS = [{"value": s, "label": t(f"species.{s}")} for s in customers.SPECIES]
 
 
 def _parse_weight(text: str) -> int | None:
@@ -73,7 +71,7 @@ class CustomersState(PagedListMixin, ProtectedState):
 
     async def _refresh(self) -> None:
         user = await self._user()
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             result = customers.list_customers(session, actor=user.actor, search=self.search, page=self.page, per_page=PER_PAGE)
         if result.page > result.pages and result.total:
             self.page = result.pages
@@ -98,7 +96,7 @@ class CustomersState(PagedListMixin, ProtectedState):
             self.selected, self.pets, self.appointments, self.visits, self.conversation_link = {}, [], [], [], ""
             return
         user = await self._user()
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             c = customers.get_customer(session, actor=user.actor, customer_id=self.selected_id)
             pets = customers.list_pets(session, actor=user.actor, customer_id=c.id)
             upcoming = booking.upcoming(session, actor=user.actor, customer_id=c.id)
@@ -205,7 +203,7 @@ class CustomersState(PagedListMixin, ProtectedState):
         """Validate and store the customer form."""
         user = await self._user("staff")
         customer_id = int(self.form.get("id") or 0) or None
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             c = customers.save_customer(
                 session,
                 actor=user.actor,
@@ -228,7 +226,7 @@ class CustomersState(PagedListMixin, ProtectedState):
     async def delete_customer(self):
         """Delete the selected customer (managers and up)."""
         user = await self._user("manager")
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             customers.delete_customer(session, actor=user.actor, customer_id=self.selected_id)
         self.selected_id = 0
         await self._load_selected()
@@ -255,7 +253,7 @@ class CustomersState(PagedListMixin, ProtectedState):
     async def save_pet(self, form: dict):
         """Validate and store the pet form."""
         user = await self._user("staff")
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             customers.save_pet(
                 session,
                 actor=user.actor,
@@ -264,7 +262,7 @@ class CustomersState(PagedListMixin, ProtectedState):
                 name=form.get("name", ""),
                 species=form.get("species") or "dog",
                 breed=form.get("breed", ""),
-                size=form.get("size", "") if form.get("size", "") in SIZES else "",
+                size=form.get("size", "") if form.get("size", "") in customers.SIZES else "",
                 birth_date=_parse_date(form.get("birth_date", "")),
                 weight_grams=_parse_weight(form.get("weight", "")),
                 temperament=form.get("temperament", ""),
@@ -280,7 +278,7 @@ class CustomersState(PagedListMixin, ProtectedState):
     async def delete_pet(self, pet_id: str):
         """Remove one pet."""
         user = await self._user("staff")
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             customers.delete_pet(session, actor=user.actor, pet_id=int(pet_id))
         await self._load_selected()
         await self._refresh()
@@ -375,7 +373,7 @@ def _pet_dialog() -> rx.Component:
                             t("pet.size"),
                             rx.select.root(
                                 rx.select.trigger(id="pet-size", width="100%"),
-                                rx.select.content(*[rx.select.item(s, value=s) for s in SIZES]),
+                                rx.select.content(*[rx.select.item(s, value=s) for s in customers.SIZES]),
                                 name="size",
                                 default_value=f["size"],
                             ),

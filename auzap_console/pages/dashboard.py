@@ -6,7 +6,6 @@ import reflex as rx
 from reflex.vars.base import Var
 
 from auzap_console.components.common import empty_state, kpi_card, page_header
-from auzap_console.db import tenant_session
 from auzap_console.i18n import count, money, t
 from auzap_console.services import dashboard, usage
 from auzap_console.state import ProtectedState, guarded
@@ -42,7 +41,7 @@ class DashboardState(ProtectedState):
     async def load(self):
         """Compute the figures for the logged-in user's tenant."""
         user = await self._user()
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             figs = dashboard.figures(session, actor=user.actor)
             notice = usage.budget_notice(session, user.tenant_id) if user.role in ("owner", "manager") else ""
         self.today_count = figs.today_count

@@ -11,10 +11,7 @@ import asyncio
 import reflex as rx
 
 from auzap_console.components.common import empty_state, master_detail, page_header, pager
-from auzap_console.db import tenant_session
 from auzap_console.i18n import count, local_datetime, t
-from auzap_console.jobs.agent import enqueue_answer
-from auzap_console.jobs.outbound import enqueue_send
 from auzap_console.phones import format_phone
 from auzap_console.plugin import manager
 from auzap_console.services import inbox, usage
@@ -84,7 +81,7 @@ class InboxState(PagedListMixin, ProtectedState):
 
     async def _refresh(self) -> None:
         user = await self._user()
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             if self.selected_id:
                 inbox.mark_read(session, actor=user.actor, conversation_id=self.selected_id)
                 session.flush()
@@ -138,7 +135,7 @@ class InboxState(PagedListMixin, ProtectedState):
                 self.selected_id = 0
         await self._refresh()
         user = await self._user()
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             self.budget_notice = usage.budget_notice(session, user.tenant_id)  # the team answers everything while it shows
         return InboxState.watch
 
@@ -194,7 +191,7 @@ class InboxState(PagedListMixin, ProtectedState):
     async def take_over(self):
         """Pause the AI here; a person answers."""
         user = await self._user()
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             inbox.take_over(session, actor=user.actor, conversation_id=self.selected_id)
         await self._refresh()
         return rx.toast.info(t("inbox.taken"), id="toast-saved")
@@ -204,7 +201,7 @@ class InboxState(PagedListMixin, ProtectedState):
     async def hand_back(self):
         """Give the conversation back to the AI."""
         user = await self._user()
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             inbox.hand_back(session, actor=user.actor, conversation_id=self.selected_id)
         await self._refresh()
         return rx.toast.info(t("inbox.handed_back"), id="toast-saved")
@@ -219,13 +216,8 @@ class InboxState(PagedListMixin, ProtectedState):
     async def retry(self, message_id: str):
         """Try a failed message again: a new agent turn, or a new send."""
         user = await self._user()
-        with tenant_session(user.tenant_id) as session:
-            message = inbox.retry_failed(session, actor=user.actor, message_id=int(message_id))
-            direction, conversation_id = message.direction, message.conversation_id
-        if direction == "in":
-            enqueue_answer(user.tenant_id, conversation_id, int(message_id), again=True)
-        else:
-            enqueue_send(user.tenant_id, int(message_id), again=True)
+        with self._session(user) as session:
+            inbox.retry_failed(session, actor=user.actor, message_id=int(message_id))
         await self._refresh()
         return rx.toast.info(t("inbox.retried"), id="toast-saved")
 
@@ -234,10 +226,8 @@ class InboxState(PagedListMixin, ProtectedState):
     async def reply(self, form: dict):
         """Send a human reply through the conversation's channel."""
         user = await self._user()
-        with tenant_session(user.tenant_id) as session:
-            message = inbox.reply_as_human(session, actor=user.actor, conversation_id=self.selected_id, text=form.get("text", ""))
-            message_id = message.id
-        enqueue_send(user.tenant_id, message_id)
+        with self._session(user) as session:
+            inbox.reply_as_human(session, actor=user.actor, conversation_id=self.selected_id, text=form.get("text", ""))
         self.form_error = ""
         await self._refresh()
 

@@ -6,7 +6,6 @@ import reflex as rx
 from sqlmodel import select
 
 from auzap_console.components.common import empty_state, field, form_error, page_header
-from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.models import KnowledgeArticle
 from auzap_console.services import knowledge
@@ -25,7 +24,7 @@ class KnowledgeState(FormDialogMixin, ProtectedState):
 
     async def _refresh(self) -> None:
         user = await self._user()
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             articles = session.exec(
                 select(KnowledgeArticle).where(KnowledgeArticle.tenant_id == user.tenant_id).order_by(KnowledgeArticle.title)
             ).all()
@@ -58,7 +57,7 @@ class KnowledgeState(FormDialogMixin, ProtectedState):
     async def save(self, form: dict):
         """Store the article."""
         user = await self._user("manager")
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             knowledge.save_article(
                 session,
                 actor=user.actor,
@@ -76,7 +75,7 @@ class KnowledgeState(FormDialogMixin, ProtectedState):
     async def delete(self, article_id: str):
         """Delete an article."""
         user = await self._user("manager")
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             session.delete(get_scoped(session, KnowledgeArticle, int(article_id), user.actor))
         await self._refresh()
         return rx.toast.success(t("kb.deleted"))
@@ -86,7 +85,7 @@ class KnowledgeState(FormDialogMixin, ProtectedState):
     async def probe(self, form: dict):
         """Show which article a customer question would retrieve."""
         user = await self._user()
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             hits = knowledge.search(session, actor=user.actor, query=form.get("question", ""))
         self.probe_result = t("kb.probe_hit", title=hits[0][0].title) if hits else t("kb.probe_miss")
 

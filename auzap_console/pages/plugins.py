@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from auzap_console.components.common import advanced, page_header
-from auzap_console.db import tenant_session
 from auzap_console.i18n import count, t
 from auzap_console.plugin import manager
 from auzap_console.services import plugins as plugin_service
@@ -64,7 +63,7 @@ class PluginsState(ProtectedState):
 
     async def _refresh(self) -> None:
         user = await self._user("manager")
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             tenant = get_tenant(session, actor=user.actor)
             disabled = set(plugin_service.disabled_plugins(tenant))
             settings = {i.name: plugin_service.plugin_settings(tenant, i.name) for i in manager.plugin_infos()}
@@ -102,7 +101,7 @@ class PluginsState(ProtectedState):
     async def toggle(self, name: str, enabled: bool):
         """Switch a plugin on or off for this shop."""
         user = await self._user("owner")
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             plugin_service.set_enabled(session, actor=user.actor, plugin=name, enabled=enabled)
         await self._refresh()
         title = next((r["title"] for r in self.rows if r["name"] == name), name)
@@ -114,7 +113,7 @@ class PluginsState(ProtectedState):
         """Store one plugin's settings (key=value lines)."""
         user = await self._user("owner")
         values = _parse_settings(form.get("settings", ""))
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             plugin_service.save_plugin_settings(session, actor=user.actor, plugin=form.get("plugin", ""), values=values)
         self.form_error = ""
         await self._refresh()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from auzap_console.components.common import empty_state, field, form_error, page_header
-from auzap_console.db import tenant_session
 from auzap_console.i18n import money, parse_money, t
 from auzap_console.models.catalog import CATEGORIES
 from auzap_console.services import catalog, limits
@@ -30,7 +29,7 @@ class ServicesState(FormDialogMixin, ProtectedState):
 
     async def _refresh(self) -> None:
         user = await self._user()
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             items = catalog.list_services(session, actor=user.actor)
         self.rows = [
             {
@@ -80,7 +79,7 @@ class ServicesState(FormDialogMixin, ProtectedState):
             price = parse_money(form.get("price", ""))
         except (ValueError, ArithmeticError) as exc:
             raise ServiceError(t("err.price_invalid")) from exc
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             catalog.save_service(
                 session,
                 actor=user.actor,
@@ -102,7 +101,7 @@ class ServicesState(FormDialogMixin, ProtectedState):
     async def delete(self, service_id: str):
         """Delete a never-booked service."""
         user = await self._user("manager")
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             catalog.delete_service(session, actor=user.actor, service_id=int(service_id))
         await self._refresh()
         return rx.toast.success(t("svc.deleted"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from auzap_console.components.common import field, form_error, page_header
-from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.phones import format_phone
 from auzap_console.services import auth, dashboard, tenants
@@ -52,7 +51,7 @@ class SettingsState(ProtectedState):
     async def load(self):
         """on_load: current values."""
         user = await self._user()
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             tenant = tenants.get_tenant(session, actor=user.actor)
         self.name, self.timezone = tenant.name, tenant.timezone
         self.staff_revenue = bool((tenant.settings or {}).get("staff_sees_revenue"))
@@ -78,7 +77,7 @@ class SettingsState(ProtectedState):
         if user.role not in ("owner", "manager"):
             self.owner_numbers = []
             return
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             rows = tenants.owner_numbers(session, actor=user.actor)
         self.owner_numbers = [{"id": str(r.id), "phone": format_phone(r.phone), "label": r.label} for r in rows]
 
@@ -101,7 +100,7 @@ class SettingsState(ProtectedState):
     async def _add_number(self, form: dict, *, confirm: bool):
         user = await self._user("owner")
         try:
-            with tenant_session(user.tenant_id) as session:
+            with self._session(user) as session:
                 tenants.add_owner_number(
                     session, actor=user.actor, phone=form.get("phone", ""), label=form.get("label", ""), confirm=confirm
                 )
@@ -122,7 +121,7 @@ class SettingsState(ProtectedState):
     async def remove_number(self, number_id: str):
         """Revoke an authorized phone."""
         user = await self._user("owner")
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             tenants.remove_owner_number(session, actor=user.actor, number_id=int(number_id))
         await self._load_numbers()
         return rx.toast.success(t("set.owner_number_removed"))
@@ -136,7 +135,7 @@ class SettingsState(ProtectedState):
             d: None if form.get(f"closed_{d}") else {"open": form.get(f"open_{d}", ""), "close": form.get(f"close_{d}", "")}
             for d in WEEKDAYS
         }
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             tenants.update_settings(
                 session, actor=user.actor, name=form.get("name", ""), timezone=form.get("timezone", ""), business_hours=hours
             )
@@ -150,7 +149,7 @@ class SettingsState(ProtectedState):
     async def set_staff_revenue(self, allowed: bool):
         """Let staff see the revenue on the dashboard, or not (owner only)."""
         user = await self._user("owner")
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             dashboard.set_staff_revenue(session, actor=user.actor, allowed=bool(allowed))
         self.staff_revenue = bool(allowed)
         return rx.toast.success(t("set.staff_revenue_saved"), id="toast-saved")
@@ -166,7 +165,7 @@ class SettingsState(ProtectedState):
             return None
         auth_state = await self.get_state(AuthState)
         try:
-            with tenant_session(user.tenant_id) as session:
+            with self._session(user) as session:
                 ticket = auth.change_password(
                     session,
                     actor=user.actor,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from auzap_console.components.common import field, form_error, page_header
-from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.models import ROLES
 from auzap_console.services import limits, team
@@ -25,7 +24,7 @@ class TeamState(FormDialogMixin, ProtectedState):
 
     async def _refresh(self) -> None:
         user = await self._user("manager")
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             users = team.list_users(session, actor=user.actor)
         self.rows = [
             {
@@ -63,7 +62,7 @@ class TeamState(FormDialogMixin, ProtectedState):
     async def add(self, form: dict):
         """Create the user."""
         user = await self._user("owner")
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             team.add_user(
                 session,
                 actor=user.actor,
@@ -81,7 +80,7 @@ class TeamState(FormDialogMixin, ProtectedState):
     async def change_role(self, user_id: str, role: str):
         """Set a user's role."""
         user = await self._user("owner")
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             team.set_role(session, actor=user.actor, user_id=int(user_id), role=role)
         await self._refresh()
         return rx.toast.success(t("team.updated"))
@@ -92,7 +91,7 @@ class TeamState(FormDialogMixin, ProtectedState):
         """Deactivate or reactivate a user."""
         user = await self._user("owner")
         current = next(r for r in self.rows if r["id"] == user_id)
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             team.set_active(session, actor=user.actor, user_id=int(user_id), active=not current["active"])
         await self._refresh()
         return rx.toast.success(t("team.updated"))

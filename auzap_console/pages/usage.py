@@ -12,7 +12,6 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from auzap_console.components.common import empty_state, field, form_error, kpi_card, page_header
-from auzap_console.db import tenant_session
 from auzap_console.i18n import money, t
 from auzap_console.plugin import manager
 from auzap_console.services import usage
@@ -55,7 +54,7 @@ class UsageState(ProtectedState):
         await self._refresh(await self._user("manager"))
 
     async def _refresh(self, user) -> None:
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             report = usage.month_usage(session, actor=user.actor)
         titles = {name: p.title for name, p in manager.personas().items()}
 
@@ -93,7 +92,7 @@ class UsageState(ProtectedState):
     async def save(self, form: dict):
         """Store the dollar rate and the monthly budget (owner only)."""
         user = await self._user("owner")
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             usage.update_money_settings(session, actor=user.actor, rate_text=form.get("rate", ""), budget_text=form.get("budget", ""))
         await self._refresh(user)
         return rx.toast.success(t("usage.saved"), id="toast-saved")

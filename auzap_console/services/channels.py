@@ -210,6 +210,13 @@ def webhook_url(channel: Channel) -> str:
     return get_settings().webhook_base + webhook_path(channel)
 
 
+def get_channel(session: Session, *, actor: Actor, channel_id: int) -> Channel:
+    """One of the tenant's channels (NotFound for any other)."""
+    from auzap_console.services.context import get_scoped
+
+    return get_scoped(session, Channel, channel_id, actor)
+
+
 def list_channels(session: Session, *, actor: Actor) -> list[Channel]:
     """The tenant's channels."""
     return list(session.exec(select(Channel).where(Channel.tenant_id == actor.tenant_id).order_by(Channel.id)))

@@ -12,7 +12,7 @@ from sqlmodel import Session, func, select
 from auzap_console.db_types import utcnow
 from auzap_console.i18n import t
 from auzap_console.models import Appointment, Conversation, Customer, Pet
-from auzap_console.models.crm import SIZES, SPECIES
+from auzap_console.models.crm import SIZES, SPECIES  # re-exported: the pet form offers them
 from auzap_console.phones import InvalidPhone, normalize_phone
 from auzap_console.services import audit, limits
 from auzap_console.services.auth import EMAIL_RE

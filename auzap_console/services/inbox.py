@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_
 from sqlmodel import Session, func, select
 
+from auzap_console import dispatch
 from auzap_console.db_types import utcnow
 from auzap_console.i18n import t
 from auzap_console.models import AIInteraction, Conversation, Customer, Message
@@ -128,7 +129,7 @@ def hand_back(session: Session, *, actor: Actor, conversation_id: int) -> Conver
 
 
 def reply_as_human(session: Session, *, actor: Actor, conversation_id: int, text: str) -> Message:
-    """Store a human reply (the caller enqueues its send after commit); replying also takes over."""
+    """Store a human reply (sent once the transaction commits); replying also takes over."""
     actor.require("staff")
     text = (text or "").strip()
     if not text:
@@ -149,14 +150,16 @@ def reply_as_human(session: Session, *, actor: Actor, conversation_id: int, text
     )
     conversation.last_message_at = utcnow()
     session.add(conversation)
+    if conversation.channel_id is not None:
+        dispatch.after_commit(session, "send", actor.tenant_id, message.id)
     return message
 
 
 def retry_failed(session: Session, *, actor: Actor, message_id: int) -> Message:
     """Put a failed message back in the outbox: an inbound one gets a new agent turn, an outbound one a new send.
 
-    Retrying a turn gives the conversation back to the AI (a person asked for it). The caller
-    enqueues the job after the commit (`jobs.agent.enqueue_answer` / `jobs.outbound.enqueue_send`).
+    Retrying a turn gives the conversation back to the AI (a person asked for it). The new turn
+    or send starts once the transaction commits.
     """
     actor.require("staff")
     message = get_scoped(session, Message, message_id, actor)
@@ -167,8 +170,10 @@ def retry_failed(session: Session, *, actor: Actor, message_id: int) -> Message:
         conversation = get_scoped(session, Conversation, message.conversation_id, actor)
         conversation.ai_paused, conversation.waiting_human = False, False
         session.add(conversation)
+        dispatch.after_commit(session, "answer", actor.tenant_id, conversation.id, message.id, again=True)
     else:
         message.delivery_status = "queued"
+        dispatch.after_commit(session, "send", actor.tenant_id, message.id, again=True)
     session.add(message)
     audit.record(session, actor=actor, action="message.retry", entity="message", entity_id=message.id)
     return message

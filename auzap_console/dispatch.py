@@ -1,0 +1,39 @@
+"""Work to start once a transaction has committed, without services importing the job layer.
+
+A service says what must happen after its commit (`after_commit(session, "send", tenant_id,
+message_id)`); the job modules register the function that does it (`register("send", …)`);
+`db.tenant_session` runs the list after a successful commit. If nothing runs it (no handler,
+Redis down), the outbox sweep still finds the pending message: this is the fast path only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger("auzap.dispatch")
+_handlers: dict[str, Callable[..., Any]] = {}
+
+
+def register(kind: str, handler: Callable[..., Any]) -> None:
+    """Who does `kind` work (the job layer registers its enqueue functions)."""
+    _handlers[kind] = handler
+
+
+def after_commit(session, kind: str, *args: Any, **kwargs: Any) -> None:
+    """Queue `kind(*args, **kwargs)` to run after `session` commits (dropped on rollback)."""
+    session.info.setdefault("after_commit", []).append((kind, args, kwargs))
+
+
+def run(session) -> None:
+    """Run what the committed transaction asked for; a failure is logged (the outbox sweep recovers)."""
+    for kind, args, kwargs in session.info.pop("after_commit", []):
+        handler = _handlers.get(kind)
+        if handler is None:
+            log.warning("no handler for %s work; the outbox sweep will pick it up", kind)
+            continue
+        try:
+            handler(*args, **kwargs)
+        except Exception:
+            log.exception("%s work could not start; the outbox sweep will pick it up", kind)
