@@ -1,23 +1,26 @@
 """Work to start once a transaction has committed, without services importing the job layer.
 
 A service says what must happen after its commit (`after_commit(session, "send", tenant_id,
-message_id)`); the job modules register the function that does it (`register("send", …)`);
-`db.tenant_session` runs the list after a successful commit. If nothing runs it (no handler,
+message_id)`); the job layer's function for each kind is named here by path and imported when
+first needed (so no import order matters); `db.tenant_session` runs the list after a
+successful commit. If nothing runs it (no handler,
 Redis down), the outbox sweep still finds the pending message: this is the fast path only.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger("auzap.dispatch")
+PATHS = {"answer": "auzap_console.jobs.agent:enqueue_answer", "send": "auzap_console.jobs.outbound:enqueue_send"}
 _handlers: dict[str, Callable[..., Any]] = {}
 
 
 def register(kind: str, handler: Callable[..., Any]) -> None:
-    """Who does `kind` work (the job layer registers its enqueue functions)."""
+    """Who does `kind` work, when it is not one of PATHS (plugins, tests)."""
     _handlers[kind] = handler
 
 
@@ -29,7 +32,7 @@ def after_commit(session, kind: str, *args: Any, **kwargs: Any) -> None:
 def run(session) -> None:
     """Run what the committed transaction asked for; a failure is logged (the outbox sweep recovers)."""
     for kind, args, kwargs in session.info.pop("after_commit", []):
-        handler = _handlers.get(kind)
+        handler = _handlers.get(kind) or _load(kind)
         if handler is None:
             log.warning("no handler for %s work; the outbox sweep will pick it up", kind)
             continue
@@ -37,3 +40,11 @@ def run(session) -> None:
             handler(*args, **kwargs)
         except Exception:
             log.exception("%s work could not start; the outbox sweep will pick it up", kind)
+
+
+def _load(kind: str) -> Callable[..., Any] | None:
+    if kind not in PATHS:
+        return None
+    module, name = PATHS[kind].split(":")
+    _handlers[kind] = getattr(importlib.import_module(module), name)
+    return _handlers[kind]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from auzap_console import dispatch
 from auzap_console.agents.runtime import run_turn
 from auzap_console.db import tenant_session
 from auzap_console.jobs import queues
@@ -32,9 +31,6 @@ def enqueue_answer(tenant_id: int, conversation_id: int, message_id: int, *, aga
     if queues.job_state(key) == queues.MISSING:
         queues.enqueue(answer_conversation, tenant_id, conversation_id, queue=queues.HIGH, job_key=key)
     return key
-
-
-dispatch.register("answer", enqueue_answer)
 
 
 def answer_conversation(tenant_id: int, conversation_id: int) -> dict:

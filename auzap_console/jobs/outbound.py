@@ -6,7 +6,6 @@ import logging
 
 from sqlmodel import select
 
-from auzap_console import dispatch
 from auzap_console.channels.types import ProviderError
 from auzap_console.db import tenant_session
 from auzap_console.jobs import queues
@@ -32,9 +31,6 @@ def enqueue_send(tenant_id: int, message_id: int, *, delay_ms: int = 0, again: b
     if queues.job_state(key) == queues.MISSING:
         queues.enqueue(send_message, tenant_id, message_id, queue=queues.SEND, job_key=key, delay_ms=delay_ms)
     return key
-
-
-dispatch.register("send", enqueue_send)
 
 
 def send_message(tenant_id: int, message_id: int) -> str:

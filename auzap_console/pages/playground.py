@@ -7,25 +7,16 @@ run the agent turn), with a per-user test phone so it never mixes with real cust
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import time
-from dataclasses import dataclass
 
 import reflex as rx
-from sqlmodel import select
 
-from auzap_console.agents.chat import receive_text
 from auzap_console.components.common import empty_state, page_header
-from auzap_console.db import tenant_session
 from auzap_console.i18n import t
-from auzap_console.jobs.agent import enqueue_answer
-from auzap_console.models import AIInteraction, Conversation, Message
 from auzap_console.pages.agents import persona_order
 from auzap_console.plugin import manager
 from auzap_console.services import plugins as plugin_service
-from auzap_console.services import usage
-from auzap_console.services.context import Actor
+from auzap_console.services.playground import PlaygroundReply, playground_phone, reset_chat, run_playground_turn  # noqa: F401
 from auzap_console.services.tenants import get_tenant
 from auzap_console.state import LoginRequired, ProtectedState, guarded
 from auzap_console.template import template
@@ -37,77 +28,6 @@ SKIP_REASONS = {
     "persona disabled": "persona desativada",
     "timeout": "sem resposta a tempo; os workers estão rodando?",
 }
-
-
-def playground_phone(user_id: int) -> str:
-    """The simulated customer's phone for one console user."""
-    return f"+551199{user_id:07d}"
-
-
-REPLY_WAIT_SECONDS = 120
-
-
-@dataclass
-class PlaygroundReply:
-    """The agent's answer as the playground shows it."""
-
-    text: str
-    tools: str
-    skipped: str = ""
-
-
-def _tools_text(interactions: list[AIInteraction]) -> str:
-    lines = []
-    for row in interactions:
-        args = ", ".join(f"{k}={v}" for k, v in row.arguments.items())
-        outcome = row.result.get("error") or row.result.get("summary") or json.dumps(row.result, ensure_ascii=False)
-        lines.append(f"{row.tool}({args}) → {str(outcome)[:160]}")
-    return "\n".join(lines)
-
-
-def run_playground_turn(tenant_id: int, user_id: int, persona: str, text: str) -> PlaygroundReply:
-    """Receive `text` from the user's test phone and wait for the agent job to answer it.
-
-    The turn runs as a job on the `high` queue, exactly like a WhatsApp message (RQ workers
-    in production, the in-process queue in local mode).
-    """
-    conversation_id, message_id = receive_text(
-        tenant_id=tenant_id, phone=playground_phone(user_id), text=text, name="Cliente de teste", is_test=True
-    )
-    with tenant_session(tenant_id) as session:
-        conversation = session.get(Conversation, conversation_id)
-        if persona and conversation.persona != persona:
-            conversation.persona = persona
-            session.add(conversation)
-    enqueue_answer(tenant_id, conversation_id, message_id)
-    deadline = time.monotonic() + REPLY_WAIT_SECONDS
-    while time.monotonic() < deadline:
-        with tenant_session(tenant_id) as session:
-            reply = session.exec(
-                select(Message)
-                .where(
-                    Message.tenant_id == tenant_id,
-                    Message.conversation_id == conversation_id,
-                    Message.id > message_id,
-                    Message.direction == "out",
-                )
-                .order_by(Message.id)
-            ).first()
-            paused = session.get(Conversation, conversation_id).ai_paused
-            spent = usage.budget_exhausted(session, tenant_id)
-            if reply is not None:
-                tools = session.exec(
-                    select(AIInteraction)
-                    .where(AIInteraction.tenant_id == tenant_id, AIInteraction.message_id == reply.id, AIInteraction.kind == "tool")
-                    .order_by(AIInteraction.id)
-                ).all()
-                return PlaygroundReply(reply.body, _tools_text(list(tools)))
-        if paused:
-            return PlaygroundReply("", "", skipped="ai paused")
-        if spent:
-            return PlaygroundReply("", "", skipped="budget")
-        time.sleep(0.3)
-    return PlaygroundReply("", "", skipped="timeout")
 
 
 class PlaygroundState(ProtectedState):
@@ -124,7 +44,7 @@ class PlaygroundState(ProtectedState):
     async def load(self):
         """on_load: the personas this shop has."""
         user = await self._user("staff")
-        with tenant_session(user.tenant_id) as session:
+        with self._session(user) as session:
             disabled = plugin_service.disabled_plugins(get_tenant(session, actor=user.actor))
         self.personas = [{"value": p.name, "label": p.title} for p in sorted(manager.personas(disabled).values(), key=persona_order)]
         if self.personas and self.persona not in {p["value"] for p in self.personas}:
@@ -140,18 +60,8 @@ class PlaygroundState(ProtectedState):
     async def reset_chat(self):
         """Close the test conversation: the next message starts a new one."""
         user = await self._user("staff")
-        actor = Actor(tenant_id=user.tenant_id, user_id=user.user_id, role=user.role)
-        from auzap_console.services.conversations import customer_for_phone
-
-        with tenant_session(user.tenant_id) as session:
-            customer, _ = customer_for_phone(session, actor=actor, phone=playground_phone(user.user_id), name="Cliente de teste")
-            for conversation in session.exec(
-                select(Conversation).where(
-                    Conversation.tenant_id == user.tenant_id, Conversation.customer_id == customer.id, Conversation.status == "open"
-                )
-            ):
-                conversation.status = "closed"
-                session.add(conversation)
+        with self._session(user) as session:
+            reset_chat(session, actor=user.actor, user_id=user.user_id)
         self.messages = []
 
     @rx.event(background=True)

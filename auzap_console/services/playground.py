@@ -1,0 +1,103 @@
+"""The playground's turn: a console user chats with their own agent as a simulated customer.
+
+It goes through the same pipeline as WhatsApp (store the inbound message, pick the persona, an
+agent job on the queue) with a per-user test phone, and the conversation is flagged as a test.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+
+from sqlmodel import select
+
+from auzap_console import dispatch
+from auzap_console.db import tenant_session
+from auzap_console.models import AIInteraction, Conversation, Message
+from auzap_console.services import usage
+from auzap_console.services.context import Actor
+from auzap_console.services.conversations import customer_for_phone
+from auzap_console.services.inbound import receive_message
+
+
+def playground_phone(user_id: int) -> str:
+    """The simulated customer's phone for one console user."""
+    return f"+551199{user_id:07d}"
+
+
+REPLY_WAIT_SECONDS = 120
+
+
+@dataclass
+class PlaygroundReply:
+    """The agent's answer as the playground shows it."""
+
+    text: str
+    tools: str
+    skipped: str = ""
+
+
+def _tools_text(interactions: list[AIInteraction]) -> str:
+    lines = []
+    for row in interactions:
+        args = ", ".join(f"{k}={v}" for k, v in row.arguments.items())
+        outcome = row.result.get("error") or row.result.get("summary") or json.dumps(row.result, ensure_ascii=False)
+        lines.append(f"{row.tool}({args}) → {str(outcome)[:160]}")
+    return "\n".join(lines)
+
+
+def run_playground_turn(tenant_id: int, user_id: int, persona: str, text: str) -> PlaygroundReply:
+    """Receive `text` from the user's test phone and wait for the agent job to answer it.
+
+    The turn runs as a job on the `high` queue, exactly like a WhatsApp message (RQ workers
+    in production, the in-process queue in local mode).
+    """
+    received = receive_message(tenant_id=tenant_id, phone=playground_phone(user_id), text=text, name="Cliente de teste", is_test=True)
+    conversation_id, message_id = received.conversation_id, received.message_id
+    with tenant_session(tenant_id) as session:
+        conversation = session.get(Conversation, conversation_id)
+        if persona and conversation.persona != persona:
+            conversation.persona = persona
+            session.add(conversation)
+        dispatch.after_commit(session, "answer", tenant_id, conversation_id, message_id)  # once the persona is stored
+    deadline = time.monotonic() + REPLY_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        with tenant_session(tenant_id) as session:
+            reply = session.exec(
+                select(Message)
+                .where(
+                    Message.tenant_id == tenant_id,
+                    Message.conversation_id == conversation_id,
+                    Message.id > message_id,
+                    Message.direction == "out",
+                )
+                .order_by(Message.id)
+            ).first()
+            paused = session.get(Conversation, conversation_id).ai_paused
+            spent = usage.budget_exhausted(session, tenant_id)
+            if reply is not None:
+                tools = session.exec(
+                    select(AIInteraction)
+                    .where(AIInteraction.tenant_id == tenant_id, AIInteraction.message_id == reply.id, AIInteraction.kind == "tool")
+                    .order_by(AIInteraction.id)
+                ).all()
+                return PlaygroundReply(reply.body, _tools_text(list(tools)))
+        if paused:
+            return PlaygroundReply("", "", skipped="ai paused")
+        if spent:
+            return PlaygroundReply("", "", skipped="budget")
+        time.sleep(0.3)
+    return PlaygroundReply("", "", skipped="timeout")
+
+
+def reset_chat(session, *, actor: Actor, user_id: int) -> None:
+    """Close the user's open test conversation: the next message starts a new one."""
+    customer, _ = customer_for_phone(session, actor=actor, phone=playground_phone(user_id), name="Cliente de teste")
+    for conversation in session.exec(
+        select(Conversation).where(
+            Conversation.tenant_id == actor.tenant_id, Conversation.customer_id == customer.id, Conversation.status == "open"
+        )
+    ):
+        conversation.status = "closed"
+        session.add(conversation)
