@@ -28,9 +28,7 @@ def enqueue_answer(tenant_id: int, conversation_id: int, message_id: int, *, aga
     key = answer_key(tenant_id, message_id)
     if again:
         queues.discard(key)
-    if queues.job_state(key) == queues.MISSING:
-        queues.enqueue(answer_conversation, tenant_id, conversation_id, queue=queues.HIGH, job_key=key)
-    return key
+    return queues.enqueue(answer_conversation, tenant_id, conversation_id, queue=queues.HIGH, job_key=key, revive=True)
 
 
 def answer_conversation(tenant_id: int, conversation_id: int) -> dict:

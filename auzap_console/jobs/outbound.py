@@ -28,9 +28,7 @@ def enqueue_send(tenant_id: int, message_id: int, *, delay_ms: int = 0, again: b
     key = send_key(message_id)
     if again:
         queues.discard(key)
-    if queues.job_state(key) == queues.MISSING:
-        queues.enqueue(send_message, tenant_id, message_id, queue=queues.SEND, job_key=key, delay_ms=delay_ms)
-    return key
+    return queues.enqueue(send_message, tenant_id, message_id, queue=queues.SEND, job_key=key, delay_ms=delay_ms, revive=True)
 
 
 def send_message(tenant_id: int, message_id: int) -> str:

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -63,24 +64,33 @@ def rq_queue(name: str):
     return Queue(name, connection=redis_connection(), default_timeout=JOB_TIMEOUT)
 
 
-def enqueue(func: Callable[..., Any], *args: Any, queue: str = DEFAULT, job_key: str | None = None, delay_ms: int = 0) -> str:
+def enqueue(
+    func: Callable[..., Any], *args: Any, queue: str = DEFAULT, job_key: str | None = None, delay_ms: int = 0, revive: bool = False
+) -> str:
     """Enqueue `func(*args)` (call after the commit the job depends on); returns the job id.
 
     The same `job_key` enqueued twice runs once while the first is queued, running or kept.
-    `delay_ms` schedules it for later without holding a worker (RQ's scheduler, or a timer).
+    `revive` also runs it again when its earlier job was lost or finished (see `job_state`),
+    in one lookup. `delay_ms` schedules it for later without holding a worker (RQ's
+    scheduler, or a timer).
     """
     if get_settings().redis_url:
-        return _enqueue_rq(func, args, queue, job_key, delay_ms)
+        return _enqueue_rq(func, args, queue, job_key, delay_ms, revive)
+    if revive and job_key:
+        in_process().state(job_key)  # forgets a finished key, so submit runs it again
     return in_process().submit(func, args, job_key, delay_ms)
 
 
-def _enqueue_rq(func: Callable[..., Any], args: tuple, queue: str, job_key: str | None, delay_ms: int = 0) -> str:
+def _enqueue_rq(func: Callable[..., Any], args: tuple, queue: str, job_key: str | None, delay_ms: int, revive: bool) -> str:
     from rq import Retry
     from rq.exceptions import NoSuchJobError
     from rq.job import Job
 
     q = rq_queue(queue)
-    if job_key:
+    if job_key and revive:
+        if job_state(job_key) != MISSING:
+            return job_key
+    elif job_key:
         try:
             existing = Job.fetch(job_key, connection=redis_connection())
             if existing.get_status(refresh=True) not in (None, "canceled"):
@@ -88,16 +98,17 @@ def _enqueue_rq(func: Callable[..., Any], args: tuple, queue: str, job_key: str 
         except NoSuchJobError:
             pass
     intervals = retry_intervals()
-    job = q.enqueue_call(
-        func,
-        args=args,
-        job_id=job_key,
-        timeout=JOB_TIMEOUT,
-        result_ttl=RESULT_TTL,
-        failure_ttl=FAILURE_TTL,
-        retry=Retry(max=len(intervals), interval=intervals) if intervals else None,
-    )
-    return job.id
+    options = {
+        "job_id": job_key,
+        "job_timeout": JOB_TIMEOUT,
+        "result_ttl": RESULT_TTL,
+        "failure_ttl": FAILURE_TTL,
+        "retry": Retry(max=len(intervals), interval=intervals) if intervals else None,
+    }
+    if delay_ms > 0:  # the typing delay: RQ's scheduler moves it to the queue when due
+        return q.enqueue_in(timedelta(milliseconds=delay_ms), func, *args, **options).id
+    timeout = options.pop("job_timeout")
+    return q.enqueue_call(func, args=args, timeout=timeout, **options).id
 
 
 def is_final_attempt() -> bool:

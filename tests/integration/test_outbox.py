@@ -224,3 +224,11 @@ def test_the_same_new_number_in_parallel_deliveries_makes_one_contact_and_one_co
         assert len(s.exec(select(Customer).where(Customer.tenant_id == shop.tenant_id, Customer.phone == "+5511955554444")).all()) == 1
         assert len(s.exec(select(Conversation).where(Conversation.tenant_id == shop.tenant_id)).all()) == 1
     assert len(_inbound(shop)) == 21
+
+
+def test_the_typing_delay_schedules_the_send_on_rq(shared_redis):
+    """RQ mode used to ignore `delay_ms` and send at once; now RQ's scheduler holds it."""
+    key = queues.enqueue(record, "later", queue=queues.SEND, job_key="typing-delay", delay_ms=60_000)
+    assert Job.fetch(key, connection=shared_redis).get_status() == "scheduled"
+    assert Queue(queues.SEND, connection=shared_redis).count == 0
+    assert queues.job_state(key) == queues.ACTIVE
