@@ -1,6 +1,6 @@
-"""UI strings in one catalogue, plus pt-BR money and date formatting (Babel).
+"""UI strings in one table (`ui_strings.py`), plus pt-BR money and date formatting (Babel).
 
-The console is in Brazilian Portuguese; `AUZAP_LANGUAGE=en` switches the catalogue.
+The console is in Brazilian Portuguese; `AUZAP_LANGUAGE=en` switches the table.
 Pages call `t("key")` when they are compiled; services call it for error messages.
 """
 
@@ -14,18 +14,18 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 
-from auzap_console.catalogue import CATALOGUE
+from auzap_console.ui_strings import UI_STRINGS
 
 
 def language() -> str:
     """The active UI language code."""
     lang = os.environ.get("AUZAP_LANGUAGE", "pt_BR")
-    return lang if lang in CATALOGUE else "pt_BR"
+    return lang if lang in UI_STRINGS else "pt_BR"
 
 
 def t(key: str, **values: object) -> str:
     """The text for `key` in the active language, with `{placeholders}` filled."""
-    text = CATALOGUE[language()].get(key) or CATALOGUE["pt_BR"].get(key) or key
+    text = UI_STRINGS[language()].get(key) or UI_STRINGS["pt_BR"].get(key) or key
     return text.format(**values) if values else text
 
 

@@ -110,38 +110,74 @@ class ProtectedState(rx.State):
         return tenant_session(user.tenant_id)
 
 
-def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
+def _focus_field(name: str) -> rx.event.EventSpec:
+    """Mark the named input invalid and focus it (inside the open dialog when there is one)."""
+    js = (
+        "(() => {const root = document.querySelector('[role=dialog]') || document;"
+        f"const el = root.querySelector('[name=\"{name}\"]');"
+        "if (!el) return; el.setAttribute('aria-invalid', 'true'); el.focus();"
+        "el.addEventListener('input', () => el.removeAttribute('aria-invalid'), {once: true});})()"
+    )
+    return rx.call_script(js)
+
+
+async def _feedback(self, handler: Callable[..., Any], *args, **kwargs) -> Any:
+    """Run `handler` and turn what it raises into one display: inline (plus focus) or a toast."""
+    try:
+        result = await handler(self, *args, **kwargs)
+        if "form_error" in self.base_vars or hasattr(type(self), "form_error"):
+            self.form_error = ""
+        return [rx.toast.dismiss("toast-error"), *(result if isinstance(result, list) else [result] if result else [])]
+    except LoginRequired:
+        return rx.redirect("/login")
+    except PermissionDenied as exc:
+        if handler.__name__ == "load":  # a page's on_load: the page shows the 'no permission' notice itself
+            return None
+        message, field = str(exc), ""
+    except ServiceError as exc:
+        message, field = str(exc), exc.field
+    except Exception:
+        log.exception("handler %s failed", handler.__qualname__)
+        message, field = t("err.unexpected"), ""
+    if "form_error" in self.base_vars or hasattr(type(self), "form_error"):
+        self.form_error = message
+        inline = getattr(self, "_errors_inline", None)
+        if inline is not None and inline(handler.__name__):
+            return _focus_field(field) if field else None
+    return rx.toast.error(message, id="toast-error")
+
+
+def guarded(handler: Callable[..., Any] | None = None, *, busy: str = "") -> Any:
     """Turn service and auth errors of an async handler into UI feedback.
 
-    One display per problem: a ServiceError goes to `form_error` (shown inline) when the state
-    says the failing handler's form is on screen (`_errors_inline(name)`), else to a toast. Success dismisses a stale
-    error toast. LoginRequired → /login; anything else → logged, with a generic message.
+    One display per problem: a ServiceError goes to `form_error` (shown inline, and the field it
+    names is focused) when the state says the failing handler's form is on screen
+    (`_errors_inline(name)`), else to a toast. Success dismisses a stale error toast.
+    LoginRequired → /login; anything else → logged, with a generic message.
+
+    `@guarded(busy="saving")` also sets that state flag while the handler runs (the Save button
+    shows a spinner and is disabled), sending the flag to the browser before the work starts.
     """
+    if handler is None:
+        return functools.partial(guarded, busy=busy)
+    if busy:
+
+        @functools.wraps(handler)
+        async def busy_wrapper(self, *args, **kwargs):
+            setattr(self, busy, True)
+            yield
+            try:
+                result = await _feedback(self, handler, *args, **kwargs)
+            finally:
+                setattr(self, busy, False)
+            yield result
+
+        busy_wrapper.__signature__ = inspect.signature(handler)  # type: ignore[attr-defined]
+        return busy_wrapper
 
     @functools.wraps(handler)
     async def wrapper(self, *args, **kwargs):
-        try:
-            result = await handler(self, *args, **kwargs)
-            if "form_error" in self.base_vars or hasattr(type(self), "form_error"):
-                self.form_error = ""
-            return [rx.toast.dismiss("toast-error"), *(result if isinstance(result, list) else [result] if result else [])]
-        except LoginRequired:
-            return rx.redirect("/login")
-        except PermissionDenied as exc:
-            if handler.__name__ == "load":  # a page's on_load: the page shows the 'no permission' notice itself
-                return None
-            message = str(exc)
-        except ServiceError as exc:
-            message = str(exc)
-        except Exception:
-            log.exception("handler %s failed", handler.__qualname__)
-            message = t("err.unexpected")
-        if "form_error" in self.base_vars or hasattr(type(self), "form_error"):
-            self.form_error = message
-            inline = getattr(self, "_errors_inline", None)
-            if inline is not None and inline(handler.__name__):
-                return None
-        return rx.toast.error(message, id="toast-error")
+        return await _feedback(self, handler, *args, **kwargs)
 
     wrapper.__signature__ = inspect.signature(handler)  # type: ignore[attr-defined]
     return wrapper
@@ -183,6 +219,7 @@ class FormDialogMixin(rx.State, mixin=True):
     """A page with one form in a dialog: open flag, inline error, and closing."""
 
     dialog: bool = False
+    saving: bool = False
     form_error: str = ""
 
     def _errors_inline(self, handler: str = "") -> bool:

@@ -9,7 +9,8 @@ from sqlmodel import select
 from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.models import Customer, Pet, Service, User
-from auzap_console.pages.customers import CustomersState
+from auzap_console.pages.customers import CustomersState, NewAppointmentState, VaccinesState
+from auzap_console.pages.customers.state import CustomerForm
 from auzap_console.pages.services import ServicesState
 from auzap_console.pages.team import TeamState
 from auzap_console.services import catalog, customers, team
@@ -82,27 +83,37 @@ def test_event_handlers_refuse_other_tenants_rows(two_shops):
     assert cs.total == 0 and cs.rows == []
 
     tab.call(CustomersState.select, str(ids["customer"]))
-    assert cs.selected == {} and cs.form_error == t("err.not_found")
+    assert cs.selected.id == 0 and cs.form_error == t("err.not_found")
 
     cs.selected_id = ids["customer"]  # a forged selection still cannot act
     cs.form_error = ""
     tab.call(CustomersState.delete_customer)
     assert cs.form_error == t("err.not_found")
-    cs.form = {"id": str(ids["customer"])}
+    cs.form = CustomerForm(id=ids["customer"])
     tab.call(CustomersState.save_customer, {"name": "Roubado", "phone": "11 95555-6666"})
     assert cs.form_error == t("err.not_found")
-    tab.call(CustomersState.delete_pet, str(ids["pet"]))
+    tab.call(CustomersState.delete_pet, ids["pet"])
+
+    vs = tab.state(VaccinesState)  # a forged pet id: no dose lands on A's pet
+    vs.pet_id, vs.open = ids["pet"], True
+    tab.call(VaccinesState.add, {"name": "V10", "given_on": "2026-01-10"})
+    assert vs.form_error == t("err.not_found")
+    tab.call(VaccinesState.remove, "abc")
+    appointment = tab.state(NewAppointmentState)  # a forged customer and service: nothing is booked in A
+    appointment.open, appointment.service_id, appointment.slot = True, str(ids["service"]), "2030-01-07T13:00:00+00:00"
+    tab.call(NewAppointmentState.save, {"pet": "none"})
+    assert appointment.form_error == t("err.not_found")
 
     ss = tab.state(ServicesState)
     tab.call(ServicesState.load)
     assert ss.rows == []
-    tab.call(ServicesState.delete, str(ids["service"]))
+    tab.call(ServicesState.delete, ids["service"])
     assert ss.form_error == t("err.not_found")
 
     ts = tab.state(TeamState)
     tab.call(TeamState.load)
-    assert [r["id"] for r in ts.rows] == [str(b.owner_id)]
-    tab.call(TeamState.change_role, str(a.owner_id), "staff")
+    assert [r.id for r in ts.rows] == [b.owner_id]
+    tab.call(TeamState.change_role, a.owner_id, "staff")
     _a_is_untouched(a, ids)
 
 
@@ -117,10 +128,20 @@ def test_no_session_no_data(two_shops):
     assert is_redirect(forged.call(ServicesState.load), "/login")
 
 
-def test_rows_are_tagged_with_their_tenant(two_shops):
-    a, _b, _ = two_shops
+def test_what_b_creates_belongs_to_b_and_stays_out_of_a(two_shops):
+    a, b, _ = two_shops
+    tab = Browser(session_token(b.email, b.password))
+    tab.call(CustomersState.load)
+    tab.call(CustomersState.open_new_customer)
+    tab.call(CustomersState.save_customer, {"name": "Cliente da B", "phone": "11 97777-8888"})
+    created = tab.state(CustomersState).selected_id
+    with tenant_session(b.tenant_id) as s:  # an unfiltered read: the row's own tenant column
+        row = s.exec(select(Customer).where(Customer.id == created)).first()
+    assert row is not None and row.tenant_id == b.tenant_id
     with tenant_session(a.tenant_id) as s:
-        assert {c.tenant_id for c in s.exec(select(Customer).where(Customer.tenant_id == a.tenant_id))} == {a.tenant_id}
+        assert [c.name for c, _ in customers.list_customers(s, actor=a.actor).rows] == ["Cliente da A"]
+        with pytest.raises(NotFound):
+            customers.get_customer(s, actor=a.actor, customer_id=created)
 
 
 def test_usage_and_budget_never_cross_tenants(two_shops):

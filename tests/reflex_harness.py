@@ -31,11 +31,21 @@ class Browser:
         """Run an event handler (e.g. `CustomersState.select`) and return what it returned."""
         state = self.root.get_substate(handler.state_full_name.split(".")[1:])
         result = handler.fn(state, *args)
+        if inspect.isasyncgen(result):  # a handler that yields (e.g. a busy flag first): its last answer
+            result = _last_yield(result)
         if not inspect.iscoroutine(result):
             return result
         # A thread of its own: Playwright's sync API may already run a loop in this one.
         with ThreadPoolExecutor(1) as pool:
             return pool.submit(asyncio.run, result).result()
+
+
+async def _last_yield(gen):
+    last = None
+    async for item in gen:
+        if item is not None:
+            last = item
+    return last
 
 
 def is_redirect(result, path: str) -> bool:

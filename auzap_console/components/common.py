@@ -1,4 +1,4 @@
-"""Small building blocks shared by pages: page header, KPI card, empty state, pager."""
+"""Small building blocks shared by pages: header, KPI card, empty state, pager, form dialog, delete confirmation."""
 
 from __future__ import annotations
 
@@ -130,4 +130,76 @@ def advanced(*children: rx.Component) -> rx.Component:
         rx.el.summary(t("ch.advanced"), style={"cursor": "pointer", "color": "var(--gray-11)", "font-size": "0.9em"}),
         rx.vstack(*children, spacing="2", padding_top="0.5em", width="100%"),
         width="100%",
+    )
+
+
+def form_dialog(
+    title: rx.Var | str,
+    *fields: rx.Component,
+    open: rx.Var,
+    on_submit: Any,
+    on_close: Any,
+    error: rx.Var,
+    saving: rx.Var | bool = False,
+    submit_id: str = "",
+    submit_label: str = "",
+    max_width: str = "520px",
+    dialog_id: str = "",
+) -> rx.Component:
+    """A form in a dialog: fields, the inline error, Cancel and a Save that is busy while saving.
+
+    Closing (Esc, outside click, Cancel) calls `on_close`; the form keeps its values when the
+    server rejects them (`reset_on_submit=False`) so nothing typed is lost.
+    """
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(title),
+            rx.form(
+                rx.vstack(
+                    *fields,
+                    form_error(error),
+                    rx.hstack(
+                        rx.button(t("common.cancel"), type="button", variant="soft", color_scheme="gray", on_click=on_close),
+                        rx.button(submit_label or t("common.save"), type="submit", id=submit_id or None, loading=saving, disabled=saving),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                ),
+                on_submit=on_submit,
+                reset_on_submit=False,
+            ),
+            max_width=max_width,
+            id=dialog_id or None,
+        ),
+        open=open,
+        on_open_change=on_close,
+    )
+
+
+def confirm_delete(
+    trigger: rx.Component,
+    title: rx.Var | str,
+    *,
+    on_confirm: Any,
+    description: rx.Var | str = "",
+    confirm_id: str = "",
+    confirm_label: str = "",
+) -> rx.Component:
+    """A destructive action behind 'are you sure?': `trigger` opens it, the red button confirms."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(trigger),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(title),
+            *([rx.alert_dialog.description(description)] if isinstance(description, rx.Var) or description else []),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button(t("common.cancel"), variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(
+                    rx.button(confirm_label or t("common.delete"), color_scheme="red", on_click=on_confirm, id=confirm_id or None)
+                ),
+                justify="end",
+                spacing="2",
+                margin_top="1em",
+            ),
+        ),
     )

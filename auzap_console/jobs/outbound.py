@@ -10,6 +10,7 @@ from auzap_console.channels.types import ProviderError
 from auzap_console.db import tenant_session
 from auzap_console.jobs import queues
 from auzap_console.models import Channel, Conversation, Customer, Message
+from auzap_console.models.messaging import DeliveryStatus, Processing
 from auzap_console.services.channels import channel_ref, provider_for
 
 log = logging.getLogger("auzap.outbound")
@@ -44,7 +45,7 @@ def send_message(tenant_id: int, message_id: int) -> str:
         conversation = session.get(Conversation, message.conversation_id)
         channel = session.get(Channel, message.channel_id) if message.channel_id else None
         if channel is None or channel.tenant_id != tenant_id:
-            message.processing = "done" if message.processing else ""
+            message.processing = Processing.DONE if message.processing else Processing.NONE
             session.add(message)
             return "no channel"
         customer = session.get(Customer, conversation.customer_id)
@@ -55,11 +56,12 @@ def send_message(tenant_id: int, message_id: int) -> str:
             if exc.retryable and not queues.is_final_attempt():
                 raise
             log.warning("message %s failed for good: %s", message_id, exc)
-            message.delivery_status, message.processing, message.error = "failed", "failed", str(exc)[:300]
+            message.delivery_status, message.processing, message.error = DeliveryStatus.FAILED, Processing.FAILED, str(exc)[:300]
             session.add(message)
             return "failed"
         message.provider_message_id = provider_id or f"sent-{message.id}"
         delivered = getattr(provider, "instant_delivery", False)  # providers without receipts (the simulator)
-        message.delivery_status, message.processing, message.error = "delivered" if delivered else "sent", "done", ""
+        message.delivery_status = DeliveryStatus.DELIVERED if delivered else DeliveryStatus.SENT
+        message.processing, message.error = Processing.DONE, ""
         session.add(message)
         return "sent"

@@ -23,6 +23,7 @@ from auzap_console.jobs import queues
 from auzap_console.jobs.agent import answer_key, enqueue_answer, hand_off_failed_turn
 from auzap_console.jobs.outbound import enqueue_send, send_key
 from auzap_console.models import Message
+from auzap_console.models.messaging import DeliveryStatus, Processing
 from auzap_console.settings import get_settings
 
 log = logging.getLogger("auzap.outbox")
@@ -40,7 +41,7 @@ def due(min_age_seconds: int = MIN_AGE_SECONDS, limit: int = BATCH) -> list[tupl
         cutoff = utcnow() - timedelta(seconds=min_age_seconds)
         rows = session.exec(
             select(Message.tenant_id, Message.id, Message.conversation_id, Message.direction)
-            .where(Message.processing == "pending", Message.created_at < cutoff)
+            .where(Message.processing == Processing.PENDING, Message.created_at < cutoff)
             .order_by(Message.id)
             .limit(limit)
         )
@@ -78,7 +79,7 @@ def sweep() -> dict[str, int]:
 def _mark_send_failed(tenant_id: int, message_id: int) -> None:
     with tenant_session(tenant_id) as session:
         message = session.exec(select(Message).where(Message.tenant_id == tenant_id, Message.id == message_id)).one()
-        if message.processing == "pending":
-            message.processing, message.delivery_status = "failed", "failed"
+        if message.processing == Processing.PENDING:
+            message.processing, message.delivery_status = Processing.FAILED, DeliveryStatus.FAILED
             message.error = message.error or "o envio falhou depois de várias tentativas"
             session.add(message)

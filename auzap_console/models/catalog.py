@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -10,8 +11,27 @@ from sqlmodel import Field, SQLModel
 from auzap_console.models._fields import tenant_fk, timestamp
 
 CATEGORIES = ("bath", "grooming", "vet", "daycare", "hotel", "training", "other")
-APPOINTMENT_STATUSES = ("pending", "confirmed", "completed", "cancelled", "no_show")
-APPOINTMENT_SOURCES = ("ai", "staff")
+
+
+class AppointmentStatus(StrEnum):
+    """Where an appointment stands; pending and confirmed ones hold their slot."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+
+
+class AppointmentSource(StrEnum):
+    """Who booked it: an agent or a person at the console."""
+
+    AI = "ai"
+    STAFF = "staff"
+
+
+APPOINTMENT_STATUSES = tuple(AppointmentStatus)
+APPOINTMENT_SOURCES = tuple(AppointmentSource)
 
 
 class Service(SQLModel, table=True):
@@ -45,8 +65,8 @@ class Appointment(SQLModel, table=True):
     service_id: int = Field(foreign_key="services.id", ondelete="RESTRICT")
     starts_at: datetime = timestamp(default_now=False)
     ends_at: datetime = timestamp(default_now=False)
-    status: str = Field(default="confirmed", max_length=16)
+    status: str = Field(default=AppointmentStatus.CONFIRMED.value, max_length=16)  # an AppointmentStatus
     price_cents: int = 0
-    source: str = Field(default="staff", max_length=8)
+    source: str = Field(default=AppointmentSource.STAFF.value, max_length=8)  # an AppointmentSource
     notes: str = ""
     created_at: datetime = timestamp()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -10,11 +11,43 @@ from sqlmodel import Field, SQLModel
 from auzap_console.models._fields import json_dict, tenant_fk, timestamp
 
 PROVIDERS = ("cloud", "waha", "evolution", "simulator")
-CHANNEL_STATUSES = ("disconnected", "connecting", "connected", "failed")
-DELIVERY_STATUSES = ("queued", "sent", "delivered", "read", "failed")
-# Outbox state of a message's background work: an inbound message waits for its agent turn,
-# an outbound one for its send. "" = nothing to do; the outbox sweep re-enqueues stale "pending".
-PROCESSING_STATES = ("", "pending", "done", "failed")
+
+
+class ChannelStatus(StrEnum):
+    """The WhatsApp session of a channel, as its provider last reported it."""
+
+    DISCONNECTED = "disconnected"
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    FAILED = "failed"
+
+
+class DeliveryStatus(StrEnum):
+    """An outbound message's delivery, only ever moving forward (failed aside)."""
+
+    QUEUED = "queued"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    FAILED = "failed"
+
+
+class Processing(StrEnum):
+    """Outbox state of a message's background work.
+
+    An inbound message waits for its agent turn, an outbound one for its send. NONE = nothing
+    to do; the outbox sweep re-enqueues stale PENDING.
+    """
+
+    NONE = ""
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+CHANNEL_STATUSES = tuple(ChannelStatus)
+DELIVERY_STATUSES = tuple(DeliveryStatus)
+PROCESSING_STATES = tuple(Processing)
 
 
 class Channel(SQLModel, table=True):
@@ -32,7 +65,7 @@ class Channel(SQLModel, table=True):
     credentials_encrypted: str = ""
     webhook_key: str = Field(default="", max_length=64, index=True, unique=True)
     webhook_secret_encrypted: str = ""
-    status: str = Field(default="disconnected", max_length=16)
+    status: str = Field(default=ChannelStatus.DISCONNECTED.value, max_length=16)  # a ChannelStatus
     qr_code: str = ""
     pairing_code: str = Field(default="", max_length=32)
     created_at: datetime = timestamp()
@@ -81,9 +114,9 @@ class Message(SQLModel, table=True):
     body: str = ""
     media_url: str = ""
     provider_message_id: str | None = Field(default=None, max_length=160)
-    delivery_status: str = Field(default="queued", max_length=12)
+    delivery_status: str = Field(default=DeliveryStatus.QUEUED.value, max_length=12)  # a DeliveryStatus
     tokens_in: int = 0
     tokens_out: int = 0
-    processing: str = Field(default="", max_length=8, index=True)
+    processing: str = Field(default=Processing.NONE.value, max_length=8, index=True)  # a Processing state
     error: str = Field(default="", max_length=300)
     created_at: datetime = timestamp(index=True)

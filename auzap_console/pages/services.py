@@ -1,10 +1,12 @@
-"""Services: the shop's catalogue with prices, durations and categories."""
+"""Services: the shop's catalog with prices, durations and categories."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
-from auzap_console.components.common import empty_state, field, form_error, page_header
+from auzap_console.components.common import confirm_delete, empty_state, field, form_dialog, page_header
 from auzap_console.i18n import money, parse_money, t
 from auzap_console.models.catalog import CATEGORIES
 from auzap_console.services import catalog, limits
@@ -13,37 +15,53 @@ from auzap_console.state import AuthState, FormDialogMixin, ProtectedState, guar
 from auzap_console.template import template
 
 
-def _int(text: str, error_key: str) -> int:
+def _int(text: str, error_key: str, field_name: str) -> int:
     try:
         return int((text or "").strip())
     except ValueError as exc:
-        raise ServiceError(t(error_key)) from exc
+        raise ServiceError(t(error_key), field=field_name) from exc
+
+
+@dataclass
+class ServiceRow:
+    """A service as the list shows it and the form edits it (id 0: a new one)."""
+
+    id: int = 0
+    name: str = ""
+    description: str = ""
+    category: str = "bath"
+    category_label: str = ""
+    price: str = ""
+    price_input: str = ""
+    duration: str = "60"
+    capacity: str = "1"
+    active: bool = True
 
 
 class ServicesState(FormDialogMixin, ProtectedState):
     """The service list and its form."""
 
     loaded: bool = False
-    rows: list[dict[str, str]] = []
-    form: dict[str, str] = {}
+    rows: list[ServiceRow] = []
+    form: ServiceRow = ServiceRow()
 
     async def _refresh(self) -> None:
         user = await self._user()
         with self._session(user) as session:
             items = catalog.list_services(session, actor=user.actor)
         self.rows = [
-            {
-                "id": str(s.id),
-                "name": s.name,
-                "description": s.description,
-                "category": s.category,
-                "category_label": t(f"cat.{s.category}"),
-                "price": money(s.price_cents),
-                "price_input": f"{s.price_cents / 100:.2f}".replace(".", ","),
-                "duration": str(s.duration_minutes),
-                "capacity": str(s.capacity),
-                "active": "1" if s.active else "",
-            }
+            ServiceRow(
+                id=s.id,
+                name=s.name,
+                description=s.description,
+                category=s.category,
+                category_label=t(f"cat.{s.category}"),
+                price=money(s.price_cents),
+                price_input=f"{s.price_cents / 100:.2f}".replace(".", ","),
+                duration=str(s.duration_minutes),
+                capacity=str(s.capacity),
+                active=s.active,
+            )
             for s in items
         ]
         self.loaded = True
@@ -59,37 +77,37 @@ class ServicesState(FormDialogMixin, ProtectedState):
     async def open_new(self):
         """Empty form (managers and up)."""
         await self._user("manager")
-        self.form = {"id": "", "category": "bath", "duration": "60", "capacity": "1", "active": "1"}
+        self.form = ServiceRow()
         self.form_error, self.dialog = "", True
 
     @rx.event
     @guarded
-    async def open_edit(self, service_id: str):
+    async def open_edit(self, service_id: int):
         """Form filled with one service."""
         await self._user("manager")
-        self.form = next((r for r in self.rows if r["id"] == service_id), {})
+        self.form = next((r for r in self.rows if r.id == int(service_id)), ServiceRow())
         self.form_error, self.dialog = "", True
 
     @rx.event
-    @guarded
+    @guarded(busy="saving")
     async def save(self, form: dict):
         """Validate and store the form."""
         user = await self._user("manager")
         try:
             price = parse_money(form.get("price", ""))
         except (ValueError, ArithmeticError) as exc:
-            raise ServiceError(t("err.price_invalid")) from exc
+            raise ServiceError(t("err.price_invalid"), field="price") from exc
         with self._session(user) as session:
             catalog.save_service(
                 session,
                 actor=user.actor,
-                service_id=int(self.form.get("id") or 0) or None,
+                service_id=self.form.id or None,
                 name=form.get("name", ""),
                 price_cents=price,
-                duration_minutes=_int(form.get("duration", ""), "err.duration_invalid"),
+                duration_minutes=_int(form.get("duration", ""), "err.duration_invalid", "duration"),
                 category=form.get("category") or "other",
                 description=form.get("description", ""),
-                capacity=_int(form.get("capacity", "1"), "err.capacity_invalid"),
+                capacity=_int(form.get("capacity", "1"), "err.capacity_invalid", "capacity"),
                 active=bool(form.get("active")),
             )
         self.dialog, self.form_error = False, ""
@@ -98,7 +116,7 @@ class ServicesState(FormDialogMixin, ProtectedState):
 
     @rx.event
     @guarded
-    async def delete(self, service_id: str):
+    async def delete(self, service_id: int):
         """Delete a never-booked service."""
         user = await self._user("manager")
         with self._session(user) as session:
@@ -116,38 +134,30 @@ def _actions(row: rx.Var) -> rx.Component:
                 rx.icon("pencil", size=14),
                 size="1",
                 variant="ghost",
-                on_click=ServicesState.open_edit(row["id"]),
+                on_click=ServicesState.open_edit(row.id),
                 class_name="service-edit",
+                aria_label=t("svc.edit"),
             ),
-            rx.alert_dialog.root(
-                rx.alert_dialog.trigger(rx.icon_button(rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red")),
-                rx.alert_dialog.content(
-                    rx.alert_dialog.title(t("common.delete") + " " + row["name"].to(str) + "?"),
-                    rx.hstack(
-                        rx.alert_dialog.cancel(rx.button(t("common.cancel"), variant="soft", color_scheme="gray")),
-                        rx.alert_dialog.action(rx.button(t("common.delete"), color_scheme="red", on_click=ServicesState.delete(row["id"]))),
-                        justify="end",
-                        spacing="2",
-                    ),
-                ),
+            confirm_delete(
+                rx.icon_button(rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red", aria_label=t("common.delete")),
+                t("common.delete") + " " + row.name.to(str) + "?",
+                on_confirm=ServicesState.delete(row.id),
             ),
         ),
     )
 
 
 def _active_badge(row: rx.Var) -> rx.Component:
-    return rx.cond(row["active"] != "", rx.badge(t("svc.active"), color_scheme="green"), rx.badge(t("svc.inactive"), color_scheme="gray"))
+    return rx.cond(row.active, rx.badge(t("svc.active"), color_scheme="green"), rx.badge(t("svc.inactive"), color_scheme="gray"))
 
 
 def _row(row: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(
-            rx.vstack(rx.text(row["name"], weight="medium"), rx.text(row["description"], size="1", color_scheme="gray"), spacing="0")
-        ),
-        rx.table.cell(rx.badge(row["category_label"], variant="soft")),
-        rx.table.cell(row["price"]),
-        rx.table.cell(row["duration"] + " min"),
-        rx.table.cell(row["capacity"]),
+        rx.table.cell(rx.vstack(rx.text(row.name, weight="medium"), rx.text(row.description, size="1", color_scheme="gray"), spacing="0")),
+        rx.table.cell(rx.badge(row.category_label, variant="soft")),
+        rx.table.cell(row.price),
+        rx.table.cell(row.duration + " min"),
+        rx.table.cell(row.capacity),
         rx.table.cell(_active_badge(row)),
         rx.table.cell(_actions(row)),
         class_name="service-row",
@@ -159,9 +169,9 @@ def _card(row: rx.Var) -> rx.Component:
     return rx.card(
         rx.hstack(
             rx.vstack(
-                rx.text(row["name"], weight="bold", class_name="ellipsis", max_width="100%"),
-                rx.text(row["price"], " · ", row["duration"], " min · ", t("svc.per_slot", n=""), row["capacity"], size="2"),
-                rx.hstack(rx.badge(row["category_label"], variant="soft"), _active_badge(row), spacing="2"),
+                rx.text(row.name, weight="bold", class_name="ellipsis", max_width="100%"),
+                rx.text(row.price, " · ", row.duration, " min · ", t("svc.per_slot", n=""), row.capacity, size="2"),
+                rx.hstack(rx.badge(row.category_label, variant="soft"), _active_badge(row), spacing="2"),
                 spacing="1",
                 min_width="0",
                 flex="1",
@@ -177,57 +187,40 @@ def _card(row: rx.Var) -> rx.Component:
 
 def _dialog() -> rx.Component:
     f = ServicesState.form
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(f["id"] != "", t("svc.edit"), t("svc.new"))),
-            rx.form(
-                rx.vstack(
-                    field(
-                        t("svc.name"),
-                        rx.input(name="name", default_value=f["name"], id="service-name", max_length=limits.NAME, width="100%"),
-                    ),
-                    field(t("svc.description"), rx.text_area(name="description", default_value=f["description"], width="100%")),
-                    rx.grid(
-                        field(
-                            t("svc.price"),
-                            rx.input(name="price", default_value=f["price_input"], id="service-price", placeholder="80,00", width="100%"),
-                        ),
-                        field(
-                            t("svc.duration"), rx.input(name="duration", default_value=f["duration"], id="service-duration", width="100%")
-                        ),
-                        field(
-                            t("svc.category"),
-                            rx.select.root(
-                                rx.select.trigger(id="service-category", width="100%"),
-                                rx.select.content(*[rx.select.item(t(f"cat.{c}"), value=c) for c in CATEGORIES]),
-                                name="category",
-                                default_value=f["category"],
-                            ),
-                        ),
-                        field(
-                            t("svc.capacity"), rx.input(name="capacity", default_value=f["capacity"], id="service-capacity", width="100%")
-                        ),
-                        columns="2",
-                        spacing="3",
-                        width="100%",
-                    ),
-                    rx.checkbox(t("svc.active"), name="active", default_checked=f["active"] == "1", id="service-active"),
-                    form_error(ServicesState.form_error),
-                    rx.hstack(
-                        rx.button(t("common.cancel"), type="button", variant="soft", color_scheme="gray", on_click=ServicesState.close),
-                        rx.button(t("common.save"), type="submit", id="service-save"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                ),
-                on_submit=ServicesState.save,
-                reset_on_submit=False,
-            ),
-            max_width="520px",
+    return form_dialog(
+        rx.cond(f.id != 0, t("svc.edit"), t("svc.new")),
+        field(t("svc.name"), rx.input(name="name", default_value=f.name, id="service-name", max_length=limits.NAME, width="100%")),
+        field(
+            t("svc.description"),
+            rx.text_area(name="description", default_value=f.description, max_length=limits.DESCRIPTION, width="100%"),
         ),
+        rx.grid(
+            field(
+                t("svc.price"),
+                rx.input(name="price", default_value=f.price_input, id="service-price", placeholder="80,00", width="100%"),
+            ),
+            field(t("svc.duration"), rx.input(name="duration", default_value=f.duration, id="service-duration", width="100%")),
+            field(
+                t("svc.category"),
+                rx.select.root(
+                    rx.select.trigger(id="service-category", width="100%"),
+                    rx.select.content(*[rx.select.item(t(f"cat.{c}"), value=c) for c in CATEGORIES]),
+                    name="category",
+                    default_value=f.category,
+                ),
+            ),
+            field(t("svc.capacity"), rx.input(name="capacity", default_value=f.capacity, id="service-capacity", width="100%")),
+            columns="2",
+            spacing="3",
+            width="100%",
+        ),
+        rx.checkbox(t("svc.active"), name="active", default_checked=f.active, id="service-active"),
         open=ServicesState.dialog,
-        on_open_change=ServicesState.close,
+        on_submit=ServicesState.save,
+        on_close=ServicesState.close,
+        error=ServicesState.form_error,
+        saving=ServicesState.saving,
+        submit_id="service-save",
     )
 
 

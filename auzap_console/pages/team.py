@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
-from auzap_console.components.common import field, form_error, page_header
+from auzap_console.components.common import field, form_dialog, page_header
 from auzap_console.i18n import t
 from auzap_console.models import ROLES
 from auzap_console.services import limits, team
@@ -15,27 +17,40 @@ from auzap_console.template import template
 ROLE_OPTIONS = [(r, t(f"role.{r}")) for r in reversed(ROLES)]
 
 
+@dataclass
+class MemberRow:
+    """One person of the team."""
+
+    id: int
+    name: str
+    email: str
+    role: str
+    role_label: str
+    active: bool
+    me: bool
+
+
 class TeamState(FormDialogMixin, ProtectedState):
     """The user list and the add-user form."""
 
     loaded: bool = False
     denied: bool = False
-    rows: list[dict[str, str]] = []
+    rows: list[MemberRow] = []
 
     async def _refresh(self) -> None:
         user = await self._user("manager")
         with self._session(user) as session:
             users = team.list_users(session, actor=user.actor)
         self.rows = [
-            {
-                "id": str(u.id),
-                "name": u.name,
-                "email": u.email,
-                "role": u.role,
-                "role_label": t(f"role.{u.role}"),
-                "active": "1" if u.active else "",
-                "me": "1" if u.id == user.user_id else "",
-            }
+            MemberRow(
+                id=u.id,
+                name=u.name,
+                email=u.email,
+                role=u.role,
+                role_label=t(f"role.{u.role}"),
+                active=u.active,
+                me=u.id == user.user_id,
+            )
             for u in users
         ]
         self.loaded = True
@@ -58,7 +73,7 @@ class TeamState(FormDialogMixin, ProtectedState):
         self.dialog, self.form_error = True, ""
 
     @rx.event
-    @guarded
+    @guarded(busy="saving")
     async def add(self, form: dict):
         """Create the user."""
         user = await self._user("owner")
@@ -77,7 +92,7 @@ class TeamState(FormDialogMixin, ProtectedState):
 
     @rx.event
     @guarded
-    async def change_role(self, user_id: str, role: str):
+    async def change_role(self, user_id: int, role: str):
         """Set a user's role."""
         user = await self._user("owner")
         with self._session(user) as session:
@@ -87,12 +102,12 @@ class TeamState(FormDialogMixin, ProtectedState):
 
     @rx.event
     @guarded
-    async def toggle_active(self, user_id: str):
+    async def toggle_active(self, user_id: int):
         """Deactivate or reactivate a user."""
         user = await self._user("owner")
-        current = next(r for r in self.rows if r["id"] == user_id)
+        current = next(r for r in self.rows if r.id == int(user_id))
         with self._session(user) as session:
-            team.set_active(session, actor=user.actor, user_id=int(user_id), active=not current["active"])
+            team.set_active(session, actor=user.actor, user_id=int(user_id), active=not current.active)
         await self._refresh()
         return rx.toast.success(t("team.updated"))
 
@@ -100,38 +115,38 @@ class TeamState(FormDialogMixin, ProtectedState):
 def _role(row: rx.Var) -> rx.Component:
     """The role: a select for the owner (not for themself), a badge for the rest."""
     return rx.cond(
-        AuthState.is_owner & (row["me"] == ""),
+        AuthState.is_owner & ~row.me,
         rx.select.root(
             rx.select.trigger(),
             rx.select.content(*[rx.select.item(label, value=value) for value, label in ROLE_OPTIONS]),
-            value=row["role"],
-            on_change=lambda role: TeamState.change_role(row["id"], role),
+            value=row.role,
+            on_change=lambda role: TeamState.change_role(row.id, role),
             size="1",
         ),
-        rx.badge(row["role_label"], variant="soft"),
+        rx.badge(row.role_label, variant="soft"),
     )
 
 
 def _status(row: rx.Var) -> rx.Component:
-    return rx.cond(row["active"] != "", rx.badge(t("team.active"), color_scheme="green"), rx.badge(t("team.inactive"), color_scheme="gray"))
+    return rx.cond(row.active, rx.badge(t("team.active"), color_scheme="green"), rx.badge(t("team.inactive"), color_scheme="gray"))
 
 
 def _toggle(row: rx.Var) -> rx.Component:
     return rx.cond(
-        AuthState.is_owner & (row["me"] == ""),
+        AuthState.is_owner & ~row.me,
         rx.button(
-            rx.cond(row["active"] != "", t("team.deactivate"), t("team.activate")),
+            rx.cond(row.active, t("team.deactivate"), t("team.activate")),
             size="1",
             variant="soft",
-            on_click=TeamState.toggle_active(row["id"]),
+            on_click=TeamState.toggle_active(row.id),
         ),
     )
 
 
 def _row(row: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text(row["name"], weight="medium")),
-        rx.table.cell(row["email"]),
+        rx.table.cell(rx.text(row.name, weight="medium")),
+        rx.table.cell(row.email),
         rx.table.cell(_role(row)),
         rx.table.cell(_status(row)),
         rx.table.cell(_toggle(row)),
@@ -143,8 +158,8 @@ def _card(row: rx.Var) -> rx.Component:
     """The same person as a card, for phones (the actions stay in reach)."""
     return rx.card(
         rx.vstack(
-            rx.text(row["name"], weight="bold", class_name="ellipsis", max_width="100%"),
-            rx.text(row["email"], size="2", color_scheme="gray", class_name="ellipsis", max_width="100%"),
+            rx.text(row.name, weight="bold", class_name="ellipsis", max_width="100%"),
+            rx.text(row.email, size="2", color_scheme="gray", class_name="ellipsis", max_width="100%"),
             rx.hstack(_role(row), _status(row), rx.spacer(), _toggle(row), width="100%", align="center", wrap="wrap"),
             spacing="1",
             width="100%",
@@ -200,43 +215,31 @@ def team_page() -> rx.Component:
             width="100%",
             display=rx.cond(TeamState.denied, "none", "block"),
         ),
-        rx.dialog.root(
-            rx.dialog.content(
-                rx.dialog.title(t("team.add")),
-                rx.form(
-                    rx.vstack(
-                        field(t("team.name"), rx.input(name="name", id="team-name", max_length=limits.NAME, width="100%")),
-                        field(t("team.email"), rx.input(name="email", type="email", id="team-email", width="100%")),
-                        field(
-                            t("team.role"),
-                            rx.select.root(
-                                rx.select.trigger(id="team-role", width="100%"),
-                                rx.select.content(*[rx.select.item(label, value=value) for value, label in ROLE_OPTIONS]),
-                                name="role",
-                                default_value="staff",
-                            ),
-                        ),
-                        field(
-                            t("team.password"),
-                            rx.input(name="password", type="password", id="team-password", width="100%"),
-                            t("auth.password_rule"),
-                        ),
-                        form_error(TeamState.form_error),
-                        rx.hstack(
-                            rx.button(t("common.cancel"), type="button", variant="soft", color_scheme="gray", on_click=TeamState.close),
-                            rx.button(t("common.save"), type="submit", id="team-save"),
-                            justify="end",
-                            width="100%",
-                        ),
-                        spacing="3",
-                    ),
-                    on_submit=TeamState.add,
-                    reset_on_submit=False,
+        form_dialog(
+            t("team.add"),
+            field(t("team.name"), rx.input(name="name", id="team-name", max_length=limits.NAME, width="100%")),
+            field(t("team.email"), rx.input(name="email", type="email", id="team-email", width="100%")),
+            field(
+                t("team.role"),
+                rx.select.root(
+                    rx.select.trigger(id="team-role", width="100%"),
+                    rx.select.content(*[rx.select.item(label, value=value) for value, label in ROLE_OPTIONS]),
+                    name="role",
+                    default_value="staff",
                 ),
-                max_width="480px",
+            ),
+            field(
+                t("team.password"),
+                rx.input(name="password", type="password", id="team-password", width="100%"),
+                t("auth.password_rule"),
             ),
             open=TeamState.dialog,
-            on_open_change=TeamState.close,
+            on_submit=TeamState.add,
+            on_close=TeamState.close,
+            error=TeamState.form_error,
+            saving=TeamState.saving,
+            submit_id="team-save",
+            max_width="480px",
         ),
         width="100%",
     )

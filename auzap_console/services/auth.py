@@ -7,7 +7,8 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import text, update
 from sqlalchemy.exc import IntegrityError
@@ -45,12 +46,16 @@ class SessionUser:
         """The service-layer actor for this user."""
         return Actor(tenant_id=self.tenant_id, user_id=self.user_id, role=self.role)
 
+    def today(self) -> date:
+        """Today's date in the shop's time zone."""
+        return datetime.now(ZoneInfo(self.timezone)).date()
+
 
 def normalize_email(email: str) -> str:
     """Lower-case and trimmed; raises `ServiceError` when it is not an e-mail."""
     email = (email or "").strip().lower()
     if not EMAIL_RE.match(email):
-        raise ServiceError(t("err.email_invalid"))
+        raise ServiceError(t("err.email_invalid"), field="email")
     return email
 
 
@@ -251,7 +256,7 @@ def change_password(session: Session, *, actor: Actor, current_password: str, ne
     user = session.exec(select(User).where(User.id == actor.user_id, User.tenant_id == actor.tenant_id)).one()
     if not verify_password(user.password_hash, current_password or ""):
         raise ServiceError(t("err.current_password"))
-    validate_password(new_password, personal=(user.email, user.name))
+    validate_password(new_password, personal=(user.email, user.name), field="new_password")
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     session.add(user)

@@ -35,18 +35,18 @@ def save_service(
 ) -> Service:
     """Create or update a service (manager and up); names are unique per tenant."""
     actor.require("manager")
-    name = limits.bounded(name, limits.NAME, t("svc.name"))
-    description = limits.bounded(description, limits.DESCRIPTION, t("svc.description"))
+    name = limits.bounded(name, limits.NAME, t("svc.name"), field="name")
+    description = limits.bounded(description, limits.DESCRIPTION, t("svc.description"), field="description")
     if len(name) < 2:
-        raise ServiceError(t("err.service_name"))
+        raise ServiceError(t("err.service_name"), field="name")
     if price_cents < 0 or price_cents > 10_000_000:
-        raise ServiceError(t("err.price_invalid"))
+        raise ServiceError(t("err.price_invalid"), field="price")
     if not 5 <= duration_minutes <= 24 * 60 * 30:
-        raise ServiceError(t("err.duration_invalid"))
+        raise ServiceError(t("err.duration_invalid"), field="duration")
     if category not in CATEGORIES:
         raise ServiceError(t("err.category_invalid"))
     if not 1 <= capacity <= 100:
-        raise ServiceError(t("err.capacity_invalid"))
+        raise ServiceError(t("err.capacity_invalid"), field="capacity")
     service = get_scoped(session, Service, service_id, actor) if service_id else Service(tenant_id=actor.tenant_id, name=name)
     before = {"price_cents": service.price_cents, "active": service.active} if service_id else {}
     service.name, service.price_cents, service.duration_minutes = name, price_cents, duration_minutes
@@ -56,7 +56,7 @@ def save_service(
             session.add(service)
             session.flush()
     except IntegrityError as exc:
-        raise ServiceError(t("err.service_taken")) from exc
+        raise ServiceError(t("err.service_taken"), field="name") from exc
     audit.record(
         session,
         actor=actor,

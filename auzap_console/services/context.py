@@ -12,7 +12,14 @@ from auzap_console.models import ROLE_RANK
 
 
 class ServiceError(Exception):
-    """A problem the user can fix; `str(exc)` is a message for the UI."""
+    """A problem the user can fix; `str(exc)` is a message for the UI.
+
+    `field` names the form field at fault (the form's input `name`), so the page can focus it.
+    """
+
+    def __init__(self, message: str = "", *, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class PermissionDenied(ServiceError):
@@ -27,13 +34,13 @@ class NotFound(ServiceError):
     """No such row in this tenant (including rows of other tenants)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Actor:
     """The tenant a call works on and the user behind it (None for jobs and the CLI)."""
 
     tenant_id: int
     user_id: int | None = None
-    role: str = "owner"
+    role: str  # no default: every caller says which rights it acts with (least privilege)
 
     def require(self, role: str) -> None:
         """Raise `PermissionDenied` unless the actor has at least `role`."""

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from auzap_console.db import insert_ignore
 from auzap_console.db_types import utcnow
 from auzap_console.models import Conversation, Customer, Message
+from auzap_console.models.messaging import Processing
 from auzap_console.phones import normalize_phone
 from auzap_console.services.context import Actor, get_scoped
 from auzap_console.services.usage import add_usage
@@ -81,7 +82,7 @@ def add_message(
         delivery_status="delivered" if direction == "in" else "queued",
         tokens_in=tokens_in,
         tokens_out=tokens_out,
-        processing="pending" if pending else "",
+        processing=Processing.PENDING if pending else Processing.NONE,
     )
     session.add(message)
     conversation.last_message_at = utcnow()
@@ -118,7 +119,7 @@ def has_pending_inbound(session: Session, *, actor: Actor, conversation_id: int)
                 Message.tenant_id == actor.tenant_id,
                 Message.conversation_id == conversation_id,
                 Message.direction == "in",
-                Message.processing == "pending",
+                Message.processing == Processing.PENDING,
             )
         ).first()
         is not None
@@ -131,7 +132,7 @@ def _settle_inbound(session: Session, *, actor: Actor, conversation_id: int, upt
         Message.tenant_id == actor.tenant_id,
         Message.conversation_id == conversation_id,
         Message.direction == "in",
-        Message.processing == "pending",
+        Message.processing == Processing.PENDING,
     )
     if upto_message_id is not None:
         stmt = stmt.where(Message.id <= upto_message_id)
@@ -141,14 +142,14 @@ def _settle_inbound(session: Session, *, actor: Actor, conversation_id: int, upt
 def finish_inbound(session: Session, *, actor: Actor, conversation_id: int, upto_message_id: int) -> int:
     """Mark the conversation's pending inbound messages up to `upto_message_id` as handled."""
     return _settle_inbound(
-        session, actor=actor, conversation_id=conversation_id, upto_message_id=upto_message_id, processing="done", error=""
+        session, actor=actor, conversation_id=conversation_id, upto_message_id=upto_message_id, processing=Processing.DONE, error=""
     )
 
 
 def fail_pending_inbound(session: Session, *, actor: Actor, conversation_id: int, reason: str) -> int:
     """Mark the conversation's pending inbound messages as failed, with the reason shown in the inbox."""
     return _settle_inbound(
-        session, actor=actor, conversation_id=conversation_id, upto_message_id=None, processing="failed", error=reason[:300]
+        session, actor=actor, conversation_id=conversation_id, upto_message_id=None, processing=Processing.FAILED, error=reason[:300]
     )
 
 

@@ -80,16 +80,16 @@ def find_by_phone(session: Session, *, actor: Actor, phone: str) -> Customer | N
 
 
 def _clean_customer_fields(name: str, phone: str, email: str) -> tuple[str, str, str]:
-    name = limits.bounded(name, limits.NAME, t("cust.name"))
+    name = limits.bounded(name, limits.NAME, t("cust.name"), field="name")
     if len(name) < 2:
-        raise ServiceError(t("err.customer_name"))
+        raise ServiceError(t("err.customer_name"), field="name")
     try:
         canonical = normalize_phone(phone)
     except InvalidPhone as exc:
-        raise ServiceError(t("err.phone_invalid")) from exc
-    email = limits.bounded(email, limits.EMAIL, t("cust.email")).lower()
+        raise ServiceError(t("err.phone_invalid"), field="phone") from exc
+    email = limits.bounded(email, limits.EMAIL, t("cust.email"), field="email").lower()
     if email and not EMAIL_RE.match(email):
-        raise ServiceError(t("err.email_invalid"))
+        raise ServiceError(t("err.email_invalid"), field="email")
     return name, canonical, email
 
 
@@ -115,16 +115,16 @@ def save_customer(
         else Customer(tenant_id=actor.tenant_id, name=name, phone=canonical)
     )
     customer.name, customer.phone, customer.email = name, canonical, email
-    notes = limits.bounded(notes, limits.NOTES, t("cust.notes"))
+    notes = limits.bounded(notes, limits.NOTES, t("cust.notes"), field="notes")
     customer.notes, customer.vip, customer.marketing_opt_out = notes, vip, marketing_opt_out
-    customer.tags = sorted({limits.bounded(tag, limits.TAG, t("cust.tags")) for tag in (tags or []) if tag.strip()})
+    customer.tags = sorted({limits.bounded(tag, limits.TAG, t("cust.tags"), field="tags") for tag in (tags or []) if tag.strip()})
     customer.updated_at = utcnow()
     try:
         with session.begin_nested():
             session.add(customer)
             session.flush()
     except IntegrityError as exc:
-        raise ServiceError(t("err.phone_taken")) from exc
+        raise ServiceError(t("err.phone_taken"), field="phone") from exc
     audit.record(
         session, actor=actor, action="customer.update" if customer_id else "customer.create", entity="customer", entity_id=customer.id
     )
@@ -165,20 +165,20 @@ def save_pet(
     """Create or update a pet of one of the tenant's customers."""
     actor.require("staff")
     get_scoped(session, Customer, customer_id, actor)
-    name = limits.bounded(name, limits.PET_NAME, t("pet.name"))
-    breed = limits.bounded(breed, limits.BREED, t("pet.breed"))
-    temperament = limits.bounded(temperament, limits.SHORT, t("pet.temperament"))
-    health_notes = limits.bounded(health_notes, limits.NOTES, t("pet.health_notes"))
+    name = limits.bounded(name, limits.PET_NAME, t("pet.name"), field="name")
+    breed = limits.bounded(breed, limits.BREED, t("pet.breed"), field="breed")
+    temperament = limits.bounded(temperament, limits.SHORT, t("pet.temperament"), field="temperament")
+    health_notes = limits.bounded(health_notes, limits.NOTES, t("pet.health_notes"), field="health_notes")
     if not name:
-        raise ServiceError(t("err.pet_name"))
+        raise ServiceError(t("err.pet_name"), field="name")
     if species not in SPECIES:
         raise ServiceError(t("err.species_invalid"))
     if size and size not in SIZES:
         raise ServiceError(t("err.size_invalid"))
     if birth_date and birth_date > date.today():
-        raise ServiceError(t("err.birth_future"))
+        raise ServiceError(t("err.birth_future"), field="birth_date")
     if weight_grams is not None and not 0 < weight_grams <= 150_000:
-        raise ServiceError(t("err.weight_invalid"))
+        raise ServiceError(t("err.weight_invalid"), field="weight")
     pet = get_scoped(session, Pet, pet_id, actor) if pet_id else Pet(tenant_id=actor.tenant_id, customer_id=customer_id, name=name)
     if pet.customer_id != customer_id:
         raise ServiceError(t("err.not_found"))

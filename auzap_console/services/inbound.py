@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from auzap_console.db import tenant_session
 from auzap_console.models import Message, Tenant
+from auzap_console.models.messaging import Processing
 from auzap_console.plugin import manager
 from auzap_console.services import conversations
 from auzap_console.services.context import Actor
@@ -41,7 +42,7 @@ def _existing(tenant_id: int, channel_id: int | None, provider_message_id: str) 
         ).first()
         if row is None:
             return None
-        return Received(row.conversation_id, row.id, duplicate=True, pending=row.processing == "pending")
+        return Received(row.conversation_id, row.id, duplicate=True, pending=row.processing == Processing.PENDING)
 
 
 def receive_message(

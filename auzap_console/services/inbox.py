@@ -11,6 +11,7 @@ from auzap_console import dispatch
 from auzap_console.db_types import utcnow
 from auzap_console.i18n import t
 from auzap_console.models import AIInteraction, Conversation, Customer, Message
+from auzap_console.models.messaging import DeliveryStatus, Processing
 from auzap_console.services import audit, conversations
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 
@@ -163,9 +164,9 @@ def retry_failed(session: Session, *, actor: Actor, message_id: int) -> Message:
     """
     actor.require("staff")
     message = get_scoped(session, Message, message_id, actor)
-    if message.processing != "failed" and message.delivery_status != "failed":
+    if message.processing != Processing.FAILED and message.delivery_status != DeliveryStatus.FAILED:
         raise ServiceError(t("inbox.retry_not_failed"))
-    message.processing, message.error = "pending", ""
+    message.processing, message.error = Processing.PENDING, ""
     if message.direction == "in":
         conversation = get_scoped(session, Conversation, message.conversation_id, actor)
         conversation.ai_paused, conversation.waiting_human = False, False

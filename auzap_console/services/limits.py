@@ -21,9 +21,9 @@ ARTICLE = 20_000
 DESCRIPTION = 1000
 
 
-def bounded(value: str | None, limit: int, label: str) -> str:
+def bounded(value: str | None, limit: int, label: str, *, field: str = "") -> str:
     """`value` stripped; a ServiceError naming the field when it is longer than `limit`."""
     text = (value or "").strip()
     if len(text) > limit:
-        raise ServiceError(t("err.too_long", label=label, max=limit))
+        raise ServiceError(t("err.too_long", label=label, max=limit), field=field)
     return text

@@ -42,18 +42,18 @@ def verify_dummy(password: str) -> bool:
     return False
 
 
-def validate_password(password: str, *, personal: Iterable[str] = ()) -> None:
+def validate_password(password: str, *, personal: Iterable[str] = (), field: str = "password") -> None:
     """Raise `ServiceError` for a password that is short, trivial, common or built from `personal` data."""
     password = password or ""
     if len(password.strip()) < MIN_LENGTH:
-        raise ServiceError(t("err.password_short"))
+        raise ServiceError(t("err.password_short"), field=field)
     if len(password) > MAX_LENGTH:
-        raise ServiceError(t("err.password_long", max=MAX_LENGTH))
+        raise ServiceError(t("err.password_long", max=MAX_LENGTH), field=field)
     words = [w for item in personal for w in _pieces(item)]
     if len(set(password)) < 3 or password.strip().lower() in words:
-        raise ServiceError(t("err.password_weak"))
+        raise ServiceError(t("err.password_weak"), field=field)
     if zxcvbn(password, user_inputs=words)["score"] < MIN_SCORE:
-        raise ServiceError(t("err.password_weak"))
+        raise ServiceError(t("err.password_weak"), field=field)
 
 
 def _pieces(text: str) -> list[str]:

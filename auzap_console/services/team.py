@@ -22,9 +22,9 @@ def list_users(session: Session, *, actor: Actor) -> list[User]:
 def add_user(session: Session, *, actor: Actor, name: str, email: str, role: str, password: str) -> User:
     """Create a user in the actor's tenant (owner only)."""
     actor.require("owner")
-    name = limits.bounded(name, limits.NAME, t("team.name"))
+    name = limits.bounded(name, limits.NAME, t("team.name"), field="name")
     if len(name) < 2:
-        raise ServiceError(t("err.name_required"))
+        raise ServiceError(t("err.name_required"), field="name")
     if role not in ROLES:
         raise ServiceError(t("err.role_invalid"))
     email = normalize_email(email)
@@ -35,7 +35,7 @@ def add_user(session: Session, *, actor: Actor, name: str, email: str, role: str
             session.add(user)
             session.flush()
     except IntegrityError as exc:
-        raise ServiceError(t("err.email_taken")) from exc
+        raise ServiceError(t("err.email_taken"), field="email") from exc
     audit.record(session, actor=actor, action="user.add", entity="user", entity_id=user.id, details={"email": email, "role": role})
     return user
 

@@ -20,7 +20,7 @@ class ProviderHandler(JSONHandler):
                 return self._send(401, {"status": 401, "error": "Unauthorized"})
             instance = self.path.rsplit("/", 1)[-1]
             if instance not in self.fake.instances:
-                missing = {"message": [f"The \"{instance}\" instance does not exist"]}
+                missing = {"message": [f'The "{instance}" instance does not exist']}
                 return self._send(404, {"status": 404, "error": "Not Found", "response": missing})
             return self._send(200, {"instance": {"instanceName": instance, "state": "close"}})
         if self.fake.kind == "cloud" and re.fullmatch(r"/v\d+\.\d+/\d+(\?.*)?", self.path):

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 import pytest
 
 from auzap_console import i18n
-from auzap_console.catalogue import CATALOGUE
+from auzap_console.ui_strings import UI_STRINGS
 
 
 def test_money_is_brazilian():
@@ -31,7 +31,7 @@ def test_dates_in_tenant_timezone():
 def test_english_can_be_switched_on(monkeypatch):
     monkeypatch.setenv("AUZAP_LANGUAGE", "en")
     assert i18n.t("nav.customers") == "Customers & pets"
-    assert i18n.t("cust.title") == CATALOGUE["pt_BR"]["cust.title"]  # falls back to Portuguese
+    assert i18n.t("cust.title") == UI_STRINGS["pt_BR"]["cust.title"]  # falls back to Portuguese
 
 
 def test_placeholders():

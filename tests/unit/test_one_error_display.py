@@ -1,5 +1,5 @@
-"""One display per problem: an error in an open form shows inline only (no toast on top); an
-error with no form on screen is a toast; a success dismisses a stale error toast."""
+"""One display per problem: an error in an open form shows inline only (no toast on top) and focuses
+the field at fault; an error with no form on screen is a toast; a success dismisses a stale error toast."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ def test_form_errors_are_inline_only_and_success_clears_them():
     tab.call(ServicesState.load)
     tab.call(ServicesState.open_new)
     bad = tab.call(ServicesState.save, {"name": "Banho P", "price": "oitenta", "duration": "30", "category": "bath", "capacity": "1"})
-    assert "Preço inválido" in state.form_error and bad is None  # inline, no toast
+    assert "Preço inválido" in state.form_error and "toast" not in _events(bad)  # inline, no toast
+    assert "price" in _events(bad) and "focus" in _events(bad)  # the field at fault gets the focus
     good = tab.call(ServicesState.save, {"name": "Banho P", "price": "80,00", "duration": "30", "category": "bath", "capacity": "1"})
     assert state.form_error == "" and "toast-error" in _events(good) and "dismiss" in _events(good)
 

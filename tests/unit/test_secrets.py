@@ -30,9 +30,7 @@ def test_default_key_is_refused_outside_local_mode(database_url, redis_url, refu
 
 
 def _run(args: list[str], **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, *args], cwd=PROJECT_ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=120
-    )
+    return subprocess.run([sys.executable, *args], cwd=PROJECT_ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
 
 
 def test_web_app_and_worker_do_not_start_with_the_default_key():

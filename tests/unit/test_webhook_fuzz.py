@@ -219,5 +219,3 @@ def test_unknown_key_is_404_before_the_body_is_read():
 
     response = TestClient(webhook_app()).post("/webhooks/nao-existe", content=chunks())
     assert response.status_code == 404 and read == []
-
-
