@@ -3,17 +3,20 @@ real Reflex event handlers. Imported by the unit (SQLite) and integration (Postg
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
 from sqlmodel import select
 
 from auzap_console.db import tenant_session
 from auzap_console.i18n import t
-from auzap_console.models import Customer, Pet, Service, User
+from auzap_console.models import Customer, KnowledgeArticle, Pet, Service, User
 from auzap_console.pages.customers import CustomersState, NewAppointmentState, VaccinesState
 from auzap_console.pages.customers.state import CustomerForm
+from auzap_console.pages.knowledge import KnowledgeState
 from auzap_console.pages.services import ServicesState
 from auzap_console.pages.team import TeamState
-from auzap_console.services import catalog, customers, team
+from auzap_console.services import booking, catalog, customers, knowledge, team, vaccinations
 from auzap_console.services.context import NotFound
 from tests.conftest import session_token
 from tests.reflex_harness import Browser
@@ -26,7 +29,8 @@ def two_shops(shop_factory):
         c = customers.save_customer(s, actor=a.actor, name="Cliente da A", phone="11 91111-2222")
         pet = customers.save_pet(s, actor=a.actor, customer_id=c.id, name="Rex")
         svc = catalog.save_service(s, actor=a.actor, name="Banho", price_cents=5000, duration_minutes=60, category="bath")
-    return a, b, {"customer": c.id, "pet": pet.id, "service": svc.id}
+        article = knowledge.save_article(s, actor=a.actor, title="Horário", body="Abrimos às 8h.")
+    return a, b, {"customer": c.id, "pet": pet.id, "service": svc.id, "article": article.id}
 
 
 def _a_is_untouched(a, ids):
@@ -37,6 +41,8 @@ def _a_is_untouched(a, ids):
         svc = s.get(Service, ids["service"])
         assert (svc.price_cents, svc.active) == (5000, True)
         assert s.get(User, a.owner_id).role == "owner"
+        assert s.get(KnowledgeArticle, ids["article"]).title == "Horário"
+        assert len(s.get(Pet, ids["pet"]).vaccinations) == 0
 
 
 def test_services_refuse_other_tenants_rows(two_shops):
@@ -59,11 +65,19 @@ def test_services_refuse_other_tenants_rows(two_shops):
             lambda: catalog.delete_service(s, actor=b.actor, service_id=ids["service"]),
             lambda: team.set_role(s, actor=b.actor, user_id=a.owner_id, role="staff"),
             lambda: team.set_active(s, actor=b.actor, user_id=a.owner_id, active=False),
+            lambda: knowledge.delete_article(s, actor=b.actor, article_id=ids["article"]),
+            lambda: knowledge.save_article(s, actor=b.actor, article_id=ids["article"], title="Roubado", body="Texto novo"),
+            lambda: vaccinations.add_vaccination(s, actor=b.actor, pet_id=ids["pet"], name="V10", given_on=date(2026, 1, 1)),
+            lambda: vaccinations.remove_vaccination(s, actor=b.actor, pet_id=ids["pet"], vaccination_id="x"),
+            lambda: booking.book(
+                s, actor=b.actor, customer_id=ids["customer"], service_id=ids["service"], starts_at=datetime(2030, 1, 7, 13, tzinfo=UTC)
+            ),
         ]
         for attempt in attempts:
             with pytest.raises(NotFound):
                 attempt()
         assert [u.id for u in team.list_users(s, actor=b.actor)] == [b.owner_id]
+        assert knowledge.list_articles(s, actor=b.actor) == [] and knowledge.search(s, actor=b.actor, query="horário") == []
     _a_is_untouched(a, ids)
 
 
@@ -109,6 +123,11 @@ def test_event_handlers_refuse_other_tenants_rows(two_shops):
     assert ss.rows == []
     tab.call(ServicesState.delete, ids["service"])
     assert ss.form_error == t("err.not_found")
+
+    ks = tab.state(KnowledgeState)
+    tab.call(KnowledgeState.load)
+    assert ks.rows == []
+    tab.call(KnowledgeState.delete, ids["article"])
 
     ts = tab.state(TeamState)
     tab.call(TeamState.load)

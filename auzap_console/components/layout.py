@@ -8,7 +8,7 @@ import reflex as rx
 
 from auzap_console.components.common import hydration_marker
 from auzap_console.i18n import t
-from auzap_console.models import ROLE_RANK
+from auzap_console.services.context import ROLE_RANK
 from auzap_console.state import AuthState
 
 if TYPE_CHECKING:

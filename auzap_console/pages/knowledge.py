@@ -2,33 +2,40 @@
 
 from __future__ import annotations
 
-import reflex as rx
-from sqlmodel import select
+from dataclasses import dataclass
 
-from auzap_console.components.common import empty_state, field, form_error, page_header
+import reflex as rx
+
+from auzap_console.components.common import confirm_delete, empty_state, field, form_dialog, page_header
 from auzap_console.i18n import t
-from auzap_console.models import KnowledgeArticle
-from auzap_console.services import knowledge
-from auzap_console.services.context import get_scoped
+from auzap_console.services import knowledge, limits
 from auzap_console.state import AuthState, FormDialogMixin, ProtectedState, guarded
 from auzap_console.template import template
+
+
+@dataclass
+class ArticleRow:
+    """An article as the list shows it and the form edits it (id 0: a new one)."""
+
+    id: int = 0
+    title: str = ""
+    body: str = ""
+    active: bool = True
 
 
 class KnowledgeState(FormDialogMixin, ProtectedState):
     """The articles, the form and a relevance tester."""
 
     loaded: bool = False
-    rows: list[dict[str, str]] = []
-    form: dict[str, str] = {}
+    rows: list[ArticleRow] = []
+    form: ArticleRow = ArticleRow()
     probe_result: str = ""
 
     async def _refresh(self) -> None:
         user = await self._user()
         with self._session(user) as session:
-            articles = session.exec(
-                select(KnowledgeArticle).where(KnowledgeArticle.tenant_id == user.tenant_id).order_by(KnowledgeArticle.title)
-            ).all()
-        self.rows = [{"id": str(a.id), "title": a.title, "body": a.body, "active": "1" if a.active else ""} for a in articles]
+            articles = knowledge.list_articles(session, actor=user.actor)
+            self.rows = [ArticleRow(id=a.id, title=a.title, body=a.body, active=a.active) for a in articles]
         self.loaded = True
 
     @rx.event
@@ -42,18 +49,18 @@ class KnowledgeState(FormDialogMixin, ProtectedState):
     async def open_new(self):
         """Empty form (managers and up)."""
         await self._user("manager")
-        self.form, self.form_error, self.dialog = {"id": "", "active": "1"}, "", True
+        self.form, self.form_error, self.dialog = ArticleRow(), "", True
 
     @rx.event
     @guarded
-    async def open_edit(self, article_id: str):
+    async def open_edit(self, article_id: int):
         """Form filled with one article."""
         await self._user("manager")
-        self.form = next((r for r in self.rows if r["id"] == article_id), {})
+        self.form = next((r for r in self.rows if r.id == int(article_id)), ArticleRow())
         self.form_error, self.dialog = "", True
 
     @rx.event
-    @guarded
+    @guarded(busy="saving")
     async def save(self, form: dict):
         """Store the article."""
         user = await self._user("manager")
@@ -63,7 +70,7 @@ class KnowledgeState(FormDialogMixin, ProtectedState):
                 actor=user.actor,
                 title=form.get("title", ""),
                 body=form.get("body", ""),
-                article_id=int(self.form.get("id") or 0) or None,
+                article_id=self.form.id or None,
                 active=bool(form.get("active")),
             )
         self.dialog, self.form_error = False, ""
@@ -72,11 +79,11 @@ class KnowledgeState(FormDialogMixin, ProtectedState):
 
     @rx.event
     @guarded
-    async def delete(self, article_id: str):
+    async def delete(self, article_id: int):
         """Delete an article."""
         user = await self._user("manager")
         with self._session(user) as session:
-            session.delete(get_scoped(session, KnowledgeArticle, int(article_id), user.actor))
+            knowledge.delete_article(session, actor=user.actor, article_id=int(article_id))
         await self._refresh()
         return rx.toast.success(t("kb.deleted"))
 
@@ -94,23 +101,27 @@ def _row(row: rx.Var) -> rx.Component:
     return rx.card(
         rx.hstack(
             rx.vstack(
-                rx.hstack(
-                    rx.text(row["title"], weight="bold"), rx.cond(row["active"] == "", rx.badge(t("svc.inactive"), color_scheme="gray"))
-                ),
-                rx.text(row["body"], size="2", color_scheme="gray", white_space="pre-wrap"),
+                rx.hstack(rx.text(row.title, weight="bold"), rx.cond(~row.active, rx.badge(t("svc.inactive"), color_scheme="gray"))),
+                rx.text(row.body, size="2", color_scheme="gray", white_space="pre-wrap"),
                 spacing="1",
                 width="100%",
             ),
             rx.cond(
                 AuthState.is_manager,
                 rx.hstack(
-                    rx.icon_button(rx.icon("pencil", size=14), size="1", variant="ghost", on_click=KnowledgeState.open_edit(row["id"])),
                     rx.icon_button(
-                        rx.icon("trash-2", size=14),
+                        rx.icon("pencil", size=14),
                         size="1",
                         variant="ghost",
-                        color_scheme="red",
-                        on_click=KnowledgeState.delete(row["id"]),
+                        on_click=KnowledgeState.open_edit(row.id),
+                        aria_label=t("kb.edit"),
+                    ),
+                    confirm_delete(
+                        rx.icon_button(
+                            rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red", aria_label=t("common.delete")
+                        ),
+                        t("common.delete") + " “" + row.title.to(str) + "”?",
+                        on_confirm=KnowledgeState.delete(row.id),
                     ),
                 ),
             ),
@@ -155,32 +166,24 @@ def knowledge_page() -> rx.Component:
                 empty_state(t("kb.empty"), "book-open", state_id="kb-empty"),
             ),
         ),
-        rx.dialog.root(
-            rx.dialog.content(
-                rx.dialog.title(rx.cond(f["id"] != "", t("kb.edit"), t("kb.new"))),
-                rx.form(
-                    rx.vstack(
-                        field(t("kb.article_title"), rx.input(name="title", default_value=f["title"], id="kb-title", width="100%")),
-                        field(t("kb.body"), rx.text_area(name="body", default_value=f["body"], rows="6", id="kb-body", width="100%")),
-                        rx.checkbox(t("svc.active"), name="active", default_checked=f["active"] == "1"),
-                        form_error(KnowledgeState.form_error),
-                        rx.hstack(
-                            rx.button(
-                                t("common.cancel"), type="button", variant="soft", color_scheme="gray", on_click=KnowledgeState.close
-                            ),
-                            rx.button(t("common.save"), type="submit", id="kb-save"),
-                            justify="end",
-                            width="100%",
-                        ),
-                        spacing="3",
-                    ),
-                    on_submit=KnowledgeState.save,
-                    reset_on_submit=False,
-                ),
-                max_width="560px",
+        form_dialog(
+            rx.cond(f.id != 0, t("kb.edit"), t("kb.new")),
+            field(
+                t("kb.article_title"),
+                rx.input(name="title", default_value=f.title, id="kb-title", max_length=limits.TITLE, width="100%"),
             ),
+            field(
+                t("kb.body"),
+                rx.text_area(name="body", default_value=f.body, rows="6", id="kb-body", max_length=limits.ARTICLE, width="100%"),
+            ),
+            rx.checkbox(t("svc.active"), name="active", default_checked=f.active),
             open=KnowledgeState.dialog,
-            on_open_change=KnowledgeState.close,
+            on_submit=KnowledgeState.save,
+            on_close=KnowledgeState.close,
+            error=KnowledgeState.form_error,
+            saving=KnowledgeState.saving,
+            submit_id="kb-save",
+            max_width="560px",
         ),
         width="100%",
     )

@@ -8,7 +8,6 @@ import reflex as rx
 
 from auzap_console.components.common import confirm_delete, empty_state, field, form_dialog, page_header
 from auzap_console.i18n import money, parse_money, t
-from auzap_console.models.catalog import CATEGORIES
 from auzap_console.services import catalog, limits
 from auzap_console.services.context import ServiceError
 from auzap_console.state import AuthState, FormDialogMixin, ProtectedState, guarded
@@ -204,7 +203,7 @@ def _dialog() -> rx.Component:
                 t("svc.category"),
                 rx.select.root(
                     rx.select.trigger(id="service-category", width="100%"),
-                    rx.select.content(*[rx.select.item(t(f"cat.{c}"), value=c) for c in CATEGORIES]),
+                    rx.select.content(*[rx.select.item(t(f"cat.{c}"), value=c) for c in catalog.CATEGORIES]),
                     name="category",
                     default_value=f.category,
                 ),

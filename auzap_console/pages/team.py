@@ -8,13 +8,12 @@ import reflex as rx
 
 from auzap_console.components.common import field, form_dialog, page_header
 from auzap_console.i18n import t
-from auzap_console.models import ROLES
 from auzap_console.services import limits, team
 from auzap_console.services.context import PermissionDenied
 from auzap_console.state import AuthState, FormDialogMixin, ProtectedState, guarded
 from auzap_console.template import template
 
-ROLE_OPTIONS = [(r, t(f"role.{r}")) for r in reversed(ROLES)]
+ROLE_OPTIONS = [(r, t(f"role.{r}")) for r in reversed(team.ROLES)]
 
 
 @dataclass

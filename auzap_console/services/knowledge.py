@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from auzap_console.i18n import t
 from auzap_console.models import KnowledgeArticle
 from auzap_console.services import audit, limits
-from auzap_console.services.context import Actor, ServiceError
+from auzap_console.services.context import Actor, ServiceError, get_scoped
 from auzap_console.text import STOP, bm25
 from auzap_console.text import terms as text_terms
 
@@ -39,13 +39,13 @@ def save_article(
     session: Session, *, actor: Actor, title: str, body: str, article_id: int | None = None, active: bool = True
 ) -> KnowledgeArticle:
     """Create or update an article (managers and up)."""
-    from auzap_console.services.context import get_scoped
-
     actor.require("manager")
-    title = limits.bounded(title, limits.TITLE, t("kb.article_title"))
-    body = limits.bounded(body, limits.ARTICLE, t("kb.body"))
-    if len((title or "").strip()) < 3 or len((body or "").strip()) < 3:
-        raise ServiceError(t("err.article_invalid"))
+    title = limits.bounded(title, limits.TITLE, t("kb.article_title"), field="title")
+    body = limits.bounded(body, limits.ARTICLE, t("kb.body"), field="body")
+    if len(title) < 3:
+        raise ServiceError(t("err.article_invalid"), field="title")
+    if len(body) < 3:
+        raise ServiceError(t("err.article_invalid"), field="body")
     article = (
         get_scoped(session, KnowledgeArticle, article_id, actor) if article_id else KnowledgeArticle(tenant_id=actor.tenant_id, title=title)
     )
@@ -54,3 +54,20 @@ def save_article(
     session.flush()
     audit.record(session, actor=actor, action="knowledge.save", entity="knowledge_article", entity_id=article.id)
     return article
+
+
+def list_articles(session: Session, *, actor: Actor) -> list[KnowledgeArticle]:
+    """Every article of the actor's shop, by title."""
+    return list(
+        session.exec(select(KnowledgeArticle).where(KnowledgeArticle.tenant_id == actor.tenant_id).order_by(KnowledgeArticle.title))
+    )
+
+
+def delete_article(session: Session, *, actor: Actor, article_id: int) -> None:
+    """Remove an article (managers and up); the agents stop quoting it at once."""
+    actor.require("manager")
+    article = get_scoped(session, KnowledgeArticle, article_id, actor)
+    session.delete(article)
+    audit.record(
+        session, actor=actor, action="knowledge.delete", entity="knowledge_article", entity_id=article_id, details={"title": article.title}
+    )
