@@ -110,7 +110,7 @@ class ProtectedState(rx.State):
         return tenant_session(user.tenant_id)
 
 
-def _focus_field(name: str) -> rx.event.EventSpec:
+def focus_field(name: str) -> rx.event.EventSpec:
     """Mark the named input invalid and focus it (inside the open dialog when there is one)."""
     js = (
         "(() => {const root = document.querySelector('[role=dialog]') || document;"
@@ -143,7 +143,7 @@ async def _feedback(self, handler: Callable[..., Any], *args, **kwargs) -> Any:
         self.form_error = message
         inline = getattr(self, "_errors_inline", None)
         if inline is not None and inline(handler.__name__):
-            return _focus_field(field) if field else None
+            return focus_field(field) if field else None
     return rx.toast.error(message, id="toast-error")
 
 

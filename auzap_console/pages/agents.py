@@ -36,6 +36,8 @@ def engine_label(tenant_settings: dict) -> str:
 class AgentsState(ProtectedState):
     """Persona configurations of the tenant."""
 
+    saving_persona: str = ""
+    saving_model: bool = False
     loaded: bool = False
     engine: str = ""
     rows: list[dict[str, str]] = []
@@ -92,7 +94,7 @@ class AgentsState(ProtectedState):
         await self._refresh()
 
     @rx.event
-    @guarded
+    @guarded(busy="saving_model")
     async def save_model(self, form: dict):
         """Store the shop's own model access (owner): key kept when left blank, removed when asked."""
         user = await self._user("owner")
@@ -106,9 +108,17 @@ class AgentsState(ProtectedState):
         return rx.toast.success(t("agt.model_saved"), id="toast-saved")
 
     @rx.event
-    @guarded
     async def save(self, form: dict):
-        """Store one persona's form."""
+        """Store one persona's form; that persona's Save button is busy meanwhile."""
+        self.saving_persona = form.get("persona", "")
+        yield
+        try:
+            yield await self._save(form)
+        finally:
+            self.saving_persona = ""
+
+    @guarded
+    async def _save(self, form: dict):
         user = await self._user("manager")
         persona = form.get("persona", "")
         try:  # the form speaks seconds ("1,5"); the config keeps milliseconds
@@ -222,7 +232,16 @@ def _persona_card(row: rx.Var) -> rx.Component:
                     field(t("agt.model"), rx.input(name="model", default_value=row["model"], placeholder="gpt-4o-mini", width="100%"))
                 ),
                 form_error(rx.cond(AgentsState.saved_persona == row["name"], AgentsState.form_error, "")),
-                rx.cond(AuthState.is_manager, rx.button(t("common.save"), type="submit", id="agent-save-" + row["name"].to(str))),
+                rx.cond(
+                    AuthState.is_manager,
+                    rx.button(
+                        t("common.save"),
+                        type="submit",
+                        id="agent-save-" + row["name"].to(str),
+                        loading=AgentsState.saving_persona == row["name"],
+                        disabled=AgentsState.saving_persona == row["name"],
+                    ),
+                ),
                 spacing="3",
                 width="100%",
             ),
@@ -272,7 +291,13 @@ def _model_card() -> rx.Component:
                 rx.hstack(
                     rx.cond(f["has_key"] == "1", rx.checkbox(t("agt.remove_key"), name="remove_key")),
                     rx.spacer(),
-                    rx.button(t("common.save"), type="submit", id="model-save"),
+                    rx.button(
+                        t("common.save"),
+                        type="submit",
+                        id="model-save",
+                        loading=AgentsState.saving_model,
+                        disabled=AgentsState.saving_model,
+                    ),
                     width="100%",
                     align="center",
                 ),

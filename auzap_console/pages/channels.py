@@ -122,17 +122,9 @@ class ChannelsState(FormDialogMixin, ProtectedState):
         self.dialog = True
 
     @rx.event
+    @guarded(busy="saving")
     async def save(self, form: dict):
         """Validate, check the settings with the provider (no transaction held), then save."""
-        self.saving = True
-        yield
-        try:
-            yield await self._save(form)
-        finally:
-            self.saving = False
-
-    @guarded
-    async def _save(self, form: dict):
         user = await self._user("owner")
         values = {f["name"]: form.get(f["name"], "") for f in self.fields}
         with self._session(user) as session:
@@ -435,7 +427,13 @@ def channels_page() -> rx.Component:
                         form_error(ChannelsState.form_error),
                         rx.hstack(
                             rx.button(t("common.cancel"), type="button", variant="soft", color_scheme="gray", on_click=ChannelsState.close),
-                            rx.button(t("common.save"), type="submit", id="channel-save", loading=ChannelsState.saving),
+                            rx.button(
+                                t("common.save"),
+                                type="submit",
+                                id="channel-save",
+                                loading=ChannelsState.saving,
+                                disabled=ChannelsState.saving,
+                            ),
                             justify="end",
                             width="100%",
                         ),

@@ -62,6 +62,7 @@ def _message_row(m, tools: list, tz: str) -> dict[str, str]:
 class InboxState(PagedListMixin, ProtectedState):
     """Conversation list, the open thread, and the live refresh."""
 
+    sending: bool = False
     status: str = "open"
     persona: str = ""
     loaded: bool = False
@@ -222,7 +223,7 @@ class InboxState(PagedListMixin, ProtectedState):
         return rx.toast.info(t("inbox.retried"), id="toast-saved")
 
     @rx.event
-    @guarded
+    @guarded(busy="sending")
     async def reply(self, form: dict):
         """Send a human reply through the conversation's channel."""
         user = await self._user()
@@ -362,7 +363,14 @@ def _thread() -> rx.Component:
                         rx.input(
                             name="text", placeholder=t("inbox.reply_placeholder"), width="100%", id="reply-input", auto_complete="off"
                         ),
-                        rx.button(rx.icon("send", size=16), t("pg.send"), type="submit", id="reply-send"),
+                        rx.button(
+                            rx.icon("send", size=16),
+                            t("pg.send"),
+                            type="submit",
+                            id="reply-send",
+                            loading=InboxState.sending,
+                            disabled=InboxState.sending,
+                        ),
                         width="100%",
                     ),
                     on_submit=InboxState.reply,

@@ -57,6 +57,7 @@ def _parse_settings(text: str) -> dict[str, str]:
 class PluginsState(ProtectedState):
     """Installed plugins and the tenant's switches."""
 
+    saving_plugin: str = ""
     loaded: bool = False
     rows: list[dict[str, str]] = []
     form_error: str = ""
@@ -108,9 +109,17 @@ class PluginsState(ProtectedState):
         return rx.toast.success(t("plg.enabled" if enabled else "plg.disabled", name=title), id="toast-saved")
 
     @rx.event
-    @guarded
     async def save_settings(self, form: dict):
-        """Store one plugin's settings (key=value lines)."""
+        """Store one plugin's settings (key=value lines); that plugin's Save button is busy meanwhile."""
+        self.saving_plugin = form.get("plugin", "")
+        yield
+        try:
+            yield await self._save_settings(form)
+        finally:
+            self.saving_plugin = ""
+
+    @guarded
+    async def _save_settings(self, form: dict):
         user = await self._user("owner")
         values = _parse_settings(form.get("settings", ""))
         with self._session(user) as session:
@@ -167,7 +176,14 @@ def _settings_form(row: rx.Var) -> rx.Component:
         rx.hstack(
             rx.el.input(type="hidden", name="plugin", value=row["name"]),
             rx.text_area(name="settings", default_value=row["settings"], placeholder=t("plg.settings_hint"), rows="2", width="100%"),
-            rx.button(t("common.save"), type="submit", variant="soft", size="2"),
+            rx.button(
+                t("common.save"),
+                type="submit",
+                variant="soft",
+                size="2",
+                loading=PluginsState.saving_plugin == row["name"],
+                disabled=PluginsState.saving_plugin == row["name"],
+            ),
             width="100%",
             align="end",
         ),

@@ -35,6 +35,9 @@ TIMEZONES = [
 class SettingsState(ProtectedState):
     """The shop form and the password form."""
 
+    changing_password: bool = False
+    adding_number: bool = False
+    saving: bool = False
     loaded: bool = False
     name: str = ""
     timezone: str = "America/Sao_Paulo"
@@ -86,7 +89,7 @@ class SettingsState(ProtectedState):
         return handler == "save"
 
     @rx.event
-    @guarded
+    @guarded(busy="adding_number")
     async def add_number(self, form: dict):
         """Authorize a phone for the owner analyst; a customer's phone asks for confirmation first."""
         return await self._add_number(form, confirm=False)
@@ -127,7 +130,7 @@ class SettingsState(ProtectedState):
         return rx.toast.success(t("set.owner_number_removed"))
 
     @rx.event
-    @guarded
+    @guarded(busy="saving")
     async def save(self, form: dict):
         """Store name, time zone and hours (managers and up)."""
         user = await self._user("manager")
@@ -155,7 +158,7 @@ class SettingsState(ProtectedState):
         return rx.toast.success(t("set.staff_revenue_saved"), id="toast-saved")
 
     @rx.event
-    @guarded
+    @guarded(busy="changing_password")
     async def change_password(self, form: dict):
         """Change the password; every other session of this user ends."""
         user = await self._user()
@@ -268,7 +271,13 @@ def _owner_numbers_card() -> rx.Component:
                     rx.hstack(
                         rx.input(name="phone", placeholder="(11) 99999-0000", width="170px", id="owner-number-phone"),
                         rx.input(name="label", placeholder=t("set.owner_number_label"), width="100%"),
-                        rx.button(t("set.owner_number_add"), type="submit", id="owner-number-add"),
+                        rx.button(
+                            t("set.owner_number_add"),
+                            type="submit",
+                            id="owner-number-add",
+                            loading=SettingsState.adding_number,
+                            disabled=SettingsState.adding_number,
+                        ),
                         width="100%",
                         wrap="wrap",
                     ),
@@ -331,7 +340,16 @@ def settings_page() -> rx.Component:
                                 rx.text(t("set.hours"), size="2", weight="medium"),
                                 rx.vstack(rx.foreach(SettingsState.hours, _hours_row), spacing="2"),
                                 form_error(SettingsState.form_error),
-                                rx.cond(AuthState.is_manager, rx.button(t("common.save"), type="submit", id="settings-save")),
+                                rx.cond(
+                                    AuthState.is_manager,
+                                    rx.button(
+                                        t("common.save"),
+                                        type="submit",
+                                        id="settings-save",
+                                        loading=SettingsState.saving,
+                                        disabled=SettingsState.saving,
+                                    ),
+                                ),
                                 spacing="3",
                                 width="100%",
                             ),
@@ -360,7 +378,13 @@ def settings_page() -> rx.Component:
                                 rx.input(name="confirm_password", type="password", id="confirm-password", width="100%"),
                             ),
                             form_error(SettingsState.password_error),
-                            rx.button(t("set.password"), type="submit", id="password-save"),
+                            rx.button(
+                                t("set.password"),
+                                type="submit",
+                                id="password-save",
+                                loading=SettingsState.changing_password,
+                                disabled=SettingsState.changing_password,
+                            ),
                             spacing="3",
                             width="100%",
                         ),

@@ -9,7 +9,7 @@ from auzap_console.i18n import t
 from auzap_console.pages._public import public_card
 from auzap_console.services import auth
 from auzap_console.services.context import ServiceError
-from auzap_console.state import AuthState
+from auzap_console.state import AuthState, focus_field
 
 
 class SignupState(rx.State):
@@ -21,6 +21,8 @@ class SignupState(rx.State):
     @rx.event
     async def submit(self, form: dict):
         """Create the shop and owner (throttled per IP and e-mail), then log the owner in."""
+        self.loading = True
+        yield
         auth_state = await self.get_state(AuthState)
         try:
             ticket = auth.register(
@@ -31,10 +33,11 @@ class SignupState(rx.State):
                 ip=auth_state._client_ip(),
             )
         except ServiceError as exc:
-            self.form_error = str(exc)
-            return None
-        self.form_error = ""
-        return auth_state._start_session(ticket)
+            self.form_error, self.loading = str(exc), False
+            yield focus_field(exc.field) if exc.field else None
+            return
+        self.form_error, self.loading = "", False
+        yield auth_state._start_session(ticket)
 
 
 def signup_page() -> rx.Component:
@@ -53,7 +56,7 @@ def signup_page() -> rx.Component:
                     t("auth.password_rule"),
                 ),
                 form_error(SignupState.form_error),
-                rx.button(t("auth.signup"), type="submit", id="signup-submit", width="100%", size="3"),
+                rx.button(t("auth.signup"), type="submit", id="signup-submit", width="100%", size="3", loading=SignupState.loading),
                 spacing="3",
                 width="100%",
             ),

@@ -31,6 +31,7 @@ def rate_text(rate: Decimal) -> str:
 class UsageState(ProtectedState):
     """The month's figures and the owner's rate/budget form."""
 
+    saving: bool = False
     loaded: bool = False
     month: str = ""
     tokens: str = ""
@@ -88,7 +89,7 @@ class UsageState(ProtectedState):
         self.form_error, self.loaded = "", True
 
     @rx.event
-    @guarded
+    @guarded(busy="saving")
     async def save(self, form: dict):
         """Store the dollar rate and the monthly budget (owner only)."""
         user = await self._user("owner")
@@ -135,7 +136,7 @@ def _settings_card() -> rx.Component:
                         t("usage.budget_field_hint"),
                     ),
                     form_error(UsageState.form_error),
-                    rx.button(t("common.save"), type="submit", id="usage-save"),
+                    rx.button(t("common.save"), type="submit", id="usage-save", loading=UsageState.saving, disabled=UsageState.saving),
                     spacing="3",
                     width="100%",
                 ),

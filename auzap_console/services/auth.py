@@ -73,9 +73,9 @@ def signup(session: Session, *, shop_name: str, owner_name: str, email: str, pas
     """Create a tenant and its owner in one transaction (the caller's session is anonymous)."""
     shop_name, owner_name = (shop_name or "").strip(), (owner_name or "").strip()
     if len(shop_name) < 2:
-        raise ServiceError(t("err.shop_name_required"))
+        raise ServiceError(t("err.shop_name_required"), field="shop_name")
     if len(owner_name) < 2:
-        raise ServiceError(t("err.name_required"))
+        raise ServiceError(t("err.name_required"), field="owner_name")
     email = normalize_email(email)
     validate_password(password, personal=(email, owner_name, shop_name))
     slug_given = slug
@@ -83,7 +83,7 @@ def signup(session: Session, *, shop_name: str, owner_name: str, email: str, pas
     if not slug:
         raise ServiceError(t("err.shop_name_required"))
     if _login_lookup(session, email):
-        raise ServiceError(t("err.email_taken"))
+        raise ServiceError(t("err.email_taken"), field="email")
     tenant_id = _next_tenant_id(session)
     if tenant_id is not None:
         bind_tenant(session, tenant_id)
@@ -96,7 +96,7 @@ def signup(session: Session, *, shop_name: str, owner_name: str, email: str, pas
             session.add(user)
             session.flush()
     except IntegrityError as exc:
-        raise ServiceError(t("err.email_taken")) from exc
+        raise ServiceError(t("err.email_taken"), field="email") from exc
     return tenant, user
 
 
