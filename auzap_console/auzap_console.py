@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 
 import reflex as rx
 
@@ -9,7 +10,7 @@ from auzap_console.auth_routes import auth_app
 from auzap_console.channels.webhooks import webhook_app
 from auzap_console.i18n import t
 from auzap_console.jobs import outbox
-from auzap_console.jobs.maintenance import prune_login_attempts_job
+from auzap_console.jobs.schedules import LocalCron
 from auzap_console.pages import (  # noqa: F401  (importing a page module registers it)
     agents,
     channels,
@@ -32,22 +33,17 @@ from auzap_console.template import register_pages
 
 
 async def local_periodic_jobs() -> None:
-    """Local mode has no RQ cron: the console runs the outbox sweep (lost work after a restart) and the hourly prune."""
+    """Local mode has no RQ cron: the console runs the outbox sweep (lost work after a restart) and the plugin schedules."""
     if not get_settings().local_mode:
         return
-    rounds = 0
+    cron = LocalCron(datetime.now(UTC))
     while True:
-        for due, job in ((True, outbox.sweep), (rounds % PRUNE_EVERY == 0, prune_login_attempts_job)):
-            if due:
-                try:
-                    await asyncio.to_thread(job)
-                except Exception:
-                    logging.getLogger("auzap.jobs").exception("periodic job %s failed", job.__name__)
-        rounds += 1
+        try:
+            await asyncio.to_thread(outbox.sweep)
+        except Exception:
+            logging.getLogger("auzap.jobs").exception("outbox sweep failed")
+        await asyncio.to_thread(cron.run_due, datetime.now(UTC))
         await asyncio.sleep(outbox.INTERVAL_SECONDS)
-
-
-PRUNE_EVERY = 3600 // outbox.INTERVAL_SECONDS
 
 
 check_secret_key()

@@ -48,6 +48,7 @@ from auzap_console.services import booking, catalog, conversations, knowledge
 from auzap_console.services import memory as customer_memory
 from auzap_console.services.agents import get_config
 from auzap_console.services.context import Actor, ServiceError, get_scoped
+from auzap_console.services.plugins import disabled_plugins
 from auzap_console.services.usage import add_usage, budget_exhausted
 from auzap_console.settings import get_settings
 from auzap_console.text import is_no, is_yes, normalize
@@ -171,7 +172,7 @@ def _gate_and_load(actor: Actor, conversation_id: int, now: datetime | None) -> 
         if not rows or not conversations.has_pending_inbound(session, actor=actor, conversation_id=conversation.id):
             return TurnResult("", None, conversation.persona, "", skipped="already answered")
         last_text = next((m.body for m in reversed(rows) if m.direction == "in"), "")
-        disabled = list((tenant.settings or {}).get("disabled_plugins", []))
+        disabled = disabled_plugins(tenant)
         persona = manager.personas(disabled).get(conversation.persona)
         config = get_config(session, actor=actor, persona=conversation.persona)
         rule = _decide(conversation, persona, config, tenant, last_text, now)

@@ -23,13 +23,15 @@ def page_header(title: str, *actions: rx.Component) -> rx.Component:
     )
 
 
-def kpi_card(label: str, value: rx.Var | str, icon: str, *, hint: rx.Var | str = "", card_id: str = "") -> rx.Component:
-    """A dashboard figure."""
+def kpi_card(
+    label: rx.Var | str, value: rx.Var | str, icon: rx.Var | str, *, hint: rx.Var | str = "", card_id: str = "", class_name: str = ""
+) -> rx.Component:
+    """A dashboard figure (plugins' cards pass Vars for the label and icon)."""
     return rx.card(
         rx.hstack(
             rx.vstack(
                 rx.text(label, size="2", color_scheme="gray"),
-                rx.heading(value, size="7", id=card_id),
+                rx.heading(value, size="7", id=card_id or None),
                 rx.text(hint, size="1", color_scheme="gray"),
                 spacing="1",
             ),
@@ -38,6 +40,7 @@ def kpi_card(label: str, value: rx.Var | str, icon: str, *, hint: rx.Var | str =
             width="100%",
         ),
         width="100%",
+        class_name=class_name or None,
     )
 
 

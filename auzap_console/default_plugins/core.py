@@ -1,4 +1,4 @@
-"""Core contributions: segment filters used by campaigns and the owner analyst."""
+"""Core contributions: housekeeping schedules, and the segment filters reserved for campaigns."""
 
 from __future__ import annotations
 
@@ -32,3 +32,9 @@ def register_segment_filters(register):
     register(name="species", title="Espécie do pet", apply=_by_species)
     register(name="breed", title="Raça do pet", apply=_by_breed)
     register(name="inactive_days", title="Sem visita há N dias", apply=_inactive_days)
+
+
+@hookimpl
+def register_schedules(register):
+    """Hourly: forget old login and sign-up attempts (they hold e-mails and IPs)."""
+    register(name="prune-login-attempts", cron="17 * * * *", function="auzap_console.jobs.maintenance:prune_login_attempts_job")

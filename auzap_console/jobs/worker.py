@@ -9,7 +9,7 @@ import time
 from rq import Worker
 
 from auzap_console import metrics
-from auzap_console.jobs.queues import HIGH, LOW, MONITOR_INTERVAL, QUEUES, redis_connection
+from auzap_console.jobs.queues import HIGH, MONITOR_INTERVAL, QUEUES, redis_connection
 from auzap_console.settings import check_secret_key
 
 log = logging.getLogger("auzap.worker")
@@ -56,18 +56,17 @@ def run_worker(*, burst: bool = False, with_scheduler: bool = True, name: str | 
 
 
 def run_cron() -> None:
-    """Enqueue the periodic jobs (RQ's cron scheduler); survives Redis outages by starting over."""
+    """Enqueue the periodic jobs: the outbox sweep and every plugin schedule (RQ's cron); survives Redis outages by starting over."""
     from rq.cron import CronScheduler
 
-    from auzap_console.jobs import outbox
-    from auzap_console.jobs.maintenance import prune_login_attempts_job
+    from auzap_console.jobs import outbox, schedules
 
     _prepare()
     while True:
         try:
             scheduler = CronScheduler(connection=redis_connection())
             scheduler.register(outbox.sweep, HIGH, interval=outbox.INTERVAL_SECONDS, job_timeout=120, result_ttl=600)
-            scheduler.register(prune_login_attempts_job, LOW, cron="17 * * * *", job_timeout=300)
+            log.info("plugin schedules: %s", ", ".join(schedules.register_on(scheduler)) or "none")
             scheduler.start()  # returns on SIGTERM/SIGINT
             return
         except Exception:

@@ -35,6 +35,7 @@ class DashboardState(ProtectedState):
     revenue_by_week: list[dict] = []
     show_revenue: bool = False
     budget_notice: str = ""
+    plugin_cards: list[dashboard.PluginCard] = []
 
     @rx.event
     @guarded
@@ -43,6 +44,7 @@ class DashboardState(ProtectedState):
         user = await self._user()
         with self._session(user) as session:
             figs = dashboard.figures(session, actor=user.actor)
+            self.plugin_cards = dashboard.plugin_cards(session, actor=user.actor)
             notice = usage.budget_notice(session, user.tenant_id) if user.role in ("owner", "manager") else ""
         self.today_count = figs.today_count
         self.revenue_week = money(figs.revenue_week_cents) if figs.revenue_visible else ""
@@ -134,6 +136,9 @@ def dashboard_page() -> rx.Component:
                         DashboardState.open_conversations.to_string(),
                         "message-circle",
                         card_id="kpi-conversations",
+                    ),
+                    rx.foreach(
+                        DashboardState.plugin_cards, lambda card: kpi_card(card.title, card.value, card.icon, class_name="plugin-card")
                     ),
                     columns=rx.breakpoints(initial="1", sm="2", lg="3"),
                     spacing="4",

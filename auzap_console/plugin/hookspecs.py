@@ -7,13 +7,25 @@ value or None to let the next plugin decide.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from auzap_console.plugin import hookspec
+from auzap_console.plugin import PROJECT, hookspec
+
+if TYPE_CHECKING:
+    from auzap_console.plugin.types import (
+        RegisterChannelProvider,
+        RegisterDashboardCard,
+        RegisterMigration,
+        RegisterPage,
+        RegisterPersona,
+        RegisterSchedule,
+        RegisterSegmentFilter,
+        RegisterTool,
+    )
 
 
 @hookspec
-def register_personas(register: Callable[..., None]) -> None:
+def register_personas(register: RegisterPersona) -> None:
     """Contribute AI personas.
 
     Args:
@@ -22,7 +34,7 @@ def register_personas(register: Callable[..., None]) -> None:
 
 
 @hookspec
-def register_tools(register: Callable[..., None]) -> None:
+def register_tools(register: RegisterTool) -> None:
     """Contribute tools the agents may call.
 
     Args:
@@ -33,7 +45,7 @@ def register_tools(register: Callable[..., None]) -> None:
 
 
 @hookspec
-def register_pages(register: Callable[..., None]) -> None:
+def register_pages(register: RegisterPage) -> None:
     """Contribute console pages.
 
     Args:
@@ -42,7 +54,7 @@ def register_pages(register: Callable[..., None]) -> None:
 
 
 @hookspec
-def register_schedules(register: Callable[..., None]) -> None:
+def register_schedules(register: RegisterSchedule) -> None:
     """Contribute periodic jobs.
 
     Args:
@@ -51,7 +63,7 @@ def register_schedules(register: Callable[..., None]) -> None:
 
 
 @hookspec
-def register_channel_providers(register: Callable[..., None]) -> None:
+def register_channel_providers(register: RegisterChannelProvider) -> None:
     """Contribute WhatsApp providers.
 
     Args:
@@ -61,7 +73,7 @@ def register_channel_providers(register: Callable[..., None]) -> None:
 
 
 @hookspec
-def register_migrations(register: Callable[..., None]) -> None:
+def register_migrations(register: RegisterMigration) -> None:
     """Contribute an Alembic version directory (a branch) for the plugin's own tables.
 
     Args:
@@ -70,7 +82,7 @@ def register_migrations(register: Callable[..., None]) -> None:
 
 
 @hookspec
-def register_segment_filters(register: Callable[..., None]) -> None:
+def register_segment_filters(register: RegisterSegmentFilter) -> None:
     """Contribute campaign segment filters.
 
     Args:
@@ -79,7 +91,7 @@ def register_segment_filters(register: Callable[..., None]) -> None:
 
 
 @hookspec
-def register_dashboard_cards(register: Callable[..., None]) -> None:
+def register_dashboard_cards(register: RegisterDashboardCard) -> None:
     """Contribute dashboard figures.
 
     Args:
@@ -128,16 +140,7 @@ def select_persona(tenant_id: int, customer_id: int | None, phone: str, default:
     """
 
 
-HOOK_NAMES: tuple[str, ...] = (
-    "register_personas",
-    "register_tools",
-    "register_pages",
-    "register_schedules",
-    "register_channel_providers",
-    "register_migrations",
-    "register_segment_filters",
-    "register_dashboard_cards",
-    "prompt_context",
-    "message_received",
-    "select_persona",
+HOOK_NAMES: tuple[str, ...] = tuple(
+    name for name, value in list(globals().items()) if callable(value) and hasattr(value, f"{PROJECT}_spec")
 )
+"""Every hook, read from the specs above (pluggy marks each with `auzap_spec`)."""

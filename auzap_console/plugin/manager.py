@@ -55,6 +55,14 @@ class PluginError(Exception):
     """A plugin contributed something invalid or duplicated."""
 
 
+def resolve_function(path: str) -> Callable[..., Any]:
+    """`"package.module:function"` (or `package.module.function`) → the function."""
+    module, _, name = path.partition(":") if ":" in path else path.rpartition(".")
+    if not module or not name:
+        raise ValueError("expected 'package.module:function'")
+    return getattr(importlib.import_module(module), name)
+
+
 @dataclass
 class PluginInfo:
     """An installed plugin, as the Plugins page and `auzap plugins list` show it."""
@@ -91,9 +99,11 @@ def _load() -> pluggy.PluginManager:
             pm.register(importlib.import_module(module), name=name)
     pm.load_setuptools_entrypoints(PROJECT)
     pm.check_pending()
-    if os.environ.get("AUZAP_TRACE_PLUGINS") == "1":
-        pm.trace.root.setwriter(lambda text: log.info("plugin trace: %s", text.rstrip()))
-        pm.enable_tracing()
+    if os.environ.get("AUZAP_TRACE_PLUGINS") == "1":  # pluggy's call monitoring: every hook call, with the plugins it reaches
+        pm.add_hookcall_monitoring(
+            lambda hook_name, impls, kwargs: log.info("plugin trace: %s -> %s", hook_name, ", ".join(i.plugin_name for i in impls)),
+            lambda outcome, hook_name, impls, kwargs: None,
+        )
     return pm
 
 
@@ -143,14 +153,21 @@ class Registry:
     def __init__(self, pm: pluggy.PluginManager):
         self.pm = pm
         self.items: dict[str, dict[str, Contribution]] = {}
-        self._collect("register_personas", "persona", self._persona)
-        self._collect("register_tools", "tool", self._tool)
-        self._collect("register_pages", "page", lambda **kw: PageSpec(**kw))
-        self._collect("register_schedules", "schedule", self._schedule)
-        self._collect("register_channel_providers", "channel_provider", lambda **kw: ChannelProviderSpec(**kw))
-        self._collect("register_migrations", "migration", lambda **kw: MigrationSpec(**kw))
-        self._collect("register_segment_filters", "segment_filter", lambda **kw: SegmentFilterSpec(**kw))
-        self._collect("register_dashboard_cards", "dashboard_card", lambda **kw: DashboardCardSpec(**kw))
+        builders: dict[str, tuple[str, Callable[..., Any]]] = {
+            "register_personas": ("persona", self._persona),
+            "register_tools": ("tool", self._tool),
+            "register_pages": ("page", lambda **kw: PageSpec(**kw)),
+            "register_schedules": ("schedule", self._schedule),
+            "register_channel_providers": ("channel_provider", lambda **kw: ChannelProviderSpec(**kw)),
+            "register_migrations": ("migration", lambda **kw: MigrationSpec(**kw)),
+            "register_segment_filters": ("segment_filter", lambda **kw: SegmentFilterSpec(**kw)),
+            "register_dashboard_cards": ("dashboard_card", lambda **kw: DashboardCardSpec(**kw)),
+        }
+        missing = {h for h in hookspecs.HOOK_NAMES if h.startswith("register_")} - set(builders)
+        if missing:  # a new contribution hook in hookspecs needs its builder here
+            raise PluginError(f"no builder for contribution hooks {sorted(missing)}")
+        for hook_name, (kind, build) in builders.items():
+            self._collect(hook_name, kind, build)
         self._check_tool_personas()
 
     @staticmethod
@@ -169,8 +186,10 @@ class Registry:
         spec = ScheduleSpec(**kwargs)
         if not croniter.is_valid(spec.cron):
             raise PluginError(f"schedule {spec.name!r}: invalid cron expression {spec.cron!r}")
-        if ":" not in spec.function and "." not in spec.function:
-            raise PluginError(f"schedule {spec.name!r}: function must be a dotted path")
+        try:
+            resolve_function(spec.function)
+        except (ImportError, AttributeError, ValueError) as exc:
+            raise PluginError(f"schedule {spec.name!r}: cannot import {spec.function!r} ({exc})") from exc
         if spec.queue not in ("high", "default", "low"):
             raise PluginError(f"schedule {spec.name!r}: queue must be high, default or low")
         return spec
@@ -185,9 +204,13 @@ class Registry:
             raise PluginError(str(exc)) from exc
 
     def _collect(self, hook_name: str, kind: str, build: Callable[..., Any]) -> None:
+        """Call one contribution hook through pluggy, once per plugin, so each item is credited to its plugin.
+
+        Each call goes through a pluggy subset caller holding just that plugin: hook wrappers,
+        tracing and `tryfirst`/`trylast` ordering behave as pluggy documents.
+        """
         bucket = self.items.setdefault(kind, {})
-        hook = getattr(self.pm.hook, hook_name)
-        for impl in reversed(hook.get_hookimpls()):  # registration order
+        for impl in reversed(getattr(self.pm.hook, hook_name).get_hookimpls()):  # registration order
             plugin = impl.plugin_name
 
             def register(*args: Any, _plugin: str = plugin, **kwargs: Any) -> None:
@@ -197,7 +220,8 @@ class Registry:
                     raise PluginError(f"{kind} {key!r} from plugin {_plugin!r} is already provided by {bucket[key].plugin!r}")
                 bucket[key] = Contribution(kind=kind, name=key, plugin=_plugin, item=item)
 
-            _call(impl, hook_name, register=register)
+            others = [p for name, p in self.pm.list_name_plugin() if name != plugin and p is not None]
+            self.pm.subset_hook_caller(hook_name, remove_plugins=others)(register=register)
 
     def _check_tool_personas(self) -> None:
         personas = set(self.items["persona"])
@@ -270,47 +294,48 @@ def dashboard_cards(disabled: Iterable[str] = ()) -> dict[str, DashboardCardSpec
     return registry().of("dashboard_card", disabled)
 
 
-def _impls(hook_name: str, disabled: Iterable[str]) -> list[Any]:
-    off = set(disabled)
-    hook = getattr(get_plugin_manager().hook, hook_name)
-    return [impl for impl in reversed(hook.get_hookimpls()) if impl.plugin_name not in off]
-
-
-def _call(impl: Any, hook_name: str, **kwargs: Any) -> Any:
-    if os.environ.get("AUZAP_TRACE_PLUGINS") == "1":
-        log.info("plugin trace: %s(%s) -> %s", hook_name, ", ".join(impl.argnames), impl.plugin_name)
-    return impl.function(**{name: kwargs[name] for name in impl.argnames})
+def _hook(hook_name: str, disabled: Iterable[str]) -> Any:
+    """The pluggy caller of a hook without the plugins a tenant switched off."""
+    pm = get_plugin_manager()
+    off = [plugin for name in set(disabled) if (plugin := pm.get_plugin(name)) is not None]
+    return pm.subset_hook_caller(hook_name, remove_plugins=off) if off else getattr(pm.hook, hook_name)
 
 
 def prompt_context(*, tenant_id: int, customer_id: int | None, persona: str, disabled: Iterable[str] = ()) -> list[str]:
-    """Paragraphs plugins add to the system prompt."""
-    texts = []
-    for impl in _impls("prompt_context", disabled):
-        text = _call(impl, "prompt_context", tenant_id=tenant_id, customer_id=customer_id, persona=persona)
-        if text:
-            texts.append(str(text))
-    return texts
+    """Paragraphs plugins add to the system prompt (pluggy drops the Nones)."""
+    texts = _hook("prompt_context", disabled)(tenant_id=tenant_id, customer_id=customer_id, persona=persona)
+    return [str(text) for text in texts if text]
 
 
 def message_received(*, tenant_id: int, conversation_id: int, message_id: int, text: str, disabled: Iterable[str] = ()) -> None:
-    """Tell plugins about an inbound message; a failing plugin is logged, not fatal."""
-    for impl in _impls("message_received", disabled):
+    """Tell plugins about an inbound message; a failing plugin is logged and the others still hear it.
+
+    pluggy stops a hook call at the first exception, so each plugin is called through its own
+    subset caller (wrappers and tracing still apply) to keep one broken plugin from silencing the rest.
+    """
+    pm = get_plugin_manager()
+    off = set(disabled)
+    for impl in reversed(pm.hook.message_received.get_hookimpls()):
+        if impl.plugin_name in off:
+            continue
+        others = [p for name, p in pm.list_name_plugin() if name != impl.plugin_name and p is not None]
         try:
-            _call(impl, "message_received", tenant_id=tenant_id, conversation_id=conversation_id, message_id=message_id, text=text)
+            pm.subset_hook_caller("message_received", remove_plugins=others)(
+                tenant_id=tenant_id, conversation_id=conversation_id, message_id=message_id, text=text
+            )
         except Exception:
             log.exception("plugin %s failed in message_received", impl.plugin_name)
 
 
 def select_persona(*, tenant_id: int, customer_id: int | None, phone: str, default: str, disabled: Iterable[str] = ()) -> str:
-    """The persona for a conversation: the first plugin answer, else `default`."""
-    available = personas(disabled)
-    for impl in _impls("select_persona", disabled):
-        choice = _call(impl, "select_persona", tenant_id=tenant_id, customer_id=customer_id, phone=phone, default=default)
-        if choice is not None:
-            if choice in available:
-                return choice
-            log.warning("plugin %s chose unknown persona %r", impl.plugin_name, choice)
-    return default
+    """The persona for a conversation: the first plugin answer (`firstresult`), else `default`."""
+    choice = _hook("select_persona", disabled)(tenant_id=tenant_id, customer_id=customer_id, phone=phone, default=default)
+    if choice is None:
+        return default
+    if choice not in personas(disabled):
+        log.warning("a plugin chose unknown persona %r; using %r", choice, default)
+        return default
+    return choice
 
 
 def plugin_infos() -> list[PluginInfo]:

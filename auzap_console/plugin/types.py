@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -161,3 +161,71 @@ class Contribution:
     name: str
     plugin: str
     item: Any = field(repr=False)
+
+
+# The `register` callbacks the contribution hooks receive, typed for plugin authors' editors
+# and type checkers. Each call is validated by the core (a `PluginError` names the problem).
+
+
+class RegisterPersona(Protocol):
+    """``register(Persona(...))`` or ``register(name=..., title=..., instructions=..., ...)``."""
+
+    def __call__(self, persona: Persona | None = None, /, **fields: Any) -> None: ...
+
+
+class RegisterTool(Protocol):
+    """``register(function, personas=[...], writes=False, ...)``: see `docs/plugins.md`."""
+
+    def __call__(
+        self,
+        function: Callable[..., Any],
+        /,
+        *,
+        personas: Sequence[str] = (),
+        writes: bool = False,
+        needs_confirmation: bool = False,
+        name: str | None = None,
+        audiences: Sequence[str] = (),
+        examples: Sequence[str] = (),
+        slots: dict[str, str] | None = None,
+        fill_with: dict[str, str] | None = None,
+        label: str = "",
+    ) -> None: ...
+
+
+class RegisterPage(Protocol):
+    """``register(route="/daycare", title="Creche", component=fn, icon="dog", role="staff")``."""
+
+    def __call__(self, *, route: str, title: str, component: Callable[[], Any], icon: str = "puzzle", role: str = "staff") -> None: ...
+
+
+class RegisterSchedule(Protocol):
+    """``register(name="daily-summary", cron="0 18 * * *", function="pkg.jobs:fn", queue="low")``."""
+
+    def __call__(self, *, name: str, cron: str, function: str, queue: str = "low") -> None: ...
+
+
+class RegisterChannelProvider(Protocol):
+    """``register(name="waha", title="WAHA", factory=callable, fields=(ProviderField(...),), help="…")``."""
+
+    def __call__(
+        self, *, name: str, title: str, factory: Callable[..., Any], fields: Sequence[ProviderField] = (), help: str = ""
+    ) -> None: ...
+
+
+class RegisterMigration(Protocol):
+    """``register(branch="daycare", directory="/path/to/versions")``."""
+
+    def __call__(self, *, branch: str, directory: str) -> None: ...
+
+
+class RegisterSegmentFilter(Protocol):
+    """``register(name="species", title="Espécie do pet", apply=fn)``."""
+
+    def __call__(self, *, name: str, title: str, apply: Callable[..., Any]) -> None: ...
+
+
+class RegisterDashboardCard(Protocol):
+    """``register(name="hotel-guests", title="Hóspedes hoje", compute=fn, icon="bed")``."""
+
+    def __call__(self, *, name: str, title: str, compute: Callable[..., str], icon: str = "chart-bar") -> None: ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -9,7 +10,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, func, select
 
 from auzap_console.models import Appointment, Conversation, Customer, Pet, Service, Tenant
+from auzap_console.plugin import manager
 from auzap_console.services.context import Actor
+from auzap_console.services.plugins import disabled_plugins
+
+log = logging.getLogger("auzap.dashboard")
 
 REVENUE_STATUSES = ("completed",)
 ACTIVE_CUSTOMER_DAYS = 90
@@ -39,6 +44,35 @@ class DashboardFigures:
     open_conversations: int
     revenue_by_week: list[dict] = field(default_factory=list)
     revenue_visible: bool = True
+
+
+@dataclass
+class PluginCard:
+    """A figure a plugin adds to the dashboard (`register_dashboard_cards`)."""
+
+    name: str
+    title: str
+    value: str
+    icon: str
+
+
+def plugin_cards(session: Session, *, actor: Actor) -> list[PluginCard]:
+    """The cards of the plugins this shop has on, each computed for the actor's shop only.
+
+    A card whose `compute` fails shows "—" (logged) instead of breaking the dashboard; it runs in
+    a savepoint so a failed query cannot spoil the rest of the page's transaction.
+    """
+    tenant = session.exec(select(Tenant).where(Tenant.id == actor.tenant_id)).one()
+    cards = []
+    for spec in manager.dashboard_cards(disabled_plugins(tenant)).values():
+        try:
+            with session.begin_nested():
+                value = str(spec.compute(session, actor))
+        except Exception:
+            log.exception("dashboard card %s failed", spec.name)
+            value = "—"
+        cards.append(PluginCard(name=spec.name, title=spec.title, value=value, icon=spec.icon))
+    return cards
 
 
 def revenue_visible(tenant: Tenant, actor: Actor) -> bool:

@@ -18,6 +18,7 @@ from auzap_console.models.messaging import Processing
 from auzap_console.plugin import manager
 from auzap_console.services import conversations
 from auzap_console.services.context import Actor
+from auzap_console.services.plugins import disabled_plugins
 from auzap_console.services.routing import choose_persona
 
 log = logging.getLogger("auzap.ingest")
@@ -69,7 +70,7 @@ def receive_message(
     actor = Actor(tenant_id=tenant_id, role="staff")
     with tenant_session(tenant_id) as session:
         tenant = session.exec(select(Tenant).where(Tenant.id == tenant_id)).one()
-        disabled = list((tenant.settings or {}).get("disabled_plugins", []))
+        disabled = disabled_plugins(tenant)
         customer, created = conversations.customer_for_phone(session, actor=actor, phone=phone, name=name)
         if sender_id and customer.whatsapp_id != sender_id:
             customer.whatsapp_id = sender_id[:64]

@@ -32,15 +32,14 @@ def triage_plugin():
     names = []
 
     def add(*, examples: list[str], help_text: str = ""):
-        ns = types.SimpleNamespace(
-            register_personas=hookimpl(
-                lambda register: register(
-                    Persona(name="vet_triage", title="Triagem", instructions="Triagem.", audience="customer", offline_help=help_text)
-                )
-            ),
-            register_tools=hookimpl(lambda register: register(next_vaccine, personas=["vet_triage"], examples=examples)),
-            select_persona=hookimpl(lambda tenant_id, customer_id, phone, default: "vet_triage"),
+        ns = types.ModuleType("vet_triage_plugin")
+        ns.register_personas = hookimpl(
+            lambda register: register(
+                Persona(name="vet_triage", title="Triagem", instructions="Triagem.", audience="customer", offline_help=help_text)
+            )
         )
+        ns.register_tools = hookimpl(lambda register: register(next_vaccine, personas=["vet_triage"], examples=examples))
+        ns.select_persona = hookimpl(lambda tenant_id, customer_id, phone, default: "vet_triage")
         manager.register_plugin(ns, name="vet_triage_plugin")
         names.append("vet_triage_plugin")
 

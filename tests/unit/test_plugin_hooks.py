@@ -5,18 +5,27 @@ from __future__ import annotations
 import inspect
 import sys
 import types
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from redis import Redis
+from rq.cron import CronScheduler
 from sqlmodel import select
 
 from auzap_console.agents.chat import chat, receive_text
 from auzap_console.agents.runtime import run_turn
 from auzap_console.db import tenant_session
+from auzap_console.jobs.schedules import LocalCron, register_on
 from auzap_console.models import Customer, Pet
+from auzap_console.pages.dashboard import DashboardState
 from auzap_console.plugin import hookimpl, hookspecs, manager
 from auzap_console.plugin.manager import PluginError
 from auzap_console.plugin.types import Persona
+from auzap_console.services import customers
+from auzap_console.services import plugins as plugin_service
 from tests.agent_helpers import PHONE, ScriptedModel, agent_shop
+from tests.conftest import session_token
+from tests.reflex_harness import Browser
 
 
 @pytest.fixture
@@ -25,7 +34,9 @@ def plugin():
     registered = []
 
     def add(name: str, **hooks):
-        ns = types.SimpleNamespace(**{k: hookimpl(v) for k, v in hooks.items()})
+        ns = types.ModuleType(f"test_plugin_{name}")  # a plugin is a module (or any hashable object)
+        for hook, function in hooks.items():
+            setattr(ns, hook, hookimpl(function))
         manager.register_plugin(ns, name=name)
         registered.append(name)
         return ns
@@ -33,6 +44,13 @@ def plugin():
     yield add
     for name in registered:
         manager.unregister_plugin(name)
+
+
+RAN: list[str] = []
+
+
+def _tick() -> None:
+    RAN.append("tick")
 
 
 def _tool(ctx, size: str = "P") -> dict:
@@ -73,10 +91,25 @@ def test_hook_register_pages(plugin):
 
 
 def test_hook_register_schedules(plugin):
-    plugin("s1", register_schedules=lambda register: register(name="resumo", cron="0 18 * * *", function="pkg.jobs:daily"))
+    plugin("s1", register_schedules=lambda register: register(name="resumo", cron="0 18 * * *", function=f"{__name__}:_tick"))
     assert manager.schedules()["resumo"].queue == "low"
     with pytest.raises(PluginError, match="cron"):
-        plugin("s2", register_schedules=lambda register: register(name="ruim", cron="todo dia", function="pkg.jobs:daily"))
+        plugin("s2", register_schedules=lambda register: register(name="ruim", cron="todo dia", function=f"{__name__}:_tick"))
+    with pytest.raises(PluginError, match="cannot import"):
+        plugin("s4", register_schedules=lambda register: register(name="sumiu", cron="0 18 * * *", function="pkg.jobs:daily"))
+    # The consumer: local mode times schedules itself, `auzap worker` hands them to RQ's cron.
+    plugin("s3", register_schedules=lambda register: register(name="conta", cron="*/5 * * * *", function=f"{__name__}:_tick"))
+    start = datetime(2026, 11, 23, 10, 1, tzinfo=UTC)
+    cron = LocalCron(start)
+    assert cron.run_due(start) == [] and RAN == []
+    assert cron.run_due(start + timedelta(minutes=4)) == ["conta"] and RAN == ["tick"]
+    assert cron.run_due(start + timedelta(minutes=4, seconds=20)) == []  # once per due time
+    scheduler = CronScheduler(connection=Redis())
+    registered = register_on(scheduler)
+    assert {"prune-login-attempts", "conta"} <= set(registered)  # the core's housekeeping is a plugin schedule too
+    jobs = {job.name: job for job in scheduler.get_jobs()}
+    assert (jobs["conta"].cron, jobs["conta"].queue_name, jobs["conta"].func) == ("*/5 * * * *", "low", _tick)
+    assert jobs["prune-login-attempts"].func.__name__ == "prune_login_attempts_job"
 
 
 def test_hook_register_channel_providers(plugin):
@@ -109,6 +142,32 @@ def test_hook_register_dashboard_cards(plugin):
     card = manager.dashboard_cards()["ocupacao"]
     assert card.compute(None, None) == "80%"
     assert "ocupacao" not in manager.dashboard_cards(disabled=["d1"])
+
+
+def _customers_of(session, actor) -> str:
+    return str(len(session.exec(select(Customer).where(Customer.tenant_id == actor.tenant_id)).all()))
+
+
+def test_dashboard_shows_plugin_cards_for_the_shop_only(plugin):
+    plugin(
+        "d2",
+        register_dashboard_cards=lambda register: (
+            register(name="clientes_plugin", title="Clientes (plugin)", compute=_customers_of, icon="users"),
+            register(name="quebrado", title="Quebrado", compute=lambda session, actor: 1 / 0),
+        ),
+    )
+    a, b = agent_shop("Loja Card A"), agent_shop("Loja Card B")
+    with tenant_session(b.tenant_id) as s:
+        customers.save_customer(s, actor=b.actor, name="Segunda Cliente", phone="11 97777-6666")
+    tab = Browser(session_token(a.email, a.password))
+    tab.call(DashboardState.load)
+    cards = {c.name: c for c in tab.state(DashboardState).plugin_cards}
+    assert (cards["clientes_plugin"].value, cards["clientes_plugin"].icon) == ("1", "users")  # A's one customer, not B's two
+    assert cards["quebrado"].value == "—" and tab.state(DashboardState).today_count == 0  # a broken card does not break the page
+    with tenant_session(a.tenant_id) as s:
+        plugin_service.set_enabled(s, actor=a.actor, plugin="d2", enabled=False)
+    tab.call(DashboardState.load)
+    assert [c.name for c in tab.state(DashboardState).plugin_cards] == []
 
 
 def test_hook_prompt_context(plugin):
