@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from sqlmodel import select
 
-from auzap_console.channels.types import ProviderError
+from auzap_console.channels.types import ChannelRef, ProviderError
 from auzap_console.db import tenant_session
 from auzap_console.jobs import queues
 from auzap_console.models import Channel, Conversation, Customer, Message
@@ -32,14 +33,43 @@ def enqueue_send(tenant_id: int, message_id: int, *, delay_ms: int = 0, again: b
     return queues.enqueue(send_message, tenant_id, message_id, queue=queues.SEND, job_key=key, delay_ms=delay_ms, revive=True)
 
 
+@dataclass(frozen=True)
+class _Outgoing:
+    """What the provider call needs, read in a short transaction."""
+
+    provider: str
+    channel: ChannelRef
+    phone: str
+    body: str
+
+
 def send_message(tenant_id: int, message_id: int) -> str:
     """Send one outbound message. Idempotent: a message that already has a provider id is not resent.
 
+    Three steps, so no transaction (and on SQLite no write lock) is held while the provider
+    answers: read what to send, call the provider, record the outcome. One send per message
+    at a time is the queue's job (the hashed job id; a dead worker's job is reaped, not doubled).
     Retryable provider errors raise (RQ retries with back-off) until the last attempt;
     permanent ones, and the last attempt's, mark it failed with the reason.
     """
+    outgoing = _read(tenant_id, message_id)
+    if isinstance(outgoing, str):
+        return outgoing
+    try:
+        provider = provider_for(outgoing.provider)
+        provider_id = provider.send_text(outgoing.channel, outgoing.phone, outgoing.body)
+    except ProviderError as exc:
+        if exc.retryable and not queues.is_final_attempt():
+            raise
+        log.warning("message %s failed for good: %s", message_id, exc)
+        return _record(tenant_id, message_id, error=str(exc)[:300])
+    delivered = getattr(provider, "instant_delivery", False)  # providers without receipts (the simulator)
+    return _record(tenant_id, message_id, provider_id=provider_id or f"sent-{message_id}", delivered=delivered)
+
+
+def _read(tenant_id: int, message_id: int) -> _Outgoing | str:
     with tenant_session(tenant_id) as session:
-        message = session.exec(select(Message).where(Message.tenant_id == tenant_id, Message.id == message_id).with_for_update()).one()
+        message = session.exec(select(Message).where(Message.tenant_id == tenant_id, Message.id == message_id)).one()
         if message.direction != "out" or message.provider_message_id:
             return "already sent"
         conversation = session.get(Conversation, message.conversation_id)
@@ -49,18 +79,19 @@ def send_message(tenant_id: int, message_id: int) -> str:
             session.add(message)
             return "no channel"
         customer = session.get(Customer, conversation.customer_id)
-        provider = provider_for(channel.provider)
-        try:
-            provider_id = provider.send_text(channel_ref(channel), customer.phone, message.body)
-        except ProviderError as exc:
-            if exc.retryable and not queues.is_final_attempt():
-                raise
-            log.warning("message %s failed for good: %s", message_id, exc)
-            message.delivery_status, message.processing, message.error = DeliveryStatus.FAILED, Processing.FAILED, str(exc)[:300]
+        return _Outgoing(provider=channel.provider, channel=channel_ref(channel), phone=customer.phone, body=message.body)
+
+
+def _record(tenant_id: int, message_id: int, *, provider_id: str = "", delivered: bool = False, error: str = "") -> str:
+    with tenant_session(tenant_id) as session:
+        message = session.exec(select(Message).where(Message.tenant_id == tenant_id, Message.id == message_id).with_for_update()).one()
+        if message.provider_message_id:  # a receipt or an earlier attempt got there first: keep what is recorded
+            return "already sent"
+        if error:
+            message.delivery_status, message.processing, message.error = DeliveryStatus.FAILED, Processing.FAILED, error
             session.add(message)
             return "failed"
-        message.provider_message_id = provider_id or f"sent-{message.id}"
-        delivered = getattr(provider, "instant_delivery", False)  # providers without receipts (the simulator)
+        message.provider_message_id = provider_id
         message.delivery_status = DeliveryStatus.DELIVERED if delivered else DeliveryStatus.SENT
         message.processing, message.error = Processing.DONE, ""
         session.add(message)
