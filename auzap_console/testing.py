@@ -7,6 +7,8 @@ Add to your plugin's `conftest.py`::
 Then ask for `auzap_tenant`, `auzap_customer`, `auzap_conversation` or `auzap_chat`:
 a migrated throwaway SQLite database, a shop open every day with the usual services, a
 customer with a pet, and a helper that runs one agent turn offline (or with your model).
+`make_shop()` and `open_every_day()` build more shops (e.g. a second one for an isolation
+test). The console's own test suite uses these same helpers.
 """
 
 from __future__ import annotations
@@ -19,6 +21,13 @@ import pytest
 
 from auzap_console.agents.model import ModelClient
 from auzap_console.agents.runtime import TurnResult
+
+DEFAULT_SERVICES = (
+    ("Banho P", 5000, "bath", 60),
+    ("Banho M", 6500, "bath", 75),
+    ("Tosa completa", 9000, "grooming", 120),
+    ("Creche", 7000, "daycare", 600),
+)
 
 
 @dataclass
@@ -77,30 +86,38 @@ def auzap_db(tmp_path, monkeypatch) -> str:
     _point_at("")
 
 
-@pytest.fixture
-def auzap_tenant(auzap_db) -> TestShop:
-    """A pet shop open every day 08:00-18:00 with Banho P/M, Tosa completa and Creche."""
+def make_shop(name: str = "Pet Shop de Teste") -> TestShop:
+    """Sign up a new shop (unique name, e-mail and slug) in the current database; returns its owner's login."""
+    from auzap_console.db import tenant_session
+    from auzap_console.services import auth
+
+    suffix = uuid.uuid4().hex[:8]
+    email, password = f"dono-{suffix}@example.com", "senha-de-teste-1"
+    with tenant_session(None) as session:
+        tenant, owner = auth.signup(session, shop_name=f"{name} {suffix}", owner_name="Dona Teste", email=email, password=password)
+    return TestShop(tenant.id, owner.id, email, password)
+
+
+def open_every_day(shop: TestShop, services: tuple[tuple[str, int, str, int], ...] = DEFAULT_SERVICES) -> TestShop:
+    """Open the shop 08:00-18:00 every day and add services (name, price in cents, category, minutes)."""
     from auzap_console.db import tenant_session
     from auzap_console.models import Tenant
-    from auzap_console.services import auth, catalog
+    from auzap_console.services import catalog
     from auzap_console.services.tenants import WEEKDAYS
 
-    email, password = f"dono-{uuid.uuid4().hex[:8]}@example.com", "senha-de-teste-1"
-    with tenant_session(None) as session:
-        tenant, owner = auth.signup(session, shop_name="Pet Shop de Teste", owner_name="Dona Teste", email=email, password=password)
-    shop = TestShop(tenant.id, owner.id, email, password)
     with tenant_session(shop.tenant_id) as session:
         row = session.get(Tenant, shop.tenant_id)
         row.business_hours = {d: {"open": "08:00", "close": "18:00"} for d in WEEKDAYS}
         session.add(row)
-        for name, cents, category, minutes in (
-            ("Banho P", 5000, "bath", 60),
-            ("Banho M", 6500, "bath", 75),
-            ("Tosa completa", 9000, "grooming", 120),
-            ("Creche", 7000, "daycare", 600),
-        ):
+        for name, cents, category, minutes in services:
             catalog.save_service(session, actor=shop.actor, name=name, price_cents=cents, duration_minutes=minutes, category=category)
     return shop
+
+
+@pytest.fixture
+def auzap_tenant(auzap_db) -> TestShop:
+    """A pet shop open every day 08:00-18:00 with Banho P/M, Tosa completa and Creche."""
+    return open_every_day(make_shop())
 
 
 @pytest.fixture

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 
@@ -18,6 +16,8 @@ os.environ.pop("REDIS_URL", None)
 os.environ.pop("OPENAI_API_KEY", None)
 # Not the default key: the app and `auzap worker` refuse it on PostgreSQL/Redis (subprocesses inherit this).
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
+
+pytest_plugins = ["auzap_console.testing"]  # the plugin authors' fixtures are the suite's own (auzap_tenant, auzap_chat…)
 
 PG_ADMIN = os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PG_APP_ROLE = "auzap_app_test"
@@ -83,32 +83,11 @@ def use_postgres(pg_urls) -> Iterator[tuple[str, str]]:
     yield pg_urls
 
 
-@dataclass
-class ShopFixture:
-    """A tenant made through sign-up, with its owner's credentials."""
+def make_shop(name: str = "Pet Shop"):
+    """Sign up a new shop with a unique e-mail and slug: the plugin authors' `auzap_console.testing.make_shop`."""
+    from auzap_console.testing import make_shop as public_make_shop
 
-    tenant_id: int
-    owner_id: int
-    email: str
-    password: str
-
-    @property
-    def actor(self):
-        from auzap_console.services.context import Actor
-
-        return Actor(tenant_id=self.tenant_id, user_id=self.owner_id, role="owner")
-
-
-def make_shop(name: str = "Pet Shop") -> ShopFixture:
-    """Sign up a new shop with a unique e-mail and slug."""
-    from auzap_console.db import tenant_session
-    from auzap_console.services import auth
-
-    suffix = uuid.uuid4().hex[:8]
-    email, password = f"dono-{suffix}@example.com", "senha-forte-123"
-    with tenant_session(None) as session:
-        tenant, user = auth.signup(session, shop_name=f"{name} {suffix}", owner_name="Dona Teste", email=email, password=password)
-    return ShopFixture(tenant.id, user.id, email, password)
+    return public_make_shop(name)
 
 
 def session_token(email: str, password: str, ip: str = "") -> str:

@@ -19,7 +19,7 @@ from auzap_console.pages.team import TeamState
 from auzap_console.services import booking, catalog, customers, knowledge, team, vaccinations
 from auzap_console.services.context import NotFound
 from tests.conftest import session_token
-from tests.reflex_harness import Browser
+from tests.utils.reflex_harness import Browser
 
 
 @pytest.fixture
@@ -137,7 +137,7 @@ def test_event_handlers_refuse_other_tenants_rows(two_shops):
 
 
 def test_no_session_no_data(two_shops):
-    from tests.reflex_harness import is_redirect
+    from tests.utils.reflex_harness import is_redirect
 
     tab = Browser("")
     result = tab.call(CustomersState.load)

@@ -7,8 +7,8 @@ from sqlmodel import select
 
 from auzap_console.db import tenant_session
 from auzap_console.models import Appointment
-from tests.agent_helpers import agent_shop
 from tests.e2e.conftest import goto, login, shot
+from tests.utils.agent_helpers import agent_shop
 
 
 def test_configure_agent_then_book_in_the_playground(page):

@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 
 from auzap_console.db import tenant_session
 from auzap_console.services.channels import create_channel
-from tests.agent_helpers import agent_shop
 from tests.e2e.conftest import BASE, goto, login, shot
 from tests.fakes.waha_server import FakeWaha, waha_message
+from tests.utils.agent_helpers import agent_shop
 
 
 def _post_webhook(path: str, secret: str, payload: dict) -> int:

@@ -37,7 +37,7 @@ def test_every_page_renders(page, width):
     for route, title in PAGES.items():
         goto(page, f"/{route}")
         expect(page.locator("#page-title")).to_have_text(title)
-        page.wait_for_timeout(800)
+        expect(page.locator(".rt-Spinner")).to_have_count(0)  # the page's data has arrived
         body = page.inner_text("body")
         assert "Traceback" not in body and "Error" not in body
         shot(page, f"{route or 'dashboard'}-{width}")

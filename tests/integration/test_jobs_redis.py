@@ -17,8 +17,8 @@ from auzap_console.db import tenant_session
 from auzap_console.jobs import queues
 from auzap_console.jobs.agent import answer_conversation
 from auzap_console.models import Message
-from tests.agent_helpers import PHONE, agent_shop
 from tests.integration.jobs_for_tests import flaky
+from tests.utils.agent_helpers import PHONE, agent_shop
 
 pytestmark = pytest.mark.redis
 REDIS_URL = "redis://127.0.0.1:6379/14"

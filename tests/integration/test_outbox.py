@@ -30,9 +30,9 @@ from auzap_console.models import Conversation, Customer, Message
 from auzap_console.services.agents import save_config
 from auzap_console.services.channels import create_channel
 from auzap_console.settings import get_settings
-from tests.agent_helpers import PHONE, agent_shop
 from tests.fakes.waha_server import FakeWaha, waha_message
 from tests.integration.jobs_for_tests import record, slow_then_answer
+from tests.utils.agent_helpers import PHONE, agent_shop
 from tests.utils.own_redis import OwnRedis
 from tests.utils.processes import kill_tree
 

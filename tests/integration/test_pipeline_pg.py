@@ -21,8 +21,8 @@ from auzap_console.db import tenant_session
 from auzap_console.models import Message
 from auzap_console.services.agents import save_config
 from auzap_console.services.channels import create_channel
-from tests.agent_helpers import agent_shop
 from tests.fakes.waha_server import FakeWaha, waha_message
+from tests.utils.agent_helpers import agent_shop
 
 pytestmark = pytest.mark.redis
 REDIS_URL = "redis://127.0.0.1:6379/10"

@@ -35,7 +35,10 @@ def test_every_tenant_table_has_a_forced_policy(pg_urls):
         policies = {r[0] for r in conn.execute("SELECT tablename FROM pg_policies WHERE schemaname = 'public'")}
     missing = [tbl for tbl in tables if not flags.get(tbl) or tbl not in policies]
     assert missing == [], f"tables without a forced RLS policy: {missing}"
-    assert flags.get("tenants") is not False
+    with _raw(admin_url) as conn:  # the tenants table is keyed on its own id: forced RLS there too
+        conn_flags = conn.execute("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = 'tenants'").fetchone()
+        tenants = conn.execute("SELECT qual FROM pg_policies WHERE tablename = 'tenants'").fetchone()
+    assert conn_flags == (True, True) and tenants is not None and "id =" in tenants[0]
 
 
 def test_app_role_owns_nothing_and_is_not_superuser(pg_urls):

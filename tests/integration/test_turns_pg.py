@@ -12,9 +12,9 @@ from auzap_console import db
 from auzap_console.agents import turn_lock
 from auzap_console.agents.chat import receive_text
 from auzap_console.settings import get_settings
-from tests.agent_helpers import agent_shop
 from tests.fakes.openai_server import FakeOpenAI
 from tests.utils import turns
+from tests.utils.agent_helpers import agent_shop
 from tests.utils.own_redis import OwnRedis
 
 REDIS_PORT = 6395  # a server of this test's own, never the shared one

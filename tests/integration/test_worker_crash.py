@@ -21,8 +21,8 @@ from auzap_console.agents.chat import receive_text
 from auzap_console.db import tenant_session
 from auzap_console.jobs import queues
 from auzap_console.models import Message
-from tests.agent_helpers import PHONE, agent_shop
 from tests.integration.jobs_for_tests import answer_then_slow, slow_then_answer
+from tests.utils.agent_helpers import PHONE, agent_shop
 
 pytestmark = pytest.mark.redis
 REDIS_URL = "redis://127.0.0.1:6379/13"

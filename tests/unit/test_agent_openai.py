@@ -9,8 +9,8 @@ from auzap_console.agents.model import OpenAIModel
 from auzap_console.agents.runtime import run_turn
 from auzap_console.db import tenant_session
 from auzap_console.models import AIInteraction, Appointment, UsageDaily
-from tests.agent_helpers import PHONE, agent_shop
 from tests.fakes.openai_server import FakeOpenAI
+from tests.utils.agent_helpers import PHONE, agent_shop
 
 
 def _turn(shop, client, text):

@@ -10,7 +10,7 @@ from auzap_console.agents.chat import chat
 from auzap_console.db import tenant_session
 from auzap_console.models import Appointment, AuthorizedOwnerNumber, Customer, CustomerMemory, Followup, Pet, Service
 from auzap_console.services import customers
-from tests.agent_helpers import PHONE, ScriptedModel, agent_shop
+from tests.utils.agent_helpers import PHONE, ScriptedModel, agent_shop
 
 OWNER = "+5511911112222"
 LEAD = "+5511933334444"

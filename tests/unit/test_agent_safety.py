@@ -11,7 +11,7 @@ from auzap_console.db import tenant_session
 from auzap_console.db_types import utcnow
 from auzap_console.models import Appointment, Customer, Service
 from auzap_console.services import booking
-from tests.agent_helpers import PHONE, ScriptedModel, agent_shop
+from tests.utils.agent_helpers import PHONE, ScriptedModel, agent_shop
 
 OTHER = "+5511966665555"
 

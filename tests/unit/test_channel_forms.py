@@ -17,7 +17,7 @@ from auzap_console.services.context import NotFound, ServiceError
 from tests.conftest import make_shop, session_token
 from tests.fakes.provider_server import FakeProvider
 from tests.fakes.waha_server import FakeWaha
-from tests.reflex_harness import Browser
+from tests.utils.reflex_harness import Browser
 
 
 def _draft(shop, provider, values, name="WhatsApp da loja", channel_id=None):

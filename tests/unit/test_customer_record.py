@@ -15,9 +15,9 @@ from auzap_console.db_types import utcnow
 from auzap_console.i18n import t
 from auzap_console.models import Appointment, Customer, Service
 from auzap_console.pages.customers import CustomersState, NewAppointmentState, VaccinesState
-from tests.agent_helpers import PHONE, agent_shop
 from tests.conftest import session_token
-from tests.reflex_harness import Browser
+from tests.utils.agent_helpers import PHONE, agent_shop
+from tests.utils.reflex_harness import Browser
 
 
 def _past_visit(shop, customer_id):

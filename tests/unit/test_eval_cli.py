@@ -13,8 +13,8 @@ from auzap_console.agents.chat import receive_text
 from auzap_console.agents.model import OpenAIModel
 from auzap_console.agents.runtime import run_turn
 from auzap_console.cli import app
-from tests.agent_helpers import PHONE, agent_shop
 from tests.fakes.openai_server import FakeOpenAI
+from tests.utils.agent_helpers import PHONE, agent_shop
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from auzap_console.jobs.agent import enqueue_answer
 from auzap_console.models import Conversation, Message
 from auzap_console.pages.inbox import InboxState
 from auzap_console.services.conversations import FAILURE_APOLOGY
-from tests.agent_helpers import PHONE, agent_shop
 from tests.conftest import session_token
-from tests.reflex_harness import Browser
+from tests.utils.agent_helpers import PHONE, agent_shop
+from tests.utils.reflex_harness import Browser
 
 pytestmark = pytest.mark.usefixtures("local_jobs")
 JOB_RETRY_INTERVALS = "0"

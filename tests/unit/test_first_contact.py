@@ -18,8 +18,8 @@ from auzap_console.jobs import queues
 from auzap_console.models import Conversation, Customer, CustomerMemory, Message
 from auzap_console.services.channels import create_channel
 from auzap_console.services.conversations import FAILURE_APOLOGY
-from tests.agent_helpers import agent_shop
 from tests.fakes.waha_server import FakeWaha, waha_message
+from tests.utils.agent_helpers import agent_shop
 
 FIRST_MESSAGES = [
     "quero agendar um banho",
@@ -119,7 +119,7 @@ def test_a_turn_that_fails_for_good_hands_off_with_one_apology(waha, monkeypatch
 def test_summary_and_qualification_in_one_turn_share_the_memory_row():
     """The root of the first-message bug: a tool and the runtime both writing memory in one turn."""
     from auzap_console.agents.chat import chat
-    from tests.agent_helpers import ScriptedModel
+    from tests.utils.agent_helpers import ScriptedModel
 
     shop = agent_shop("Loja Memória")
     model = ScriptedModel(("qualify_lead", {"pet_name": "Bolinha", "service_interest": "banho", "neighbourhood": "Moema"}), "Anotado!")

@@ -12,9 +12,9 @@ from auzap_console.models import Conversation, Message
 from auzap_console.pages.inbox import InboxState
 from auzap_console.services import inbox
 from auzap_console.services.context import ServiceError
-from tests.agent_helpers import PHONE, agent_shop
 from tests.conftest import session_token
-from tests.reflex_harness import Browser
+from tests.utils.agent_helpers import PHONE, agent_shop
+from tests.utils.reflex_harness import Browser
 
 
 def _conversation_id(shop):

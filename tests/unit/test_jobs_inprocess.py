@@ -11,7 +11,7 @@ from auzap_console.jobs import queues
 from auzap_console.jobs.agent import answer_conversation
 from auzap_console.models import Message
 from auzap_console.settings import get_settings
-from tests.agent_helpers import PHONE, agent_shop
+from tests.utils.agent_helpers import PHONE, agent_shop
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from auzap_console.db import tenant_session
 from auzap_console.models import Conversation
 from auzap_console.plugin import hookimpl, manager
 from auzap_console.plugin.types import Persona
-from tests.agent_helpers import PHONE, agent_shop
+from tests.utils.agent_helpers import PHONE, agent_shop
 
 
 def next_vaccine(ctx, pet: str) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from auzap_console.pages.services import ServicesState
 from tests.conftest import make_shop, session_token
-from tests.reflex_harness import Browser
+from tests.utils.reflex_harness import Browser
 
 
 def _events(result) -> str:

@@ -9,7 +9,7 @@ from auzap_console.pages.agents import AgentsState
 from auzap_console.pages.plugins import PluginsState
 from auzap_console.services.agents import get_config
 from tests.conftest import make_shop, session_token
-from tests.reflex_harness import Browser
+from tests.utils.reflex_harness import Browser
 
 
 def test_typing_delay_is_typed_in_seconds():
@@ -42,7 +42,7 @@ def test_plugins_show_titles_and_plural_counts():
 def test_inbox_says_what_the_ai_used_in_plain_words():
     from auzap_console.agents.chat import chat
     from auzap_console.pages.inbox import InboxState
-    from tests.agent_helpers import PHONE, agent_shop
+    from tests.utils.agent_helpers import PHONE, agent_shop
 
     shop = agent_shop("Loja Chip")
     chat(tenant_id=shop.tenant_id, phone=PHONE, text="quanto custa o banho?")

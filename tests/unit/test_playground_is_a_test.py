@@ -8,7 +8,7 @@ import pytest
 from auzap_console.db import tenant_session
 from auzap_console.pages.playground import run_playground_turn
 from auzap_console.services import dashboard, inbox
-from tests.agent_helpers import PHONE, agent_shop
+from tests.utils.agent_helpers import PHONE, agent_shop
 
 pytestmark = pytest.mark.usefixtures("local_jobs")
 

@@ -23,9 +23,9 @@ from auzap_console.plugin.manager import PluginError
 from auzap_console.plugin.types import Persona
 from auzap_console.services import customers
 from auzap_console.services import plugins as plugin_service
-from tests.agent_helpers import PHONE, ScriptedModel, agent_shop
 from tests.conftest import session_token
-from tests.reflex_harness import Browser
+from tests.utils.agent_helpers import PHONE, ScriptedModel, agent_shop
+from tests.utils.reflex_harness import Browser
 
 
 @pytest.fixture

@@ -16,9 +16,7 @@ from auzap_console.db import tenant_session
 from auzap_console.plugin import manager
 from auzap_console.services import plugins as plugin_service
 from auzap_console.services.context import Actor, PermissionDenied, ServiceError
-from tests.agent_helpers import PHONE, ScriptedModel, agent_shop
-
-pytest_plugins = ["auzap_console.testing"]
+from tests.utils.agent_helpers import PHONE, ScriptedModel, agent_shop
 
 
 @pytest.fixture

@@ -67,7 +67,7 @@ def test_webhook_secret_is_stored_encrypted_and_shown_decrypted_to_the_owner(sho
     from auzap_console.db import tenant_session
     from auzap_console.pages.channels import ChannelsState
     from auzap_console.services.channels import channel_ref, create_channel
-    from tests.reflex_harness import Browser
+    from tests.utils.reflex_harness import Browser
 
     shop = shop_factory("Loja Segredo")
     with tenant_session(shop.tenant_id) as s:

@@ -14,7 +14,7 @@ from auzap_console.pages.signup import SignupState
 from auzap_console.services import auth
 from auzap_console.state import AuthState
 from tests.conftest import session_token
-from tests.reflex_harness import ORIGIN, Browser, is_redirect
+from tests.utils.reflex_harness import ORIGIN, Browser, is_redirect
 
 
 @pytest.fixture

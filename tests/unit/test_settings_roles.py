@@ -12,7 +12,7 @@ from auzap_console.models import AuthorizedOwnerNumber
 from auzap_console.pages.settings import SettingsState
 from auzap_console.services import customers, team
 from tests.conftest import make_shop, session_token
-from tests.reflex_harness import Browser
+from tests.utils.reflex_harness import Browser
 
 
 def _numbers(shop):

@@ -13,9 +13,9 @@ from auzap_console.agents.chat import receive_text
 from auzap_console.db import tenant_session
 from auzap_console.models import AIInteraction, Message, UsageDaily
 from auzap_console.services import memory
-from tests.agent_helpers import PHONE, agent_shop
 from tests.fakes.openai_server import FakeOpenAI
 from tests.utils import turns
+from tests.utils.agent_helpers import PHONE, agent_shop
 
 
 def test_turns_of_different_conversations_overlap_on_sqlite():

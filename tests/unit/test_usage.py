@@ -21,9 +21,9 @@ from auzap_console.pages.usage import UsageState
 from auzap_console.services import team, tenants, usage
 from auzap_console.services.context import ServiceError
 from auzap_console.services.tenants import DEFAULT_BUSINESS_HOURS
-from tests.agent_helpers import PHONE, ScriptedModel, agent_shop
 from tests.conftest import make_shop, session_token
-from tests.reflex_harness import Browser
+from tests.utils.agent_helpers import PHONE, ScriptedModel, agent_shop
+from tests.utils.reflex_harness import Browser
 
 BEFORE_MIDNIGHT = datetime(2026, 11, 19, 2, 30, tzinfo=UTC)  # 18/11 23:30 in São Paulo (UTC-3)
 AFTER_MIDNIGHT = datetime(2026, 11, 19, 3, 30, tzinfo=UTC)  # 19/11 00:30 in São Paulo

@@ -17,8 +17,8 @@ from auzap_console.default_plugins.cloud import CloudApiProvider
 from auzap_console.jobs import queues
 from auzap_console.models import Channel, Message
 from auzap_console.services.channels import create_channel
-from tests.agent_helpers import agent_shop
 from tests.fakes.provider_server import FakeProvider, cloud_status, cloud_text, evolution_upsert
+from tests.utils.agent_helpers import agent_shop
 
 pytestmark = pytest.mark.usefixtures("local_jobs")
 

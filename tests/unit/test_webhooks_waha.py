@@ -18,8 +18,8 @@ from auzap_console.jobs import queues
 from auzap_console.models import Channel, Customer, Message
 from auzap_console.services.channels import create_channel
 from auzap_console.settings import get_settings
-from tests.agent_helpers import agent_shop
 from tests.fakes.waha_server import FakeWaha, waha_message
+from tests.utils.agent_helpers import agent_shop
 
 SENDER = "5511988887777@c.us"  # the agent_shop customer (Joana)
 

@@ -12,8 +12,8 @@ from auzap_console.agents.model import OpenAIModel
 from auzap_console.agents.runtime import TurnResult, run_turn
 from auzap_console.db import tenant_session
 from auzap_console.models import Message
-from tests.agent_helpers import PHONE, agent_shop
 from tests.fakes.openai_server import FakeOpenAI
+from tests.utils.agent_helpers import PHONE, agent_shop
 
 DELAY = 1.0  # seconds the model takes to answer
 

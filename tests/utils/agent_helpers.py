@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from auzap_console.agents.model import ModelReply, ToolCall
 from auzap_console.db import tenant_session
-from auzap_console.models import Tenant
-from auzap_console.services import catalog, customers
-from auzap_console.services.tenants import WEEKDAYS
+from auzap_console.services import customers
+from auzap_console.testing import open_every_day
 from tests.conftest import make_shop
 
 PHONE = "+5511988887777"
 
 
+AGENT_SERVICES = (("Banho P", 5000, "bath", 60), ("Banho G", 8500, "bath", 60), ("Tosa completa", 9000, "grooming", 60))
+
+
 def agent_shop(name: str = "Loja Agente"):
-    shop = make_shop(name)
+    """A shop open every day (public `auzap_console.testing` helpers) with Joana and her Thor."""
+    shop = open_every_day(make_shop(name), AGENT_SERVICES)
     with tenant_session(shop.tenant_id) as s:
-        tenant = s.get(Tenant, shop.tenant_id)
-        tenant.business_hours = {d: {"open": "08:00", "close": "18:00"} for d in WEEKDAYS}
-        s.add(tenant)
-        for svc, price, cat in (("Banho P", 5000, "bath"), ("Banho G", 8500, "bath"), ("Tosa completa", 9000, "grooming")):
-            catalog.save_service(s, actor=shop.actor, name=svc, price_cents=price, duration_minutes=60, category=cat)
         c = customers.save_customer(s, actor=shop.actor, name="Joana Tutora", phone=PHONE)
         customers.save_pet(s, actor=shop.actor, customer_id=c.id, name="Thor", species="dog", breed="Shih Tzu", size="P")
     shop.customer_id = c.id
