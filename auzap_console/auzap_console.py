@@ -52,7 +52,10 @@ app = rx.App(
     html_lang="pt-BR",
     stylesheets=["/console.css"],
     api_transformer=[webhook_app(), auth_app()],
-    head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
+    head_components=[
+        rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),
+        rx.el.link(rel="icon", type="image/svg+xml", href="/favicon.svg"),
+    ],
 )
 app.add_page(login_page, route="/login", title=f"{t('auth.login')} · {t('app.name')}", on_load=LoginState.on_load)
 app.add_page(signup_page, route="/signup", title=f"{t('auth.signup')} · {t('app.name')}")

@@ -77,10 +77,15 @@ def user_box(suffix: str = "") -> rx.Component:
     )
 
 
+def logo(size: int) -> rx.Component:
+    """The AuZap mark (assets/logo.svg): a chat bubble with a paw."""
+    return rx.image(src="/logo.svg", alt="AuZap", width=f"{size}px", height=f"{size}px", class_name="brand-logo")
+
+
 def sidebar(nav: list[NavEntry]) -> rx.Component:
     """The desktop sidebar."""
     return rx.vstack(
-        rx.hstack(rx.icon("paw-print", color=BRAND), rx.heading(t("app.name"), size="4"), align="center"),
+        rx.hstack(logo(28), rx.heading(t("app.name"), size="4"), align="center"),
         local_mode_badge(),
         rx.vstack(*[nav_link(e) for e in nav], spacing="1", width="100%"),
         rx.spacer(),
@@ -100,7 +105,7 @@ def sidebar(nav: list[NavEntry]) -> rx.Component:
 def mobile_bar(nav: list[NavEntry]) -> rx.Component:
     """Top bar with a menu for narrow screens."""
     return rx.hstack(
-        rx.hstack(rx.icon("paw-print", color=BRAND), rx.heading(t("app.name"), size="3"), local_mode_badge("-mobile"), align="center"),
+        rx.hstack(logo(26), rx.heading(t("app.name"), size="3"), local_mode_badge("-mobile"), align="center"),
         rx.spacer(),
         rx.drawer.root(
             rx.drawer.trigger(rx.icon_button(rx.icon("menu"), variant="soft", id="mobile-menu")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from auzap_console.components.common import hydration_marker
-from auzap_console.components.layout import BRAND
+from auzap_console.components.layout import logo
 from auzap_console.i18n import t
 
 
@@ -14,7 +14,7 @@ def public_card(title: str, subtitle: str, *children: rx.Component) -> rx.Compon
     return rx.center(
         rx.card(
             rx.vstack(
-                rx.hstack(rx.icon("paw-print", color=BRAND, size=28), rx.heading(t("app.name"), size="5"), align="center"),
+                rx.hstack(logo(36), rx.heading(t("app.name"), size="5"), align="center"),
                 rx.heading(title, size="6", id="page-title"),
                 rx.text(subtitle, color_scheme="gray", size="2"),
                 *children,

@@ -7,6 +7,7 @@ the conversation back to the AI.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 import reflex as rx
 
@@ -43,20 +44,70 @@ def _tool_chip(tools: list) -> str:
     return t("inbox.ai_used", tools=", ".join(labels))
 
 
-def _message_row(m, tools: list, tz: str) -> dict[str, str]:
-    calls = _tool_chip(tools)
+@dataclass
+class ConversationRow:
+    """A line of the conversation list."""
+
+    id: int
+    name: str
+    phone: str
+    preview: str
+    persona: str
+    unread: int
+    waiting: bool
+    test: bool
+    paused: bool
+    when: str
+
+
+@dataclass
+class ThreadHeader:
+    """Who the open conversation is with, and its state."""
+
+    name: str = ""
+    phone: str = ""
+    persona: str = ""
+    paused: bool = False
+    waiting: bool = False
+    has_channel: bool = False
+
+
+@dataclass
+class MessageRow:
+    """A bubble of the thread."""
+
+    id: int
+    text: str
+    mine: bool
+    sender: str
+    when: str
+    ticks: str
+    read: bool
+    tools: str  # the 'IA usou: …' chip, '' when no tool ran
+    failed: str  # what went wrong, '' when nothing did
+
+
+@dataclass
+class Option:
+    """One choice of a select."""
+
+    value: str
+    label: str
+
+
+def _message_row(m, tools: list, tz: str) -> MessageRow:
     failure = _failure(m)
-    return {
-        "failed": failure[:240],
-        "id": str(m.id),
-        "text": m.body,
-        "mine": "" if m.direction == "in" else "1",
-        "sender": SENDER_LABELS.get(m.sender, ""),
-        "when": local_datetime(m.created_at, tz),
-        "ticks": TICKS.get(m.delivery_status, "") if m.direction == "out" and m.channel_id and not failure else "",
-        "read": "1" if m.delivery_status == "read" else "",
-        "tools": calls,
-    }
+    return MessageRow(
+        id=m.id,
+        text=m.body,
+        mine=m.direction != "in",
+        sender=SENDER_LABELS.get(m.sender, ""),
+        when=local_datetime(m.created_at, tz),
+        ticks=TICKS.get(m.delivery_status, "") if m.direction == "out" and m.channel_id and not failure else "",
+        read=m.delivery_status == "read",
+        tools=_tool_chip(tools),
+        failed=failure[:240],
+    )
 
 
 class InboxState(PagedListMixin, ProtectedState):
@@ -66,12 +117,12 @@ class InboxState(PagedListMixin, ProtectedState):
     status: str = "open"
     persona: str = ""
     loaded: bool = False
-    rows: list[dict[str, str]] = []
+    rows: list[ConversationRow] = []
     selected_id: int = 0
-    header: dict[str, str] = {}
-    messages: list[dict[str, str]] = []
+    header: ThreadHeader = ThreadHeader()
+    messages: list[MessageRow] = []
     watching: bool = False
-    persona_options: list[dict[str, str]] = []
+    persona_options: list[Option] = []
     form_error: str = ""
     budget_notice: str = ""
 
@@ -90,35 +141,33 @@ class InboxState(PagedListMixin, ProtectedState):
                 session, actor=user.actor, status=self.status, persona=self.persona, search=self.search, page=self.page, per_page=PER_PAGE
             )
             titles = {name: p.title for name, p in manager.personas().items()}
-            self.persona_options = [{"value": "all", "label": t("inbox.all_personas")}] + [
-                {"value": name, "label": title} for name, title in titles.items()
-            ]
+            self.persona_options = [Option("all", t("inbox.all_personas"))] + [Option(name, title) for name, title in titles.items()]
             self.total, self.pages = result.total, result.pages
             self.rows = [
-                {
-                    "id": str(c.id),
-                    "name": cust.name,
-                    "phone": format_phone(cust.phone),
-                    "preview": preview[:80],
-                    "persona": titles.get(c.persona, c.persona),
-                    "unread": str(c.unread_count) if c.unread_count else "",
-                    "waiting": "1" if c.waiting_human else "",
-                    "test": "1" if c.is_test else "",
-                    "paused": "1" if c.ai_paused else "",
-                    "when": local_datetime(c.last_message_at, user.timezone)[-5:] if c.last_message_at else "",
-                }
+                ConversationRow(
+                    id=c.id,
+                    name=cust.name,
+                    phone=format_phone(cust.phone),
+                    preview=preview[:80],
+                    persona=titles.get(c.persona, c.persona),
+                    unread=c.unread_count,
+                    waiting=c.waiting_human,
+                    test=c.is_test,
+                    paused=c.ai_paused,
+                    when=local_datetime(c.last_message_at, user.timezone)[-5:] if c.last_message_at else "",
+                )
                 for c, cust, preview in result.rows
             ]
             if self.selected_id:
                 conversation, customer, messages, tools = inbox.thread(session, actor=user.actor, conversation_id=self.selected_id)
-                self.header = {
-                    "name": customer.name,
-                    "phone": format_phone(customer.phone),
-                    "persona": titles.get(conversation.persona, conversation.persona),
-                    "paused": "1" if conversation.ai_paused else "",
-                    "waiting": "1" if conversation.waiting_human else "",
-                    "channel": "1" if conversation.channel_id else "",
-                }
+                self.header = ThreadHeader(
+                    name=customer.name,
+                    phone=format_phone(customer.phone),
+                    persona=titles.get(conversation.persona, conversation.persona),
+                    paused=conversation.ai_paused,
+                    waiting=conversation.waiting_human,
+                    has_channel=conversation.channel_id is not None,
+                )
                 self.messages = [_message_row(m, tools.get(m.id, []), user.timezone) for m in messages]
         self.loaded = True
 
@@ -126,7 +175,7 @@ class InboxState(PagedListMixin, ProtectedState):
     @guarded
     async def load(self):
         """on_load: first page, then keep it live."""
-        self.page, self.selected_id, self.header, self.messages = 1, 0, {}, []
+        self.page, self.selected_id, self.header, self.messages = 1, 0, ThreadHeader(), []
         wanted = self.router.url.query_parameters.get("c", "")  # a link from a customer's record
         if wanted.isdigit():
             self.selected_id, self.status = int(wanted), "all"
@@ -178,7 +227,7 @@ class InboxState(PagedListMixin, ProtectedState):
 
     @rx.event
     @guarded
-    async def open(self, conversation_id: str):
+    async def open(self, conversation_id: int):
         """Show one conversation (and mark it read)."""
         previous, self.selected_id = self.selected_id, int(conversation_id)
         try:
@@ -210,11 +259,11 @@ class InboxState(PagedListMixin, ProtectedState):
     @rx.event
     def close_thread(self):
         """Back to the list (phones show one pane at a time)."""
-        self.selected_id, self.header, self.messages = 0, {}, []
+        self.selected_id, self.header, self.messages = 0, ThreadHeader(), []
 
     @rx.event
     @guarded
-    async def retry(self, message_id: str):
+    async def retry(self, message_id: int):
         """Try a failed message again: a new agent turn, or a new send."""
         user = await self._user()
         with self._session(user) as session:
@@ -238,30 +287,30 @@ def _row(row: rx.Var) -> rx.Component:
         rx.hstack(
             rx.vstack(
                 rx.hstack(
-                    rx.text(row["name"], weight="bold", size="2"),
-                    rx.cond(row["waiting"] != "", rx.badge(t("inbox.waiting"), color_scheme="red", size="1")),
-                    rx.cond(row["paused"] != "", rx.badge(t("inbox.human"), color_scheme="amber", size="1")),
-                    rx.cond(row["test"] != "", rx.badge(t("inbox.test_badge"), color_scheme="gray", size="1")),
+                    rx.text(row.name, weight="bold", size="2"),
+                    rx.cond(row.waiting, rx.badge(t("inbox.waiting"), color_scheme="red", size="1")),
+                    rx.cond(row.paused, rx.badge(t("inbox.human"), color_scheme="amber", size="1")),
+                    rx.cond(row.test, rx.badge(t("inbox.test_badge"), color_scheme="gray", size="1")),
                     wrap="wrap",
                 ),
-                rx.text(row["preview"], size="1", color_scheme="gray", trim="both", max_width="100%"),
-                rx.text(row["persona"], size="1", color_scheme="teal"),
+                rx.text(row.preview, size="1", color_scheme="gray", trim="both", max_width="100%"),
+                rx.text(row.persona, size="1", color_scheme="teal"),
                 spacing="0",
                 width="100%",
                 min_width="0",
             ),
             rx.vstack(
-                rx.text(row["when"], size="1", color_scheme="gray"),
-                rx.cond(row["unread"] != "", rx.badge(row["unread"], variant="solid", radius="full", class_name="unread-badge")),
+                rx.text(row.when, size="1", color_scheme="gray"),
+                rx.cond(row.unread > 0, rx.badge(row.unread, variant="solid", radius="full", class_name="unread-badge")),
                 align="end",
             ),
             width="100%",
         ),
-        on_click=InboxState.open(row["id"]),
+        on_click=InboxState.open(row.id),
         padding="0.6em",
         border_radius="8px",
         cursor="pointer",
-        background=rx.cond(InboxState.selected_id.to_string() == row["id"], "var(--teal-3)", "transparent"),
+        background=rx.cond(InboxState.selected_id == row.id, "var(--teal-3)", "transparent"),
         _hover={"background": "var(--gray-3)"},
         class_name="conversation-row",
         width="100%",
@@ -269,25 +318,25 @@ def _row(row: rx.Var) -> rx.Component:
 
 
 def _bubble(m: rx.Var) -> rx.Component:
-    mine = m["mine"] != ""
+    mine = m.mine
     return rx.hstack(
         rx.box(
-            rx.cond(m["sender"] != "", rx.text(m["sender"], size="1", weight="bold", color_scheme="teal")),
-            rx.text(m["text"], white_space="pre-wrap", size="2"),
+            rx.cond(m.sender != "", rx.text(m.sender, size="1", weight="bold", color_scheme="teal")),
+            rx.text(m.text, white_space="pre-wrap", size="2"),
             rx.cond(
-                m["tools"] != "",
-                rx.badge(rx.icon("sparkles", size=12), m["tools"], variant="soft", color_scheme="gray", size="1", class_name="tool-calls"),
+                m.tools != "",
+                rx.badge(rx.icon("sparkles", size=12), m.tools, variant="soft", color_scheme="gray", size="1", class_name="tool-calls"),
             ),
             rx.cond(
-                m["failed"] != "",
+                m.failed != "",
                 rx.hstack(
-                    rx.badge(rx.icon("triangle-alert", size=12), m["failed"], color_scheme="red", size="1", class_name="failed-badge"),
+                    rx.badge(rx.icon("triangle-alert", size=12), m.failed, color_scheme="red", size="1", class_name="failed-badge"),
                     rx.button(
                         rx.icon("rotate-ccw", size=12),
                         t("inbox.retry"),
                         size="1",
                         variant="soft",
-                        on_click=InboxState.retry(m["id"]),
+                        on_click=InboxState.retry(m.id),
                         class_name="retry-button",
                     ),
                     wrap="wrap",
@@ -296,8 +345,8 @@ def _bubble(m: rx.Var) -> rx.Component:
                 ),
             ),
             rx.hstack(
-                rx.text(m["when"], size="1", color_scheme="gray"),
-                rx.text(m["ticks"], size="1", color=rx.cond(m["read"] != "", "#34b7f1", "var(--gray-9)"), class_name="ticks"),
+                rx.text(m.when, size="1", color_scheme="gray"),
+                rx.text(m.ticks, size="1", color=rx.cond(m.read, "#34b7f1", "var(--gray-9)"), class_name="ticks"),
                 justify="end",
                 width="100%",
             ),
@@ -321,13 +370,13 @@ def _thread() -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.vstack(
-                        rx.heading(h["name"], size="4", id="thread-name"),
-                        rx.text(h["phone"], " · ", h["persona"], size="1", color_scheme="gray"),
+                        rx.heading(h.name, size="4", id="thread-name"),
+                        rx.text(h.phone, " · ", h.persona, size="1", color_scheme="gray"),
                         spacing="0",
                     ),
                     rx.spacer(),
                     rx.cond(
-                        h["paused"] != "",
+                        h.paused,
                         rx.button(
                             rx.icon("bot", size=16), t("inbox.hand_back"), on_click=InboxState.hand_back, variant="soft", id="hand-back"
                         ),
@@ -343,15 +392,13 @@ def _thread() -> rx.Component:
                     align="center",
                     wrap="wrap",
                 ),
-                rx.cond(
-                    h["waiting"] != "", rx.callout(t("inbox.waiting_hint"), icon="bell-ring", color_scheme="red", size="1", width="100%")
-                ),
+                rx.cond(h.waiting, rx.callout(t("inbox.waiting_hint"), icon="bell-ring", color_scheme="red", size="1", width="100%")),
                 rx.vstack(
                     rx.foreach(InboxState.messages, _bubble),
                     spacing="2",
                     width="100%",
                     padding="0.5em",
-                    background="#efeae2",
+                    background="#efeae2 url('/chat-background.svg') repeat",
                     border_radius="8px",
                     min_height="300px",
                     max_height="55vh",
@@ -377,7 +424,7 @@ def _thread() -> rx.Component:
                     reset_on_submit=True,
                     width="100%",
                 ),
-                rx.cond(h["channel"] == "", rx.text(t("inbox.no_channel"), size="1", color_scheme="gray")),
+                rx.cond(~h.has_channel, rx.text(t("inbox.no_channel"), size="1", color_scheme="gray")),
                 spacing="3",
                 width="100%",
             ),
@@ -417,7 +464,7 @@ def inbox_page() -> rx.Component:
             ),
             rx.select.root(
                 rx.select.trigger(id="inbox-persona"),
-                rx.select.content(rx.foreach(InboxState.persona_options, lambda p: rx.select.item(p["label"], value=p["value"]))),
+                rx.select.content(rx.foreach(InboxState.persona_options, lambda p: rx.select.item(p.label, value=p.value))),
                 value=rx.cond(InboxState.persona == "", "all", InboxState.persona),
                 on_change=InboxState.set_persona,
             ),

@@ -41,11 +41,11 @@ def test_failed_turn_shows_a_badge_and_retry_answers_it(monkeypatch):
     state = tab.state(InboxState)
     tab.call(InboxState.load)
     tab.call(InboxState.open, str(conversation_id))
-    (failed,) = [m for m in state.messages if m["failed"]]
-    assert failed["id"] == str(message_id) and "A IA não conseguiu responder" in failed["failed"]
-    assert "modelo fora do ar" in failed["failed"]
-    assert [m["text"] for m in state.messages if m["mine"]] == [FAILURE_APOLOGY]
-    assert all(m["ticks"] == "" for m in state.messages)  # no channel: no pending clock forever
+    (failed,) = [m for m in state.messages if m.failed]
+    assert failed.id == message_id and "A IA não conseguiu responder" in failed.failed
+    assert "modelo fora do ar" in failed.failed
+    assert [m.text for m in state.messages if m.mine] == [FAILURE_APOLOGY]
+    assert all(m.ticks == "" for m in state.messages)  # no channel: no pending clock forever
     tab.call(InboxState.retry, str(message_id))
     queues.in_process().drain()
     with tenant_session(shop.tenant_id) as s:
@@ -55,7 +55,7 @@ def test_failed_turn_shows_a_badge_and_retry_answers_it(monkeypatch):
     assert message.processing == "done" and not conversation.ai_paused
     assert "Banho P: R$ 50,00" in replies[-1].body
     tab.call(InboxState.open, str(conversation_id))
-    assert not any(m["failed"] for m in state.messages)
+    assert not any(m.failed for m in state.messages)
 
 
 def test_another_tenant_cannot_retry(monkeypatch):

@@ -49,6 +49,6 @@ def test_inbox_says_what_the_ai_used_in_plain_words():
     tab = Browser(session_token(shop.email, shop.password))
     tab.call(InboxState.load)
     state = tab.state(InboxState)
-    tab.call(InboxState.open, state.rows[0]["id"])
-    chips = [m["tools"] for m in state.messages if m["tools"]]
+    tab.call(InboxState.open, state.rows[0].id)
+    chips = [m.tools for m in state.messages if m.tools]
     assert chips == ["IA usou: tabela de preços"]
