@@ -450,8 +450,11 @@ def inbox_page() -> rx.Component:
                     value=InboxState.status,
                     on_change=InboxState.set_filter,
                     id="inbox-filter",
+                    size="1",
                 ),
                 display=rx.breakpoints(initial="none", md="block"),
+                max_width="100%",
+                overflow_x="auto",
             ),
             rx.box(  # phones: every filter in a select instead of a row that shows two of five
                 rx.select.root(
