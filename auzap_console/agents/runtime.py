@@ -46,7 +46,7 @@ from auzap_console.plugin import manager
 from auzap_console.plugin.types import Persona, ToolSpec
 from auzap_console.services import booking, catalog, conversations, knowledge
 from auzap_console.services import memory as customer_memory
-from auzap_console.services.agents import get_config
+from auzap_console.services.agents import get_config, model_settings, tools_for
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 from auzap_console.services.plugins import disabled_plugins
 from auzap_console.services.usage import add_usage, budget_exhausted
@@ -77,25 +77,13 @@ class TurnResult:
     typing_delay_ms: int = 0
 
 
-def tenant_model_settings(tenant_settings: dict) -> dict[str, str]:
-    """The tenant's own OpenAI-compatible key (stored encrypted), base URL and default model."""
-    from auzap_console.crypto import decrypt_json
-
-    try:
-        key = decrypt_json(tenant_settings.get("openai_api_key_encrypted", "")).get("key", "")
-    except ValueError:
-        log.warning("tenant OpenAI key cannot be decrypted with this SECRET_KEY; using the global settings")
-        key = ""
-    return {"api_key": key, "base_url": tenant_settings.get("openai_base_url", ""), "model": tenant_settings.get("openai_model", "")}
-
-
 def allowed_tools(persona: Persona, configured: list[str], disabled: list[str]) -> dict[str, ToolSpec]:
     """Tools this persona may call for this tenant.
 
     A tool must be registered for the persona by an enabled plugin and, when the tenant
     chose a list on the Agents page, be on that list.
     """
-    registered = {name: spec for name, spec in manager.tools(disabled).items() if spec.allowed_for(persona)}
+    registered = tools_for(persona, disabled)
     return {name: spec for name, spec in registered.items() if not configured or name in configured}
 
 
@@ -289,9 +277,9 @@ def _converse(ctx: _Context, client: ModelClient | None) -> _Outcome:
     """Stage 2: the model/tool loop. No transaction is open here except inside each tool call."""
     tools = allowed_tools(ctx.persona, ctx.config.tools, ctx.disabled)
     ctx.turn.specs = dict(tools)
-    model_settings = tenant_model_settings(ctx.tenant.settings or {})
-    client = client or default_client(model_settings["api_key"], model_settings["base_url"])
-    model = ctx.config.model or model_settings["model"] or (get_settings().openai_model if client.name == "openai" else "offline")
+    own = model_settings(ctx.tenant.settings or {})
+    client = client or default_client(own["api_key"], own["base_url"])
+    model = ctx.config.model or own["model"] or (get_settings().openai_model if client.name == "openai" else "offline")
     messages = list(ctx.messages)
     tool_ctx = ToolContext(
         tenant_id=ctx.actor.tenant_id,

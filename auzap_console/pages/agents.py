@@ -2,35 +2,52 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
-from auzap_console.agents.runtime import tenant_model_settings
 from auzap_console.components.common import advanced, empty_state, field, form_error, page_header
 from auzap_console.i18n import t
-from auzap_console.plugin import manager
 from auzap_console.services import agents as agent_service
-from auzap_console.services import plugins as plugin_service
 from auzap_console.services.context import ServiceError
-from auzap_console.services.tenants import get_tenant
-from auzap_console.settings import get_settings
 from auzap_console.state import AuthState, ProtectedState, guarded
 from auzap_console.template import template
 
-AUDIENCE_RANK = {"customer": 0, "lead": 1, "owner": 2}
+
+@dataclass
+class PersonaRow:
+    """One persona's card: the plugin's persona and the shop's settings for it."""
+
+    name: str
+    title: str
+    audience: str
+    enabled: bool
+    display_name: str
+    tone: str
+    instructions: str
+    model: str
+    handoff: str
+    typing: str  # seconds, pt-BR ("1,5")
+    hours_only: bool
 
 
-def persona_order(persona) -> tuple[int, str]:
-    """Sort key: customers first, then leads, then the owner (the order owners think in)."""
-    return AUDIENCE_RANK.get(persona.audience, 9), persona.title
+@dataclass
+class ToolRow:
+    """A tool a persona may use, with the owner's words for it."""
+
+    persona: str
+    name: str
+    description: str
+    checked: bool
 
 
-def engine_label(tenant_settings: dict) -> str:
-    """Which engine answers: the offline one, or an OpenAI-compatible model."""
-    settings = get_settings()
-    own = tenant_model_settings(tenant_settings)
-    if own["api_key"] or settings.openai_api_key:
-        return t("agt.engine_openai", model=own["model"] or settings.openai_model)
-    return t("agt.engine_offline")
+@dataclass
+class ModelForm:
+    """The shop's own model access (the key itself never leaves the server)."""
+
+    base_url: str = ""
+    model: str = ""
+    has_key: bool = False
 
 
 class AgentsState(ProtectedState):
@@ -40,50 +57,38 @@ class AgentsState(ProtectedState):
     saving_model: bool = False
     loaded: bool = False
     engine: str = ""
-    rows: list[dict[str, str]] = []
-    tool_rows: list[dict[str, str]] = []
+    rows: list[PersonaRow] = []
+    tool_rows: list[ToolRow] = []
     form_error: str = ""
     saved_persona: str = ""
-    model_form: dict[str, str] = {}
+    model_form: ModelForm = ModelForm()
 
     async def _refresh(self) -> None:
         user = await self._user("manager")
         with self._session(user) as session:
-            tenant = get_tenant(session, actor=user.actor)
-            disabled = plugin_service.disabled_plugins(tenant)
-            personas = manager.personas(disabled)
-            configs = {name: agent_service.get_config(session, actor=user.actor, persona=name) for name in personas}
-            self.engine = engine_label(tenant.settings or {})
-            own = tenant_model_settings(tenant.settings or {})
-            self.model_form = {"base_url": own["base_url"], "model": own["model"], "has_key": "1" if own["api_key"] else ""}
-        tools = manager.tools(disabled)
+            view = agent_service.overview(session, actor=user.actor)
+        self.engine = view.engine
+        self.model_form = ModelForm(base_url=view.base_url, model=view.model, has_key=view.has_key)
         self.rows = [
-            {
-                "name": p.name,
-                "title": p.title,
-                "audience": t(f"agt.audience.{p.audience}"),
-                "enabled": "1" if configs[p.name].enabled else "",
-                "display_name": configs[p.name].display_name,
-                "tone": configs[p.name].tone,
-                "instructions": configs[p.name].instructions,
-                "model": configs[p.name].model,
-                "handoff": ", ".join(configs[p.name].handoff_keywords),
-                "typing": f"{configs[p.name].typing_delay_ms / 1000:.1f}".replace(".", ","),
-                "hours_only": "1" if configs[p.name].business_hours else "",
-            }
-            for p in sorted(personas.values(), key=persona_order)
+            PersonaRow(
+                name=p.persona.name,
+                title=p.persona.title,
+                audience=t(f"agt.audience.{p.persona.audience}"),
+                enabled=p.config.enabled,
+                display_name=p.config.display_name,
+                tone=p.config.tone,
+                instructions=p.config.instructions,
+                model=p.config.model,
+                handoff=", ".join(p.config.handoff_keywords),
+                typing=f"{p.config.typing_delay_ms / 1000:.1f}".replace(".", ","),
+                hours_only=bool(p.config.business_hours),
+            )
+            for p in view.personas
         ]
         self.tool_rows = [
-            {
-                "persona": p,
-                "name": name,
-                "description": spec.description,
-                "checked": "1" if name in configs[p].tools else "",
-                "writes": "1" if spec.writes else "",
-            }
-            for p in personas
-            for name, spec in sorted(tools.items())
-            if p in spec.personas
+            ToolRow(persona=p.persona.name, name=name, description=spec.description, checked=name in p.config.tools)
+            for p in view.personas
+            for name, spec in p.tools.items()
         ]
         self.loaded = True
 
@@ -124,11 +129,8 @@ class AgentsState(ProtectedState):
         try:  # the form speaks seconds ("1,5"); the config keeps milliseconds
             typing = round(float((form.get("typing") or "0").replace(",", ".")) * 1000)
         except ValueError as exc:
-            raise ServiceError(t("err.typing_delay")) from exc
+            raise ServiceError(t("err.typing_delay"), field="typing") from exc
         with self._session(user) as session:
-            tenant = get_tenant(session, actor=user.actor)
-            disabled = plugin_service.disabled_plugins(tenant)
-            known = {name for name, spec in manager.tools(disabled).items() if persona in spec.personas}
             agent_service.save_config(
                 session,
                 actor=user.actor,
@@ -141,8 +143,7 @@ class AgentsState(ProtectedState):
                 tools=[k.removeprefix("tool__") for k, v in form.items() if k.startswith("tool__") and v],
                 handoff_keywords=form.get("handoff", "").split(","),
                 typing_delay_ms=typing,
-                known_tools=known,
-                business_hours=dict(tenant.business_hours or {}) if form.get("hours_only") else {},
+                hours_only=bool(form.get("hours_only")),
             )
         self.form_error, self.saved_persona = "", persona
         await self._refresh()
@@ -151,14 +152,14 @@ class AgentsState(ProtectedState):
 
 def _tool_checkbox(tool: rx.Var, persona: rx.Var) -> rx.Component:
     return rx.cond(
-        tool["persona"] == persona,
+        tool.persona == persona,
         rx.hstack(
             rx.checkbox(
-                tool["description"],
-                name="tool__" + tool["name"].to(str),
-                default_checked=tool["checked"] == "1",
+                tool.description,
+                name="tool__" + tool.name.to(str),
+                default_checked=tool.checked,
                 size="2",
-                title=tool["name"],
+                title=tool.name,
             ),
             align="center",
             wrap="wrap",
@@ -172,35 +173,33 @@ def _persona_card(row: rx.Var) -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.icon("bot", color="#0f766e"),
-                    rx.heading(row["title"], size="4"),
-                    rx.badge(row["audience"], variant="soft"),
+                    rx.heading(row.title, size="4"),
+                    rx.badge(row.audience, variant="soft"),
                     rx.spacer(),
-                    rx.checkbox(
-                        t("agt.enabled"), name="enabled", default_checked=row["enabled"] == "1", id="agent-enabled-" + row["name"].to(str)
-                    ),
+                    rx.checkbox(t("agt.enabled"), name="enabled", default_checked=row.enabled, id="agent-enabled-" + row.name.to(str)),
                     width="100%",
                     align="center",
                     wrap="wrap",
                 ),
-                rx.el.input(type="hidden", name="persona", value=row["name"]),
+                rx.el.input(type="hidden", name="persona", value=row.name),
                 rx.grid(
                     field(
                         t("agt.display_name"),
                         rx.input(
                             name="display_name",
-                            default_value=row["display_name"],
+                            default_value=row.display_name,
                             placeholder="Luna",
-                            id="agent-name-" + row["name"].to(str),
+                            id="agent-name-" + row.name.to(str),
                             width="100%",
                         ),
                     ),
                     field(
                         t("agt.tone"),
-                        rx.input(name="tone", default_value=row["tone"], placeholder="simpática, usa emojis com moderação", width="100%"),
+                        rx.input(name="tone", default_value=row.tone, placeholder="simpática, usa emojis com moderação", width="100%"),
                     ),
                     field(
                         t("agt.typing"),
-                        rx.input(name="typing", default_value=row["typing"], width="100%", input_mode="decimal", max_length=5),
+                        rx.input(name="typing", default_value=row.typing, width="100%", input_mode="decimal", max_length=5),
                     ),
                     columns=rx.breakpoints(initial="1", md="2"),
                     spacing="3",
@@ -210,7 +209,7 @@ def _persona_card(row: rx.Var) -> rx.Component:
                     t("agt.instructions"),
                     rx.text_area(
                         name="instructions",
-                        default_value=row["instructions"],
+                        default_value=row.instructions,
                         rows="3",
                         width="100%",
                         placeholder="Ex.: ofereça hidratação para cães de pelo longo.",
@@ -218,28 +217,26 @@ def _persona_card(row: rx.Var) -> rx.Component:
                 ),
                 field(
                     t("agt.handoff"),
-                    rx.input(name="handoff", default_value=row["handoff"], placeholder="reclamação, procon, gerente", width="100%"),
+                    rx.input(name="handoff", default_value=row.handoff, placeholder="reclamação, procon, gerente", width="100%"),
                 ),
                 rx.checkbox(
                     t("agt.hours_only"),
                     name="hours_only",
-                    default_checked=row["hours_only"] == "1",
-                    id="agent-hours-" + row["name"].to(str),
+                    default_checked=row.hours_only,
+                    id="agent-hours-" + row.name.to(str),
                 ),
                 rx.text(t("agt.tools"), size="2", weight="medium"),
-                rx.vstack(rx.foreach(AgentsState.tool_rows, lambda tool: _tool_checkbox(tool, row["name"])), spacing="1"),
-                advanced(
-                    field(t("agt.model"), rx.input(name="model", default_value=row["model"], placeholder="gpt-4o-mini", width="100%"))
-                ),
-                form_error(rx.cond(AgentsState.saved_persona == row["name"], AgentsState.form_error, "")),
+                rx.vstack(rx.foreach(AgentsState.tool_rows, lambda tool: _tool_checkbox(tool, row.name)), spacing="1"),
+                advanced(field(t("agt.model"), rx.input(name="model", default_value=row.model, placeholder="gpt-4o-mini", width="100%"))),
+                form_error(rx.cond(AgentsState.saved_persona == row.name, AgentsState.form_error, "")),
                 rx.cond(
                     AuthState.is_manager,
                     rx.button(
                         t("common.save"),
                         type="submit",
-                        id="agent-save-" + row["name"].to(str),
-                        loading=AgentsState.saving_persona == row["name"],
-                        disabled=AgentsState.saving_persona == row["name"],
+                        id="agent-save-" + row.name.to(str),
+                        loading=AgentsState.saving_persona == row.name,
+                        disabled=AgentsState.saving_persona == row.name,
                     ),
                 ),
                 spacing="3",
@@ -268,28 +265,26 @@ def _model_card() -> rx.Component:
                             type="password",
                             id="model-key",
                             width="100%",
-                            placeholder=rx.cond(f["has_key"] == "1", t("agt.key_kept"), "sk-…"),
+                            placeholder=rx.cond(f.has_key, t("agt.key_kept"), "sk-…"),
                         ),
                     ),
                     field(
                         t("agt.base_url"),
                         rx.input(
                             name="base_url",
-                            default_value=f["base_url"],
+                            default_value=f.base_url,
                             id="model-url",
                             width="100%",
                             placeholder="https://api.openai.com/v1",
                         ),
                     ),
-                    field(
-                        t("agt.default_model"), rx.input(name="model", default_value=f["model"], width="100%", placeholder="gpt-4o-mini")
-                    ),
+                    field(t("agt.default_model"), rx.input(name="model", default_value=f.model, width="100%", placeholder="gpt-4o-mini")),
                     columns=rx.breakpoints(initial="1", md="3"),
                     spacing="3",
                     width="100%",
                 ),
                 rx.hstack(
-                    rx.cond(f["has_key"] == "1", rx.checkbox(t("agt.remove_key"), name="remove_key")),
+                    rx.cond(f.has_key, rx.checkbox(t("agt.remove_key"), name="remove_key")),
                     rx.spacer(),
                     rx.button(
                         t("common.save"),

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 
 import reflex as rx
 
 from auzap_console.components.common import empty_state, page_header
 from auzap_console.i18n import t
-from auzap_console.pages.agents import persona_order
-from auzap_console.plugin import manager
-from auzap_console.services import plugins as plugin_service
-from auzap_console.services.playground import PlaygroundReply, playground_phone, reset_chat, run_playground_turn  # noqa: F401
-from auzap_console.services.tenants import get_tenant
+from auzap_console.services import agents as agent_service
+from auzap_console.services.playground import reset_chat, run_playground_turn
 from auzap_console.state import LoginRequired, ProtectedState, guarded
 from auzap_console.template import template
 
@@ -30,12 +28,29 @@ SKIP_REASONS = {
 }
 
 
+@dataclass
+class PersonaChoice:
+    """A persona the tester may talk to."""
+
+    value: str
+    label: str
+
+
+@dataclass
+class ChatLine:
+    """A bubble: the tester ('customer'), the agent ('ai') or a notice ('system')."""
+
+    who: str
+    text: str
+    tools: str = ""
+
+
 class PlaygroundState(ProtectedState):
     """The simulated chat."""
 
-    personas: list[dict[str, str]] = []
-    persona: str = "customer_assistant"
-    messages: list[dict[str, str]] = []
+    personas: list[PersonaChoice] = []
+    persona: str = ""
+    messages: list[ChatLine] = []
     sending: bool = False
     form_error: str = ""
 
@@ -45,10 +60,9 @@ class PlaygroundState(ProtectedState):
         """on_load: the personas this shop has."""
         user = await self._user("staff")
         with self._session(user) as session:
-            disabled = plugin_service.disabled_plugins(get_tenant(session, actor=user.actor))
-        self.personas = [{"value": p.name, "label": p.title} for p in sorted(manager.personas(disabled).values(), key=persona_order)]
-        if self.personas and self.persona not in {p["value"] for p in self.personas}:
-            self.persona = self.personas[0]["value"]
+            self.personas = [PersonaChoice(p.name, p.title) for p in agent_service.personas_of(session, actor=user.actor)]
+        if self.personas and self.persona not in {p.value for p in self.personas}:
+            self.persona = self.personas[0].value
 
     @rx.event
     def set_persona(self, value: str):
@@ -77,30 +91,30 @@ class PlaygroundState(ProtectedState):
             except LoginRequired:
                 return rx.redirect("/login")
             self.form_error, self.sending = "", True
-            self.messages.append({"who": "customer", "text": text, "tools": ""})
+            self.messages.append(ChatLine("customer", text))
             persona = self.persona
         try:
             result = await asyncio.to_thread(run_playground_turn, user.tenant_id, user.user_id, persona, text)
             reply = result.text or t("pg.skipped", reason=SKIP_REASONS.get(result.skipped, result.skipped))
-            entry = {"who": "ai" if result.text else "system", "text": reply, "tools": result.tools}
+            entry = ChatLine("ai" if result.text else "system", reply, result.tools)
         except Exception:
             log.exception("playground turn failed")
-            entry = {"who": "system", "text": t("err.unexpected"), "tools": ""}
+            entry = ChatLine("system", t("err.unexpected"))
         async with self:
             self.messages.append(entry)
             self.sending = False
 
 
 def _bubble(message: rx.Var) -> rx.Component:
-    mine = message["who"] == "customer"
+    mine = message.who == "customer"
     return rx.hstack(
         rx.box(
-            rx.text(message["text"], white_space="pre-wrap", size="2"),
+            rx.text(message.text, white_space="pre-wrap", size="2"),
             rx.cond(
-                message["tools"] != "",
+                message.tools != "",
                 rx.box(
                     rx.text(t("pg.tools"), size="1", weight="bold"),
-                    rx.text(message["tools"], size="1", white_space="pre-wrap", font_family="monospace"),
+                    rx.text(message.tools, size="1", white_space="pre-wrap", font_family="monospace"),
                     margin_top="0.5em",
                     padding="0.5em",
                     background="var(--gray-3)",
@@ -108,7 +122,7 @@ def _bubble(message: rx.Var) -> rx.Component:
                     class_name="tool-calls",
                 ),
             ),
-            background=rx.cond(mine, "#dcf8c6", rx.cond(message["who"] == "system", "var(--amber-3)", "white")),
+            background=rx.cond(mine, "#dcf8c6", rx.cond(message.who == "system", "var(--amber-3)", "white")),
             padding="0.6em 0.8em",
             border_radius="10px",
             max_width="80%",
@@ -128,7 +142,7 @@ def playground_page() -> rx.Component:
             t("pg.title"),
             rx.select.root(
                 rx.select.trigger(id="pg-persona"),
-                rx.select.content(rx.foreach(PlaygroundState.personas, lambda p: rx.select.item(p["label"], value=p["value"]))),
+                rx.select.content(rx.foreach(PlaygroundState.personas, lambda p: rx.select.item(p.label, value=p.value))),
                 value=PlaygroundState.persona,
                 on_change=PlaygroundState.set_persona,
             ),

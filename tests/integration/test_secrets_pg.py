@@ -108,8 +108,8 @@ def _use_keys(monkeypatch, current: str, previous: str = "") -> None:
 
 
 def test_secrets_rotate_reencrypts_every_tenant(fresh_pg, monkeypatch):
-    from auzap_console.agents.runtime import tenant_model_settings
     from auzap_console.models import Channel, Tenant
+    from auzap_console.services.agents import model_settings as tenant_model_settings
     from auzap_console.services.agents import save_model_settings
     from auzap_console.services.channels import channel_ref, create_channel
 

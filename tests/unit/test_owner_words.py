@@ -21,11 +21,11 @@ def test_typing_delay_is_typed_in_seconds():
     with tenant_session(shop.tenant_id) as s:
         assert get_config(s, actor=shop.actor, persona="customer_assistant").typing_delay_ms == 1500
     state = tab.state(AgentsState)
-    assert next(r for r in state.rows if r["name"] == "customer_assistant")["typing"] == "1,5"
+    assert next(r for r in state.rows if r.name == "customer_assistant").typing == "1,5"
     tab.call(AgentsState.save, {**form, "typing": "um segundo"})
     assert state.form_error == t("err.typing_delay")
-    tools = [r for r in state.tool_rows if r["persona"] == "customer_assistant"]
-    assert tools and all(" " in r["description"] for r in tools)  # sentences, not function names
+    tools = [r for r in state.tool_rows if r.persona == "customer_assistant"]
+    assert tools and all(" " in r.description for r in tools)  # sentences, not function names
 
 
 def test_plugins_show_titles_and_plural_counts():
