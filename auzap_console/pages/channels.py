@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 import reflex as rx
 
@@ -27,19 +28,60 @@ def _provider_status(user, channel_id: int) -> str:
 STATUS_COLORS = {"connected": "green", "connecting": "amber", "disconnected": "gray", "failed": "red"}
 
 
+@dataclass
+class ChannelRow:
+    """A channel card: its state, its webhook, and what its provider lets the owner do."""
+
+    id: int
+    name: str
+    provider: str
+    status: str
+    status_label: str
+    color: str
+    url: str
+    secret: str  # masked for managers
+    session: str
+    qr: str
+    pairing: str
+    can_connect: bool
+    can_manage: bool
+
+
+@dataclass
+class ProviderFieldRow:
+    """One input of the provider's own form (`ProviderField`, as the page renders it)."""
+
+    key: str  # remounts the input when the provider or the edited channel changes
+    name: str
+    label: str
+    type: str
+    help: str
+    placeholder: str
+    value: str
+    id: str
+
+
+@dataclass
+class Option:
+    """One choice of a select."""
+
+    value: str
+    label: str
+
+
 class ChannelsState(FormDialogMixin, ProtectedState):
     """The channel list and forms."""
 
     loaded: bool = False
-    rows: list[dict[str, str]] = []
-    providers: list[dict[str, str]] = []
+    rows: list[ChannelRow] = []
+    providers: list[Option] = []
     test_channel: str = ""
     provider: str = "waha"
     provider_help: str = ""
-    fields: list[dict[str, str]] = []
+    fields: list[ProviderFieldRow] = []
     editing_id: int = 0
     saving: bool = False
-    form: dict[str, str] = {}
+    form_name: str = ""
     watching_channel: str = ""
 
     def _show_fields(self, provider: str, values: dict[str, str] | None = None) -> None:
@@ -47,16 +89,16 @@ class ChannelsState(FormDialogMixin, ProtectedState):
         spec = manager.channel_providers().get(provider)
         self.provider, self.provider_help = provider, spec.help if spec else ""
         self.fields = [
-            {
-                "key": f"{provider}-{f.name}-{self.editing_id}",
-                "name": f.name,
-                "label": f.label + ("" if f.required else " (opcional)"),
-                "type": "password" if f.kind == "secret" else ("url" if f.kind == "url" else "text"),
-                "help": t("ch.secret_keep") if f.kind == "secret" and self.editing_id else f.help,
-                "placeholder": f.placeholder,
-                "value": (values or {}).get(f.name, ""),
-                "id": f"channel-{f.name.replace('_', '-')}",
-            }
+            ProviderFieldRow(
+                key=f"{provider}-{f.name}-{self.editing_id}",
+                name=f.name,
+                label=f.label + ("" if f.required else " (opcional)"),
+                type="password" if f.kind == "secret" else ("url" if f.kind == "url" else "text"),
+                help=t("ch.secret_keep") if f.kind == "secret" and self.editing_id else f.help,
+                placeholder=f.placeholder,
+                value=(values or {}).get(f.name, ""),
+                id=f"channel-{f.name.replace('_', '-')}",
+            )
             for f in (spec.fields if spec else ())
         ]
 
@@ -67,24 +109,24 @@ class ChannelsState(FormDialogMixin, ProtectedState):
             providers = manager.channel_providers()
             titles = {name: spec.title for name, spec in providers.items()}
             self.rows = [
-                {
-                    "id": str(c.id),
-                    "name": c.name,
-                    "provider": titles.get(c.provider, c.provider),
-                    "status": c.status,
-                    "status_label": t(f"ch.status.{c.status}"),
-                    "color": STATUS_COLORS.get(c.status, "gray"),
-                    "url": channel_service.webhook_url(c),
-                    "secret": c.webhook_secret if user.role == "owner" else "••••••",
-                    "session": c.external_id,
-                    "qr": c.qr_code,
-                    "pairing": c.pairing_code,
-                    "can_connect": "1" if hasattr(providers[c.provider].factory, "connect") else "",
-                    "can_manage": "1" if hasattr(providers[c.provider].factory, "session_status") else "",
-                }
+                ChannelRow(
+                    id=c.id,
+                    name=c.name,
+                    provider=titles.get(c.provider, c.provider),
+                    status=c.status,
+                    status_label=t(f"ch.status.{c.status}"),
+                    color=STATUS_COLORS.get(c.status, "gray"),
+                    url=channel_service.webhook_url(c),
+                    secret=c.webhook_secret if user.role == "owner" else "••••••",
+                    session=c.external_id,
+                    qr=c.qr_code,
+                    pairing=c.pairing_code,
+                    can_connect=hasattr(providers[c.provider].factory, "connect"),
+                    can_manage=hasattr(providers[c.provider].factory, "session_status"),
+                )
                 for c in items
             ]
-        self.providers = [{"value": name, "label": spec.title} for name, spec in manager.channel_providers().items()]
+        self.providers = [Option(name, spec.title) for name, spec in manager.channel_providers().items()]
         self.loaded = True
 
     @rx.event
@@ -98,7 +140,7 @@ class ChannelsState(FormDialogMixin, ProtectedState):
     async def open_new(self):
         """The connect form (owner), for the default provider."""
         await self._user("owner")
-        self.editing_id, self.form_error, self.form = 0, "", {"name": ""}
+        self.editing_id, self.form_error, self.form_name = 0, "", ""
         self._show_fields("waha")
         self.dialog = True
 
@@ -118,7 +160,7 @@ class ChannelsState(FormDialogMixin, ProtectedState):
             values, provider, name = channel_service.form_values(channel), channel.provider, channel.name
         self.editing_id, self.form_error = int(channel_id), ""
         self._show_fields(provider, {**values, "name": name})
-        self.form = {"name": name}
+        self.form_name = name
         self.dialog = True
 
     @rx.event
@@ -126,7 +168,7 @@ class ChannelsState(FormDialogMixin, ProtectedState):
     async def save(self, form: dict):
         """Validate, check the settings with the provider (no transaction held), then save."""
         user = await self._user("owner")
-        values = {f["name"]: form.get(f["name"], "") for f in self.fields}
+        values = {f.name: form.get(f.name, "") for f in self.fields}
         with self._session(user) as session:
             draft = channel_service.prepare_channel(
                 session,
@@ -220,18 +262,18 @@ class ChannelsState(FormDialogMixin, ProtectedState):
 def _provider_field(f: rx.Var) -> rx.Component:
     """One field the provider declared: label, input, help."""
     return rx.vstack(
-        rx.text(f["label"], size="2", weight="medium"),
+        rx.text(f.label, size="2", weight="medium"),
         rx.input(
-            name=f["name"],
-            type=f["type"],
-            placeholder=f["placeholder"],
-            default_value=f["value"],
-            id=f["id"],
-            key=f["key"],
+            name=f.name,
+            type=f.type,
+            placeholder=f.placeholder,
+            default_value=f.value,
+            id=f.id,
+            key=f.key,
             width="100%",
             auto_complete="off",
         ),
-        rx.cond(f["help"] != "", rx.text(f["help"], size="1", color_scheme="gray")),
+        rx.cond(f.help != "", rx.text(f.help, size="1", color_scheme="gray")),
         spacing="1",
         width="100%",
     )
@@ -242,9 +284,9 @@ def _card(row: rx.Var) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.icon("smartphone", color="#0f766e"),
-                rx.heading(row["name"], size="4"),
-                rx.badge(row["provider"], variant="soft"),
-                rx.badge(row["status_label"], color_scheme=row["color"]),
+                rx.heading(row.name, size="4"),
+                rx.badge(row.provider, variant="soft"),
+                rx.badge(row.status_label, color_scheme=row.color),
                 rx.spacer(),
                 rx.cond(
                     AuthState.is_owner,
@@ -253,7 +295,7 @@ def _card(row: rx.Var) -> rx.Component:
                             rx.icon("pencil", size=14),
                             variant="soft",
                             size="1",
-                            on_click=ChannelsState.open_edit(row["id"]),
+                            on_click=ChannelsState.open_edit(row.id),
                             class_name="channel-edit",
                             aria_label=t("ch.edit"),
                         ),
@@ -277,7 +319,7 @@ def _card(row: rx.Var) -> rx.Component:
                                         rx.button(
                                             t("common.delete"),
                                             color_scheme="red",
-                                            on_click=ChannelsState.delete(row["id"]),
+                                            on_click=ChannelsState.delete(row.id),
                                             class_name="channel-delete-confirm",
                                         )
                                     ),
@@ -294,14 +336,14 @@ def _card(row: rx.Var) -> rx.Component:
                 wrap="wrap",
             ),
             advanced(
-                field(t("ch.webhook"), rx.code(row["url"], size="2", class_name="webhook-url", word_break="break-all")),
-                rx.cond(AuthState.is_owner, field(t("ch.secret"), rx.code(row["secret"], size="1", word_break="break-all"))),
+                field(t("ch.webhook"), rx.code(row.url, size="2", class_name="webhook-url", word_break="break-all")),
+                rx.cond(AuthState.is_owner, field(t("ch.secret"), rx.code(row.secret, size="1", word_break="break-all"))),
             ),
             rx.cond(
-                AuthState.is_owner & (row["can_connect"] != ""),
+                AuthState.is_owner & row.can_connect,
                 rx.form(
                     rx.hstack(
-                        rx.el.input(type="hidden", name="channel_id", value=row["id"]),
+                        rx.el.input(type="hidden", name="channel_id", value=row.id),
                         rx.input(name="pairing_phone", placeholder=t("ch.pairing_phone"), width="260px"),
                         rx.button(
                             rx.icon("qr-code", size=14), t("ch.connect"), type="submit", variant="soft", class_name="channel-connect"
@@ -315,7 +357,7 @@ def _card(row: rx.Var) -> rx.Component:
                 ),
             ),
             rx.cond(
-                row["can_manage"] != "",
+                row.can_manage,
                 rx.hstack(
                     rx.button(
                         rx.icon("refresh-cw", size=14),
@@ -323,7 +365,7 @@ def _card(row: rx.Var) -> rx.Component:
                         variant="soft",
                         size="1",
                         class_name="channel-refresh",
-                        on_click=ChannelsState.session_action(row["id"], "status"),
+                        on_click=ChannelsState.session_action(row.id, "status"),
                     ),
                     rx.cond(
                         AuthState.is_owner,
@@ -334,26 +376,24 @@ def _card(row: rx.Var) -> rx.Component:
                             size="1",
                             color_scheme="red",
                             class_name="channel-disconnect",
-                            on_click=ChannelsState.session_action(row["id"], "disconnect"),
+                            on_click=ChannelsState.session_action(row.id, "disconnect"),
                         ),
                     ),
                 ),
             ),
             rx.cond(
-                row["qr"] != "",
-                rx.vstack(
-                    rx.text(t("ch.qr_hint"), size="2"), rx.image(src=row["qr"], width="220px", height="220px", class_name="channel-qr")
-                ),
+                row.qr != "",
+                rx.vstack(rx.text(t("ch.qr_hint"), size="2"), rx.image(src=row.qr, width="220px", height="220px", class_name="channel-qr")),
             ),
             rx.cond(
-                row["pairing"] != "",
+                row.pairing != "",
                 rx.hstack(
-                    rx.text(t("ch.pairing_hint"), size="2"), rx.code(row["pairing"], size="4", class_name="channel-pairing"), wrap="wrap"
+                    rx.text(t("ch.pairing_hint"), size="2"), rx.code(row.pairing, size="4", class_name="channel-pairing"), wrap="wrap"
                 ),
             ),
             rx.form(
                 rx.hstack(
-                    rx.el.input(type="hidden", name="channel_id", value=row["id"]),
+                    rx.el.input(type="hidden", name="channel_id", value=row.id),
                     rx.input(name="phone", placeholder=t("ch.test_phone"), width="180px"),
                     rx.input(name="text", placeholder=t("ch.test_text"), default_value="Teste do AuZap ✅", width="100%"),
                     rx.button(rx.icon("send", size=14), t("ch.test"), type="submit", variant="soft", class_name="channel-test"),
@@ -404,7 +444,7 @@ def channels_page() -> rx.Component:
                                 id="channel-name",
                                 width="100%",
                                 max_length=80,
-                                default_value=ChannelsState.form["name"],
+                                default_value=ChannelsState.form_name,
                                 key=ChannelsState.editing_id,
                             ),
                         ),
@@ -415,7 +455,7 @@ def channels_page() -> rx.Component:
                                 rx.select.root(
                                     rx.select.trigger(id="channel-provider", width="100%"),
                                     rx.select.content(
-                                        rx.foreach(ChannelsState.providers, lambda p: rx.select.item(p["label"], value=p["value"]))
+                                        rx.foreach(ChannelsState.providers, lambda p: rx.select.item(p.label, value=p.value))
                                     ),
                                     value=ChannelsState.provider,
                                     on_change=ChannelsState.choose_provider,

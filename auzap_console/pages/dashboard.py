@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 from reflex.vars.base import Var
 
@@ -12,13 +14,18 @@ from auzap_console.state import ProtectedState, guarded
 from auzap_console.template import template
 
 STATUS_COLORS = {"pending": "amber", "confirmed": "blue", "completed": "green", "cancelled": "gray", "no_show": "red"}
-STATUS_LABELS = {
-    "pending": "Pendente",
-    "confirmed": "Confirmado",
-    "completed": "Concluído",
-    "cancelled": "Cancelado",
-    "no_show": "Não veio",
-}
+
+
+@dataclass
+class TodayRow:
+    """An appointment of today's list."""
+
+    time: str
+    customer: str
+    pet: str
+    service: str
+    status: str
+    color: str
 
 
 class DashboardState(ProtectedState):
@@ -31,7 +38,7 @@ class DashboardState(ProtectedState):
     active_customers: int = 0
     customers_hint: str = ""
     open_conversations: int = 0
-    today: list[dict[str, str]] = []
+    today: list[TodayRow] = []
     revenue_by_week: list[dict] = []
     show_revenue: bool = False
     budget_notice: str = ""
@@ -53,14 +60,14 @@ class DashboardState(ProtectedState):
         self.customers_hint = t("dash.of_total", total=count(figs.total_customers, "cadastrado", "cadastrados"))
         self.open_conversations = figs.open_conversations
         self.today = [
-            {
-                "time": a.time,
-                "customer": a.customer,
-                "pet": a.pet,
-                "service": a.service,
-                "status": STATUS_LABELS.get(a.status, a.status),
-                "color": STATUS_COLORS.get(a.status, "gray"),
-            }
+            TodayRow(
+                time=a.time,
+                customer=a.customer,
+                pet=a.pet,
+                service=a.service,
+                status=t(f"appt.status.{a.status}").capitalize(),
+                color=STATUS_COLORS.get(a.status, "gray"),
+            )
             for a in figs.today
         ]
         self.revenue_by_week = figs.revenue_by_week
@@ -70,14 +77,14 @@ class DashboardState(ProtectedState):
 
 def _today_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text(row["time"], weight="bold")),
+        rx.table.cell(rx.text(row.time, weight="bold")),
         rx.table.cell(
-            rx.text(row["customer"]),
-            rx.text(row["pet"], " · ", row["service"], size="1", color_scheme="gray", display=rx.breakpoints(initial="block", md="none")),
+            rx.text(row.customer),
+            rx.text(row.pet, " · ", row.service, size="1", color_scheme="gray", display=rx.breakpoints(initial="block", md="none")),
         ),
-        rx.table.cell(row["pet"], display=rx.breakpoints(initial="none", md="table-cell")),  # phones: under the customer
-        rx.table.cell(row["service"], display=rx.breakpoints(initial="none", md="table-cell")),
-        rx.table.cell(rx.badge(row["status"], color_scheme=row["color"])),
+        rx.table.cell(row.pet, display=rx.breakpoints(initial="none", md="table-cell")),  # phones: under the customer
+        rx.table.cell(row.service, display=rx.breakpoints(initial="none", md="table-cell")),
+        rx.table.cell(rx.badge(row.status, color_scheme=row.color)),
     )
 
 

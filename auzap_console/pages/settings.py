@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from auzap_console.components.common import field, form_error, page_header
@@ -32,6 +34,26 @@ TIMEZONES = [
 ]
 
 
+@dataclass
+class HoursRow:
+    """One weekday's opening hours."""
+
+    day: str
+    label: str
+    open: str
+    close: str
+    closed: bool
+
+
+@dataclass
+class OwnerNumberRow:
+    """A phone authorized to talk to the owner analyst."""
+
+    id: int
+    phone: str
+    label: str
+
+
 class SettingsState(ProtectedState):
     """The shop form and the password form."""
 
@@ -41,10 +63,10 @@ class SettingsState(ProtectedState):
     loaded: bool = False
     name: str = ""
     timezone: str = "America/Sao_Paulo"
-    hours: list[dict[str, str]] = []
+    hours: list[HoursRow] = []
     form_error: str = ""
     password_error: str = ""
-    owner_numbers: list[dict[str, str]] = []
+    owner_numbers: list[OwnerNumberRow] = []
     number_warning: str = ""
     pending_number: dict[str, str] = {}
     staff_revenue: bool = False
@@ -60,13 +82,13 @@ class SettingsState(ProtectedState):
         self.staff_revenue = bool((tenant.settings or {}).get("staff_sees_revenue"))
         hours = tenant.business_hours or {}
         self.hours = [
-            {
-                "day": d,
-                "label": t(f"weekday.{d}").capitalize(),
-                "open": (hours.get(d) or {}).get("open", ""),
-                "close": (hours.get(d) or {}).get("close", ""),
-                "closed": "" if hours.get(d) else "1",
-            }
+            HoursRow(
+                day=d,
+                label=t(f"weekday.{d}").capitalize(),
+                open=(hours.get(d) or {}).get("open", ""),
+                close=(hours.get(d) or {}).get("close", ""),
+                closed=not hours.get(d),
+            )
             for d in WEEKDAYS
         ]
         self.loaded, self.form_error, self.password_error = True, "", ""
@@ -82,7 +104,7 @@ class SettingsState(ProtectedState):
             return
         with self._session(user) as session:
             rows = tenants.owner_numbers(session, actor=user.actor)
-        self.owner_numbers = [{"id": str(r.id), "phone": format_phone(r.phone), "label": r.label} for r in rows]
+        self.owner_numbers = [OwnerNumberRow(id=r.id, phone=format_phone(r.phone), label=r.label) for r in rows]
 
     def _errors_inline(self, handler: str = "") -> bool:
         """The shop form is always on screen: its own errors show under it (the rest in a toast)."""
@@ -121,7 +143,7 @@ class SettingsState(ProtectedState):
 
     @rx.event
     @guarded
-    async def remove_number(self, number_id: str):
+    async def remove_number(self, number_id: int):
         """Revoke an authorized phone."""
         user = await self._user("owner")
         with self._session(user) as session:
@@ -185,10 +207,10 @@ class SettingsState(ProtectedState):
 
 def _hours_row(row: rx.Var) -> rx.Component:
     return rx.hstack(
-        rx.text(row["label"], width="90px", size="2"),
-        rx.input(name="open_" + row["day"].to(str), default_value=row["open"], type="time", size="1", width="110px"),
-        rx.input(name="close_" + row["day"].to(str), default_value=row["close"], type="time", size="1", width="110px"),
-        rx.checkbox(t("set.closed"), name="closed_" + row["day"].to(str), default_checked=row["closed"] == "1", size="1"),
+        rx.text(row.label, width="90px", size="2"),
+        rx.input(name="open_" + row.day.to(str), default_value=row.open, type="time", size="1", width="110px"),
+        rx.input(name="close_" + row.day.to(str), default_value=row.close, type="time", size="1", width="110px"),
+        rx.checkbox(t("set.closed"), name="closed_" + row.day.to(str), default_checked=row.closed, size="1"),
         align="center",
         spacing="3",
         wrap="wrap",
@@ -206,8 +228,8 @@ def _shop_readonly() -> rx.Component:
             rx.foreach(
                 SettingsState.hours,
                 lambda row: rx.hstack(
-                    rx.text(row["label"], width="90px", size="2"),
-                    rx.text(rx.cond(row["closed"] == "1", t("set.closed"), row["open"] + "–" + row["close"]), size="2"),
+                    rx.text(row.label, width="90px", size="2"),
+                    rx.text(rx.cond(row.closed, t("set.closed"), row.open + "–" + row.close), size="2"),
                 ),
             ),
             spacing="1",
@@ -220,12 +242,12 @@ def _shop_readonly() -> rx.Component:
 
 def _owner_number_row(n: rx.Var) -> rx.Component:
     delete = rx.icon_button(
-        rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red", on_click=SettingsState.remove_number(n["id"])
+        rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red", on_click=SettingsState.remove_number(n.id)
     )
     return rx.hstack(
         rx.icon("phone", size=14),
-        rx.text(n["phone"], weight="medium", size="2"),
-        rx.text(n["label"], size="2", color_scheme="gray"),
+        rx.text(n.phone, weight="medium", size="2"),
+        rx.text(n.label, size="2", color_scheme="gray"),
         rx.spacer(),
         rx.cond(AuthState.is_owner, delete),
         width="100%",

@@ -5,6 +5,7 @@ Owners set the dollar rate and an optional monthly budget here; managers look.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 import reflex as rx
@@ -28,6 +29,18 @@ def rate_text(rate: Decimal) -> str:
     return format_decimal(rate, format="#,##0.00##", locale="pt_BR")
 
 
+@dataclass
+class UsageRow:
+    """A line of the per-persona or per-day table (figures already formatted in pt-BR)."""
+
+    day: str
+    persona: str
+    received: str
+    sent: str
+    tokens: str
+    cost: str
+
+
 class UsageState(ProtectedState):
     """The month's figures and the owner's rate/budget form."""
 
@@ -42,8 +55,8 @@ class UsageState(ProtectedState):
     budget: str = ""
     budget_hint: str = ""
     notice: str = ""
-    personas: list[dict[str, str]] = []
-    days: list[dict[str, str]] = []
+    personas: list[UsageRow] = []
+    days: list[UsageRow] = []
     rate_value: str = ""
     budget_value: str = ""
     form_error: str = ""
@@ -59,15 +72,15 @@ class UsageState(ProtectedState):
             report = usage.month_usage(session, actor=user.actor)
         titles = {name: p.title for name, p in manager.personas().items()}
 
-        def row(line: usage.UsageLine) -> dict[str, str]:
-            return {
-                "day": format_date(line.day, "dd/MM", locale="pt_BR") if line.day else "",
-                "persona": titles.get(line.persona, line.persona),
-                "received": _number(line.messages_in),
-                "sent": _number(line.messages_out),
-                "tokens": _number(line.tokens),
-                "cost": money(line.cost_cents),
-            }
+        def row(line: usage.UsageLine) -> UsageRow:
+            return UsageRow(
+                day=format_date(line.day, "dd/MM", locale="pt_BR") if line.day else "",
+                persona=titles.get(line.persona, line.persona),
+                received=_number(line.messages_in),
+                sent=_number(line.messages_out),
+                tokens=_number(line.tokens),
+                cost=money(line.cost_cents),
+            )
 
         total = report.total
         self.month = t("usage.month", month=format_date(report.month, "MMMM 'de' yyyy", locale="pt_BR"))
@@ -103,7 +116,9 @@ def _table(rows: rx.Var, columns: list[tuple[str, str]], table_id: str) -> rx.Co
     return rx.box(
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(f"usage.col.{key}")) for key, _ in columns])),
-            rx.table.body(rx.foreach(rows, lambda r: rx.table.row(*[rx.table.cell(r[key], text_align=align) for key, align in columns]))),
+            rx.table.body(
+                rx.foreach(rows, lambda r: rx.table.row(*[rx.table.cell(getattr(r, key), text_align=align) for key, align in columns]))
+            ),
             size="1",
             width="100%",
         ),

@@ -30,10 +30,10 @@ def test_each_provider_declares_its_own_fields():
     tab = Browser(session_token(tab_shop.email, tab_shop.password))
     tab.call(ChannelsState.open_new)
     state = tab.state(ChannelsState)
-    assert [f["name"] for f in state.fields] == ["base_url", "api_key", "external_id"]
+    assert [f.name for f in state.fields] == ["base_url", "api_key", "external_id"]
     state.choose_provider("cloud")
-    assert [f["name"] for f in state.fields] == ["external_id", "access_token", "app_secret", "verify_token", "base_url"]
-    assert state.fields[0]["label"] == "ID do número de telefone" and "sessão" not in " ".join(f["label"] for f in state.fields)
+    assert [f.name for f in state.fields] == ["external_id", "access_token", "app_secret", "verify_token", "base_url"]
+    assert state.fields[0].label == "ID do número de telefone" and "sessão" not in " ".join(f.label for f in state.fields)
     state.choose_provider("simulator")
     assert state.fields == [] and "Não pede" in state.provider_help
 

@@ -77,4 +77,4 @@ def test_webhook_secret_is_stored_encrypted_and_shown_decrypted_to_the_owner(sho
     assert len(secret) >= 40 and secret not in stored and crypto.decrypt_text(stored) == secret
     tab = Browser(session_token(shop.email, shop.password))
     tab.call(ChannelsState.load)
-    assert [row["secret"] for row in tab.state(ChannelsState).rows] == [secret]
+    assert [row.secret for row in tab.state(ChannelsState).rows] == [secret]

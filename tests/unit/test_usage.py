@@ -127,7 +127,7 @@ def test_usage_page_handlers_show_the_month_in_reais_and_only_owners_change_mone
         usage.add_usage(s, tenant_id=shop.tenant_id, persona="customer_assistant", messages_in=3, tokens_in=500, cost_micro_usd=2_000_000)
     owner.call(UsageState.load)
     assert state.cost == "R$ 10,00" and state.budget == "R$ 150,00" and state.budget_hint == "6% usado" and state.notice == ""
-    assert state.personas[0]["received"] == "3" and state.personas[0]["cost"] == "R$ 10,00" and len(state.days) == 1
+    assert state.personas[0].received == "3" and state.personas[0].cost == "R$ 10,00" and len(state.days) == 1
 
     manager = _staff(shop, "manager")
     manager.call(UsageState.load)
