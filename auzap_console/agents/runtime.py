@@ -88,7 +88,7 @@ def allowed_tools(persona: Persona, configured: list[str], disabled: list[str]) 
 
 
 def _history_messages(rows: list[Message]) -> list[dict]:
-    return [{"role": "user" if m.direction == "in" else "assistant", "content": m.body} for m in rows if m.body]
+    return [{"role": "user" if m.direction == "in" else "assistant", "content": m.body} for m in rows if m.body and m.direction != "note"]
 
 
 @dataclass
@@ -246,8 +246,8 @@ def _decide(
     """The turns that need no model: paused, disabled, closed hours, handoff keywords, a refused confirmation."""
     if conversation.ai_paused:
         return _Rule(skipped="ai paused")
-    if persona is None or not config.enabled:
-        return _Rule(skipped="persona disabled")
+    if persona is None or not config.enabled:  # no AI may answer here: the team sees it waiting
+        return _Rule(skipped="persona disabled", waiting_human=True)
     state = dict(conversation.agent_state or {})
     away = _outside_hours(config.business_hours, tenant.timezone, now)
     if away is not None:

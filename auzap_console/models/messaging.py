@@ -109,7 +109,7 @@ class Message(SQLModel, table=True):
     tenant_id: int = tenant_fk()
     conversation_id: int = Field(foreign_key="conversations.id", ondelete="CASCADE", index=True)
     channel_id: int | None = Field(default=None, foreign_key="channels.id", ondelete="SET NULL")
-    direction: str = Field(max_length=8)
+    direction: str = Field(max_length=8)  # "in", "out", or "note" (a line for the team, never sent nor shown to the model)
     sender: str = Field(max_length=12)
     body: str = ""
     media_url: str = ""

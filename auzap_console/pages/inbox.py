@@ -85,6 +85,7 @@ class MessageRow:
     read: bool
     tools: str  # the 'IA usou: …' chip, '' when no tool ran
     failed: str  # what went wrong, '' when nothing did
+    note: bool = False  # a line for the team (e.g. the conversation changed persona), never sent
 
 
 @dataclass
@@ -107,6 +108,7 @@ def _message_row(m, tools: list, tz: str) -> MessageRow:
         read=m.delivery_status == "read",
         tools=_tool_chip(tools),
         failed=failure[:240],
+        note=m.direction == "note",
     )
 
 
@@ -317,7 +319,19 @@ def _row(row: rx.Var) -> rx.Component:
     )
 
 
+def _note(m: rx.Var) -> rx.Component:
+    return rx.center(
+        rx.badge(rx.icon("info", size=12), m.text, variant="soft", color_scheme="gray", size="1", white_space="normal"),
+        width="100%",
+        class_name="thread-note",
+    )
+
+
 def _bubble(m: rx.Var) -> rx.Component:
+    return rx.cond(m.note, _note(m), _message_bubble(m))
+
+
+def _message_bubble(m: rx.Var) -> rx.Component:
     mine = m.mine
     return rx.hstack(
         rx.box(

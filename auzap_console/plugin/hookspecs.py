@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from auzap_console.plugin import PROJECT, hookspec
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from auzap_console.plugin.types import (
         RegisterChannelProvider,
         RegisterDashboardCard,
@@ -103,6 +105,9 @@ def register_dashboard_cards(register: RegisterDashboardCard) -> None:
 def prompt_context(tenant_id: int, customer_id: int | None, persona: str) -> str | None:
     """Add a paragraph to the agent's prompt (e.g. a daycare stay in progress).
 
+    Runs before the model is called, outside any transaction: open
+    `tenant_session(tenant_id)` to read what you need.
+
     Args:
         tenant_id: The tenant of the conversation.
         customer_id: The customer talking, if known.
@@ -126,14 +131,30 @@ def message_received(tenant_id: int, conversation_id: int, message_id: int, text
 
 
 @hookspec(firstresult=True)
-def select_persona(tenant_id: int, customer_id: int | None, phone: str, default: str) -> str | None:
-    """Decide which persona answers a conversation (first non-None answer wins).
+def select_persona(
+    tenant_id: int,
+    customer_id: int | None,
+    phone: str,
+    default: str,
+    text: str,
+    conversation_persona: str | None,
+    session: Session,
+) -> str | None:
+    """Decide which persona answers an inbound message (first non-None answer wins).
+
+    Called for every inbound message, inside the transaction that stores it: read through
+    `session` (never open another session here; on SQLite it would wait for this one's lock).
+    Returning another persona than `conversation_persona` moves the open conversation to it,
+    with a note in the thread.
 
     Args:
         tenant_id: The tenant.
-        customer_id: The known customer, or None for an unknown number.
+        customer_id: The customer (a new contact is created before routing).
         phone: The sender's E.164 phone.
-        default: What the core would choose.
+        default: What the core would choose (the open conversation's persona, or by audience for a new one).
+        text: The message.
+        conversation_persona: The open conversation's persona, or None when this message opens a conversation.
+        session: The ingest transaction, scoped to the tenant.
 
     Returns:
         A persona name, or None to leave the decision to others.

@@ -327,15 +327,38 @@ def message_received(*, tenant_id: int, conversation_id: int, message_id: int, t
             log.exception("plugin %s failed in message_received", impl.plugin_name)
 
 
-def select_persona(*, tenant_id: int, customer_id: int | None, phone: str, default: str, disabled: Iterable[str] = ()) -> str:
-    """The persona for a conversation: the first plugin answer (`firstresult`), else `default`."""
-    choice = _hook("select_persona", disabled)(tenant_id=tenant_id, customer_id=customer_id, phone=phone, default=default)
+def select_persona(
+    *,
+    tenant_id: int,
+    customer_id: int | None,
+    phone: str,
+    default: str,
+    text: str = "",
+    conversation_persona: str | None = None,
+    session: Any = None,
+    disabled: Iterable[str] = (),
+) -> str:
+    """The persona for a message: the first plugin answer (`firstresult`), else `default`."""
+    choice = _hook("select_persona", disabled)(
+        tenant_id=tenant_id,
+        customer_id=customer_id,
+        phone=phone,
+        default=default,
+        text=text,
+        conversation_persona=conversation_persona,
+        session=session,
+    )
     if choice is None:
         return default
     if choice not in personas(disabled):
         log.warning("a plugin chose unknown persona %r; using %r", choice, default)
         return default
     return choice
+
+
+def contributed_by(plugin: str, kind: str) -> set[str]:
+    """Names of the items of one kind (e.g. "persona") that `plugin` contributed."""
+    return {c.name for c in registry().all() if c.plugin == plugin and c.kind == kind}
 
 
 def plugin_infos() -> list[PluginInfo]:

@@ -32,8 +32,11 @@ def persona_order(persona: Persona) -> tuple[int, str]:
 
 
 def tools_for(persona: Persona, disabled: list[str]) -> dict[str, ToolSpec]:
-    """Every tool an enabled plugin registered for this persona (by name or by audience)."""
-    return {name: spec for name, spec in sorted(manager.tools(disabled).items()) if spec.allowed_for(persona)}
+    """Every tool an enabled plugin registered for this persona (by name or by audience), in registration order.
+
+    The order matters: the offline engine breaks ties between equally good tools by it.
+    """
+    return {name: spec for name, spec in manager.tools(disabled).items() if spec.allowed_for(persona)}
 
 
 def model_settings(tenant_settings: dict) -> dict[str, str]:
@@ -89,7 +92,7 @@ def overview(session: Session, *, actor: Actor) -> AgentsOverview:
     disabled = disabled_plugins(tenant)
     own = model_settings(tenant.settings or {})
     setups = [
-        PersonaSetup(persona=p, config=get_config(session, actor=actor, persona=p.name), tools=tools_for(p, disabled))
+        PersonaSetup(persona=p, config=get_config(session, actor=actor, persona=p.name), tools=dict(sorted(tools_for(p, disabled).items())))
         for p in sorted(manager.personas(disabled).values(), key=persona_order)
     ]
     return AgentsOverview(

@@ -16,10 +16,9 @@ from auzap_console.db import tenant_session
 from auzap_console.models import Message, Tenant
 from auzap_console.models.messaging import Processing
 from auzap_console.plugin import manager
-from auzap_console.services import conversations
+from auzap_console.services import conversations, routing
 from auzap_console.services.context import Actor
 from auzap_console.services.plugins import disabled_plugins
-from auzap_console.services.routing import choose_persona
 
 log = logging.getLogger("auzap.ingest")
 
@@ -75,9 +74,18 @@ def receive_message(
         if sender_id and customer.whatsapp_id != sender_id:
             customer.whatsapp_id = sender_id[:64]
             session.add(customer)
-        persona = choose_persona(session, actor=actor, customer=customer, is_new=created, disabled=disabled)
+        default = routing.default_persona(session, actor=actor, customer=customer, is_new=created, disabled=disabled)
         conversation = conversations.open_conversation(
-            session, actor=actor, customer_id=customer.id, persona=persona, channel_id=channel_id, is_test=is_test
+            session, actor=actor, customer_id=customer.id, persona=default, channel_id=channel_id, is_test=is_test
+        )
+        routing.route_message(
+            session,
+            actor=actor,
+            conversation=conversation,
+            customer=customer,
+            text=text,
+            new_conversation=conversation.last_message_at is None,
+            disabled=disabled,
         )
         received: Received | None = None
         try:

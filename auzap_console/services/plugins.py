@@ -9,6 +9,7 @@ from auzap_console.models import Tenant
 from auzap_console.plugin import manager
 from auzap_console.services import audit
 from auzap_console.services.context import Actor, ServiceError
+from auzap_console.services.routing import reroute_open_conversations
 from auzap_console.services.tenants import get_tenant
 
 CORE_PLUGINS = {"core", "common_tools", "simulator"}
@@ -32,13 +33,18 @@ def set_enabled(session: Session, *, actor: Actor, plugin: str, enabled: bool) -
     disabled.discard(plugin) if enabled else disabled.add(plugin)
     tenant.settings = {**(tenant.settings or {}), "disabled_plugins": sorted(disabled)}
     session.add(tenant)
+    moved = 0
+    if not enabled:  # its personas' open conversations move to the shop's persona for the same audience
+        moved = reroute_open_conversations(
+            session, actor=actor, plugin_personas=manager.contributed_by(plugin, "persona"), disabled=sorted(disabled)
+        )
     audit.record(
         session,
         actor=actor,
         action="plugin.enable" if enabled else "plugin.disable",
         entity="plugin",
         entity_id=None,
-        details={"plugin": plugin},
+        details={"plugin": plugin, "conversations_moved": moved},
     )
     return sorted(disabled)
 

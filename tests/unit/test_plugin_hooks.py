@@ -16,7 +16,7 @@ from auzap_console.agents.chat import chat, receive_text
 from auzap_console.agents.runtime import run_turn
 from auzap_console.db import tenant_session
 from auzap_console.jobs.schedules import LocalCron, register_on
-from auzap_console.models import Customer, Pet
+from auzap_console.models import Conversation, Customer, Message, Pet
 from auzap_console.pages.dashboard import DashboardState
 from auzap_console.plugin import hookimpl, hookspecs, manager
 from auzap_console.plugin.manager import PluginError
@@ -197,6 +197,53 @@ def test_hook_select_persona(plugin):
     shop = agent_shop()
     assert chat(tenant_id=shop.tenant_id, phone=PHONE, text="oi", client=ScriptedModel("oi")).persona == "groomer"
     assert chat(tenant_id=shop.tenant_id, phone="+5511955554444", text="oi", client=ScriptedModel("oi")).persona == "sdr"
+
+
+def test_a_plugin_claims_a_message_in_an_open_conversation(plugin):
+    seen = []
+
+    def claim(text, conversation_persona, session, customer_id):
+        seen.append((conversation_persona, session.get(Customer, customer_id).name))  # reads through the ingest transaction
+        return "vet" if "vacina" in text else None
+
+    plugin(
+        "vet_router",
+        select_persona=claim,
+        register_personas=lambda register: register(name="vet", title="Triagem veterinária", instructions="Triagem.", audience="customer"),
+    )
+    shop = agent_shop("Loja Triagem")
+    first = chat(tenant_id=shop.tenant_id, phone=PHONE, text="oi", client=ScriptedModel("Olá!"))
+    assert first.persona == "customer_assistant"
+    second = chat(tenant_id=shop.tenant_id, phone=PHONE, text="a vacina do Thor atrasou", client=ScriptedModel("Vamos ver."))
+    assert second.persona == "vet"
+    assert seen == [(None, "Joana Tutora"), ("customer_assistant", "Joana Tutora")]
+    with tenant_session(shop.tenant_id) as s:
+        rows = s.exec(select(Message).where(Message.tenant_id == shop.tenant_id).order_by(Message.id)).all()
+        conversation = s.get(Conversation, rows[0].conversation_id)
+    (note,) = [m for m in rows if m.direction == "note"]
+    assert note.body == "Conversa passou de Assistente de clientes para Triagem veterinária: um plugin assumiu a mensagem."
+    assert conversation.persona == "vet" and note.provider_message_id is None and note.processing == ""
+
+
+def test_switching_a_plugin_off_moves_its_open_conversations(plugin):
+    plugin(
+        "groomer_plugin",
+        select_persona=lambda conversation_persona: "groomer" if conversation_persona is None else None,
+        register_personas=lambda register: register(name="groomer", title="Tosador", instructions="Só tosa.", audience="customer"),
+    )
+    a, b = agent_shop("Loja Desliga A"), agent_shop("Loja Desliga B")
+    for shop in (a, b):
+        assert chat(tenant_id=shop.tenant_id, phone=PHONE, text="oi", client=ScriptedModel("Oi!")).persona == "groomer"
+    with tenant_session(a.tenant_id) as s:
+        plugin_service.set_enabled(s, actor=a.actor, plugin="groomer_plugin", enabled=False)
+    with tenant_session(a.tenant_id) as s:
+        conversation = s.exec(select(Conversation).where(Conversation.tenant_id == a.tenant_id)).one()
+        notes = s.exec(select(Message.body).where(Message.conversation_id == conversation.id, Message.direction == "note")).all()
+    assert conversation.persona == "customer_assistant" and "o plugin da persona anterior foi desligado" in notes[0]
+    reply = chat(tenant_id=a.tenant_id, phone=PHONE, text="quanto custa o banho?")
+    assert reply.persona == "customer_assistant" and "Banho P" in reply.reply  # answered, not orphaned
+    with tenant_session(b.tenant_id) as s:  # the other shop keeps its plugin and its conversation
+        assert s.exec(select(Conversation.persona).where(Conversation.tenant_id == b.tenant_id)).one() == "groomer"
 
 
 def test_every_hook_has_a_test():
