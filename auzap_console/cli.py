@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
 
 import typer
@@ -24,6 +26,14 @@ for sub, name in (
     (secrets_app, "secrets"),
 ):
     app.add_typer(sub, name=name)
+
+
+@app.callback()
+def _logging() -> None:
+    """Warnings and errors on stderr; with AUZAP_TRACE_PLUGINS=1 also every plugin hook call."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if os.environ.get("AUZAP_TRACE_PLUGINS") == "1":
+        logging.getLogger("auzap.plugins").setLevel(logging.INFO)
 
 
 def _fail(message: str) -> None:
@@ -182,6 +192,10 @@ def chat_command(
         _fail(str(exc))
     except InvalidPhone:
         _fail("Telefone inválido.")
+    from auzap_console.plugin import manager
+
+    persona = manager.personas().get(result.persona)
+    typer.secho(f"[{persona.title if persona else result.persona}]", fg=typer.colors.GREEN, err=True)  # who answered
     if show_tools:
         for call in result.tool_calls:
             typer.secho(f"[{call['tool']}] {call['arguments']}", fg=typer.colors.BLUE)

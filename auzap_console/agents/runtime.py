@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from auzap_console.agents import turn_lock
@@ -44,7 +45,7 @@ from auzap_console.metrics import MODEL_LATENCY, MODEL_TOKENS
 from auzap_console.models import AgentConfig, AIInteraction, Conversation, Customer, Message, Pet, Tenant
 from auzap_console.plugin import manager
 from auzap_console.plugin.types import Persona, ToolSpec
-from auzap_console.services import booking, catalog, conversations, knowledge
+from auzap_console.services import audit, booking, catalog, conversations, knowledge
 from auzap_console.services import memory as customer_memory
 from auzap_console.services.agents import get_config, model_settings, tools_for
 from auzap_console.services.context import Actor, ServiceError, get_scoped
@@ -381,14 +382,42 @@ def _converse(ctx: _Context, client: ModelClient | None) -> _Outcome:
     return out
 
 
+class ReadOnlyToolWrote(Exception):
+    """A tool registered without `writes=True` tried to change data (its changes were rolled back)."""
+
+
 def _run_tool(spec: ToolSpec, ctx: ToolContext, raw_args: dict) -> dict:
-    """Run one tool in its own short transaction: committed when it succeeds, rolled back when it fails."""
+    """Run one tool in its own short transaction: committed when it succeeds, rolled back when it fails.
+
+    `writes=True` is what lets a tool change data: a writing tool's call is recorded in the
+    audit log in the same transaction; any other tool runs in a transaction that is never
+    committed, and one that tries to write is refused.
+    """
     try:
         args = coerce_arguments(spec, raw_args)
         with tenant_session(ctx.tenant_id) as session:
             ctx.session = session
+            wrote: list[bool] = []
+            event.listen(session, "after_flush", lambda *_: wrote.append(True))
             result = spec.function(ctx, **args)
+            if spec.writes:
+                audit.record(
+                    session,
+                    actor=ctx.actor,
+                    action="ai.tool",
+                    entity="conversation",
+                    entity_id=ctx.conversation_id,
+                    details={"tool": spec.name, "persona": ctx.persona, "arguments": _jsonable(args)},
+                )
+            else:
+                session.flush()
+                session.rollback()
+                if wrote:
+                    raise ReadOnlyToolWrote(spec.name)
         return result if isinstance(result, dict) else {"summary": str(result)}
+    except ReadOnlyToolWrote:
+        log.error("tool %s changed data without writes=True: rolled back", spec.name)
+        return {"error": "falha interna ao executar a ferramenta"}
     except (ToolError, ServiceError) as exc:
         return {"error": str(exc)}
     except Exception:
