@@ -16,6 +16,14 @@ if config.config_file_name is not None and not config.attributes.get("skip_loggi
 
 target_metadata = SQLModel.metadata
 
+# The plain `alembic` command sees plugin branches too: add every installed plugin's versions
+# directory (what `auzap db upgrade` passes itself) before Alembic reads the revisions.
+from auzap_console.migrate import version_locations  # noqa: E402
+
+_script = context.script
+_script.version_locations = list(dict.fromkeys([*(_script.version_locations or []), *version_locations()]))
+_script.__dict__.pop("_version_locations", None)  # Alembic memoizes the resolved list
+
 
 def _url() -> str:
     return config.attributes.get("url") or get_settings().admin_url

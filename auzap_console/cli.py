@@ -44,10 +44,27 @@ def _fail(message: str) -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply all migrations (core and plugins) and grant the app role on PostgreSQL."""
-    from auzap_console.migrate import upgrade_database
+    from auzap_console.migrate import MigrationError, upgrade_database
 
-    upgrade_database()
+    try:
+        skipped = upgrade_database()
+    except MigrationError as exc:
+        _fail(str(exc))
+    for branch in skipped:
+        typer.secho(f"Plugin bloqueado (AUZAP_DISABLED_PLUGINS): o ramo de migrações {branch!r} ficou como está.", fg=typer.colors.YELLOW)
     typer.echo("Banco de dados atualizado.")
+
+
+@db_app.command("downgrade")
+def db_downgrade(target: str = typer.Argument(..., help='Where to go back to, e.g. "vaccines@base" or a revision id.')) -> None:
+    """Undo migrations (e.g. a plugin's branch, `BRANCH@base`, before uninstalling it)."""
+    from auzap_console.migrate import MigrationError, downgrade_database
+
+    try:
+        downgrade_database(target)
+    except MigrationError as exc:
+        _fail(str(exc))
+    typer.echo(f"Migrações desfeitas até {target}.")
 
 
 @secrets_app.command("rotate")
@@ -239,6 +256,27 @@ def plugins_list() -> None:
             kinds[c.kind] = kinds.get(c.kind, 0) + 1
         summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "nada"
         typer.echo(f"{info.name}\t{info.distribution} {info.version}{' (embutido)' if info.builtin else ''}\t{summary}")
+
+
+@plugins_app.command("remove")
+def plugins_remove(name: str = typer.Argument(..., help="The plugin's name, as `auzap plugins list` shows it.")) -> None:
+    """Drop a plugin's tables (its migration branches back to base); then `pip uninstall` its package."""
+    from auzap_console.migrate import MigrationError, downgrade_database
+    from auzap_console.plugin import manager
+
+    info = {i.name: i for i in manager.plugin_infos()}.get(name)
+    if info is None:
+        _fail(f"Plugin {name!r} não está instalado (veja `auzap plugins list`).")
+    if info.builtin:
+        _fail(f"{name!r} faz parte do console e não pode ser removido.")
+    branches = sorted(manager.contributed_by(name, "migration"))
+    try:
+        for branch in branches:
+            downgrade_database(f"{branch}@base")
+            typer.echo(f"Tabelas do ramo {branch!r} removidas.")
+    except MigrationError as exc:
+        _fail(str(exc))
+    typer.echo(f"Agora desinstale o pacote: pip uninstall {info.distribution}")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy.engine import make_url
 
 from alembic import command
@@ -23,18 +26,58 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
+class MigrationError(Exception):
+    """The database cannot be migrated as asked; `str(exc)` says why and what to do (pt-BR)."""
+
+
 def version_locations() -> list[str]:
-    """The core versions directory plus every installed plugin's branch directory."""
+    """The core versions directory plus every installed plugin's branch directory (blocked plugins' too)."""
     from auzap_console.plugin import manager
 
-    return [str(PROJECT_ROOT / "alembic" / "versions"), *(m.directory for m in manager.migrations().values())]
+    branches = {**manager.blocked_migrations(), **manager.migrations()}
+    return [str(PROJECT_ROOT / "alembic" / "versions"), *(m.directory for m in branches.values())]
 
 
-def upgrade_database(url: str | None = None) -> None:
-    """Run `alembic upgrade heads`; on PostgreSQL also grant the app role its rights."""
+def _applied(cfg: Config, url: str) -> tuple[ScriptDirectory, list[str]]:
+    script = ScriptDirectory.from_config(cfg)
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        current = list(MigrationContext.configure(conn).get_current_heads())
+    engine.dispose()
+    return script, current
+
+
+def _check_known(script: ScriptDirectory, current: list[str]) -> None:
+    known = {rev.revision for rev in script.walk_revisions()}
+    unknown = [rev for rev in current if rev not in known]
+    if unknown:
+        raise MigrationError(
+            f"O banco tem migrações que nenhum plugin instalado conhece ({', '.join(unknown)}). "
+            "Um plugin com tabelas foi desinstalado sem antes remover as tabelas dele: reinstale-o e rode "
+            "`auzap plugins remove NOME` (que desfaz as migrações), depois `pip uninstall` o pacote."
+        )
+
+
+def upgrade_database(url: str | None = None) -> list[str]:
+    """Apply every migration (`alembic upgrade heads`), skipping blocked plugins' branches; on PostgreSQL also grant the app role.
+
+    Returns the branches left as they are (blocked plugins), so the caller can say so.
+    """
+    from auzap_console.plugin import manager
+
     settings = get_settings()
     url = url or settings.admin_url
-    command.upgrade(alembic_config(url), "heads")
+    cfg = alembic_config(url)
+    script, current = _applied(cfg, url)
+    _check_known(script, current)
+    blocked = manager.blocked_migrations()
+    skipped_labels = set(blocked)
+    heads = [rev for rev in script.get_revisions("heads") if not (set(rev.branch_labels) & skipped_labels)]
+    if len(heads) == len(script.get_heads()):
+        command.upgrade(cfg, "heads")
+    else:
+        for head in heads:
+            command.upgrade(cfg, head.revision)
     if url.startswith("postgresql"):
         engine = make_engine(url)
         app_url = make_url(settings.database_url)
@@ -42,3 +85,16 @@ def upgrade_database(url: str | None = None) -> None:
         with engine.begin() as conn:
             grant_app_role(conn, role or settings.app_db_role, app_url.password)
         engine.dispose()
+    return sorted(blocked)
+
+
+def downgrade_database(target: str, url: str | None = None) -> None:
+    """Undo migrations down to `target`, e.g. "vaccines@base" (a plugin's branch, before uninstalling it)."""
+    url = url or get_settings().admin_url
+    cfg = alembic_config(url)
+    script, current = _applied(cfg, url)
+    _check_known(script, current)
+    try:
+        command.downgrade(cfg, target)
+    except CommandError as exc:
+        raise MigrationError(f"Não foi possível desfazer até {target!r}: {exc}") from exc

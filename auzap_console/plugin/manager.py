@@ -356,6 +356,30 @@ def select_persona(
     return choice
 
 
+def blocked_migrations() -> dict[str, MigrationSpec]:
+    """Migration branches of installed plugins blocked by `AUZAP_DISABLED_PLUGINS`.
+
+    A blocked plugin contributes nothing, but its tables stay in the shared schema: Alembic
+    must still know its revisions (`auzap db upgrade` leaves that branch as it is).
+    """
+    from importlib.metadata import entry_points
+
+    found: dict[str, MigrationSpec] = {}
+    blocked = blocked_names()
+    for ep in entry_points(group=PROJECT):
+        if ep.name not in blocked:
+            continue
+        try:
+            module = ep.load()
+        except Exception:
+            log.exception("blocked plugin %s cannot be imported; its migrations are unknown", ep.name)
+            continue
+        hook = getattr(module, "register_migrations", None)
+        if hook is not None:
+            hook(register=lambda **kw: found.setdefault(kw["branch"], MigrationSpec(**kw)))
+    return found
+
+
 def contributed_by(plugin: str, kind: str) -> set[str]:
     """Names of the items of one kind (e.g. "persona") that `plugin` contributed."""
     return {c.name for c in registry().all() if c.plugin == plugin and c.kind == kind}

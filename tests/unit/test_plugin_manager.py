@@ -7,6 +7,7 @@ import logging
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect as sa_inspect
@@ -212,3 +213,41 @@ def test_author_fixtures_give_a_working_shop(auzap_tenant, auzap_customer, auzap
     assert auzap_conversation > 0
     reply = auzap_chat("quanto custa o banho?")
     assert "Banho P: R$ 50,00" in reply.reply
+
+
+def _alembic(*args: str) -> subprocess.CompletedProcess:
+    """The plain `alembic` command, as an operator would type it in the project directory."""
+    root = Path(__file__).resolve().parents[2]
+    return subprocess.run([sys.executable, "-m", "alembic", *args], cwd=root, capture_output=True, text=True, timeout=120)
+
+
+def test_plugin_tables_come_and_go_with_the_plugin(third_party_plugin, auzap_db, monkeypatch):
+    from typer.testing import CliRunner
+
+    from auzap_console.cli import app as cli
+    from auzap_console.db import get_engine
+    from auzap_console.migrate import MigrationError, upgrade_database
+
+    def tables() -> set[str]:
+        return set(sa_inspect(get_engine()).get_table_names())
+
+    assert "ev0001" in _alembic("current").stdout  # plain alembic sees the plugin's branch (alembic/env.py)
+    removed = CliRunner().invoke(cli, ["plugins", "remove", "example_vaccines"])
+    assert removed.exit_code == 0, removed.output
+    assert "pip uninstall auzap-example-vaccines" in removed.output and "example_vaccine_records" not in tables()
+    upgraded = _alembic("upgrade", "heads")
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "example_vaccine_records" in tables()
+
+    monkeypatch.setenv("AUZAP_DISABLED_PLUGINS", "example_vaccines")  # blocked: its branch is left alone, no error
+    manager.reset()
+    assert upgrade_database(auzap_db) == ["example_vaccines"]
+    monkeypatch.delenv("AUZAP_DISABLED_PLUGINS")
+    manager.reset()
+
+    with get_engine().begin() as conn:  # as if a plugin with tables had been uninstalled without `plugins remove`
+        conn.exec_driver_sql("INSERT INTO alembic_version (version_num) VALUES ('zz_gone01')")
+    with pytest.raises(MigrationError, match="auzap plugins remove"):
+        upgrade_database(auzap_db)
+    result = CliRunner().invoke(cli, ["db", "upgrade"])
+    assert result.exit_code == 1 and "zz_gone01" in result.output and "Traceback" not in result.output
