@@ -258,6 +258,26 @@ def plugins_list() -> None:
         typer.echo(f"{info.name}\t{info.distribution} {info.version}{' (embutido)' if info.builtin else ''}\t{summary}")
 
 
+@plugins_app.command("new")
+def plugins_new(
+    name: str = typer.Argument(..., help="The plugin's name: lowercase letters, digits and _ (e.g. dicas_de_cuidado)."),
+    kind: str = typer.Option(
+        "persona", help="persona (a persona and its tool) or vertical (also a table, a writing tool and a dashboard card)."
+    ),
+    directory: Path = typer.Option(Path("."), "--dir", help="Where to create the package folder."),
+    title: str = typer.Option("", help="The persona's name shown in the console."),
+) -> None:
+    """Write a working plugin package (with a passing test) to start from."""
+    from auzap_console.plugin import skeleton
+
+    try:
+        root = skeleton.create(name, kind=kind, directory=directory, title=title)
+    except (ValueError, FileExistsError) as exc:
+        _fail(str(exc))
+    typer.echo(f"Plugin criado em {root}")
+    typer.echo(f"  cd {root} && pip install -e . && pytest")
+
+
 @plugins_app.command("remove")
 def plugins_remove(name: str = typer.Argument(..., help="The plugin's name, as `auzap plugins list` shows it.")) -> None:
     """Drop a plugin's tables (its migration branches back to base); then `pip uninstall` its package."""

@@ -210,8 +210,8 @@ class Registry:
         tracing and `tryfirst`/`trylast` ordering behave as pluggy documents.
         """
         bucket = self.items.setdefault(kind, {})
-        for impl in reversed(getattr(self.pm.hook, hook_name).get_hookimpls()):  # registration order
-            plugin = impl.plugin_name
+        impls = reversed(getattr(self.pm.hook, hook_name).get_hookimpls())  # registration order
+        for plugin in dict.fromkeys(impl.plugin_name for impl in impls):  # once per plugin, however many impls it has
 
             def register(*args: Any, _plugin: str = plugin, **kwargs: Any) -> None:
                 item = build(*args, **kwargs)
@@ -315,16 +315,16 @@ def message_received(*, tenant_id: int, conversation_id: int, message_id: int, t
     """
     pm = get_plugin_manager()
     off = set(disabled)
-    for impl in reversed(pm.hook.message_received.get_hookimpls()):
-        if impl.plugin_name in off:
+    for plugin in dict.fromkeys(impl.plugin_name for impl in reversed(pm.hook.message_received.get_hookimpls())):
+        if plugin in off:
             continue
-        others = [p for name, p in pm.list_name_plugin() if name != impl.plugin_name and p is not None]
+        others = [p for name, p in pm.list_name_plugin() if name != plugin and p is not None]
         try:
             pm.subset_hook_caller("message_received", remove_plugins=others)(
                 tenant_id=tenant_id, conversation_id=conversation_id, message_id=message_id, text=text
             )
         except Exception:
-            log.exception("plugin %s failed in message_received", impl.plugin_name)
+            log.exception("plugin %s failed in message_received", plugin)
 
 
 def select_persona(
