@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         RegisterPersona,
         RegisterSchedule,
         RegisterSegmentFilter,
+        RegisterSetting,
         RegisterTool,
     )
 
@@ -98,6 +99,16 @@ def register_dashboard_cards(register: RegisterDashboardCard) -> None:
 
     Args:
         register: ``register(name="occupancy", title="Ocupação hoje", compute=fn, icon="bed")``.
+    """
+
+
+@hookspec
+def register_settings(register: RegisterSetting) -> None:
+    """Declare per-shop settings; the Plugins page shows them as a form (owner only).
+
+    Args:
+        register: ``register(name="assinatura", label="Assinatura das dicas", kind="text", default="", help="…")``;
+            `kind` is text, number, bool or choice (with `choices=(...)`).
     """
 
 

@@ -30,6 +30,7 @@ from auzap_console.plugin.types import (
     MigrationSpec,
     PageSpec,
     Persona,
+    PluginSetting,
     ScheduleSpec,
     SegmentFilterSpec,
     ToolSpec,
@@ -162,6 +163,7 @@ class Registry:
             "register_migrations": ("migration", lambda **kw: MigrationSpec(**kw)),
             "register_segment_filters": ("segment_filter", lambda **kw: SegmentFilterSpec(**kw)),
             "register_dashboard_cards": ("dashboard_card", lambda **kw: DashboardCardSpec(**kw)),
+            "register_settings": ("setting", self._setting),
         }
         missing = {h for h in hookspecs.HOOK_NAMES if h.startswith("register_")} - set(builders)
         if missing:  # a new contribution hook in hookspecs needs its builder here
@@ -195,6 +197,17 @@ class Registry:
         return spec
 
     @staticmethod
+    def _setting(**kwargs: Any) -> PluginSetting:
+        spec = PluginSetting(**{**kwargs, "choices": tuple(kwargs.get("choices", ()))})
+        if not NAME_RE.match(spec.name):
+            raise PluginError(f"invalid setting name {spec.name!r}")
+        if spec.kind not in ("text", "number", "bool", "choice"):
+            raise PluginError(f"setting {spec.name!r}: kind must be text, number, bool or choice")
+        if spec.kind == "choice" and not spec.choices:
+            raise PluginError(f"setting {spec.name!r}: a choice needs choices=(...)")
+        return spec
+
+    @staticmethod
     def _tool(function: Callable[..., Any], **kwargs: Any) -> ToolSpec:
         from auzap_console.agents.tools import tool_spec
 
@@ -216,6 +229,8 @@ class Registry:
             def register(*args: Any, _plugin: str = plugin, **kwargs: Any) -> None:
                 item = build(*args, **kwargs)
                 key = getattr(item, "name", None) or getattr(item, "route", None) or getattr(item, "branch", None)
+                if kind == "setting":  # settings are named per plugin ("assinatura" may exist in many)
+                    key = f"{_plugin}.{key}"
                 if key in bucket:
                     raise PluginError(f"{kind} {key!r} from plugin {_plugin!r} is already provided by {bucket[key].plugin!r}")
                 bucket[key] = Contribution(kind=kind, name=key, plugin=_plugin, item=item)
@@ -378,6 +393,11 @@ def blocked_migrations() -> dict[str, MigrationSpec]:
         if hook is not None:
             hook(register=lambda **kw: found.setdefault(kw["branch"], MigrationSpec(**kw)))
     return found
+
+
+def settings_of(plugin: str) -> list[PluginSetting]:
+    """The settings a plugin declares, in declaration order."""
+    return [c.item for c in registry().items.get("setting", {}).values() if c.plugin == plugin]
 
 
 def contributed_by(plugin: str, kind: str) -> set[str]:

@@ -60,8 +60,9 @@ from __future__ import annotations
 from auzap_console.agents.tools import ToolContext
 from auzap_console.plugin import hookimpl
 from auzap_console.plugin.types import Persona
+from auzap_console.services.plugins import settings_for
 
-PERSONA = "$name"
+PERSONA = "$name"  # also the plugin's name (its entry point)
 TOPIC_WORDS = ("dica", "cuidado", "cuidar")
 
 
@@ -72,7 +73,15 @@ def care_tip(ctx: ToolContext, pet: str = "") -> dict:
         pet: O nome do pet.
     """
     who = pet or "seu pet"
-    return {"summary": f"Dica para {who}: escove os pelos duas vezes por semana e mantenha a vacinação em dia. 🐾"}
+    signature = settings_for(ctx.session, actor=ctx.actor, plugin=PERSONA)["assinatura"]
+    tip = f"Dica para {who}: escove os pelos duas vezes por semana e mantenha a vacinação em dia. 🐾"
+    return {"summary": f"{tip} {signature}".strip()}
+
+
+@hookimpl
+def register_settings(register):
+    """What each shop can set on the Plugins page."""
+    register(name="assinatura", label="Assinatura das dicas", default="", help="Aparece no fim de cada dica (ex.: Equipe Patas & Cia).")
 
 
 @hookimpl
@@ -207,6 +216,15 @@ def test_the_persona_answers_its_topic_offline(auzap_chat):
 
 def test_other_messages_keep_the_shop_routing(auzap_chat):
     assert auzap_chat("quanto custa o banho?").persona != "$name"
+
+
+def test_the_shop_signs_its_tips(auzap_tenant, auzap_chat):
+    from auzap_console.db import tenant_session
+    from auzap_console.services.plugins import save_plugin_settings
+
+    with tenant_session(auzap_tenant.tenant_id) as session:
+        save_plugin_settings(session, actor=auzap_tenant.actor, plugin="$name", values={"assinatura": "Equipe Patas"})
+    assert auzap_chat("tem alguma dica de cuidado?").reply.endswith("Equipe Patas")
 '''
 
 TEST_VERTICAL_EXTRA = """

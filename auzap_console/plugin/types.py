@@ -153,6 +153,23 @@ class DashboardCardSpec:
     icon: str = "chart-bar"
 
 
+@dataclass(frozen=True)
+class PluginSetting:
+    """A per-shop setting a plugin declares; the Plugins page renders it as a form field.
+
+    `kind` is "text", "number" (an integer), "bool" or "choice" (one of `choices`). `label`
+    and `help` are pt-BR, for the owner. Read the shop's value with
+    `auzap_console.services.plugins.settings_for(session, actor=..., plugin=...)`.
+    """
+
+    name: str
+    label: str
+    kind: str = "text"
+    default: Any = None
+    help: str = ""
+    choices: tuple[str, ...] = ()
+
+
 @dataclass
 class Contribution:
     """One item and the plugin that supplied it."""
@@ -229,3 +246,11 @@ class RegisterDashboardCard(Protocol):
     """``register(name="hotel-guests", title="Hóspedes hoje", compute=fn, icon="bed")``."""
 
     def __call__(self, *, name: str, title: str, compute: Callable[..., str], icon: str = "chart-bar") -> None: ...
+
+
+class RegisterSetting(Protocol):
+    """``register(name="assinatura", label="Assinatura das dicas", kind="text", default="", help="…")``."""
+
+    def __call__(
+        self, *, name: str, label: str, kind: str = "text", default: Any = None, help: str = "", choices: Sequence[str] = ()
+    ) -> None: ...

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session
 
 from auzap_console.i18n import t
 from auzap_console.models import Tenant
 from auzap_console.plugin import manager
-from auzap_console.services import audit
+from auzap_console.plugin.types import PluginSetting
+from auzap_console.services import audit, limits
 from auzap_console.services.context import Actor, ServiceError
 from auzap_console.services.routing import reroute_open_conversations
 from auzap_console.services.tenants import get_tenant
@@ -49,18 +52,47 @@ def set_enabled(session: Session, *, actor: Actor, plugin: str, enabled: bool) -
     return sorted(disabled)
 
 
-def plugin_settings(tenant: Tenant, plugin: str) -> dict:
-    """A plugin's settings for this tenant."""
-    return dict((tenant.settings or {}).get("plugin_settings", {}).get(plugin, {}))
+def plugin_settings(tenant: Tenant, plugin: str) -> dict[str, Any]:
+    """A plugin's settings for this shop: every declared setting, the stored value or its default."""
+    stored = (tenant.settings or {}).get("plugin_settings", {}).get(plugin, {})
+    return {spec.name: stored.get(spec.name, spec.default) for spec in manager.settings_of(plugin)}
 
 
-def save_plugin_settings(session: Session, *, actor: Actor, plugin: str, values: dict) -> dict:
-    """Store a plugin's settings for the actor's tenant (owner only)."""
+def settings_for(session: Session, *, actor: Actor, plugin: str) -> dict[str, Any]:
+    """What a plugin reads at run time (a tool: `settings_for(ctx.session, actor=ctx.actor, plugin="mine")`)."""
+    return plugin_settings(get_tenant(session, actor=actor), plugin)
+
+
+def _coerce(spec: PluginSetting, raw: Any) -> Any:
+    """A form value (text, or absent for an unticked box) as the setting's type; ServiceError names the field."""
+    text = "" if raw is None else str(raw).strip()
+    if spec.kind == "bool":
+        return text.lower() in ("on", "true", "1", "sim")
+    if spec.kind == "number":
+        if not text:
+            return spec.default
+        try:
+            return int(text)
+        except ValueError as exc:
+            raise ServiceError(t("err.setting_number", label=spec.label), field=spec.name) from exc
+    if spec.kind == "choice":
+        if text not in spec.choices:
+            raise ServiceError(t("err.setting_choice", label=spec.label), field=spec.name)
+        return text
+    return limits.bounded(text, limits.DESCRIPTION, spec.label, field=spec.name)
+
+
+def save_plugin_settings(session: Session, *, actor: Actor, plugin: str, values: dict) -> dict[str, Any]:
+    """Validate and store a plugin's declared settings for the actor's shop (owner only); audited."""
     actor.require("owner")
+    specs = manager.settings_of(plugin)
+    if not specs:
+        raise ServiceError(t("err.plugin_no_settings"))
+    clean = {spec.name: _coerce(spec, values.get(spec.name)) for spec in specs}
     tenant = get_tenant(session, actor=actor)
     all_settings = dict((tenant.settings or {}).get("plugin_settings", {}))
-    all_settings[plugin] = {str(k): v for k, v in values.items()}
+    all_settings[plugin] = clean
     tenant.settings = {**(tenant.settings or {}), "plugin_settings": all_settings}
     session.add(tenant)
-    audit.record(session, actor=actor, action="plugin.settings", entity="plugin", entity_id=None, details={"plugin": plugin})
-    return all_settings[plugin]
+    audit.record(session, actor=actor, action="plugin.settings", entity="plugin", entity_id=None, details={"plugin": plugin, **clean})
+    return clean

@@ -32,11 +32,11 @@ def test_plugins_show_titles_and_plural_counts():
     shop = make_shop("Loja Títulos")
     tab = Browser(session_token(shop.email, shop.password))
     tab.call(PluginsState.load)
-    rows = {r["name"]: r for r in tab.state(PluginsState).rows}
-    assert rows["customer_assistant"]["title"] == "Assistente de clientes"
-    assert rows["common_tools"]["title"] == "Ferramentas comuns dos agentes"
-    assert rows["waha"]["title"] == "WAHA (WhatsApp HTTP API)" and rows["waha"]["summary"] == "1 canal"
-    assert "ferramentas" in rows["customer_assistant"]["summary"] and "ferramentass" not in rows["customer_assistant"]["summary"]
+    rows = {r.name: r for r in tab.state(PluginsState).rows}
+    assert rows["customer_assistant"].title == "Assistente de clientes"
+    assert rows["common_tools"].title == "Ferramentas comuns dos agentes"
+    assert rows["waha"].title == "WAHA (WhatsApp HTTP API)" and rows["waha"].summary == "1 canal"
+    assert "ferramentas" in rows["customer_assistant"].summary and "ferramentass" not in rows["customer_assistant"].summary
 
 
 def test_inbox_says_what_the_ai_used_in_plain_words():

@@ -18,6 +18,7 @@ from auzap_console.db import tenant_session
 from auzap_console.jobs.schedules import LocalCron, register_on
 from auzap_console.models import Conversation, Customer, Message, Pet
 from auzap_console.pages.dashboard import DashboardState
+from auzap_console.pages.plugins import PluginsState
 from auzap_console.plugin import hookimpl, hookspecs, manager
 from auzap_console.plugin.manager import PluginError
 from auzap_console.plugin.types import Persona
@@ -168,6 +169,56 @@ def test_dashboard_shows_plugin_cards_for_the_shop_only(plugin):
         plugin_service.set_enabled(s, actor=a.actor, plugin="d2", enabled=False)
     tab.call(DashboardState.load)
     assert [c.name for c in tab.state(DashboardState).plugin_cards] == []
+
+
+def test_hook_register_settings(plugin):
+    plugin(
+        "tips",
+        register_settings=lambda register: (
+            register(name="assinatura", label="Assinatura das dicas", default="Equipe Patas"),
+            register(name="por_dia", label="Dicas por dia", kind="number", default=3, help="Quantas dicas por cliente."),
+            register(name="emojis", label="Usar emojis", kind="bool", default=True),
+            register(name="tom", label="Tom", kind="choice", choices=("leve", "formal"), default="leve"),
+        ),
+    )
+    with pytest.raises(PluginError, match="choices"):
+        plugin("bad_settings", register_settings=lambda register: register(name="x_y", label="X", kind="choice"))
+    a, b = agent_shop("Loja Config A"), agent_shop("Loja Config B")
+    tab = Browser(session_token(a.email, a.password))
+    tab.call(PluginsState.load)
+    state = tab.state(PluginsState)
+    (row,) = [r for r in state.rows if r.name == "tips"]
+    assert [(f.name, f.kind, f.value, f.checked) for f in row.settings] == [
+        ("assinatura", "text", "Equipe Patas", False),
+        ("por_dia", "number", "3", False),
+        ("emojis", "bool", "", True),
+        ("tom", "choice", "leve", False),
+    ]
+    bad = tab.call(PluginsState.save_settings, {"plugin": "tips", "assinatura": "Rita", "por_dia": "muitas", "tom": "leve"})
+    assert state.form_error == "Dicas por dia: digite um número inteiro." and state.error_plugin == "tips" and "por_dia" in repr(bad)
+    tab.call(PluginsState.save_settings, {"plugin": "tips", "assinatura": "Rita", "por_dia": "5", "tom": "formal"})  # box unticked
+    with tenant_session(a.tenant_id) as s:
+        assert plugin_service.settings_for(s, actor=a.actor, plugin="tips") == {
+            "assinatura": "Rita",
+            "por_dia": 5,
+            "emojis": False,
+            "tom": "formal",
+        }
+    with tenant_session(b.tenant_id) as s:  # another shop keeps the defaults
+        assert plugin_service.settings_for(s, actor=b.actor, plugin="tips")["assinatura"] == "Equipe Patas"
+    staff = Browser(session_token(*_staff_login(a)))
+    staff.call(PluginsState.save_settings, {"plugin": "tips", "assinatura": "Intruso", "por_dia": "1", "tom": "leve"})
+    with tenant_session(a.tenant_id) as s:
+        assert plugin_service.settings_for(s, actor=a.actor, plugin="tips")["assinatura"] == "Rita"  # owners only
+
+
+def _staff_login(shop) -> tuple[str, str]:
+    from auzap_console.services import team
+
+    email = f"gerente-{shop.tenant_id}@example.com"
+    with tenant_session(shop.tenant_id) as s:
+        team.add_user(s, actor=shop.actor, name="Gerente", email=email, role="manager", password="Rabanete-Azul-77")
+    return email, "Rabanete-Azul-77"
 
 
 def test_hook_prompt_context(plugin):

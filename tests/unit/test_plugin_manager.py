@@ -83,9 +83,8 @@ def test_plugin_switches_are_owner_only_and_validated():
         plugin_service.set_enabled(s, actor=shop.actor, plugin="nao_existe", enabled=False)
     with pytest.raises(ServiceError, match="principal"), tenant_session(shop.tenant_id) as s:
         plugin_service.set_enabled(s, actor=shop.actor, plugin="core", enabled=False)
-    with tenant_session(shop.tenant_id) as s:
-        saved = plugin_service.save_plugin_settings(s, actor=shop.actor, plugin="customer_assistant", values={"saudacao": "Oi!"})
-    assert saved == {"saudacao": "Oi!"}
+    with pytest.raises(ServiceError, match="não tem configurações"), tenant_session(shop.tenant_id) as s:
+        plugin_service.save_plugin_settings(s, actor=shop.actor, plugin="customer_assistant", values={"saudacao": "Oi!"})
 
 
 PLUGIN_FILES = {
