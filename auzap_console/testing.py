@@ -7,7 +7,8 @@ Add to your plugin's `conftest.py`::
 Then ask for `auzap_tenant`, `auzap_customer`, `auzap_conversation` or `auzap_chat`:
 a migrated throwaway SQLite database, a shop open every day with the usual services, a
 customer with a pet, and a helper that runs one agent turn offline (or with your model).
-`make_shop()` and `open_every_day()` build more shops (e.g. a second one for an isolation
+`ScriptedModel` plays a model that calls your tool. `make_shop()` and `open_every_day()`
+build more shops (e.g. a second one for an isolation
 test). The console's own test suite uses these same helpers.
 """
 
@@ -19,8 +20,32 @@ from dataclasses import dataclass
 
 import pytest
 
-from auzap_console.agents.model import ModelClient
+from auzap_console.agents.model import ModelClient, ModelReply, ToolCall
 from auzap_console.agents.runtime import TurnResult
+
+
+class ScriptedModel:
+    """A model that says exactly what a test scripts: each step is a reply text or a `(tool, arguments)` call.
+
+    `auzap_chat("quando é a vacina do Thor?", client=ScriptedModel(("next_vaccine", {"pet": "Thor"}), "V10 em março"))`
+    plays a model that first calls the tool, then answers. `seen` keeps the messages it was sent.
+    """
+
+    name = "scripted"
+
+    def __init__(self, *steps):
+        self.steps = list(steps)
+        self.seen: list[list[dict]] = []
+
+    def complete(self, *, messages, tools, model, context=None):
+        """The next scripted step (then "ok" for ever)."""
+        self.seen.append(messages)
+        step = self.steps.pop(0) if self.steps else "ok"
+        if isinstance(step, str):
+            return ModelReply(content=step, model="scripted")
+        name, args = step
+        return ModelReply(content=None, tool_calls=[ToolCall(id=f"c{len(self.seen)}", name=name, arguments=args)], model="scripted")
+
 
 DEFAULT_SERVICES = (
     ("Banho P", 5000, "bath", 60),

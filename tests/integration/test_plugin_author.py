@@ -113,3 +113,43 @@ def test_from_skeleton_to_removal(fresh_venv, tmp_path, kind):
     )
     assert name not in _cli(fresh_venv, "plugins", "list", cwd=tmp_path, env=env).stdout
     assert "Banco de dados atualizado" in _cli(fresh_venv, "db", "upgrade", cwd=tmp_path, env=env).stdout
+
+
+def _doc_files(text: str) -> dict[str, str]:
+    """The docs' code blocks that start with a `# path` comment, by path (the tutorial's files)."""
+    import re
+
+    files = {}
+    for lang, body in re.findall(r"```(\w+)\n(.*?)```", text, flags=re.S):
+        first, _, rest = body.partition("\n")
+        path = first[2:].strip()
+        if lang in ("python", "toml") and first.startswith("# ") and path.endswith((".py", ".toml")) and " " not in path:
+            files[path] = rest
+    return files
+
+
+def test_the_tutorial_in_the_docs_runs_as_written(fresh_venv, tmp_path):
+    files = _doc_files((ROOT / "docs" / "plugins.md").read_text())
+    assert {"pyproject.toml", "auzap_vaccines/__init__.py", "conftest.py", "tests/test_vaccines.py"} <= set(files)
+    package = tmp_path / "auzap-vaccines"
+    for relative, text in files.items():
+        (package / relative).parent.mkdir(parents=True, exist_ok=True)
+        (package / relative).write_text(text)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'docs.db'}",
+        "DATABASE_ADMIN_URL": "",
+        "REDIS_URL": "",
+        "OPENAI_API_KEY": "",
+    }
+    pip = (sys.executable, "-m", "pip", "--disable-pip-version-check", "--python", str(fresh_venv / "bin" / "python"))
+    subprocess.run([*pip, "install", "-q", "--no-deps", "--no-build-isolation", str(package)], check=True, timeout=300, env=env)
+    try:
+        tests = _run(fresh_venv, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", cwd=package, env=env, check=False)
+        assert tests.returncode == 0 and " passed" in tests.stdout, tests.stdout[-3000:]
+        _cli(fresh_venv, "db", "upgrade", cwd=tmp_path, env=env)
+        _cli(fresh_venv, "demo", "seed", "--customers", "5", cwd=tmp_path, env=env)
+        listed = _cli(fresh_venv, "plugins", "list", cwd=tmp_path, env=env).stdout
+        assert "vaccines\tauzap-vaccines 0.1.0" in listed
+    finally:
+        subprocess.run([*pip, "uninstall", "-y", "-q", "auzap-vaccines"], check=True, timeout=120, env=env)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from auzap_console.agents.model import ModelReply, ToolCall
 from auzap_console.db import tenant_session
 from auzap_console.services import customers
-from auzap_console.testing import open_every_day
+from auzap_console.testing import ScriptedModel, open_every_day  # noqa: F401  (re-exported for the suite)
 from tests.conftest import make_shop
 
 PHONE = "+5511988887777"
@@ -22,21 +21,3 @@ def agent_shop(name: str = "Loja Agente"):
         customers.save_pet(s, actor=shop.actor, customer_id=c.id, name="Thor", species="dog", breed="Shih Tzu", size="P")
     shop.customer_id = c.id
     return shop
-
-
-class ScriptedModel:
-    """A model that says exactly what a test scripts (to play a hostile or confused model)."""
-
-    name = "scripted"
-
-    def __init__(self, *steps):
-        self.steps = list(steps)
-        self.seen: list[list[dict]] = []
-
-    def complete(self, *, messages, tools, model, context=None):
-        self.seen.append(messages)
-        step = self.steps.pop(0) if self.steps else "ok"
-        if isinstance(step, str):
-            return ModelReply(content=step, model="scripted")
-        name, args = step
-        return ModelReply(content=None, tool_calls=[ToolCall(id=f"c{len(self.seen)}", name=name, arguments=args)], model="scripted")
