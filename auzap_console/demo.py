@@ -21,6 +21,7 @@ from auzap_console.services.tenants import DEFAULT_BUSINESS_HOURS
 DEMO_SLUG = "demo"
 DEMO_EMAIL = "demo@auzap.com.br"
 DEMO_PASSWORD = "demo12345"
+DEMO_CUSTOMER_PHONE = "+5511988887777"  # Joana Tutora and her Shih Tzu Thor
 
 SERVICES = [
     ("Banho P", "bath", 5000, 60, 3, "Banho completo para cães de porte pequeno."),
@@ -193,7 +194,12 @@ def _fill(session: Session, tenant: Tenant, rng: random.Random, n_customers: int
     session.add_all(services)
     session.flush()
     tz = ZoneInfo(tenant.timezone)
-    used_phones: set[str] = set()
+    # A known customer for docs and `auzap chat` examples (the same as the plugin test fixtures).
+    joana = Customer(tenant_id=tid, name="Joana Tutora", phone=DEMO_CUSTOMER_PHONE, tags=["banho mensal"])
+    session.add(joana)
+    session.flush()
+    session.add(Pet(tenant_id=tid, customer_id=joana.id, name="Thor", species="dog", breed="Shih Tzu", size="P", weight_grams=6500))
+    used_phones: set[str] = {DEMO_CUSTOMER_PHONE}
     for i in range(n_customers):
         phone = f"+55{rng.choice(DDDS)}9{rng.randint(6000, 9999)}{rng.randint(1000, 9999)}"
         if phone in used_phones:

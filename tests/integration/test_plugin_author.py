@@ -151,5 +151,18 @@ def test_the_tutorial_in_the_docs_runs_as_written(fresh_venv, tmp_path):
         _cli(fresh_venv, "demo", "seed", "--customers", "5", cwd=tmp_path, env=env)
         listed = _cli(fresh_venv, "plugins", "list", cwd=tmp_path, env=env).stdout
         assert "vaccines\tauzap-vaccines 0.1.0" in listed
+        chat = _cli(
+            fresh_venv,
+            "chat",
+            "--tenant",
+            "demo",
+            "--phone",
+            "+5511988887777",
+            "--tools",
+            "quando é a vacina do Thor?",
+            cwd=tmp_path,
+            env=env,
+        )
+        assert "[next_vaccine] {'pet': 'Thor'}" in chat.stdout and "A próxima vacina do Thor é a V10" in chat.stdout
     finally:
         subprocess.run([*pip, "uninstall", "-y", "-q", "auzap-vaccines"], check=True, timeout=120, env=env)
