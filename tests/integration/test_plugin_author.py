@@ -123,7 +123,9 @@ def _doc_files(text: str) -> dict[str, str]:
     for lang, body in re.findall(r"```(\w+)\n(.*?)```", text, flags=re.S):
         first, _, rest = body.partition("\n")
         path = first[2:].strip()
-        if lang in ("python", "toml") and first.startswith("# ") and path.endswith((".py", ".toml")) and " " not in path:
+        if path.endswith(" (continued)") and path.removesuffix(" (continued)") in files:
+            files[path.removesuffix(" (continued)")] += "\n\n" + rest
+        elif lang in ("python", "toml") and first.startswith("# ") and path.endswith((".py", ".toml")) and " " not in path:
             files[path] = rest
     return files
 
@@ -131,6 +133,7 @@ def _doc_files(text: str) -> dict[str, str]:
 def test_the_tutorial_in_the_docs_runs_as_written(fresh_venv, tmp_path):
     files = _doc_files((ROOT / "docs" / "plugins.md").read_text())
     assert {"pyproject.toml", "auzap_vaccines/__init__.py", "conftest.py", "tests/test_vaccines.py"} <= set(files)
+    assert "auzap_vaccines/versions/v0001_reminders.py" in files and "class VaccineReminder" in files["auzap_vaccines/__init__.py"]
     package = tmp_path / "auzap-vaccines"
     for relative, text in files.items():
         (package / relative).parent.mkdir(parents=True, exist_ok=True)
@@ -151,6 +154,8 @@ def test_the_tutorial_in_the_docs_runs_as_written(fresh_venv, tmp_path):
         _cli(fresh_venv, "demo", "seed", "--customers", "5", cwd=tmp_path, env=env)
         listed = _cli(fresh_venv, "plugins", "list", cwd=tmp_path, env=env).stdout
         assert "vaccines\tauzap-vaccines 0.1.0" in listed
+        tables = "from sqlalchemy import inspect; from auzap_console.db import get_engine; print(inspect(get_engine()).get_table_names())"
+        assert "vaccine_reminders" in _run(fresh_venv, "-c", tables, cwd=tmp_path, env=env).stdout
         chat = _cli(
             fresh_venv,
             "chat",
@@ -164,5 +169,7 @@ def test_the_tutorial_in_the_docs_runs_as_written(fresh_venv, tmp_path):
             env=env,
         )
         assert "[next_vaccine] {'pet': 'Thor'}" in chat.stdout and "A próxima vacina do Thor é a V10" in chat.stdout
+        assert "pip uninstall auzap-vaccines" in _cli(fresh_venv, "plugins", "remove", "vaccines", cwd=tmp_path, env=env).stdout
+        assert "vaccine_reminders" not in _run(fresh_venv, "-c", tables, cwd=tmp_path, env=env).stdout
     finally:
         subprocess.run([*pip, "uninstall", "-y", "-q", "auzap-vaccines"], check=True, timeout=120, env=env)
