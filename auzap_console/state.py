@@ -11,6 +11,7 @@ import functools
 import inspect
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import reflex as rx
@@ -24,6 +25,14 @@ from auzap_console.services.context import PermissionDenied, ServiceError
 from auzap_console.settings import get_settings
 
 log = logging.getLogger("auzap.ui")
+
+
+@dataclass
+class Option:
+    """One choice of a select, as state rows carry it."""
+
+    value: str
+    label: str
 
 
 class LoginRequired(Exception):

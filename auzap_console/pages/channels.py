@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from auzap_console.components.common import advanced, empty_state, field, form_error, page_header
+from auzap_console.components.common import advanced, empty_state, field, form_dialog, page_header
 from auzap_console.i18n import t
 from auzap_console.plugin import manager
 from auzap_console.services import channels as channel_service
-from auzap_console.state import AuthState, FormDialogMixin, ProtectedState, guarded
+from auzap_console.state import AuthState, FormDialogMixin, Option, ProtectedState, guarded
 from auzap_console.template import template
 
 WATCH_SECONDS, WATCH_EVERY = 180, 3
@@ -59,14 +59,6 @@ class ProviderFieldRow:
     placeholder: str
     value: str
     id: str
-
-
-@dataclass
-class Option:
-    """One choice of a select."""
-
-    value: str
-    label: str
 
 
 class ChannelsState(FormDialogMixin, ProtectedState):
@@ -431,61 +423,40 @@ def channels_page() -> rx.Component:
                 empty_state(t("ch.empty"), "smartphone", state_id="channels-empty"),
             ),
         ),
-        rx.dialog.root(
-            rx.dialog.content(
-                rx.dialog.title(rx.cond(ChannelsState.editing_id == 0, t("ch.new"), t("ch.edit"))),
-                rx.form(
-                    rx.vstack(
-                        field(
-                            t("ch.name"),
-                            rx.input(
-                                name="name",
-                                placeholder="WhatsApp da loja",
-                                id="channel-name",
-                                width="100%",
-                                max_length=80,
-                                default_value=ChannelsState.form_name,
-                                key=ChannelsState.editing_id,
-                            ),
-                        ),
-                        rx.cond(
-                            ChannelsState.editing_id == 0,
-                            field(
-                                t("ch.provider"),
-                                rx.select.root(
-                                    rx.select.trigger(id="channel-provider", width="100%"),
-                                    rx.select.content(
-                                        rx.foreach(ChannelsState.providers, lambda p: rx.select.item(p.label, value=p.value))
-                                    ),
-                                    value=ChannelsState.provider,
-                                    on_change=ChannelsState.choose_provider,
-                                ),
-                            ),
-                        ),
-                        rx.cond(ChannelsState.provider_help != "", rx.text(ChannelsState.provider_help, size="2", color_scheme="gray")),
-                        rx.foreach(ChannelsState.fields, _provider_field),
-                        form_error(ChannelsState.form_error),
-                        rx.hstack(
-                            rx.button(t("common.cancel"), type="button", variant="soft", color_scheme="gray", on_click=ChannelsState.close),
-                            rx.button(
-                                t("common.save"),
-                                type="submit",
-                                id="channel-save",
-                                loading=ChannelsState.saving,
-                                disabled=ChannelsState.saving,
-                            ),
-                            justify="end",
-                            width="100%",
-                        ),
-                        spacing="3",
-                    ),
-                    on_submit=ChannelsState.save,
-                    reset_on_submit=False,
+        form_dialog(
+            rx.cond(ChannelsState.editing_id == 0, t("ch.new"), t("ch.edit")),
+            field(
+                t("ch.name"),
+                rx.input(
+                    name="name",
+                    placeholder="WhatsApp da loja",
+                    id="channel-name",
+                    width="100%",
+                    max_length=80,
+                    default_value=ChannelsState.form_name,
+                    key=ChannelsState.editing_id,
                 ),
-                max_width="520px",
             ),
+            rx.cond(
+                ChannelsState.editing_id == 0,
+                field(
+                    t("ch.provider"),
+                    rx.select.root(
+                        rx.select.trigger(id="channel-provider", width="100%"),
+                        rx.select.content(rx.foreach(ChannelsState.providers, lambda p: rx.select.item(p.label, value=p.value))),
+                        value=ChannelsState.provider,
+                        on_change=ChannelsState.choose_provider,
+                    ),
+                ),
+            ),
+            rx.cond(ChannelsState.provider_help != "", rx.text(ChannelsState.provider_help, size="2", color_scheme="gray")),
+            rx.foreach(ChannelsState.fields, _provider_field),
             open=ChannelsState.dialog,
-            on_open_change=ChannelsState.close,
+            on_submit=ChannelsState.save,
+            on_close=ChannelsState.close,
+            error=ChannelsState.form_error,
+            saving=ChannelsState.saving,
+            submit_id="channel-save",
         ),
         width="100%",
     )

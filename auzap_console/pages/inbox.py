@@ -17,7 +17,7 @@ from auzap_console.phones import format_phone
 from auzap_console.plugin import manager
 from auzap_console.services import inbox, usage
 from auzap_console.services.context import ServiceError
-from auzap_console.state import LoginRequired, PagedListMixin, ProtectedState, guarded
+from auzap_console.state import LoginRequired, Option, PagedListMixin, ProtectedState, guarded
 from auzap_console.template import template
 
 PER_PAGE = 20
@@ -86,14 +86,6 @@ class MessageRow:
     tools: str  # the 'IA usou: …' chip, '' when no tool ran
     failed: str  # what went wrong, '' when nothing did
     note: bool = False  # a line for the team (e.g. the conversation changed persona), never sent
-
-
-@dataclass
-class Option:
-    """One choice of a select."""
-
-    value: str
-    label: str
 
 
 def _message_row(m, tools: list, tz: str) -> MessageRow:

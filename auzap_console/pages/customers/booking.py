@@ -6,7 +6,6 @@ slot again when saving, so two people booking the last place cannot both get it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -17,17 +16,9 @@ from auzap_console.i18n import money, t
 from auzap_console.pages.customers.state import CustomersState
 from auzap_console.services import booking, catalog, limits
 from auzap_console.services.context import ServiceError
-from auzap_console.state import ProtectedState, guarded
+from auzap_console.state import Option, ProtectedState, guarded
 
 NO_PET = "none"
-
-
-@dataclass
-class Option:
-    """One choice of a select."""
-
-    value: str
-    label: str
 
 
 class NewAppointmentState(ProtectedState):
