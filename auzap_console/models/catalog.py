@@ -18,6 +18,9 @@ class AppointmentStatus(StrEnum):
 
     PENDING = "pending"
     CONFIRMED = "confirmed"
+    CHECKED_IN = "checked_in"  # the pet arrived
+    IN_SERVICE = "in_service"
+    READY = "ready"  # ready for pickup
     COMPLETED = "completed"
     CANCELLED = "cancelled"
     NO_SHOW = "no_show"

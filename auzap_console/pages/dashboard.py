@@ -153,7 +153,14 @@ def dashboard_page() -> rx.Component:
                 ),
                 rx.grid(
                     rx.card(
-                        rx.heading(t("dash.today_list"), size="4", margin_bottom="0.5em"),
+                        rx.hstack(
+                            rx.heading(t("dash.today_list"), size="4"),
+                            rx.spacer(),
+                            rx.link(t("dash.open_calendar"), href="/calendar", size="2", id="dash-calendar"),
+                            width="100%",
+                            align="center",
+                            margin_bottom="0.5em",
+                        ),
                         rx.cond(
                             DashboardState.today_count > 0,
                             rx.box(

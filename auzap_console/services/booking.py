@@ -19,7 +19,16 @@ from auzap_console.services.context import Actor, NotFound, ServiceError, get_sc
 from auzap_console.services.tenants import WEEKDAYS
 
 SLOT_STEP_MINUTES = 30
-LIVE_STATUSES = ("pending", "confirmed")
+LIVE_STATUSES = ("pending", "confirmed")  # booked and not started: may be moved or cancelled
+HOLDING_STATUSES = ("pending", "confirmed", "checked_in", "in_service", "ready")  # occupy their slot
+# The day's flow at the counter: each status and where it may go next.
+NEXT_STATUSES: dict[str, tuple[str, ...]] = {
+    "pending": ("confirmed", "cancelled"),
+    "confirmed": ("checked_in", "no_show", "cancelled"),
+    "checked_in": ("in_service", "cancelled"),
+    "in_service": ("ready",),
+    "ready": ("completed",),
+}
 
 
 def _tenant(session: Session, actor: Actor) -> Tenant:
@@ -43,7 +52,7 @@ def _overlapping(session: Session, actor: Actor, service_id: int, start: datetim
         .where(
             Appointment.tenant_id == actor.tenant_id,
             Appointment.service_id == service_id,
-            Appointment.status.in_(LIVE_STATUSES),  # type: ignore[attr-defined]
+            Appointment.status.in_(HOLDING_STATUSES),  # type: ignore[attr-defined]
             Appointment.starts_at < end,
             Appointment.ends_at > start,
         )
@@ -167,15 +176,56 @@ def reschedule(
     return appointment
 
 
-def cancel(session: Session, *, actor: Actor, appointment_id: int, customer_id: int | None = None) -> Appointment:
-    """Cancel a live appointment (`customer_id` limits it to that customer's)."""
+def cancel(session: Session, *, actor: Actor, appointment_id: int, customer_id: int | None = None, reason: str = "") -> Appointment:
+    """Cancel a live appointment (`customer_id` limits it to that customer's); the reason is audited."""
     actor.require("staff")
     appointment = _own(session, actor, appointment_id, customer_id)
     if appointment.status not in LIVE_STATUSES:
         raise ServiceError(t("err.appointment_not_live"))
+    return _cancel(session, actor, appointment, reason)
+
+
+def _cancel(session: Session, actor: Actor, appointment: Appointment, reason: str) -> Appointment:
     appointment.status = "cancelled"
     session.add(appointment)
-    audit.record(session, actor=actor, action="appointment.cancel", entity="appointment", entity_id=appointment.id)
+    audit.record(
+        session,
+        actor=actor,
+        action="appointment.cancel",
+        entity="appointment",
+        entity_id=appointment.id,
+        details={"reason": (reason or "").strip()[:300]},
+    )
+    return appointment
+
+
+def set_status(session: Session, *, actor: Actor, appointment_id: int, status: str, reason: str = "") -> Appointment:
+    """Move an appointment along the day's flow (confirmed → checked in → in service → ready → completed).
+
+    Only the next steps of `NEXT_STATUSES` are allowed; each change is audited with who made it.
+    Completing a visit records it as the customer's last visit.
+    """
+    actor.require("staff")
+    appointment = _own(session, actor, appointment_id, None)
+    if status not in NEXT_STATUSES.get(appointment.status, ()):
+        raise ServiceError(t("err.status_step", current=t(f"appt.status.{appointment.status}"), new=t(f"appt.status.{status}")))
+    if status == "cancelled":  # also after check-in (the counter's call; customers and the AI only cancel before)
+        return _cancel(session, actor, appointment, reason)
+    previous, appointment.status = appointment.status, status
+    session.add(appointment)
+    if status == "completed":
+        customer = session.get(Customer, appointment.customer_id)
+        if customer is not None and (customer.last_visit_at is None or customer.last_visit_at < appointment.starts_at):
+            customer.last_visit_at = appointment.starts_at
+            session.add(customer)
+    audit.record(
+        session,
+        actor=actor,
+        action="appointment.status",
+        entity="appointment",
+        entity_id=appointment.id,
+        details={"from": previous, "to": status},
+    )
     return appointment
 
 

@@ -1,5 +1,6 @@
 """The customer record in the browser: a vaccine with its due badge, a booking from the record
-with only free times offered, and the field at fault focused — at desktop and phone widths."""
+with only free times offered, and the field at fault focused; the booking on the agenda, moved
+along the counter's flow — at desktop and phone widths."""
 
 from __future__ import annotations
 
@@ -63,3 +64,15 @@ def test_vaccines_and_a_booking_from_the_record(page, width):
     expect(page.locator("#appointment-list")).to_contain_text(chosen)
     expect(page.locator("#appointment-list")).to_contain_text("Equipe")
     shot(page, f"customer-record-{width}")
+
+    goto(page, f"/calendar?d={monday.isoformat()}")  # the agenda shows it; the counter moves it along
+    card = page.locator(".cal-item", has_text="Paçoca")
+    expect(card).to_contain_text(chosen)
+    card.locator(".cal-step", has_text="Chegou").click()
+    expect(card).to_contain_text("chegou")
+    card.locator(".cal-step", has_text="Iniciar atendimento").click()
+    expect(card).to_contain_text("em atendimento")
+    shot(page, f"calendar-day-{width}")
+    page.click("#cal-view >> text=Semana")
+    expect(page.locator("#cal-week .cal-week-day")).to_have_count(7)
+    shot(page, f"calendar-week-{width}")
