@@ -14,7 +14,18 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from auzap_console.db import bind_tenant, tenant_session
-from auzap_console.models import Appointment, AuthorizedOwnerNumber, Customer, Pet, Service, Tenant, User
+from auzap_console.models import (
+    Appointment,
+    AuthorizedOwnerNumber,
+    Conversation,
+    Customer,
+    KnowledgeArticle,
+    Message,
+    Pet,
+    Service,
+    Tenant,
+    User,
+)
 from auzap_console.services.passwords import hash_password
 from auzap_console.services.tenants import DEFAULT_BUSINESS_HOURS
 
@@ -173,7 +184,60 @@ def seed_demo(*, seed: int = 42, customers: int = 200, today: date | None = None
         session.flush()
         bind_tenant(session, tenant.id)
         _fill(session, tenant, random.Random(seed), customers, today or datetime.now(ZoneInfo(tenant.timezone)).date())
+        _knowledge_and_chats(session, tenant)
         return tenant.id  # type: ignore[return-value]
+
+
+ARTICLES = (
+    ("Vacinas exigidas", "Para banho, tosa, creche e hotel pedimos a carteira com V10 (ou V8) e antirrábica em dia."),
+    ("Formas de pagamento", "Aceitamos Pix, cartão de débito e crédito (até 3x sem juros acima de R$ 150) e dinheiro."),
+    ("Leva e traz", "Buscamos e levamos o pet em até 5 km da loja por R$ 15 cada trecho. Agende junto com o serviço."),
+)
+
+
+def _knowledge_and_chats(session: Session, tenant: Tenant) -> None:
+    """A few articles and two conversations, so the knowledge base and the inbox are not empty on the first run."""
+    tid = tenant.id
+    session.add_all([KnowledgeArticle(tenant_id=tid, title=title, body=body) for title, body in ARTICLES])
+    joana = session.exec(select(Customer).where(Customer.tenant_id == tid, Customer.phone == DEMO_CUSTOMER_PHONE)).one()
+    other = session.exec(select(Customer).where(Customer.tenant_id == tid, Customer.id != joana.id).order_by(Customer.id)).first()
+    now = datetime.now(UTC).replace(microsecond=0)
+    chats = [
+        (
+            joana,
+            False,
+            [
+                ("in", "customer", "oi! quanto tá o banho do Thor?"),
+                ("out", "ai", "Oi, Joana! 🐶 O Banho P sai por R$ 50,00. Quer agendar?"),
+            ],
+        ),
+        (other, True, [("in", "customer", "bom dia, quero falar com uma pessoa sobre a tosa de ontem")]),
+    ]
+    for minutes_ago, (customer, waiting, lines) in zip((90, 25), chats, strict=True):
+        when = now - timedelta(minutes=minutes_ago)
+        conversation = Conversation(
+            tenant_id=tid,
+            customer_id=customer.id,
+            persona="customer_assistant",
+            waiting_human=waiting,
+            ai_paused=waiting,
+            unread_count=1,
+            last_message_at=when + timedelta(minutes=len(lines)),
+        )
+        session.add(conversation)
+        session.flush()
+        for n, (direction, sender, body) in enumerate(lines):
+            session.add(
+                Message(
+                    tenant_id=tid,
+                    conversation_id=conversation.id,
+                    direction=direction,
+                    sender=sender,
+                    body=body,
+                    delivery_status="delivered" if direction == "in" else "read",
+                    created_at=when + timedelta(minutes=n),
+                )
+            )
 
 
 def _fill(session: Session, tenant: Tenant, rng: random.Random, n_customers: int, today: date) -> None:

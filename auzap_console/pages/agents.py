@@ -37,7 +37,8 @@ class ToolRow:
 
     persona: str
     name: str
-    description: str
+    label: str  # the owner's words (the tool's pt-BR label)
+    description: str  # what the model reads; shown as a tooltip
     checked: bool
 
 
@@ -86,7 +87,13 @@ class AgentsState(ProtectedState):
             for p in view.personas
         ]
         self.tool_rows = [
-            ToolRow(persona=p.persona.name, name=name, description=spec.description, checked=name in p.config.tools)
+            ToolRow(
+                persona=p.persona.name,
+                name=name,
+                label=spec.display_label[:1].upper() + spec.display_label[1:],
+                description=spec.description,
+                checked=not p.config.tools or name in p.config.tools,  # no list chosen yet: every tool is on
+            )
             for p in view.personas
             for name, spec in p.tools.items()
         ]
@@ -130,6 +137,9 @@ class AgentsState(ProtectedState):
             typing = round(float((form.get("typing") or "0").replace(",", ".")) * 1000)
         except ValueError as exc:
             raise ServiceError(t("err.typing_delay"), field="typing") from exc
+        chosen = [k.removeprefix("tool__") for k, v in form.items() if k.startswith("tool__") and v]
+        if not chosen and any(r.persona == persona for r in self.tool_rows):
+            raise ServiceError(t("err.tools_none"))  # none ticked would read as "all": say so instead
         with self._session(user) as session:
             agent_service.save_config(
                 session,
@@ -140,7 +150,7 @@ class AgentsState(ProtectedState):
                 tone=form.get("tone", ""),
                 instructions=form.get("instructions", ""),
                 model=form.get("model", ""),
-                tools=[k.removeprefix("tool__") for k, v in form.items() if k.startswith("tool__") and v],
+                tools=chosen,
                 handoff_keywords=form.get("handoff", "").split(","),
                 typing_delay_ms=typing,
                 hours_only=bool(form.get("hours_only")),
@@ -155,11 +165,11 @@ def _tool_checkbox(tool: rx.Var, persona: rx.Var) -> rx.Component:
         tool.persona == persona,
         rx.hstack(
             rx.checkbox(
-                tool.description,
+                tool.label,
                 name="tool__" + tool.name.to(str),
                 default_checked=tool.checked,
                 size="2",
-                title=tool.name,
+                title=tool.description,
             ),
             align="center",
             wrap="wrap",

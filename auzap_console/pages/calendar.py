@@ -249,7 +249,7 @@ def _card(item: rx.Var) -> rx.Component:
             ),
             rx.vstack(
                 rx.hstack(
-                    rx.text(item.pet, weight="bold", class_name="ellipsis"),
+                    rx.text(rx.cond(item.pet != "", item.pet, item.customer), weight="bold", class_name="ellipsis"),
                     rx.badge(item.status_label, color_scheme=item.color, size="1"),
                     rx.cond(item.by_ai, rx.badge(rx.icon("bot", size=12), "IA", variant="soft", size="1")),
                     wrap="wrap",
@@ -308,9 +308,10 @@ def _week_day(d: rx.Var) -> rx.Component:
                 d.closed,
                 rx.text(t("cal.closed_short"), size="2", color_scheme="gray"),
                 rx.vstack(
-                    rx.text(t("cal.week_total"), " ", d.total.to_string(), size="2"),
-                    rx.text(t("cal.week_waiting"), " ", d.waiting.to_string(), size="1", color_scheme="gray"),
-                    rx.text(t("cal.week_done"), " ", d.completed.to_string(), size="1", color_scheme="gray"),
+                    rx.heading(d.total.to_string(), size="6"),
+                    rx.text(t("cal.week_total"), size="1", color_scheme="gray"),
+                    rx.text(d.waiting.to_string(), " ", t("cal.week_waiting"), size="1"),
+                    rx.text(d.completed.to_string(), " ", t("cal.week_done"), size="1"),
                     spacing="0",
                 ),
             ),

@@ -420,7 +420,7 @@ def channels_page() -> rx.Component:
             rx.cond(
                 ChannelsState.rows.length() > 0,
                 rx.vstack(rx.foreach(ChannelsState.rows, _card), spacing="3", width="100%", id="channel-list"),
-                empty_state(t("ch.empty"), "smartphone", state_id="channels-empty"),
+                empty_state(rx.cond(AuthState.is_owner, t("ch.empty"), t("ch.empty_manager")), "smartphone", state_id="channels-empty"),
             ),
         ),
         form_dialog(

@@ -97,7 +97,7 @@ def _revenue_chart() -> rx.Component:
     return rx.card(
         rx.heading(t("dash.revenue_chart"), size="4", margin_bottom="0.5em"),
         rx.recharts.bar_chart(
-            rx.recharts.bar(data_key="receita", fill="#0f766e", name=t("dash.revenue")),
+            rx.recharts.bar(data_key="receita", fill="#0f766e", name=t("dash.revenue"), is_animation_active=False),
             rx.recharts.x_axis(data_key="semana"),
             rx.recharts.y_axis(tick_formatter=BRL_JS, width=80),
             rx.recharts.graphing_tooltip(custom_attrs={"formatter": Var(_js_expr=BRL_CENTS_JS)}),

@@ -268,6 +268,7 @@ def plugins_page() -> rx.Component:
     return rx.vstack(
         page_header(t("plg.title")),
         rx.callout(t("plg.hint"), icon="info", size="1", width="100%"),
+        rx.cond(~AuthState.is_owner, rx.callout(t("plg.owner_only"), icon="lock", size="1", color_scheme="gray", width="100%")),
         rx.cond(
             PluginsState.loaded,
             rx.vstack(rx.foreach(PluginsState.rows, _card), spacing="3", width="100%", id="plugin-list"),

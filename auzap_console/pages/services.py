@@ -158,7 +158,7 @@ def _row(row: rx.Var) -> rx.Component:
         rx.table.cell(row.duration + " min"),
         rx.table.cell(row.capacity),
         rx.table.cell(_active_badge(row)),
-        rx.table.cell(_actions(row)),
+        rx.cond(AuthState.is_manager, rx.table.cell(_actions(row))),
         class_name="service-row",
     )
 
@@ -260,9 +260,9 @@ def services_page() -> rx.Component:
                                                 "svc.duration",
                                                 "svc.capacity",
                                                 "svc.active",
-                                                "common.actions",
                                             )
-                                        ]
+                                        ],
+                                        rx.cond(AuthState.is_manager, rx.table.column_header_cell(t("common.actions"))),
                                     )
                                 ),
                                 rx.table.body(rx.foreach(ServicesState.rows, _row)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import reflex as rx
+from babel.dates import get_timezone_location, get_timezone_name
 
 from auzap_console.components.common import field, form_error, page_header
 from auzap_console.i18n import t
@@ -54,6 +55,12 @@ class OwnerNumberRow:
     label: str
 
 
+def _zone_label(zone: str) -> str:
+    """'Horário de Brasília (São Paulo)' instead of 'America/Sao_Paulo'."""
+    city = get_timezone_location(zone, locale="pt_BR").removeprefix("Horário Brasil (").rstrip(")")
+    return f"{get_timezone_name(zone, locale='pt_BR')} ({city})"
+
+
 class SettingsState(ProtectedState):
     """The shop form and the password form."""
 
@@ -63,6 +70,12 @@ class SettingsState(ProtectedState):
     loaded: bool = False
     name: str = ""
     timezone: str = "America/Sao_Paulo"
+
+    @rx.var
+    def timezone_label(self) -> str:
+        """The shop's time zone in words."""
+        return _zone_label(self.timezone) if self.timezone else ""
+
     hours: list[HoursRow] = []
     form_error: str = ""
     password_error: str = ""
@@ -222,7 +235,7 @@ def _shop_readonly() -> rx.Component:
     return rx.vstack(
         rx.heading(t("set.shop"), size="4"),
         field(t("set.name"), rx.text(SettingsState.name, id="settings-name-readonly")),
-        field(t("set.timezone"), rx.text(SettingsState.timezone)),
+        field(t("set.timezone"), rx.text(SettingsState.timezone_label)),
         rx.text(t("set.hours"), size="2", weight="medium"),
         rx.vstack(
             rx.foreach(
@@ -354,7 +367,7 @@ def settings_page() -> rx.Component:
                                     t("set.timezone"),
                                     rx.select.root(
                                         rx.select.trigger(width="100%", id="settings-timezone"),
-                                        rx.select.content(*[rx.select.item(tz, value=tz) for tz in TIMEZONES]),
+                                        rx.select.content(*[rx.select.item(_zone_label(tz), value=tz) for tz in TIMEZONES]),
                                         name="timezone",
                                         default_value=SettingsState.timezone,
                                     ),

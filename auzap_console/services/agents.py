@@ -139,9 +139,12 @@ def save_config(
     spec = manager.personas(disabled).get(persona)
     if spec is None:
         raise ServiceError(t("err.not_found"))
-    unknown = set(tools or []) - set(tools_for(spec, disabled))
+    available = set(tools_for(spec, disabled))
+    unknown = set(tools or []) - available
     if unknown:
         raise ServiceError(t("err.unknown_tools", tools=", ".join(sorted(unknown))))
+    if set(tools or []) == available:
+        tools = []  # every tool ticked means "all", so tools a plugin adds later are on too
     if hours_only:
         business_hours = dict(tenant.business_hours or {})
     row = get_config(session, actor=actor, persona=persona)

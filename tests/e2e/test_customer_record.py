@@ -66,7 +66,7 @@ def test_vaccines_and_a_booking_from_the_record(page, width):
     shot(page, f"customer-record-{width}")
 
     goto(page, f"/calendar?d={monday.isoformat()}")  # the agenda shows it; the counter moves it along
-    card = page.locator(".cal-item", has_text="Paçoca")
+    card = page.locator(".cal-item", has_text=name)  # this customer's (demo pets share names)
     expect(card).to_contain_text(chosen)
     card.locator(".cal-step", has_text="Chegou").click()
     expect(card).to_contain_text("chegou")

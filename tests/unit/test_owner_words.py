@@ -16,7 +16,8 @@ def test_typing_delay_is_typed_in_seconds():
     shop = make_shop("Loja Segundos")
     tab = Browser(session_token(shop.email, shop.password))
     tab.call(AgentsState.load)
-    form = {"persona": "customer_assistant", "enabled": "on", "typing": "1,5", "display_name": "Mel"}
+    assert all(r.checked for r in tab.state(AgentsState).tool_rows)  # no list chosen yet: every tool is on
+    form = {"persona": "customer_assistant", "enabled": "on", "typing": "1,5", "display_name": "Mel", "tool__list_services": "on"}
     tab.call(AgentsState.save, form)
     with tenant_session(shop.tenant_id) as s:
         assert get_config(s, actor=shop.actor, persona="customer_assistant").typing_delay_ms == 1500
@@ -24,8 +25,12 @@ def test_typing_delay_is_typed_in_seconds():
     assert next(r for r in state.rows if r.name == "customer_assistant").typing == "1,5"
     tab.call(AgentsState.save, {**form, "typing": "um segundo"})
     assert state.form_error == t("err.typing_delay")
+    tab.call(AgentsState.save, {k: v for k, v in form.items() if not k.startswith("tool__")})
+    assert state.form_error == t("err.tools_none")  # nothing ticked is said, not read as "everything"
     tools = [r for r in state.tool_rows if r.persona == "customer_assistant"]
     assert tools and all(" " in r.description for r in tools)  # sentences, not function names
+    assert all("_" not in r.label and r.label[0].isupper() for r in tools)  # the owner's words
+    assert [r.name for r in tools if r.checked] == ["list_services"]  # what was ticked
 
 
 def test_plugins_show_titles_and_plural_counts():

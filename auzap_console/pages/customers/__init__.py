@@ -21,12 +21,16 @@ __all__ = ["CustomersState", "NewAppointmentState", "VaccinesState", "customers_
 
 
 def _customer_row(row: rx.Var) -> rx.Component:
+    phone_only = rx.breakpoints(initial="block", md="none")
     return rx.table.row(
         rx.table.cell(
-            rx.hstack(rx.text(row.name, weight="medium", class_name="ellipsis"), rx.cond(row.vip, rx.badge("VIP", color_scheme="amber")))
+            rx.hstack(rx.text(row.name, weight="medium", class_name="ellipsis"), rx.cond(row.vip, rx.badge("VIP", color_scheme="amber"))),
+            rx.text(row.pets, size="1", color_scheme="gray", class_name="ellipsis", display=phone_only),  # phones: pets under the name
         ),
-        rx.table.cell(row.phone),
-        rx.table.cell(rx.text(row.pets, color_scheme="gray", class_name="ellipsis")),
+        rx.table.cell(row.phone, white_space="nowrap"),
+        rx.table.cell(
+            rx.text(row.pets, color_scheme="gray", class_name="ellipsis"), display=rx.breakpoints(initial="none", md="table-cell")
+        ),
         on_click=CustomersState.select(row.id),
         cursor="pointer",
         background=rx.cond(CustomersState.selected_id == row.id, "var(--teal-3)", "transparent"),
@@ -49,7 +53,7 @@ def _customer_list() -> rx.Component:
                                 rx.table.row(
                                     rx.table.column_header_cell(t("cust.name")),
                                     rx.table.column_header_cell(t("cust.phone")),
-                                    rx.table.column_header_cell(t("cust.pets")),
+                                    rx.table.column_header_cell(t("cust.pets"), display=rx.breakpoints(initial="none", md="table-cell")),
                                 )
                             ),
                             rx.table.body(rx.foreach(CustomersState.rows, _customer_row)),

@@ -138,7 +138,14 @@ def new_appointment_dialog() -> rx.Component:
             rx.vstack(
                 field(
                     t("book.service"),
-                    _select(s.services, name="service", value=s.service_id, on_change=s.pick_service, select_id="book-service"),
+                    _select(
+                        s.services,
+                        name="service",
+                        value=s.service_id,
+                        on_change=s.pick_service,
+                        select_id="book-service",
+                        placeholder=t("book.pick_service_short"),
+                    ),
                 ),
                 rx.grid(
                     field(
@@ -154,7 +161,7 @@ def new_appointment_dialog() -> rx.Component:
                         ),
                     ),
                     field(t("book.pet"), _select(s.pets, name="pet", select_id="book-pet")),
-                    columns="2",
+                    columns=rx.breakpoints(initial="1", sm="2"),
                     spacing="3",
                     width="100%",
                 ),
@@ -198,7 +205,7 @@ def new_appointment_dialog() -> rx.Component:
         error=s.form_error,
         saving=s.saving,
         submit_id="book-save",
-        submit_label=t("book.new"),
+        submit_label=t("book.confirm"),
         max_width="560px",
         dialog_id="book-dialog",
     )

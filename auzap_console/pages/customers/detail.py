@@ -65,25 +65,29 @@ def _pet_card(pet: rx.Var) -> rx.Component:
 
 
 def _appointment_row(a: rx.Var) -> rx.Component:
-    return rx.hstack(
-        rx.icon("calendar", size=14),
-        rx.text(a.when, weight="medium", size="2"),
-        rx.text(a.service, size="2"),
-        rx.text(a.pet, size="2", color_scheme="gray"),
-        rx.badge(a.badge, variant="soft", size="1"),
-        wrap="wrap",
+    return rx.vstack(
+        rx.hstack(
+            rx.icon("calendar", size=14),
+            rx.text(a.when, weight="medium", size="2"),
+            rx.badge(a.badge, variant="soft", size="1"),
+            align="center",
+        ),
+        rx.text(a.service, rx.cond(a.pet != "", " · " + a.pet.to(str), ""), size="2", color_scheme="gray"),
+        spacing="0",
         class_name="appointment-row",
     )
 
 
 def _visit_row(v: rx.Var) -> rx.Component:
-    return rx.hstack(
-        rx.text(v.when, weight="medium", size="2"),
-        rx.text(v.service, size="2"),
-        rx.text(v.pet, size="2", color_scheme="gray"),
-        rx.badge(v.badge, variant="soft", size="1"),
-        rx.text(v.price, size="2", color_scheme="gray"),
-        wrap="wrap",
+    return rx.vstack(
+        rx.hstack(
+            rx.text(v.when, weight="medium", size="2"),
+            rx.badge(v.badge, variant="soft", size="1"),
+            rx.text(v.price, size="2"),
+            align="center",
+        ),
+        rx.text(v.service, rx.cond(v.pet != "", " · " + v.pet.to(str), ""), size="2", color_scheme="gray"),
+        spacing="0",
         class_name="visit-row",
     )
 

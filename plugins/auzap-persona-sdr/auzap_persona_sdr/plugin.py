@@ -53,7 +53,7 @@ def register_personas(register):
     register(
         Persona(
             name=NAME,
-            title="SDR (novos contatos)",
+            title="Vendas (novos contatos)",
             instructions=INSTRUCTIONS,
             audience="lead",
             default_tools=(*(f.__name__ for f, _ in TOOLS), "list_services", "opening_hours", "handoff_to_human"),
