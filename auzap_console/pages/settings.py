@@ -10,7 +10,7 @@ from babel.dates import get_timezone_location, get_timezone_name
 from auzap_console.components.common import field, form_error, page_header
 from auzap_console.i18n import t
 from auzap_console.phones import format_phone
-from auzap_console.services import auth, dashboard, tenants
+from auzap_console.services import auth, dashboard, notifications, tenants
 from auzap_console.services.context import ConfirmationNeeded, ServiceError
 from auzap_console.services.tenants import WEEKDAYS
 from auzap_console.state import AuthState, ProtectedState, guarded
@@ -83,6 +83,7 @@ class SettingsState(ProtectedState):
     number_warning: str = ""
     pending_number: dict[str, str] = {}
     staff_revenue: bool = False
+    notify_ready: bool = True
 
     @rx.event
     @guarded
@@ -93,6 +94,7 @@ class SettingsState(ProtectedState):
             tenant = tenants.get_tenant(session, actor=user.actor)
         self.name, self.timezone = tenant.name, tenant.timezone
         self.staff_revenue = bool((tenant.settings or {}).get("staff_sees_revenue"))
+        self.notify_ready = notifications.notify_ready_enabled(tenant)
         hours = tenant.business_hours or {}
         self.hours = [
             HoursRow(
@@ -181,6 +183,16 @@ class SettingsState(ProtectedState):
         await auth_state._current_user()
         self.form_error = ""
         return rx.toast.success(t("set.saved"), id="toast-saved")
+
+    @rx.event
+    @guarded
+    async def set_notify_ready(self, enabled: bool):
+        """Tell tutors on WhatsApp when their pet is ready for pickup, or not (owner)."""
+        user = await self._user("owner")
+        with self._session(user) as session:
+            notifications.set_notify_ready(session, actor=user.actor, enabled=bool(enabled))
+        self.notify_ready = bool(enabled)
+        return rx.toast.success(t("set.notify_ready_saved"), id="toast-saved")
 
     @rx.event
     @guarded
@@ -337,6 +349,11 @@ def _revenue_card() -> rx.Component:
             rx.hstack(
                 rx.switch(checked=SettingsState.staff_revenue, on_change=SettingsState.set_staff_revenue, id="staff-revenue"),
                 rx.text(t("set.staff_revenue"), size="2"),
+                align="center",
+            ),
+            rx.hstack(
+                rx.switch(checked=SettingsState.notify_ready, on_change=SettingsState.set_notify_ready, id="notify-ready"),
+                rx.text(t("set.notify_ready"), size="2"),
                 align="center",
             ),
             spacing="3",

@@ -16,6 +16,7 @@ from auzap_console.i18n import t
 from auzap_console.models import Appointment, Customer, Pet, Service, Tenant
 from auzap_console.services import audit
 from auzap_console.services.context import Actor, NotFound, ServiceError, get_scoped
+from auzap_console.services.notifications import notify_ready
 from auzap_console.services.tenants import WEEKDAYS
 
 SLOT_STEP_MINUTES = 30
@@ -203,7 +204,8 @@ def set_status(session: Session, *, actor: Actor, appointment_id: int, status: s
     """Move an appointment along the day's flow (confirmed → checked in → in service → ready → completed).
 
     Only the next steps of `NEXT_STATUSES` are allowed; each change is audited with who made it.
-    Completing a visit records it as the customer's last visit.
+    "Ready" tells the tutor on WhatsApp (unless the shop switched it off); completing a visit
+    records it as the customer's last visit.
     """
     actor.require("staff")
     appointment = _own(session, actor, appointment_id, None)
@@ -213,6 +215,7 @@ def set_status(session: Session, *, actor: Actor, appointment_id: int, status: s
         return _cancel(session, actor, appointment, reason)
     previous, appointment.status = appointment.status, status
     session.add(appointment)
+    notified = status == "ready" and notify_ready(session, actor=actor, appointment=appointment) is not None
     if status == "completed":
         customer = session.get(Customer, appointment.customer_id)
         if customer is not None and (customer.last_visit_at is None or customer.last_visit_at < appointment.starts_at):
@@ -224,7 +227,7 @@ def set_status(session: Session, *, actor: Actor, appointment_id: int, status: s
         action="appointment.status",
         entity="appointment",
         entity_id=appointment.id,
-        details={"from": previous, "to": status},
+        details={"from": previous, "to": status, **({"tutor_notified": True} if notified else {})},
     )
     return appointment
 

@@ -123,3 +123,63 @@ def test_another_shop_sees_and_changes_nothing():
     tab.call(CalendarState.confirm_cancel, {"reason": "roubo"})
     with tenant_session(a.tenant_id) as s:
         assert s.get(Appointment, appointment_id).status == "confirmed"
+
+
+def test_ready_for_pickup_tells_the_tutor_once_unless_switched_off(local_jobs):
+    from auzap_console.agents.chat import receive_text
+    from auzap_console.models import Message, Pet
+    from auzap_console.services.channels import create_channel
+    from auzap_console.services.notifications import set_notify_ready
+
+    shop = agent_shop("Loja Pronto")
+    with tenant_session(shop.tenant_id) as s:
+        channel = create_channel(s, actor=shop.actor, name="Zap", provider="simulator").channel
+        thor = s.exec(select(Pet).where(Pet.customer_id == shop.customer_id)).one()
+    conversation_id, _ = receive_text(tenant_id=shop.tenant_id, phone="+5511988887777", text="oi", channel_id=channel.id)
+    monday = _next_monday()
+    first = _book(shop, monday, 9)
+    with tenant_session(shop.tenant_id) as s:
+        s.get(Appointment, first).pet_id = thor.id
+    for status in ("checked_in", "in_service", "ready"):
+        with tenant_session(shop.tenant_id) as s:
+            booking.set_status(s, actor=shop.actor, appointment_id=first, status=status)
+    local_jobs.drain()
+    with tenant_session(shop.tenant_id) as s:
+        notices = s.exec(select(Message).where(Message.conversation_id == conversation_id, Message.sender == "system")).all()
+        audit = s.exec(select(AuditLog.details).where(AuditLog.entity_id == first, AuditLog.action == "appointment.status")).all()
+    assert [(m.body, m.delivery_status) for m in notices] == [
+        ("Oi! Thor já está pronto para buscar. 🐾 Te esperamos na loja!", "delivered")
+    ]
+    assert audit[-1] == {"from": "in_service", "to": "ready", "tutor_notified": True}
+
+    with tenant_session(shop.tenant_id) as s:
+        set_notify_ready(s, actor=shop.actor, enabled=False)
+    second = _book(shop, monday, 11)
+    for status in ("checked_in", "in_service", "ready"):
+        with tenant_session(shop.tenant_id) as s:
+            booking.set_status(s, actor=shop.actor, appointment_id=second, status=status)
+    local_jobs.drain()
+    with tenant_session(shop.tenant_id) as s:
+        assert len(s.exec(select(Message).where(Message.conversation_id == conversation_id, Message.sender == "system")).all()) == 1
+
+
+def test_only_the_owner_switches_the_pickup_notice():
+    from auzap_console.models import Tenant
+    from auzap_console.pages.settings import SettingsState
+    from auzap_console.services import team
+
+    shop = agent_shop("Loja Aviso")
+    with tenant_session(shop.tenant_id) as s:
+        team.add_user(
+            s, actor=shop.actor, name="Gerente", email=f"g-{shop.tenant_id}@example.com", role="manager", password="Rabanete-Azul-77"
+        )
+    manager = Browser(session_token(f"g-{shop.tenant_id}@example.com", "Rabanete-Azul-77"))
+    manager.call(SettingsState.set_notify_ready, False)
+    with tenant_session(shop.tenant_id) as s:
+        assert (s.get(Tenant, shop.tenant_id).settings or {}).get("notify_ready", True) is True
+    owner = Browser(session_token(shop.email, shop.password))
+    owner.call(SettingsState.load)
+    assert owner.state(SettingsState).notify_ready
+    owner.call(SettingsState.set_notify_ready, False)
+    with tenant_session(shop.tenant_id) as s:
+        assert s.get(Tenant, shop.tenant_id).settings["notify_ready"] is False
