@@ -156,7 +156,7 @@ async def _feedback(self, handler: Callable[..., Any], *args, **kwargs) -> Any:
     return rx.toast.error(message, id="toast-error")
 
 
-def guarded(handler: Callable[..., Any] | None = None, *, busy: str = "") -> Any:
+def guarded(handler: Callable[..., Any] | None = None, *, busy: str = "", busy_key: str = "") -> Any:
     """Turn service and auth errors of an async handler into UI feedback.
 
     One display per problem: a ServiceError goes to `form_error` (shown inline, and the field it
@@ -166,19 +166,21 @@ def guarded(handler: Callable[..., Any] | None = None, *, busy: str = "") -> Any
 
     `@guarded(busy="saving")` also sets that state flag while the handler runs (the Save button
     shows a spinner and is disabled), sending the flag to the browser before the work starts.
+    With `busy_key="persona"` the flag holds that field of the submitted form instead of True
+    (one of several forms on a page is busy), and "" afterwards.
     """
     if handler is None:
-        return functools.partial(guarded, busy=busy)
+        return functools.partial(guarded, busy=busy, busy_key=busy_key)
     if busy:
 
         @functools.wraps(handler)
         async def busy_wrapper(self, *args, **kwargs):
-            setattr(self, busy, True)
+            setattr(self, busy, args[0].get(busy_key, "") if busy_key else True)
             yield
             try:
                 result = await _feedback(self, handler, *args, **kwargs)
             finally:
-                setattr(self, busy, False)
+                setattr(self, busy, "" if busy_key else False)
             yield result
 
         busy_wrapper.__signature__ = inspect.signature(handler)  # type: ignore[attr-defined]

@@ -120,17 +120,9 @@ class AgentsState(ProtectedState):
         return rx.toast.success(t("agt.model_saved"), id="toast-saved")
 
     @rx.event
+    @guarded(busy="saving_persona", busy_key="persona")
     async def save(self, form: dict):
         """Store one persona's form; that persona's Save button is busy meanwhile."""
-        self.saving_persona = form.get("persona", "")
-        yield
-        try:
-            yield await self._save(form)
-        finally:
-            self.saving_persona = ""
-
-    @guarded
-    async def _save(self, form: dict):
         user = await self._user("manager")
         persona = form.get("persona", "")
         try:  # the form speaks seconds ("1,5"); the config keeps milliseconds

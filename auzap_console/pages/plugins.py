@@ -97,7 +97,7 @@ class PluginsState(ProtectedState):
 
     def _errors_inline(self, handler: str = "") -> bool:
         """A settings error shows under that plugin's form."""
-        return handler == "_save_settings"
+        return handler == "save_settings"
 
     async def _refresh(self) -> None:
         user = await self._user("manager")
@@ -146,17 +146,10 @@ class PluginsState(ProtectedState):
         return rx.toast.success(t("plg.enabled" if enabled else "plg.disabled", name=title), id="toast-saved")
 
     @rx.event
+    @guarded(busy="saving_plugin", busy_key="plugin")
     async def save_settings(self, form: dict):
         """Store one plugin's declared settings; that plugin's Save button is busy meanwhile."""
-        self.saving_plugin = self.error_plugin = form.get("plugin", "")
-        yield
-        try:
-            yield await self._save_settings(form)
-        finally:
-            self.saving_plugin = ""
-
-    @guarded
-    async def _save_settings(self, form: dict):
+        self.error_plugin = form.get("plugin", "")
         user = await self._user("owner")
         with self._session(user) as session:
             plugin_service.save_plugin_settings(session, actor=user.actor, plugin=form.get("plugin", ""), values=form)

@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from auzap_console.models import Appointment, Customer, Pet, Service, Tenant
+from auzap_console.models import Appointment, Customer, Pet, Service
 from auzap_console.services.booking import HOLDING_STATUSES, NEXT_STATUSES, opening_hours
 from auzap_console.services.context import Actor
+from auzap_console.services.tenants import get_tenant
 
 
 @dataclass
@@ -62,14 +63,10 @@ def _bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def _tenant(session: Session, actor: Actor) -> Tenant:
-    return session.exec(select(Tenant).where(Tenant.id == actor.tenant_id)).one()
-
-
 def day_agenda(session: Session, *, actor: Actor, day: date, status: str = "", category: str = "") -> DayAgenda:
     """The day's appointments (optionally one status or service category) with names, capacity use and next steps."""
     actor.require("staff")
-    tenant = _tenant(session, actor)
+    tenant = get_tenant(session, actor=actor)
     tz = ZoneInfo(tenant.timezone)
     start, end = _bounds(day, tz)
     stmt = (
@@ -118,7 +115,7 @@ def day_agenda(session: Session, *, actor: Actor, day: date, status: str = "", c
 def week_overview(session: Session, *, actor: Actor, week_of: date) -> list[WeekDay]:
     """Monday to Sunday of `week_of`'s week: counts per day (cancelled ones left out)."""
     actor.require("staff")
-    tenant = _tenant(session, actor)
+    tenant = get_tenant(session, actor=actor)
     tz = ZoneInfo(tenant.timezone)
     monday = week_of - timedelta(days=week_of.weekday())
     start, _ = _bounds(monday, tz)

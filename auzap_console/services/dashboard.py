@@ -13,6 +13,7 @@ from auzap_console.models import Appointment, Conversation, Customer, Pet, Servi
 from auzap_console.plugin import manager
 from auzap_console.services.context import Actor
 from auzap_console.services.plugins import disabled_plugins
+from auzap_console.services.tenants import get_tenant
 
 log = logging.getLogger("auzap.dashboard")
 
@@ -62,7 +63,7 @@ def plugin_cards(session: Session, *, actor: Actor) -> list[PluginCard]:
     A card whose `compute` fails shows "—" (logged) instead of breaking the dashboard; it runs in
     a savepoint so a failed query cannot spoil the rest of the page's transaction.
     """
-    tenant = session.exec(select(Tenant).where(Tenant.id == actor.tenant_id)).one()
+    tenant = get_tenant(session, actor=actor)
     cards = []
     for spec in manager.dashboard_cards(disabled_plugins(tenant)).values():
         try:

@@ -14,6 +14,7 @@ from auzap_console.i18n import t
 from auzap_console.models import Appointment, Conversation, Message, Pet, Tenant
 from auzap_console.services import audit, conversations
 from auzap_console.services.context import Actor
+from auzap_console.services.tenants import get_tenant
 
 
 def notify_ready_enabled(tenant: Tenant) -> bool:
@@ -23,7 +24,7 @@ def notify_ready_enabled(tenant: Tenant) -> bool:
 
 def notify_ready(session: Session, *, actor: Actor, appointment: Appointment) -> Message | None:
     """Tell the tutor the pet is ready for pickup; returns the stored message, or None when not sent."""
-    tenant = session.exec(select(Tenant).where(Tenant.id == actor.tenant_id)).one()
+    tenant = get_tenant(session, actor=actor)
     if not notify_ready_enabled(tenant):
         return None
     conversation = session.exec(
@@ -50,7 +51,7 @@ def notify_ready(session: Session, *, actor: Actor, appointment: Appointment) ->
 def set_notify_ready(session: Session, *, actor: Actor, enabled: bool) -> None:
     """Switch the pickup notice on or off for the shop (owner only); audited."""
     actor.require("owner")
-    tenant = session.exec(select(Tenant).where(Tenant.id == actor.tenant_id)).one()
+    tenant = get_tenant(session, actor=actor)
     tenant.settings = {**(tenant.settings or {}), "notify_ready": bool(enabled)}
     session.add(tenant)
     audit.record(session, actor=actor, action="settings.notify_ready", entity="tenant", entity_id=tenant.id, details={"enabled": enabled})
