@@ -156,6 +156,13 @@ async def _feedback(self, handler: Callable[..., Any], *args, **kwargs) -> Any:
     return rx.toast.error(message, id="toast-error")
 
 
+def _form_field(handler: Callable[..., Any], state: Any, args: tuple, kwargs: dict, key: str) -> str:
+    """`key` of the submitted form, however Reflex passed it (by position or by name)."""
+    bound = inspect.signature(handler).bind_partial(state, *args, **kwargs).arguments
+    form = next((value for name, value in bound.items() if name != "self"), {})
+    return str(form.get(key, "")) if isinstance(form, dict) else ""
+
+
 def guarded(handler: Callable[..., Any] | None = None, *, busy: str = "", busy_key: str = "") -> Any:
     """Turn service and auth errors of an async handler into UI feedback.
 
@@ -175,7 +182,7 @@ def guarded(handler: Callable[..., Any] | None = None, *, busy: str = "", busy_k
 
         @functools.wraps(handler)
         async def busy_wrapper(self, *args, **kwargs):
-            setattr(self, busy, args[0].get(busy_key, "") if busy_key else True)
+            setattr(self, busy, _form_field(handler, self, args, kwargs, busy_key) if busy_key else True)
             yield
             try:
                 result = await _feedback(self, handler, *args, **kwargs)

@@ -57,3 +57,21 @@ def test_inbox_says_what_the_ai_used_in_plain_words():
     tab.call(InboxState.open, state.rows[0].id)
     chips = [m.tools for m in state.messages if m.tools]
     assert chips == ["IA usou: tabela de preços"]
+
+
+def test_a_persona_save_marks_only_that_persona_busy_even_when_reflex_passes_the_form_by_name():
+    import asyncio
+
+    shop = make_shop("Loja Ocupada")
+    tab = Browser(session_token(shop.email, shop.password))
+    tab.call(AgentsState.load)
+    state = tab.state(AgentsState)
+    form = {"persona": "sdr", "enabled": "on", "typing": "1", "tool__list_services": "on"}
+    seen = []
+
+    async def drive():
+        async for _ in AgentsState.save.fn(state, form=form):  # Reflex passes the form data by name
+            seen.append(state.saving_persona)
+
+    asyncio.run(drive())
+    assert seen == ["sdr", ""]
