@@ -154,6 +154,25 @@ def create_outbox_function(conn: Connection) -> None:
         _revoke_from_public(conn, OUTBOX_FUNCTION_SIGNATURES)
 
 
+REMINDERS_FUNCTION = """
+CREATE OR REPLACE FUNCTION auzap_reminders_due(p_now timestamptz, p_limit integer)
+RETURNS TABLE(tenant_id integer, reminder_id integer)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+  SELECT r.tenant_id, r.id FROM public.appointment_reminders r
+  WHERE r.status = 'planned' AND r.due_at <= p_now
+  ORDER BY r.due_at, r.id LIMIT p_limit
+$$;
+"""
+REMINDERS_FUNCTION_SIGNATURES = ("auzap_reminders_due(timestamp with time zone,integer)",)
+
+
+def create_reminders_function(conn: Connection) -> None:
+    """Create the SECURITY DEFINER listing of due reminders across tenants (migration 0010); ids only."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(REMINDERS_FUNCTION))
+        _revoke_from_public(conn, REMINDERS_FUNCTION_SIGNATURES)
+
+
 def enable_tenant_rls(conn: Connection, table: str, column: str = "tenant_id") -> None:
     """Enable and FORCE row-level security on `table`, keyed on `column`."""
     if conn.dialect.name != "postgresql":

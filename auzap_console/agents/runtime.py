@@ -45,7 +45,7 @@ from auzap_console.metrics import MODEL_LATENCY, MODEL_TOKENS
 from auzap_console.models import AgentConfig, AIInteraction, Conversation, Customer, Message, Pet, Tenant
 from auzap_console.plugin import manager
 from auzap_console.plugin.types import Persona, ToolSpec
-from auzap_console.services import audit, booking, catalog, conversations, knowledge
+from auzap_console.services import audit, booking, catalog, conversations, knowledge, reminder_replies
 from auzap_console.services import memory as customer_memory
 from auzap_console.services.agents import get_config, model_settings, tools_for
 from auzap_console.services.context import Actor, ServiceError, get_scoped
@@ -164,7 +164,9 @@ def _gate_and_load(actor: Actor, conversation_id: int, now: datetime | None) -> 
         disabled = disabled_plugins(tenant)
         persona = manager.personas(disabled).get(conversation.persona)
         config = get_config(session, actor=actor, persona=conversation.persona)
-        rule = _decide(conversation, persona, config, tenant, last_text, now)
+        rule = _reminder_answer(session, actor, conversation, persona, config, last_text, now) or _decide(
+            conversation, persona, config, tenant, last_text, now
+        )
         if rule is None and budget_exhausted(session, actor.tenant_id, now):  # the month's AI budget is spent: the team answers
             rule = _Rule(skipped="budget", waiting_human=True)
         if rule is not None:
@@ -261,6 +263,16 @@ def _decide(
         state.pop("pending")
         return _Rule(reply=REFUSED_REPLY, state=state)
     return None
+
+
+def _reminder_answer(
+    session: Session, actor: Actor, conversation: Conversation, persona: Persona | None, config: AgentConfig, last_text: str, now: datetime
+) -> _Rule | None:
+    """A tutor answering a reminder ("1", "sim", "👍", "cancela"): acted on through the booking service, any hour."""
+    if conversation.ai_paused or persona is None or not config.enabled:
+        return None
+    answer = reminder_replies.answer_reply(session, actor=actor, conversation_id=conversation.id, message=last_text, now=now)
+    return _Rule(reply=answer, typing_delay_ms=config.typing_delay_ms) if answer else None
 
 
 def _apply_rule(session: Session, actor: Actor, conversation: Conversation, rule: _Rule) -> TurnResult:

@@ -36,5 +36,6 @@ def register_segment_filters(register):
 
 @hookimpl
 def register_schedules(register):
-    """Hourly: forget old login and sign-up attempts (they hold e-mails and IPs)."""
+    """Hourly: forget old login and sign-up attempts (they hold e-mails and IPs). Every minute: send due reminders."""
     register(name="prune-login-attempts", cron="17 * * * *", function="auzap_console.jobs.maintenance:prune_login_attempts_job")
+    register(name="send-reminders", cron="* * * * *", function="auzap_console.jobs.reminders:send_due_reminders_job")

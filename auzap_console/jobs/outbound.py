@@ -41,6 +41,7 @@ class _Outgoing:
     channel: ChannelRef
     phone: str
     body: str
+    template: dict | None = None  # an approved Cloud API template to send instead of the text
 
 
 def send_message(tenant_id: int, message_id: int) -> str:
@@ -57,7 +58,13 @@ def send_message(tenant_id: int, message_id: int) -> str:
         return outgoing
     try:
         provider = provider_for(outgoing.provider)
-        provider_id = provider.send_text(outgoing.channel, outgoing.phone, outgoing.body)
+        if outgoing.template and hasattr(provider, "send_template"):
+            template = outgoing.template
+            provider_id = provider.send_template(
+                outgoing.channel, outgoing.phone, template["name"], template.get("language", "pt_BR"), template.get("params") or None
+            )
+        else:
+            provider_id = provider.send_text(outgoing.channel, outgoing.phone, outgoing.body)
     except ProviderError as exc:
         if exc.retryable and not queues.is_final_attempt():
             raise
@@ -79,7 +86,13 @@ def _read(tenant_id: int, message_id: int) -> _Outgoing | str:
             session.add(message)
             return "no channel"
         customer = session.get(Customer, conversation.customer_id)
-        return _Outgoing(provider=channel.provider, channel=channel_ref(channel), phone=customer.phone, body=message.body)
+        return _Outgoing(
+            provider=channel.provider,
+            channel=channel_ref(channel),
+            phone=customer.phone,
+            body=message.body,
+            template=(message.meta or {}).get("template"),
+        )
 
 
 def _record(tenant_id: int, message_id: int, *, provider_id: str = "", delivered: bool = False, error: str = "") -> str:

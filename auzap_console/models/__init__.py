@@ -1,7 +1,7 @@
 """Core tables (SQLModel); importing this package registers them all on the metadata."""
 
 from auzap_console.models.ai import AgentConfig, AIInteraction, CustomerMemory, KnowledgeArticle, UsageDaily
-from auzap_console.models.catalog import Appointment, Service
+from auzap_console.models.catalog import Appointment, AppointmentReminder, HealthFinding, Service, StaffMember
 from auzap_console.models.crm import Customer, Followup, Pet
 from auzap_console.models.messaging import Channel, Conversation, Message
 from auzap_console.models.tenancy import (
@@ -21,6 +21,7 @@ __all__ = [
     "AIInteraction",
     "AgentConfig",
     "Appointment",
+    "AppointmentReminder",
     "AuditLog",
     "AuthSession",
     "AuthorizedOwnerNumber",
@@ -29,11 +30,13 @@ __all__ = [
     "Customer",
     "CustomerMemory",
     "Followup",
+    "HealthFinding",
     "KnowledgeArticle",
     "LoginAttempt",
     "Message",
     "Pet",
     "Service",
+    "StaffMember",
     "Tenant",
     "UsageDaily",
     "User",

@@ -68,6 +68,7 @@ class Channel(SQLModel, table=True):
     status: str = Field(default=ChannelStatus.DISCONNECTED.value, max_length=16)  # a ChannelStatus
     qr_code: str = ""
     pairing_code: str = Field(default="", max_length=32)
+    templates: dict = json_dict()  # approved Cloud API templates by use: {"reminder": {"name": ..., "language": "pt_BR"}}
     created_at: datetime = timestamp()
 
     @property
@@ -119,4 +120,5 @@ class Message(SQLModel, table=True):
     tokens_out: int = 0
     processing: str = Field(default=Processing.NONE.value, max_length=8, index=True)  # a Processing state
     error: str = Field(default="", max_length=300)
+    meta: dict = json_dict()  # what a message the shop sends on its own is about, e.g. {"kind": "reminder", "appointment_id": 7}
     created_at: datetime = timestamp(index=True)

@@ -1,7 +1,9 @@
 """Availability, booking, rescheduling and cancelling appointments.
 
 A slot is free when it lies inside the tenant's business hours for that weekday, is in
-the future, and fewer than `service.capacity` live appointments of that service overlap it.
+the future, fewer than `service.capacity` live appointments of that service overlap it, and —
+when professionals are assigned to the service's category — one of them works then and is free
+(`services.staff`). Every change re-plans the appointment's reminders (`services.reminders`).
 """
 
 from __future__ import annotations
@@ -14,14 +16,14 @@ from sqlmodel import Session, func, select
 from auzap_console.db_types import utcnow
 from auzap_console.i18n import t
 from auzap_console.models import Appointment, Customer, Pet, Service, Tenant
-from auzap_console.services import audit
+from auzap_console.models.catalog import HOLDING_STATUSES, LIVE_STATUSES
+from auzap_console.services import audit, reminders, staff
 from auzap_console.services.context import Actor, NotFound, ServiceError, get_scoped
 from auzap_console.services.notifications import notify_ready
 from auzap_console.services.tenants import WEEKDAYS
 
+__all__ = ["HOLDING_STATUSES", "LIVE_STATUSES", "NEXT_STATUSES"]
 SLOT_STEP_MINUTES = 30
-LIVE_STATUSES = ("pending", "confirmed")  # booked and not started: may be moved or cancelled
-HOLDING_STATUSES = ("pending", "confirmed", "checked_in", "in_service", "ready")  # occupy their slot
 # The day's flow at the counter: each status and where it may go next.
 NEXT_STATUSES: dict[str, tuple[str, ...]] = {
     "pending": ("confirmed", "cancelled"),
@@ -72,8 +74,20 @@ def _fits(tenant: Tenant, service: Service, start: datetime) -> bool:
     return window[0] <= start and (start < window[1] if long_stay else end <= window[1])
 
 
-def available_slots(session: Session, *, actor: Actor, service_id: int, day: date, now: datetime | None = None) -> list[datetime]:
-    """Free start times (UTC) for a service on a day."""
+def available_slots(
+    session: Session,
+    *,
+    actor: Actor,
+    service_id: int,
+    day: date,
+    now: datetime | None = None,
+    staff_id: int | None = None,
+    exclude: int | None = None,
+) -> list[datetime]:
+    """Free start times (UTC) for a service on a day (with `staff_id`: when that professional is free).
+
+    `exclude` leaves one appointment out of the count (the one being moved).
+    """
     tenant = _tenant(session, actor)
     service = get_scoped(session, Service, service_id, actor)
     window = opening_hours(tenant, day)
@@ -83,10 +97,25 @@ def available_slots(session: Session, *, actor: Actor, service_id: int, day: dat
     slots, cursor = [], window[0]
     while cursor < window[1]:
         end = cursor + timedelta(minutes=service.duration_minutes)
-        if cursor > now and _fits(tenant, service, cursor) and _overlapping(session, actor, service.id, cursor, end) < service.capacity:
+        if (
+            cursor > now
+            and _fits(tenant, service, cursor)
+            and _overlapping(session, actor, service.id, cursor, end, exclude) < service.capacity
+            and _staff_ok(session, actor, tenant, service, cursor, staff_id, exclude)
+        ):
             slots.append(cursor.astimezone(UTC))
         cursor += timedelta(minutes=SLOT_STEP_MINUTES)
     return slots
+
+
+def _staff_ok(
+    session: Session, actor: Actor, tenant: Tenant, service: Service, start: datetime, staff_id: int | None, exclude: int | None
+) -> bool:
+    try:
+        staff.pick(session, actor, tenant, service, start, staff_id, exclude)
+    except ServiceError:
+        return False
+    return True
 
 
 def _check_slot(
@@ -116,8 +145,13 @@ def book(
     source: str = "staff",
     notes: str = "",
     now: datetime | None = None,
+    staff_id: int | None = None,
 ) -> Appointment:
-    """Book a free slot; the service price is frozen on the appointment (`now`: the agent turn's clock)."""
+    """Book a free slot; the service price is frozen on the appointment (`now`: the agent turn's clock).
+
+    With professionals on the service's category, `staff_id` picks one (checked free), else the
+    first free one is assigned.
+    """
     actor.require("staff")
     customer = get_scoped(session, Customer, customer_id, actor)
     service = get_scoped(session, Service, service_id, actor)
@@ -128,6 +162,7 @@ def book(
         if pet.customer_id != customer.id:
             raise NotFound(t("err.not_found"))
     ends_at = _check_slot(session, actor, service, starts_at, now=now)
+    assigned = staff.pick(session, actor, _tenant(session, actor), service, starts_at, staff_id)
     appointment = Appointment(
         tenant_id=actor.tenant_id,
         customer_id=customer.id,
@@ -139,11 +174,18 @@ def book(
         price_cents=service.price_cents,
         source=source,
         notes=notes,
+        staff_id=assigned,
     )
     session.add(appointment)
     session.flush()
+    reminders.plan(session, actor=actor, appointment=appointment, now=now)
     audit.record(
-        session, actor=actor, action="appointment.book", entity="appointment", entity_id=appointment.id, details={"source": source}
+        session,
+        actor=actor,
+        action="appointment.book",
+        entity="appointment",
+        entity_id=appointment.id,
+        details={"source": source, **({"staff_id": assigned} if assigned else {})},
     )
     return appointment
 
@@ -163,17 +205,76 @@ def reschedule(
     starts_at: datetime,
     customer_id: int | None = None,
     now: datetime | None = None,
+    staff_id: int | None = None,
 ) -> Appointment:
-    """Move a live appointment to a free slot (`customer_id` limits it to that customer's)."""
+    """Move a live appointment to a free slot (`customer_id` limits it to that customer's).
+
+    Its professional stays when free at the new time (`staff_id` asks for another one); its
+    reminders are planned again for the new time.
+    """
     actor.require("staff")
     appointment = _own(session, actor, appointment_id, customer_id)
     if appointment.status not in LIVE_STATUSES:
         raise ServiceError(t("err.appointment_not_live"))
     service = session.get(Service, appointment.service_id)
+    before = {"starts_at": appointment.starts_at.isoformat(), "staff_id": appointment.staff_id}
     appointment.ends_at = _check_slot(session, actor, service, starts_at, exclude=appointment.id, now=now)
+    tenant = _tenant(session, actor)
+    wanted = staff_id or appointment.staff_id
+    try:
+        appointment.staff_id = staff.pick(session, actor, tenant, service, starts_at, wanted, appointment.id)
+    except ServiceError:
+        if staff_id:  # the professional asked for is not free: say so
+            raise
+        appointment.staff_id = staff.pick(session, actor, tenant, service, starts_at, None, appointment.id)  # someone else free
     appointment.starts_at = starts_at
     session.add(appointment)
-    audit.record(session, actor=actor, action="appointment.reschedule", entity="appointment", entity_id=appointment.id)
+    reminders.plan(session, actor=actor, appointment=appointment, now=now)
+    audit.record(
+        session,
+        actor=actor,
+        action="appointment.reschedule",
+        entity="appointment",
+        entity_id=appointment.id,
+        details={"from": before, "to": {"starts_at": starts_at.isoformat(), "staff_id": appointment.staff_id}},
+    )
+    return appointment
+
+
+def assign_staff(session: Session, *, actor: Actor, appointment_id: int, staff_id: int | None) -> Appointment:
+    """Give an appointment to another professional (checked free then), or to nobody; audited."""
+    actor.require("staff")
+    appointment = _own(session, actor, appointment_id, None)
+    if appointment.status not in HOLDING_STATUSES:
+        raise ServiceError(t("err.appointment_not_live"))
+    service = session.get(Service, appointment.service_id)
+    previous = appointment.staff_id
+    if staff_id:
+        appointment.staff_id = staff.pick(session, actor, _tenant(session, actor), service, appointment.starts_at, staff_id, appointment.id)
+    else:
+        appointment.staff_id = None
+    session.add(appointment)
+    audit.record(
+        session,
+        actor=actor,
+        action="appointment.staff",
+        entity="appointment",
+        entity_id=appointment.id,
+        details={"from": previous, "to": appointment.staff_id},
+    )
+    return appointment
+
+
+def confirm_by_customer(session: Session, *, actor: Actor, appointment_id: int, now: datetime | None = None) -> Appointment:
+    """The tutor confirmed (answering a reminder): recorded on the appointment, pending becomes confirmed."""
+    actor.require("staff")
+    appointment = _own(session, actor, appointment_id, None)
+    if appointment.status not in LIVE_STATUSES:
+        raise ServiceError(t("err.appointment_not_live"))
+    appointment.customer_confirmed_at = now or utcnow()
+    appointment.status = "confirmed"
+    session.add(appointment)
+    audit.record(session, actor=actor, action="appointment.customer_confirmed", entity="appointment", entity_id=appointment.id)
     return appointment
 
 
@@ -189,6 +290,7 @@ def cancel(session: Session, *, actor: Actor, appointment_id: int, customer_id: 
 def _cancel(session: Session, actor: Actor, appointment: Appointment, reason: str) -> Appointment:
     appointment.status = "cancelled"
     session.add(appointment)
+    reminders.plan(session, actor=actor, appointment=appointment)
     audit.record(
         session,
         actor=actor,
@@ -215,6 +317,7 @@ def set_status(session: Session, *, actor: Actor, appointment_id: int, status: s
         return _cancel(session, actor, appointment, reason)
     previous, appointment.status = appointment.status, status
     session.add(appointment)
+    reminders.plan(session, actor=actor, appointment=appointment)  # no reminder once the pet is here (or did not come)
     notified = status == "ready" and notify_ready(session, actor=actor, appointment=appointment) is not None
     if status == "completed":
         customer = session.get(Customer, appointment.customer_id)

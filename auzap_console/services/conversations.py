@@ -65,11 +65,13 @@ def add_message(
     tokens_in: int = 0,
     tokens_out: int = 0,
     pending: bool = False,
+    meta: dict | None = None,
 ) -> Message:
     """Append a message, bump the conversation, and count it in today's usage.
 
     `pending` puts it in the outbox: an inbound message awaiting its agent turn, or an
-    outbound one awaiting its send (see `jobs.outbox`).
+    outbound one awaiting its send (see `jobs.outbox`). `meta` says what a message the shop
+    sends on its own is about (a reminder, a health notice).
     """
     message = Message(
         tenant_id=actor.tenant_id,
@@ -83,6 +85,7 @@ def add_message(
         tokens_in=tokens_in,
         tokens_out=tokens_out,
         processing=Processing.PENDING if pending else Processing.NONE,
+        meta=meta or {},
     )
     session.add(message)
     conversation.last_message_at = utcnow()

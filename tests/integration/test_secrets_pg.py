@@ -21,6 +21,7 @@ from auzap_console.rls import (
     CHANNEL_FUNCTION_SIGNATURES,
     CHANNEL_LOOKUP_FUNCTION,
     OUTBOX_FUNCTION_SIGNATURES,
+    REMINDERS_FUNCTION_SIGNATURES,
 )
 from auzap_console.settings import get_settings
 from tests.conftest import PG_ADMIN, PG_APP_ROLE, _activate, make_shop
@@ -46,7 +47,7 @@ def fresh_pg(pg_urls):
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-DEFINER_FUNCTIONS = (*AUTH_FUNCTION_SIGNATURES, *CHANNEL_FUNCTION_SIGNATURES, *OUTBOX_FUNCTION_SIGNATURES)
+DEFINER_FUNCTIONS = (*AUTH_FUNCTION_SIGNATURES, *CHANNEL_FUNCTION_SIGNATURES, *OUTBOX_FUNCTION_SIGNATURES, *REMINDERS_FUNCTION_SIGNATURES)
 SEARCH_PATH = "search_path=pg_catalog, public, pg_temp"
 
 
@@ -163,6 +164,7 @@ CALLS = {
     "auzap_channel_lookup(text)": "SELECT * FROM auzap_channel_lookup('x')",
     "auzap_channel_status_counts()": "SELECT * FROM auzap_channel_status_counts()",
     "auzap_outbox_due(integer,integer)": "SELECT * FROM auzap_outbox_due(0, 1)",
+    "auzap_reminders_due(timestamp with time zone,integer)": "SELECT * FROM auzap_reminders_due(now(), 1)",
 }
 
 
