@@ -139,7 +139,8 @@ def test_staff_members_are_validated_and_only_managers_change_them():
             staff.save_staff(s, actor=shop.actor, name="D", categories=["bath"])
         assert err.value.field == "staff-name"
         with pytest.raises(ServiceError, match="Horário inválido em segunda"):
-            staff.save_staff(s, actor=shop.actor, name="Dani", categories=["bath"], working_hours={"mon": {"open": "18:00", "close": "08:00"}})
+            backwards = {"mon": {"open": "18:00", "close": "08:00"}}
+            staff.save_staff(s, actor=shop.actor, name="Dani", categories=["bath"], working_hours=backwards)
         with pytest.raises(PermissionDenied):
             staff.save_staff(s, actor=shop.actor.__class__(tenant_id=shop.tenant_id, role="staff"), name="Dani", categories=["bath"])
 
