@@ -149,6 +149,8 @@ PT_BR: dict[str, str] = {
     "err.staff_none_free": "Nenhum profissional livre nesse horário.",
     "err.reminder_offsets": "Escolha de 1 a 3 lembretes, entre 1 e 168 horas antes.",
     "err.quiet_hours": "Horário inválido (use HH:MM).",
+    "err.template_use": "Uso de modelo desconhecido.",
+    "err.template_name": "Nome de modelo inválido: use letras minúsculas, números e _ (como aprovado na Meta).",
     "reminder.body": "Oi, {name}! Passando para lembrar: {pet} tem {service} {when}. 🐾\nResponda *1* para confirmar ou *2* para cancelar.",
     "reminder.your_pet": "seu pet",
     "reminder.today": "hoje às {hour}",

@@ -25,26 +25,26 @@ log = logging.getLogger("auzap.reminders")
 BATCH = 200
 
 
-def due(now: datetime, limit: int = BATCH) -> list[tuple[int, int]]:
-    """(tenant id, reminder id) of planned reminders due by `now`, every shop (ids only)."""
-    with tenant_session(None) as session:
-        if get_settings().is_postgres:  # RLS hides every row here: a SECURITY DEFINER listing of ids
+def due(now: datetime, limit: int = BATCH, tenant_id: int | None = None) -> list[tuple[int, int]]:
+    """(tenant id, reminder id) of planned reminders due by `now`, every shop or one (ids only)."""
+    with tenant_session(tenant_id) as session:
+        if tenant_id is None and get_settings().is_postgres:  # RLS hides every row here: a SECURITY DEFINER listing
             rows = session.execute(text("SELECT * FROM auzap_reminders_due(:now, :limit)"), {"now": now, "limit": limit})
             return [(r[0], r[1]) for r in rows]
-        rows = session.exec(
-            select(AppointmentReminder.tenant_id, AppointmentReminder.id)
-            .where(AppointmentReminder.status == ReminderStatus.PLANNED, AppointmentReminder.due_at <= now)
-            .order_by(AppointmentReminder.due_at, AppointmentReminder.id)
-            .limit(limit)
+        stmt = select(AppointmentReminder.tenant_id, AppointmentReminder.id).where(
+            AppointmentReminder.status == ReminderStatus.PLANNED, AppointmentReminder.due_at <= now
         )
+        if tenant_id is not None:
+            stmt = stmt.where(AppointmentReminder.tenant_id == tenant_id)
+        rows = session.exec(stmt.order_by(AppointmentReminder.due_at, AppointmentReminder.id).limit(limit))
         return [(r[0], r[1]) for r in rows]
 
 
-def send_due_reminders(now: datetime | None = None) -> dict[str, int]:
-    """Send every reminder due by `now` (the clock is injectable for tests); counts by outcome."""
+def send_due_reminders(now: datetime | None = None, only_tenant: int | None = None) -> dict[str, int]:
+    """Send every reminder due by `now` (the clock is injectable), of every shop or one; counts by outcome."""
     now = now or utcnow()
     counts: dict[str, int] = {}
-    for tenant_id, reminder_id in due(now):
+    for tenant_id, reminder_id in due(now, tenant_id=only_tenant):
         try:
             with tenant_session(tenant_id) as session:
                 outcome = reminders.deliver(session, actor=Actor(tenant_id=tenant_id, role="staff"), reminder_id=reminder_id, now=now)

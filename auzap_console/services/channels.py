@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -201,6 +202,32 @@ def form_values(channel: Channel) -> dict[str, str]:
         else:
             values[field.name] = str(stored.get(field.name, ""))
     return values
+
+
+TEMPLATE_USES = ("reminder",)
+_TEMPLATE_NAME = re.compile(r"^[a-z0-9_]{1,512}$")  # Meta's rule for template names
+
+
+def set_template(session: Session, *, actor: Actor, channel_id: int, use: str, name: str, language: str = "pt_BR") -> Channel:
+    """Name the approved Cloud API template for `use` (e.g. reminders outside the 24-hour window); blank removes it."""
+    from auzap_console.services.context import get_scoped
+
+    actor.require("owner")
+    channel = get_scoped(session, Channel, channel_id, actor)
+    if use not in TEMPLATE_USES:
+        raise ServiceError(t("err.template_use"))
+    name, language = (name or "").strip(), (language or "pt_BR").strip()
+    templates = dict(channel.templates or {})
+    if not name:
+        templates.pop(use, None)
+    elif not _TEMPLATE_NAME.match(name):
+        raise ServiceError(t("err.template_name"), field="template-name")
+    else:
+        templates[use] = {"name": name, "language": language}
+    channel.templates = templates
+    session.add(channel)
+    audit.record(session, actor=actor, action="channel.template", entity="channel", entity_id=channel.id, details={use: name})
+    return channel
 
 
 def webhook_url(channel: Channel) -> str:

@@ -40,3 +40,26 @@ def record(label: str) -> str:
     """Append `label` to the Redis list `order` (to see which job ran first)."""
     Redis.from_url(os.environ["REDIS_URL"]).rpush("order", label)
     return label
+
+
+def slow_then_reminders(now_iso: str, tenant_id: int, delay: float) -> dict:
+    """The reminder cron job at an injected time, after a pause (the worker may be killed first)."""
+    import time
+    from datetime import datetime
+
+    from auzap_console.jobs.reminders import send_due_reminders
+
+    time.sleep(delay)
+    return send_due_reminders(now=datetime.fromisoformat(now_iso), only_tenant=tenant_id)
+
+
+def reminders_then_slow(now_iso: str, tenant_id: int, delay: float) -> dict:
+    """The reminder cron job, then a pause (the reminder is committed; the worker dies before the ack)."""
+    import time
+    from datetime import datetime
+
+    from auzap_console.jobs.reminders import send_due_reminders
+
+    result = send_due_reminders(now=datetime.fromisoformat(now_iso), only_tenant=tenant_id)
+    time.sleep(delay)
+    return result
