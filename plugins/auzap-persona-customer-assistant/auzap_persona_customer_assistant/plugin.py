@@ -120,6 +120,22 @@ TOOLS = [
         {},
     ),
     (
+        tools.pet_health_notes,
+        False,
+        False,
+        [
+            "o que voces notaram no thor",
+            "o que acharam na pele dele",
+            "o que tinha no ouvido",
+            "qual foi o problema que viram no banho",
+            "a equipe falou que viu algo na pele",
+            "como esta a saude dele",
+            "o que era aquele aviso de saude",
+            "viram alguma coisa nos dentes",
+        ],
+        {},
+    ),
+    (
         tools.cancel_appointment,
         True,
         True,
@@ -155,6 +171,7 @@ LABELS = {
     "my_appointments": "agendamentos do cliente",
     "reschedule_appointment": "remarcação",
     "cancel_appointment": "cancelamento",
+    "pet_health_notes": "achados de saúde",
 }
 
 

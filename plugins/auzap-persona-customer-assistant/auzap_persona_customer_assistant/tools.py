@@ -17,7 +17,7 @@ from auzap_console.agents.tools import ToolContext, ToolError
 from auzap_console.i18n import money
 from auzap_console.lexicon import BREEDS, is_female
 from auzap_console.models import Appointment, Customer, Pet, Service, Tenant
-from auzap_console.services import booking, catalog, customers
+from auzap_console.services import booking, catalog, customers, health
 from auzap_console.services.context import ServiceError
 from auzap_console.text import fold, normalize
 
@@ -307,6 +307,26 @@ def my_appointments(ctx: ToolContext) -> dict:
     items = [{"id": a.id, "servico": s, "pet": p, "quando": _local(ctx, a.starts_at)} for a, s, p in rows]
     text = "\n".join(f"• {i['servico']}{' ' + _of(i['pet']) if i['pet'] else ''}: {i['quando']}" for i in items)
     return {"agendamentos": items, "summary": "Seus próximos agendamentos:\n" + text}
+
+
+def pet_health_notes(ctx: ToolContext, pet: str = "") -> dict:
+    """O que a equipe notou na saúde dos pets do cliente durante os atendimentos (pele, ouvidos, dentes...).
+
+    Args:
+        pet: Nome do pet, ou vazio para todos.
+    """
+    rows = health.findings_for_customer(ctx.session, actor=ctx.actor, customer_id=_customer(ctx).id, limit=10)
+    chosen = _pick_pet(ctx, pet) if pet else None
+    if chosen is not None:
+        rows = [r for r in rows if r.pet_id == chosen.id]
+    if not rows:
+        return {"achados": [], "summary": "Não temos nenhuma observação de saúde registrada nos atendimentos. 🐾"}
+    items = [{"pet": r.pet, "onde": r.area, "gravidade": r.severity, "observacao": r.note, "quando": r.when[:10]} for r in rows]
+    lines = [f"• {r.pet}, {r.when[:10]}{' no ' + r.service.lower() if r.service else ''}: {r.note}" for r in rows[:5]]
+    return {
+        "achados": items,
+        "summary": "O que nossa equipe anotou:\n" + "\n".join(lines) + "\nSe quiser, chamo alguém da equipe para explicar melhor.",
+    }
 
 
 def _target(ctx: ToolContext, appointment_id: int | None, pet: str = ""):
