@@ -156,4 +156,3 @@ def open_findings(session: Session, *, actor: Actor, limit: int = 10) -> list[Fi
     """Findings nobody has marked resolved yet, newest first (the owner's dashboard)."""
     actor.require("staff")
     return _rows(session, actor, HealthFinding.resolved_at.is_(None), limit=limit)  # type: ignore[union-attr]
-
