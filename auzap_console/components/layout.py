@@ -99,6 +99,7 @@ def sidebar(nav: list[NavEntry]) -> rx.Component:
         border_right="1px solid var(--gray-5)",
         background="var(--gray-1)",
         display=["none", "none", "flex"],
+        class_name="no-print",
     )
 
 
@@ -129,6 +130,7 @@ def mobile_bar(nav: list[NavEntry]) -> rx.Component:
         border_bottom="1px solid var(--gray-5)",
         display=["flex", "flex", "none"],
         align="center",
+        class_name="no-print",
     )
 
 

@@ -232,10 +232,14 @@ class CustomersState(PagedListMixin, ProtectedState):
     @rx.event
     @guarded
     async def load(self):
-        """on_load: first page of the list."""
+        """on_load: first page of the list (and the record of ?c=ID, e.g. from the agenda)."""
         self.page, self.search, self.selected_id = 1, "", 0
         self.selected, self.pets = CustomerForm(), []
         await self._refresh()
+        wanted = self.router.url.query_parameters.get("c", "")
+        if wanted.isdigit():
+            self.selected_id = int(wanted)
+            await self._load_selected()
 
     @rx.event
     @guarded
