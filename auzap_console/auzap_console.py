@@ -23,6 +23,7 @@ from auzap_console.pages import (  # noqa: F401  (importing a page module regist
     plugins,
     services,
     settings,
+    staff,
     team,
     usage,
 )

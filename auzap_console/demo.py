@@ -2,7 +2,10 @@
 
 Same seed, same shop: ~200 tutors with pets, the usual services, two months of
 appointments around today (past ones completed or missed, upcoming ones confirmed), and a
-fifth of the tutors who came three or four months ago and never came back.
+fifth of the tutors who came three or four months ago and never came back. Three
+professionals share the week's baths, grooming and training; today runs like a real day at
+the counter (done, in service, waiting, one no-show, a health finding), and upcoming visits
+have their reminders planned.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ from auzap_console.models import (
     AuthorizedOwnerNumber,
     Conversation,
     Customer,
+    HealthFinding,
     KnowledgeArticle,
     Message,
     Pet,
     Service,
+    StaffMember,
     Tenant,
     User,
 )
@@ -185,6 +190,7 @@ def seed_demo(*, seed: int = 42, customers: int = 200, today: date | None = None
         bind_tenant(session, tenant.id)
         _fill(session, tenant, random.Random(seed), customers, today or datetime.now(ZoneInfo(tenant.timezone)).date())
         _knowledge_and_chats(session, tenant)
+        _at_the_counter(session, tenant, datetime.now(UTC))
         return tenant.id  # type: ignore[return-value]
 
 
@@ -359,6 +365,138 @@ def _status(rng: random.Random, day: date, today: date) -> str:
     if day == today:
         return rng.choice(["confirmed", "completed", "pending"])
     return rng.choices(["confirmed", "pending", "cancelled"], weights=[70, 25, 5])[0]
+
+
+TODAY = (
+    ("08:00", "Banho P"),
+    ("08:30", "Tosa completa"),
+    ("09:00", "Banho M"),
+    ("10:00", "Hidratação"),
+    ("11:00", "Banho G"),
+    ("13:00", "Tosa higiênica"),
+    ("14:00", "Banho P"),
+    ("15:00", "Adestramento (sessão)"),
+    ("16:00", "Banho M"),
+    ("16:30", "Tosa higiênica"),
+    ("17:00", "Banho P"),
+)
+
+
+def _book_the_day(session: Session, tenant: Tenant, today: date, rng: random.Random) -> None:
+    """A full day at the counter (when the shop opens today), and Thor's bath tomorrow at 10:00."""
+    from auzap_console.services.booking import opening_hours
+
+    tid, tz = tenant.id, ZoneInfo(tenant.timezone)
+    services = {s.name: s for s in session.exec(select(Service).where(Service.tenant_id == tid))}
+    dogs = session.exec(select(Pet).where(Pet.tenant_id == tid, Pet.species == "dog").order_by(Pet.id)).all()
+    hours = opening_hours(tenant, today)
+    for hhmm, name in TODAY if hours else ():
+        starts = datetime.combine(today, time.fromisoformat(hhmm), tzinfo=tz)
+        if starts < hours[0] or starts >= hours[1]:
+            continue
+        pet, service = rng.choice(dogs), services[name]
+        session.add(
+            Appointment(
+                tenant_id=tid,
+                customer_id=pet.customer_id,
+                pet_id=pet.id,
+                service_id=service.id,
+                starts_at=starts.astimezone(UTC),
+                ends_at=(starts + timedelta(minutes=service.duration_minutes)).astimezone(UTC),
+                status=rng.choice(["confirmed", "confirmed", "pending"]),
+                price_cents=service.price_cents,
+                source=rng.choice(["ai", "ai", "staff"]),
+            )
+        )
+    tomorrow = today + timedelta(days=1)
+    if opening_hours(tenant, tomorrow):
+        thor = session.exec(select(Pet).where(Pet.tenant_id == tid, Pet.name == "Thor").order_by(Pet.id)).first()
+        starts = datetime.combine(tomorrow, time(10), tzinfo=tz)
+        bath = services["Banho P"]
+        session.add(
+            Appointment(
+                tenant_id=tid,
+                customer_id=thor.customer_id,
+                pet_id=thor.id,
+                service_id=bath.id,
+                starts_at=starts.astimezone(UTC),
+                ends_at=(starts + timedelta(minutes=bath.duration_minutes)).astimezone(UTC),
+                status="confirmed",
+                price_cents=bath.price_cents,
+                source="ai",
+            )
+        )
+    session.flush()
+
+
+STAFF = (
+    ("Ana Souza", ["bath", "grooming"], {}),
+    ("Bruno Lima", ["bath", "grooming"], {d: {"open": "09:00", "close": "18:00"} for d in ("mon", "tue", "wed", "thu", "fri")}),
+    ("Carla Mendes", ["training", "vet"], {}),
+)
+
+
+def _at_the_counter(session: Session, tenant: Tenant, now: datetime) -> None:
+    """Professionals on this week's appointments, today as a real day, reminders planned."""
+    from auzap_console.models.catalog import LIVE_STATUSES
+    from auzap_console.services import reminders
+    from auzap_console.services.context import Actor
+    from auzap_console.services.staff import LONG_STAY_MINUTES, works_at
+
+    tid, tz = tenant.id, ZoneInfo(tenant.timezone)
+    members = [StaffMember(tenant_id=tid, name=n, categories=c, working_hours=h) for n, c, h in STAFF]
+    session.add_all(members)
+    session.flush()
+    today = now.astimezone(tz).date()
+    _book_the_day(session, tenant, today, random.Random(7))
+    week_start = datetime.combine(today - timedelta(days=today.weekday()), time(0), tzinfo=tz)
+    services = {s.id: s for s in session.exec(select(Service).where(Service.tenant_id == tid))}
+    busy: dict[int, list[tuple[datetime, datetime]]] = {m.id: [] for m in members}
+    rows = session.exec(
+        select(Appointment)
+        .where(Appointment.tenant_id == tid, Appointment.starts_at >= week_start, Appointment.starts_at < week_start + timedelta(days=14))
+        .order_by(Appointment.starts_at)
+    ).all()
+    missed = False
+    for appt in rows:
+        service = services[appt.service_id]
+        if appt.starts_at.astimezone(tz).date() == today and appt.status != "cancelled":
+            if appt.ends_at <= now:
+                appt.status = "completed" if missed else "no_show"
+                if missed and now - appt.ends_at < timedelta(minutes=45):
+                    appt.status = "ready"  # just finished: waiting for the tutor
+                missed = True
+            elif appt.starts_at <= now:
+                appt.status = "in_service"
+            elif appt.status == "completed":
+                appt.status = "confirmed"
+        if service.duration_minutes >= LONG_STAY_MINUTES or appt.status == "cancelled":
+            continue
+        for member in members:
+            free = all(not (a < appt.ends_at and appt.starts_at < b) for a, b in busy[member.id])
+            if service.category in member.categories and free and works_at(member, tenant, appt.starts_at, appt.ends_at):
+                appt.staff_id = member.id
+                busy[member.id].append((appt.starts_at, appt.ends_at))
+                break
+    session.add_all(rows)
+    session.flush()
+    actor = Actor(tenant_id=tid, role="owner")
+    for appt in rows:
+        if appt.status in LIVE_STATUSES and appt.starts_at > now:
+            reminders.plan(session, actor=actor, appointment=appt, now=now)
+    in_service = next((a for a in rows if a.status == "in_service" and a.pet_id), None)
+    if in_service is not None:
+        session.add(
+            HealthFinding(
+                tenant_id=tid,
+                pet_id=in_service.pet_id,
+                customer_id=in_service.customer_id,
+                appointment_id=in_service.id,
+                area="ears",
+                severity="low",
+                note="um pouco de cera e vermelhidão no ouvido esquerdo",
+            )
+        )
 
 
 def demo_summary() -> dict[str, int]:

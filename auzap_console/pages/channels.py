@@ -45,6 +45,8 @@ class ChannelRow:
     pairing: str
     can_connect: bool
     can_manage: bool
+    templated: bool  # the provider sends approved templates (Cloud API)
+    reminder_template: str
 
 
 @dataclass
@@ -115,6 +117,8 @@ class ChannelsState(FormDialogMixin, ProtectedState):
                     pairing=c.pairing_code,
                     can_connect=hasattr(providers[c.provider].factory, "connect"),
                     can_manage=hasattr(providers[c.provider].factory, "session_status"),
+                    templated=hasattr(providers[c.provider].factory, "send_template"),
+                    reminder_template=((c.templates or {}).get("reminder") or {}).get("name", ""),
                 )
                 for c in items
             ]
@@ -240,6 +244,22 @@ class ChannelsState(FormDialogMixin, ProtectedState):
 
     @rx.event
     @guarded
+    async def save_template(self, form: dict):
+        """The approved template reminders use outside the 24-hour window (owner); blank removes it."""
+        user = await self._user("owner")
+        with self._session(user) as session:
+            channel_service.set_template(
+                session,
+                actor=user.actor,
+                channel_id=int(form.get("channel_id") or 0),
+                use="reminder",
+                name=form.get("template-name", ""),
+            )
+        await self._refresh()
+        return rx.toast.success(t("ch.template_saved"), id="toast-saved")
+
+    @rx.event
+    @guarded
     async def send_test(self, form: dict):
         """Send a test message through one channel."""
         user = await self._user("manager")
@@ -330,6 +350,30 @@ def _card(row: rx.Var) -> rx.Component:
             advanced(
                 field(t("ch.webhook"), rx.code(row.url, size="2", class_name="webhook-url", word_break="break-all")),
                 rx.cond(AuthState.is_owner, field(t("ch.secret"), rx.code(row.secret, size="1", word_break="break-all"))),
+                rx.cond(
+                    AuthState.is_owner & row.templated,
+                    rx.form(
+                        field(
+                            t("ch.reminder_template"),
+                            rx.hstack(
+                                rx.el.input(type="hidden", name="channel_id", value=row.id),
+                                rx.input(
+                                    name="template-name",
+                                    default_value=row.reminder_template,
+                                    placeholder="lembrete_agendamento",
+                                    width="240px",
+                                    class_name="channel-template",
+                                ),
+                                rx.button(t("common.save"), type="submit", variant="soft", size="2", class_name="channel-template-save"),
+                                wrap="wrap",
+                            ),
+                            t("ch.reminder_template_hint"),
+                        ),
+                        on_submit=ChannelsState.save_template,
+                        reset_on_submit=False,
+                        width="100%",
+                    ),
+                ),
             ),
             rx.cond(
                 AuthState.is_owner & row.can_connect,

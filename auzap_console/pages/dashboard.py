@@ -9,11 +9,21 @@ from reflex.vars.base import Var
 
 from auzap_console.components.common import empty_state, kpi_card, page_header
 from auzap_console.i18n import count, money, t
-from auzap_console.services import dashboard, usage
+from auzap_console.services import dashboard, health, usage
 from auzap_console.state import ProtectedState, guarded
 from auzap_console.template import template
 
-STATUS_COLORS = {"pending": "amber", "confirmed": "blue", "completed": "green", "cancelled": "gray", "no_show": "red"}
+STATUS_COLORS = {
+    "pending": "amber",
+    "confirmed": "blue",
+    "checked_in": "cyan",
+    "in_service": "violet",
+    "ready": "green",
+    "completed": "gray",
+    "cancelled": "gray",
+    "no_show": "red",
+}
+SEVERITY_COLORS = {"low": "gray", "medium": "amber", "high": "red"}
 
 
 @dataclass
@@ -26,6 +36,20 @@ class TodayRow:
     service: str
     status: str
     color: str
+
+
+@dataclass
+class FindingCard:
+    """An open health finding."""
+
+    id: int
+    pet: str
+    customer: str
+    customer_id: int
+    what: str  # "Ouvidos · Leve"
+    color: str
+    note: str
+    when: str
 
 
 class DashboardState(ProtectedState):
@@ -43,6 +67,8 @@ class DashboardState(ProtectedState):
     show_revenue: bool = False
     budget_notice: str = ""
     plugin_cards: list[dashboard.PluginCard] = []
+    findings: list[FindingCard] = []
+    sees_findings: bool = False
 
     @rx.event
     @guarded
@@ -53,6 +79,21 @@ class DashboardState(ProtectedState):
             figs = dashboard.figures(session, actor=user.actor)
             self.plugin_cards = dashboard.plugin_cards(session, actor=user.actor)
             notice = usage.budget_notice(session, user.tenant_id) if user.role in ("owner", "manager") else ""
+            self.sees_findings = user.role in ("owner", "manager")
+            found = health.open_findings(session, actor=user.actor) if self.sees_findings else []
+        self.findings = [
+            FindingCard(
+                id=f.id,
+                pet=f.pet,
+                customer=f.customer,
+                customer_id=f.customer_id,
+                what=f"{t(f'health.area.{f.area}')} · {t(f'health.severity.{f.severity}')}",
+                color=SEVERITY_COLORS.get(f.severity, "gray"),
+                note=f.note,
+                when=f.when,
+            )
+            for f in found
+        ]
         self.today_count = figs.today_count
         self.revenue_week = money(figs.revenue_week_cents) if figs.revenue_visible else ""
         self.revenue_month = money(figs.revenue_month_cents) if figs.revenue_visible else ""
@@ -73,6 +114,48 @@ class DashboardState(ProtectedState):
         self.revenue_by_week = figs.revenue_by_week
         self.show_revenue, self.budget_notice = figs.revenue_visible, notice
         self.loaded = True
+
+    @rx.event
+    @guarded
+    async def resolve(self, finding_id: int):
+        """A finding was taken care of: off the list (it stays on the pet's history)."""
+        user = await self._user("manager")
+        with self._session(user) as session:
+            health.resolve_finding(session, actor=user.actor, finding_id=int(finding_id))
+        self.findings = [f for f in self.findings if f.id != int(finding_id)]
+        return rx.toast.success(t("health.resolved"), id="toast-saved")
+
+
+def _finding(f: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.icon("stethoscope", size=18, color="var(--amber-10)"),
+        rx.vstack(
+            rx.hstack(
+                rx.link(f.pet, href="/customers?c=" + f.customer_id.to_string(), weight="bold"),
+                rx.badge(f.what, color_scheme=f.color, size="1"),
+                wrap="wrap",
+                align="center",
+            ),
+            rx.text(f.note, size="2"),
+            rx.text(f.customer, " · ", f.when, size="1", color_scheme="gray"),
+            spacing="1",
+            min_width="0",
+            flex="1",
+        ),
+        rx.button(t("health.resolve"), size="1", variant="soft", on_click=DashboardState.resolve(f.id), class_name="finding-resolve"),
+        align="start",
+        width="100%",
+        class_name="finding-row",
+    )
+
+
+def _findings_card() -> rx.Component:
+    return rx.card(
+        rx.heading(t("health.open_title"), size="4", margin_bottom="0.5em"),
+        rx.vstack(rx.foreach(DashboardState.findings, _finding), spacing="3", width="100%"),
+        width="100%",
+        id="dash-findings",
+    )
 
 
 def _today_row(row: rx.Var) -> rx.Component:
@@ -174,6 +257,7 @@ def dashboard_page() -> rx.Component:
                         width="100%",
                     ),
                     rx.cond(DashboardState.show_revenue, _revenue_chart()),
+                    rx.cond(DashboardState.findings.length() > 0, _findings_card()),
                     columns=rx.breakpoints(initial="1", lg="2"),
                     spacing="4",
                     width="100%",

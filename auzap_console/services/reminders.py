@@ -60,7 +60,7 @@ def settings_of(tenant: Tenant) -> ReminderSettings:
 def save_settings(
     session: Session, *, actor: Actor, enabled: bool, offsets_hours: list[int], quiet_start: str, quiet_end: str
 ) -> ReminderSettings:
-    """Change the shop's reminder rules (owner); audited. Planned reminders follow on their next change."""
+    """Change the shop's reminder rules (owner); audited. Every upcoming appointment's reminders follow at once."""
     actor.require("owner")
     offsets = sorted({int(h) for h in offsets_hours}, reverse=True)
     if enabled and not offsets:
@@ -75,6 +75,24 @@ def save_settings(
     tenant.settings = {**(tenant.settings or {}), "reminders": saved}
     session.add(tenant)
     audit.record(session, actor=actor, action="settings.reminders", entity="tenant", entity_id=tenant.id, details=saved)
+    now = utcnow()
+    upcoming = session.exec(
+        select(Appointment).where(
+            Appointment.tenant_id == actor.tenant_id,
+            Appointment.status.in_(LIVE_STATUSES),  # type: ignore[attr-defined]
+            Appointment.starts_at > now,
+        )
+    ).all()
+    for appointment in upcoming:
+        for row in session.exec(
+            select(AppointmentReminder).where(
+                AppointmentReminder.tenant_id == actor.tenant_id,
+                AppointmentReminder.appointment_id == appointment.id,
+                AppointmentReminder.status == ReminderStatus.PLANNED,
+            )
+        ):
+            row.for_starts_at = datetime(1970, 1, 1, tzinfo=UTC)  # planned under the old rules: plan it again
+        plan(session, actor=actor, appointment=appointment, now=now)
     return settings_of(tenant)
 
 

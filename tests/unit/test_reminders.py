@@ -146,6 +146,7 @@ def test_a_moved_appointment_gets_its_reminders_planned_again(local_jobs):
 
 def test_reminders_follow_the_shop_settings():
     shop = _shop_with_whatsapp("Loja Ajustes Lembrete")
+    booked_before = _book(shop, _at(_day(5), 10))
     with tenant_session(shop.tenant_id) as s:
         with pytest.raises(ServiceError, match="1 a 3 lembretes") as err:
             reminders.save_settings(s, actor=shop.actor, enabled=True, offsets_hours=[], quiet_start="21:00", quiet_end="08:00")
@@ -153,6 +154,11 @@ def test_reminders_follow_the_shop_settings():
         with pytest.raises(ServiceError, match="HH:MM"):
             reminders.save_settings(s, actor=shop.actor, enabled=True, offsets_hours=[48], quiet_start="25:00", quiet_end="08:00")
         reminders.save_settings(s, actor=shop.actor, enabled=True, offsets_hours=[48], quiet_start="22:00", quiet_end="07:00")
+    assert [(r.offset_minutes, r.status) for r in _rows(shop, booked_before)] == [
+        (2880, "planned"),
+        (1440, "cancelled"),
+        (120, "cancelled"),
+    ]
     day = _day(4)
     appointment_id = _book(shop, _at(day, 8))
     assert [(r.offset_minutes, r.due_at) for r in _rows(shop, appointment_id)] == [(2880, _at(day - timedelta(days=2), 8))]

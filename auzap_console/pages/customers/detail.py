@@ -92,6 +92,23 @@ def _visit_row(v: rx.Var) -> rx.Component:
     )
 
 
+def _health_row(h: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.icon("stethoscope", size=14),
+            rx.text(h.when, weight="medium", size="2"),
+            rx.text(h.pet, size="2"),
+            rx.badge(h.what, variant="soft", size="1", color_scheme=rx.cond(h.resolved, "gray", "amber")),
+            rx.cond(h.resolved, rx.badge(t("health.resolved_badge"), variant="outline", size="1")),
+            align="center",
+            wrap="wrap",
+        ),
+        rx.text(h.note, size="2", color_scheme="gray"),
+        spacing="0",
+        class_name="health-row",
+    )
+
+
 def _section(title: str, *actions: rx.Component) -> rx.Component:
     return rx.hstack(rx.heading(title, size="3"), rx.spacer(), *actions, width="100%", align="center")
 
@@ -163,6 +180,14 @@ def detail_panel() -> rx.Component:
                     CustomersState.appointments.length() > 0,
                     rx.vstack(rx.foreach(CustomersState.appointments, _appointment_row), spacing="1", id="appointment-list"),
                     rx.text(t("cust.no_upcoming"), size="2", color_scheme="gray"),
+                ),
+                rx.cond(
+                    CustomersState.health_notes.length() > 0,
+                    rx.fragment(
+                        rx.divider(),
+                        rx.heading(t("health.history"), size="3"),
+                        rx.vstack(rx.foreach(CustomersState.health_notes, _health_row), spacing="1", id="health-list"),
+                    ),
                 ),
                 rx.divider(),
                 rx.heading(t("cust.history"), size="3"),

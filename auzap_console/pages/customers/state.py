@@ -9,7 +9,7 @@ import reflex as rx
 
 from auzap_console.i18n import count, local_date, local_datetime, money, t
 from auzap_console.phones import format_phone
-from auzap_console.services import booking, customers, inbox, vaccinations
+from auzap_console.services import booking, customers, health, inbox, vaccinations
 from auzap_console.services.context import ServiceError
 from auzap_console.state import PagedListMixin, ProtectedState, guarded
 
@@ -83,6 +83,18 @@ class AppointmentRow:
     price: str = ""
 
 
+@dataclass
+class HealthRow:
+    """A health finding on the record."""
+
+    id: int
+    pet: str
+    what: str
+    note: str
+    when: str
+    resolved: bool
+
+
 def parse_weight(text: str) -> int | None:
     """'8,5' → 8500 grams; empty → None."""
     text = (text or "").strip().replace(",", ".")
@@ -144,6 +156,7 @@ class CustomersState(PagedListMixin, ProtectedState):
     pets: list[PetForm] = []
     appointments: list[AppointmentRow] = []
     visits: list[AppointmentRow] = []
+    health_notes: list[HealthRow] = []
     conversation_link: str = ""
     customer_dialog: bool = False
     pet_dialog: bool = False
@@ -185,6 +198,7 @@ class CustomersState(PagedListMixin, ProtectedState):
         """Reload the selected customer's record (also called by the vaccine and booking dialogs)."""
         if not self.selected_id:
             self.selected, self.pets, self.appointments, self.visits, self.conversation_link = CustomerForm(), [], [], [], ""
+            self.health_notes = []
             return
         user = await self._user()
         with self._session(user) as session:
@@ -193,6 +207,7 @@ class CustomersState(PagedListMixin, ProtectedState):
             upcoming = booking.upcoming(session, actor=user.actor, customer_id=c.id)
             past = booking.history(session, actor=user.actor, customer_id=c.id)
             conversation_id = inbox.latest_conversation_id(session, actor=user.actor, customer_id=c.id)
+            findings = health.findings_for_customer(session, actor=user.actor, customer_id=c.id)
             today = user.today()
             self.pets = [_pet_view(p, today) for p in pets]
         self.visits = [
@@ -215,6 +230,17 @@ class CustomersState(PagedListMixin, ProtectedState):
                 badge=t("appt.source.ai") if a.source == "ai" else t("appt.source.staff"),
             )
             for a, service, pet in upcoming
+        ]
+        self.health_notes = [
+            HealthRow(
+                id=f.id,
+                pet=f.pet,
+                what=f"{t(f'health.area.{f.area}')} · {t(f'health.severity.{f.severity}')}",
+                note=f.note,
+                when=f.when[:10],
+                resolved=f.resolved,
+            )
+            for f in findings
         ]
         self.conversation_link = f"/inbox?c={conversation_id}" if conversation_id else ""
         self.selected = CustomerForm(

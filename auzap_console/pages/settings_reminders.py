@@ -1,0 +1,117 @@
+"""The Settings page's reminder card (owner): on or off, how long before, and the quiet hours."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from auzap_console.components.common import field, form_error
+from auzap_console.i18n import t
+from auzap_console.services import reminders, tenants
+from auzap_console.state import ProtectedState, guarded
+
+OFFSET_CHOICES = (48, 24, 4, 2, 1)  # hours before the appointment
+
+
+class ReminderSettingsState(ProtectedState):
+    """The shop's reminder rules as the form edits them."""
+
+    loaded: bool = False
+    enabled: bool = True
+    offsets: list[str] = []
+    quiet_start: str = ""
+    quiet_end: str = ""
+    saving: bool = False
+    form_error: str = ""
+
+    def _errors_inline(self, handler: str = "") -> bool:
+        return True
+
+    @rx.event
+    @guarded
+    async def load(self):
+        """When the card appears: the saved rules (defaults: 24 h and 2 h before, quiet 21:00–08:00)."""
+        user = await self._user("owner")
+        with self._session(user) as session:
+            rules = reminders.settings_of(tenants.get_tenant(session, actor=user.actor))
+        self.enabled, self.offsets = rules.enabled, [str(h) for h in rules.offsets_hours]
+        self.quiet_start, self.quiet_end = rules.quiet_start, rules.quiet_end
+        self.loaded, self.form_error = True, ""
+
+    @rx.event
+    def set_enabled(self, value: bool):
+        """Reminders on or off (saved with the form)."""
+        self.enabled = bool(value)
+
+    @rx.event
+    @guarded(busy="saving")
+    async def save(self, form: dict):
+        """Store the rules; appointments booked or moved from now on follow them."""
+        user = await self._user("owner")
+        offsets = [h for h in OFFSET_CHOICES if form.get(f"offset-{h}")]
+        with self._session(user) as session:
+            rules = reminders.save_settings(
+                session,
+                actor=user.actor,
+                enabled=self.enabled,
+                offsets_hours=offsets,
+                quiet_start=(form.get("quiet-start") or "").strip(),
+                quiet_end=(form.get("quiet-end") or "").strip(),
+            )
+        self.offsets = [str(h) for h in rules.offsets_hours]
+        return rx.toast.success(t("rem.saved"), id="toast-saved")
+
+
+def reminders_card() -> rx.Component:
+    """Owner only: the reminder rules."""
+    s = ReminderSettingsState
+    return rx.card(
+        rx.cond(
+            s.loaded,
+            rx.form(
+                rx.vstack(
+                    rx.heading(t("rem.title"), size="4"),
+                    rx.text(t("rem.hint"), size="2", color_scheme="gray"),
+                    rx.hstack(
+                        rx.switch(checked=s.enabled, on_change=s.set_enabled, id="reminders-enabled", name="enabled"),
+                        rx.text(t("rem.enabled"), size="2"),
+                        align="center",
+                    ),
+                    field(
+                        t("rem.when"),
+                        rx.flex(
+                            *[
+                                rx.checkbox(
+                                    t("rem.hours_before", hours=h),
+                                    name=f"offset-{h}",
+                                    default_checked=s.offsets.contains(str(h)),
+                                    id=f"reminder-offset-{h}",
+                                )
+                                for h in OFFSET_CHOICES
+                            ],
+                            wrap="wrap",
+                            gap="3",
+                            id="reminder-offsets",
+                        ),
+                        t("rem.when_hint"),
+                    ),
+                    rx.hstack(
+                        field(
+                            t("rem.quiet_start"), rx.input(type="time", name="quiet-start", default_value=s.quiet_start, id="quiet-start")
+                        ),
+                        field(t("rem.quiet_end"), rx.input(type="time", name="quiet-end", default_value=s.quiet_end, id="quiet-end")),
+                        spacing="3",
+                    ),
+                    form_error(s.form_error),
+                    rx.button(t("common.save"), type="submit", id="reminders-save", loading=s.saving, disabled=s.saving),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=s.save,
+                reset_on_submit=False,
+            ),
+            rx.center(rx.spinner(), padding="2em"),
+        ),
+        on_mount=s.load,
+        width="100%",
+        id="reminders-card",
+    )
