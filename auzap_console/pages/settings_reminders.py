@@ -89,7 +89,8 @@ def reminders_card() -> rx.Component:
                                 for h in OFFSET_CHOICES
                             ],
                             wrap="wrap",
-                            gap="3",
+                            column_gap="1.25em",
+                            row_gap="0.5em",
                             id="reminder-offsets",
                         ),
                         t("rem.when_hint"),

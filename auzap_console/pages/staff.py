@@ -165,8 +165,13 @@ def _card(row: rx.Var) -> rx.Component:
                     align="center",
                 ),
                 rx.flex(rx.foreach(row.category_labels, lambda c: rx.badge(c, variant="soft")), wrap="wrap", gap="1"),
-                rx.text(rx.icon("clock", size=12), " ", row.hours, size="2", color_scheme="gray"),
-                rx.cond(row.user_name != "", rx.text(rx.icon("user", size=12), " ", row.user_name, size="1", color_scheme="gray")),
+                rx.hstack(rx.icon("clock", size=14), rx.text(row.hours, size="2"), spacing="1", align="center", color="var(--gray-11)"),
+                rx.cond(
+                    row.user_name != "",
+                    rx.hstack(
+                        rx.icon("user", size=14), rx.text(row.user_name, size="1"), spacing="1", align="center", color="var(--gray-11)"
+                    ),
+                ),
                 spacing="1",
                 min_width="0",
                 flex="1",
@@ -200,7 +205,8 @@ def _dialog() -> rx.Component:
                     for c in CATEGORIES
                 ],
                 wrap="wrap",
-                gap="3",
+                column_gap="1.25em",
+                row_gap="0.5em",
             ),
         ),
         rx.hstack(
@@ -219,7 +225,8 @@ def _dialog() -> rx.Component:
                         for d in WEEKDAYS
                     ],
                     wrap="wrap",
-                    gap="3",
+                    column_gap="1.25em",
+                    row_gap="0.5em",
                 ),
                 rx.hstack(
                     labelled(t("staff.opens"), rx.input(type="time", name="opens", default_value=f.opens, id="staff-opens")),

@@ -66,12 +66,22 @@ def test_vaccines_and_a_booking_from_the_record(page, width):
     shot(page, f"customer-record-{width}")
 
     goto(page, f"/calendar?d={monday.isoformat()}")  # the agenda shows it; the counter moves it along
-    card = page.locator(".cal-item", has_text=name)  # this customer's (demo pets share names)
-    expect(card).to_contain_text(chosen)
-    card.locator(".cal-step", has_text="Chegou").click()
-    expect(card).to_contain_text("chegou")
-    card.locator(".cal-step", has_text="Iniciar atendimento").click()
-    expect(card).to_contain_text("em atendimento")
+    if width >= 1280:  # the desk grid: the appointment's chip opens its sheet
+        page.locator(".cal-chip", has_text=name).click()
+        sheet = page.locator("#appointment-dialog")
+        expect(sheet).to_contain_text(chosen)
+        page.locator(".appt-step", has_text="Chegou").click()
+        expect(sheet).to_contain_text("chegou")
+        page.locator(".appt-step", has_text="Iniciar atendimento").click()
+        expect(sheet).to_contain_text("em atendimento")
+        page.keyboard.press("Escape")
+    else:  # phones: a list by time with the next steps on each card
+        card = page.locator(".cal-item", has_text=name)  # this customer's (demo pets share names)
+        expect(card).to_contain_text(chosen)
+        card.locator(".cal-step", has_text="Chegou").click()
+        expect(card).to_contain_text("chegou")
+        card.locator(".cal-step", has_text="Iniciar atendimento").click()
+        expect(card).to_contain_text("em atendimento")
     shot(page, f"calendar-day-{width}")
     page.click("#cal-view >> text=Semana")
     expect(page.locator("#cal-week .cal-week-day")).to_have_count(7)

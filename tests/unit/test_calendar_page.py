@@ -165,3 +165,16 @@ def test_another_shop_cannot_open_move_or_book_with_these(local_jobs):
     with tenant_session(a.tenant_id) as s:
         assert s.get(Appointment, appt.id).starts_at.isoformat() == _iso(monday, 9)
         assert s.exec(select(HealthFinding).where(HealthFinding.tenant_id == a.tenant_id)).all() == []
+
+
+def test_the_now_line_marks_the_current_half_hour_and_past_cells_take_no_booking():
+    from auzap_console.pages.calendar.state import _grid
+    from auzap_console.services.calendar import DayAgenda, Lane
+
+    day = date(2027, 3, 15)
+    agenda = DayAgenda(day=day, opens="08:00", closes="18:00", lanes=[Lane(0, "Agenda da loja", "08:00", "18:00")])
+    agenda.slots, agenda.now = ["09:30", "10:00", "10:30"], "10:10"
+    now = datetime(2027, 3, 15, 10, 10, tzinfo=SP).astimezone(UTC)
+    rows = _grid(agenda, [], SP, now)
+    assert [(r.time, r.now) for r in rows] == [("09:30", False), ("10:00", True), ("10:30", False)]
+    assert [r.cells[0].can_add for r in rows] == [False, False, True]

@@ -55,7 +55,10 @@ def _card(item: rx.Var) -> rx.Component:
         rx.hstack(
             rx.vstack(
                 rx.text(item.time, weight="bold", size="3"),
-                rx.badge(item.use, color_scheme=rx.cond(item.full, "red", "gray"), variant="soft", size="1", title=t("cal.use_hint")),
+                rx.cond(
+                    item.use != "",
+                    rx.badge(item.use, color_scheme=rx.cond(item.full, "red", "gray"), variant="soft", size="1", title=t("cal.use_hint")),
+                ),
                 spacing="1",
                 align="center",
                 min_width="88px",
@@ -81,7 +84,12 @@ def _card(item: rx.Var) -> rx.Component:
                     color_scheme="gray",
                     class_name="ellipsis",
                 ),
-                rx.cond(item.reminder != "", rx.text(rx.icon("bell", size=12), " ", item.reminder, size="1", color_scheme="gray")),
+                rx.cond(
+                    item.reminder != "",
+                    rx.hstack(
+                        rx.icon("bell", size=12), rx.text(item.reminder, size="1"), spacing="1", align="center", color="var(--gray-11)"
+                    ),
+                ),
                 rx.hstack(
                     rx.foreach(
                         item.steps,
@@ -114,7 +122,12 @@ def _chip(item: rx.Var) -> rx.Component:
         rx.text(item.time, size="1", weight="bold"),
         rx.text(rx.cond(item.pet != "", item.pet, item.customer), size="2", weight="medium", class_name="ellipsis"),
         rx.text(item.service, size="1", color_scheme="gray", class_name="ellipsis"),
-        rx.flex(_badges(item), rx.badge(item.use, variant="outline", size="1", title=t("cal.use_hint")), wrap="wrap", gap="1"),
+        rx.flex(
+            _badges(item),
+            rx.cond(item.use != "", rx.badge(item.use, variant="outline", size="1", title=t("cal.use_hint"))),
+            wrap="wrap",
+            gap="1",
+        ),
         on_click=AppointmentState.show(item.id),
         class_name="cal-chip",
         border_left=_border(item.color),
@@ -161,8 +174,9 @@ def _grid() -> rx.Component:
                 s.grid,
                 lambda row: rx.fragment(
                     rx.box(
+                        rx.text(row.time, size="1"),
                         rx.cond(
-                            row.now, rx.badge(t("cal.now"), " ", row.now_label, color_scheme="red", size="1"), rx.text(row.time, size="1")
+                            row.now, rx.badge(row.now_label, color_scheme="red", size="1", title=t("cal.now"), class_name="cal-now-label")
                         ),
                         class_name=rx.cond(row.now, "cal-time cal-now", "cal-time"),
                     ),

@@ -124,7 +124,7 @@ def item_row(i: calendar.AgendaItem) -> ItemRow:
         status_label=t(f"appt.status.{i.status}"),
         color=STATUS_COLORS.get(i.status, "gray"),
         by_ai=i.by_ai,
-        use=f"{i.in_use}/{i.capacity}",
+        use=f"{i.in_use}/{i.capacity}" if i.status in booking.HOLDING_STATUSES else "",  # places only matter while it holds one
         full=i.in_use >= i.capacity,
         steps=[Option(s, t(STEP_LABELS[s])) for s in i.next_statuses if s in STEP_LABELS],
         can_cancel="cancelled" in i.next_statuses,
