@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from auzap_console.db_types import utcnow
 from auzap_console.i18n import t
 from auzap_console.models import Appointment, AppointmentReminder, Customer, HealthFinding, Pet, Service, StaffMember, Tenant
+from auzap_console.services import audit
 from auzap_console.services.booking import HOLDING_STATUSES, NEXT_STATUSES, SLOT_STEP_MINUTES, opening_hours
 from auzap_console.services.context import Actor, NotFound
 from auzap_console.services.staff import hours_on
@@ -127,6 +128,37 @@ def appointment_item(session: Session, *, actor: Actor, appointment_id: int) -> 
     if not rows:
         raise NotFound(t("err.not_found"))
     return _items(session, actor, tz, rows, _members(session, actor))[0]
+
+
+def appointment_history(session: Session, *, actor: Actor, appointment_id: int) -> list[str]:
+    """What happened to an appointment, oldest first: "23/11 14:02 · Júlia: chegou"."""
+    actor.require("staff")
+    tz = ZoneInfo(get_tenant(session, actor=actor).timezone)
+    lines = []
+    for entry, who in audit.history(session, actor=actor, entity="appointment", entity_id=appointment_id):
+        what = _history_words(entry.action, entry.details or {})
+        if what:
+            by = who or (t("cal.by_ai") if entry.details.get("source") == "ai" else t("cal.by_system"))
+            lines.append(f"{entry.created_at.astimezone(tz).strftime('%d/%m %H:%M')} · {by}: {what}")
+    return lines
+
+
+def _history_words(action: str, details: dict) -> str:
+    if action == "appointment.book":
+        return t("cal.h.book")
+    if action == "appointment.status":
+        return t(f"appt.status.{details.get('to', '')}") + (" " + t("cal.h.notified") if details.get("tutor_notified") else "")
+    if action == "appointment.cancel":
+        return t("cal.h.cancel", reason=details.get("reason") or "—")
+    if action == "appointment.reschedule":
+        return t("cal.h.moved")
+    if action == "appointment.staff":
+        return t("cal.h.staff")
+    if action == "appointment.customer_confirmed":
+        return t("cal.h.confirmed")
+    if action == "health.finding":
+        return t("cal.h.finding", area=t(f"health.area.{details.get('area', 'other')}").lower())
+    return ""
 
 
 def _select(actor: Actor):

@@ -7,7 +7,10 @@ open on the owner's dashboard until someone marks it resolved.
 
 from __future__ import annotations
 
+import os
+import secrets
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
@@ -20,9 +23,36 @@ from auzap_console.services import audit, limits
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 from auzap_console.services.notifications import tell_tutor, tutor_conversation
 from auzap_console.services.tenants import get_tenant
+from auzap_console.settings import PROJECT_ROOT
 
 DURING_SERVICE = ("checked_in", "in_service", "ready")
 NOTE_MAX = 500
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_KINDS = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png", b"RIFF": "webp"}  # by their first bytes
+
+
+def upload_dir() -> Path:
+    """Where uploaded files live (Reflex serves this folder under /_upload)."""
+    return Path(os.environ.get("REFLEX_UPLOADED_FILES_DIR") or PROJECT_ROOT / "uploaded_files")
+
+
+def store_photo(*, actor: Actor, data: bytes) -> str:
+    """Keep a finding's photo (JPEG, PNG or WebP up to 5 MB) under an unguessable name; returns it.
+
+    The name is the path under the upload folder ("findings/<random>.jpg"); the record only
+    stores it once the finding is saved.
+    """
+    actor.require("staff")
+    if not data or len(data) > PHOTO_MAX_BYTES:
+        raise ServiceError(t("err.photo_size"), field="finding-photo")
+    kind = next((ext for magic, ext in PHOTO_KINDS.items() if data.startswith(magic)), "")
+    if not kind or (kind == "webp" and data[8:12] != b"WEBP"):
+        raise ServiceError(t("err.photo_kind"), field="finding-photo")
+    name = f"findings/{actor.tenant_id}-{secrets.token_urlsafe(16)}.{kind}"
+    path = upload_dir() / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return name
 
 
 @dataclass
@@ -68,6 +98,8 @@ def record_finding(
     note = limits.bounded(note, NOTE_MAX, t("health.note"), field="finding-note")
     if len(note) < 3:
         raise ServiceError(t("err.finding_note"), field="finding-note")
+    if photo and not photo.startswith(f"findings/{actor.tenant_id}-"):  # only a photo stored for this shop
+        raise ServiceError(t("err.photo_kind"), field="finding-photo")
     finding = HealthFinding(
         tenant_id=actor.tenant_id,
         pet_id=appointment.pet_id,

@@ -11,10 +11,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
+from sqlmodel import select
 
 from auzap_console.db import tenant_session
 from auzap_console.demo import DEMO_EMAIL, DEMO_PASSWORD
-from auzap_console.services import staff, team
+from auzap_console.models import Service
+from auzap_console.services import booking, staff, team
 from tests.e2e.conftest import goto, login, shot
 from tests.utils.agent_helpers import agent_shop
 
@@ -93,12 +95,27 @@ def test_create_move_check_in_and_complete(page, width):
 def test_staff_works_the_agenda_but_not_the_settings(page):
     shop = _shop("Loja Agenda Staff")
     email = f"atende-{uuid.uuid4().hex[:6]}@example.com"
+    day = _two_weeks_ahead()
+    tz = ZoneInfo("America/Sao_Paulo")
     with tenant_session(shop.tenant_id) as s:
         team.add_user(s, actor=shop.actor, name="Tina Atendente", email=email, role="staff", password="senha-staff-1")
+        service = s.exec(select(Service).where(Service.tenant_id == shop.tenant_id, Service.name == "Banho P")).one()
+        starts = datetime(day.year, day.month, day.day, 10, tzinfo=tz)
+        appt = booking.book(s, actor=shop.actor, customer_id=shop.customer_id, service_id=service.id, starts_at=starts)
     login(page, email, "senha-staff-1")
-    goto(page, f"/calendar?d={_two_weeks_ahead().isoformat()}")
+    goto(page, f"/calendar?d={day.isoformat()}&a={appt.id}")  # the customer record's link
+    expect(page.locator("#appointment-dialog")).to_contain_text("10:00–11:00")
+    expect(page.locator("#appt-history")).to_have_count(1)
+    page.keyboard.press("Escape")
     expect(page.locator("#cal-grid")).to_be_visible()
     expect(page.locator("#cal-new")).to_be_visible()
+    page.emulate_media(media="print")  # the printed day: the list by time, nothing around it
+    expect(page.locator("#cal-list")).to_be_visible()
+    expect(page.locator("#cal-grid")).to_be_hidden()
+    expect(page.locator("#cal-new")).to_be_hidden()
+    expect(page.locator("#nav-calendar")).to_be_hidden()
+    shot(page, "calendar-print")
+    page.emulate_media(media="screen")
     expect(page.locator("#nav-staff")).to_have_count(0)
     goto(page, "/staff")
     expect(page.locator("#page-denied")).to_be_visible()

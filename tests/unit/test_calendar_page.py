@@ -178,3 +178,41 @@ def test_the_now_line_marks_the_current_half_hour_and_past_cells_take_no_booking
     rows = _grid(agenda, [], SP, now)
     assert [(r.time, r.now) for r in rows] == [("09:30", False), ("10:00", True), ("10:30", False)]
     assert [r.cells[0].can_add for r in rows] == [False, False, True]
+
+
+def test_the_sheet_shows_who_did_what_and_the_record_links_to_it(local_jobs):
+    from auzap_console.pages.customers import CustomersState
+    from auzap_console.services import team
+
+    shop = _shop_with_lanes("Loja Histórico")
+    with tenant_session(shop.tenant_id) as s:
+        team.add_user(
+            s, actor=shop.actor, name="Júlia Balcão", email=f"julia-{shop.tenant_id}@example.com", role="staff", password="Rabanete-Azul-77"
+        )
+    day = datetime.now(SP).date() + timedelta(days=2)
+    with tenant_session(shop.tenant_id) as s:
+        appt = booking.book(
+            s,
+            actor=shop.actor,
+            customer_id=shop.customer_id,
+            service_id=shop.tosa,
+            starts_at=datetime.fromisoformat(_iso(day, 10)),
+            source="ai",
+        )
+    julia = Browser(session_token(f"julia-{shop.tenant_id}@example.com", "Rabanete-Azul-77"))
+    julia.call(CalendarState.load)
+    julia.call(AppointmentState.show, appt.id)
+    julia.call(AppointmentState.step, "checked_in")
+    sheet = julia.state(AppointmentState)
+    assert [line.split(" · ", 1)[1] for line in sheet.history] == ["Dona Teste: agendou", "Júlia Balcão: chegou"]
+    with tenant_session(shop.tenant_id) as s:  # still waiting, so it is on the record's upcoming list
+        later = booking.book(
+            s, actor=shop.actor, customer_id=shop.customer_id, service_id=shop.tosa, starts_at=datetime.fromisoformat(_iso(day, 15))
+        )
+    owner = Browser(session_token(shop.email, shop.password))
+    owner.call(CustomersState.load)
+    owner.call(CustomersState.select, shop.customer_id)
+    assert [a.link for a in owner.state(CustomersState).appointments] == [f"/calendar?d={day.isoformat()}&a={later.id}"]
+    owner.call(CalendarState.load)  # what the link opens: the day, and the sheet (?a=) — checked in Chromium
+    owner.call(AppointmentState.show, later.id)
+    assert owner.state(AppointmentState).item.time.startswith("15:00")

@@ -135,3 +135,31 @@ def test_another_shop_cannot_record_see_or_resolve_findings(local_jobs):
     with tenant_session(theirs.tenant_id) as s:
         replies = s.exec(select(Message.body).where(Message.conversation_id == theirs.conversation_id, Message.sender == "ai")).all()
     assert not any("tártaro" in r for r in replies)
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_a_photo_is_kept_under_an_unguessable_name_and_only_images_are_taken(local_jobs, tmp_path, monkeypatch):
+    monkeypatch.setenv("REFLEX_UPLOADED_FILES_DIR", str(tmp_path))
+    shop = _shop_in_service("Loja Bipe Foto")
+    _advance(shop, "checked_in")
+    with pytest.raises(ServiceError, match="JPG, PNG ou WebP") as err:
+        health.store_photo(actor=shop.actor, data=b"%PDF-1.4 not a photo")
+    assert err.value.field == "finding-photo"
+    with pytest.raises(ServiceError, match="até 5 MB"):
+        health.store_photo(actor=shop.actor, data=PNG + b"\x00" * health.PHOTO_MAX_BYTES)
+    name = health.store_photo(actor=shop.actor, data=PNG)
+    assert name.startswith(f"findings/{shop.tenant_id}-") and name.endswith(".png") and len(name) > 30
+    assert (tmp_path / name).read_bytes() == PNG
+    other = agent_shop("Loja Bipe Foto Outra")
+    with tenant_session(other.tenant_id) as s, pytest.raises(ServiceError):  # another shop's photo name is refused
+        health.record_finding(
+            s, actor=other.actor, appointment_id=shop.appointment_id, area="skin", severity="low", note="x y z", photo=name
+        )
+    with tenant_session(shop.tenant_id) as s:
+        health.record_finding(
+            s, actor=shop.actor, appointment_id=shop.appointment_id, area="skin", severity="low", note="ferida", photo=name
+        )
+        (row,) = health.findings_for_customer(s, actor=shop.actor, customer_id=shop.customer_id)
+    assert row.photo == name

@@ -239,6 +239,8 @@ class AppointmentState(ProtectedState):
     slot: str = ""
     current_start: str = ""
     findings: list[Option] = []
+    history: list[str] = []
+    photo: str = ""  # a stored photo for the finding being written ("findings/…")
     saving: bool = False
     form_error: str = ""
     _service_id: int = 0
@@ -253,6 +255,7 @@ class AppointmentState(ProtectedState):
             found = calendar.appointment_item(session, actor=user.actor, appointment_id=appointment_id)
             members = staff.list_staff(session, actor=user.actor, active_only=True)
             notes = health.findings_for_customer(session, actor=user.actor, customer_id=found.customer_id)
+            self.history = calendar.appointment_history(session, actor=user.actor, appointment_id=appointment_id)
         self.item, self.notes = item_row(found), found.notes
         self.live = found.status in booking.LIVE_STATUSES
         self.during_service = found.status in DURING_SERVICE
@@ -377,9 +380,23 @@ class AppointmentState(ProtectedState):
                 area=form.get("finding-area") or "",
                 severity=form.get("finding-severity") or "",
                 note=form.get("finding-note") or "",
+                photo=self.photo,
             )
-        self.tab = "details"
+        self.tab, self.photo = "details", ""
         return await self._after_change(t("health.saved"))
+
+    @rx.event
+    @guarded
+    async def add_photo(self, files: list[rx.UploadFile]):
+        """A photo chosen for the finding: kept under an unguessable name until the finding is saved."""
+        user = await self._user("staff")
+        if files:
+            self.photo = health.store_photo(actor=user.actor, data=await files[0].read())
+
+    @rx.event
+    def remove_photo(self):
+        """No photo after all."""
+        self.photo = ""
 
     @rx.event
     @guarded
@@ -594,6 +611,14 @@ def _details_tab() -> rx.Component:
                 spacing="1",
             ),
         ),
+        rx.cond(
+            s.history.length() > 0,
+            rx.el.details(
+                rx.el.summary(t("cal.history"), style={"cursor": "pointer", "color": "var(--gray-11)", "font-size": "0.9em"}),
+                rx.vstack(rx.foreach(s.history, lambda line: rx.text(line, size="1")), spacing="1", padding_top="0.4em", id="appt-history"),
+                width="100%",
+            ),
+        ),
         rx.hstack(
             rx.foreach(item.steps, lambda o: rx.button(o.label, size="2", on_click=s.step(o.value), class_name="appt-step")),
             rx.cond(
@@ -670,6 +695,30 @@ def _finding_tab() -> rx.Component:
                 columns=rx.breakpoints(initial="1", sm="2"),
                 spacing="3",
                 width="100%",
+            ),
+            field(
+                t("health.photo"),
+                rx.cond(
+                    s.photo != "",
+                    rx.hstack(
+                        rx.image(src=rx.get_upload_url(s.photo), height="72px", border_radius="6px", id="finding-photo-preview"),
+                        rx.button(t("health.photo_remove"), type="button", size="1", variant="ghost", on_click=s.remove_photo),
+                        align="center",
+                    ),
+                    rx.upload(
+                        rx.hstack(rx.icon("camera", size=16), rx.text(t("health.photo_hint"), size="2"), align="center", spacing="2"),
+                        id="finding-photo",
+                        accept={"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"]},
+                        max_files=1,
+                        multiple=False,
+                        on_drop=s.add_photo(rx.upload_files(upload_id="finding-photo")),
+                        border="1px dashed var(--gray-7)",
+                        border_radius="6px",
+                        padding="0.75em",
+                        width="100%",
+                        cursor="pointer",
+                    ),
+                ),
             ),
             field(
                 t("health.note"),

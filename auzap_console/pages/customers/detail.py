@@ -68,7 +68,7 @@ def _appointment_row(a: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.icon("calendar", size=14),
-            rx.text(a.when, weight="medium", size="2"),
+            rx.link(a.when, href=a.link, weight="medium", size="2", title=t("cust.open_in_agenda")),
             rx.badge(a.badge, variant="soft", size="1"),
             align="center",
         ),
@@ -81,7 +81,7 @@ def _appointment_row(a: rx.Var) -> rx.Component:
 def _visit_row(v: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.text(v.when, weight="medium", size="2"),
+            rx.link(v.when, href=v.link, weight="medium", size="2", title=t("cust.open_in_agenda")),
             rx.badge(v.badge, variant="soft", size="1"),
             rx.text(v.price, size="2"),
             align="center",
@@ -100,6 +100,7 @@ def _health_row(h: rx.Var) -> rx.Component:
             rx.text(h.pet, size="2"),
             rx.badge(h.what, variant="soft", size="1", color_scheme=rx.cond(h.resolved, "gray", "amber")),
             rx.cond(h.resolved, rx.badge(t("health.resolved_badge"), variant="outline", size="1")),
+            rx.cond(h.photo != "", rx.link(t("health.photo_link"), href=rx.get_upload_url(h.photo), is_external=True, size="1")),
             align="center",
             wrap="wrap",
         ),

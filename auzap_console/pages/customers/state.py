@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import reflex as rx
 
@@ -81,6 +82,7 @@ class AppointmentRow:
     pet: str
     badge: str
     price: str = ""
+    link: str = ""  # the appointment's sheet on the agenda
 
 
 @dataclass
@@ -93,6 +95,12 @@ class HealthRow:
     note: str
     when: str
     resolved: bool
+    photo: str = ""
+
+
+def _agenda_link(appointment, zone: str) -> str:
+    day = appointment.starts_at.astimezone(ZoneInfo(zone)).date().isoformat()
+    return f"/calendar?d={day}&a={appointment.id}"
 
 
 def parse_weight(text: str) -> int | None:
@@ -218,6 +226,7 @@ class CustomersState(PagedListMixin, ProtectedState):
                 pet=pet,
                 badge=t(f"appt.status.{a.status}"),
                 price=money(a.price_cents),
+                link=_agenda_link(a, user.timezone),
             )
             for a, service, pet in past
         ]
@@ -228,6 +237,7 @@ class CustomersState(PagedListMixin, ProtectedState):
                 service=service,
                 pet=pet,
                 badge=t("appt.source.ai") if a.source == "ai" else t("appt.source.staff"),
+                link=_agenda_link(a, user.timezone),
             )
             for a, service, pet in upcoming
         ]
@@ -239,6 +249,7 @@ class CustomersState(PagedListMixin, ProtectedState):
                 note=f.note,
                 when=f.when[:10],
                 resolved=f.resolved,
+                photo=f.photo,
             )
             for f in findings
         ]
