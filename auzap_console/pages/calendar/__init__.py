@@ -308,7 +308,7 @@ def _filters() -> rx.Component:
     )
 
 
-@template("/calendar", t("nav.calendar"), "calendar-days", order=17, on_load=CalendarState.load)
+@template("/calendar", t("nav.calendar"), "calendar-days", order=17, on_load=[CalendarState.load, AppointmentState.load])
 def calendar_page() -> rx.Component:
     """The agenda."""
     s = CalendarState

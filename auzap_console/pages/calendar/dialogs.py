@@ -310,6 +310,17 @@ class AppointmentState(ProtectedState):
         self.open = True
 
     @rx.event
+    @guarded
+    async def load(self):
+        """on_load, after the agenda's: ?a=ID opens that appointment's sheet (links from the customer record)."""
+        self.open = False
+        wanted = self.router.url.query_parameters.get("a", "")
+        if wanted.isdigit():
+            self.form_error, self.tab = "", "details"
+            await self._load(int(wanted))
+            self.open = True
+
+    @rx.event
     def close(self):
         """Close the sheet."""
         self.open, self.form_error = False, ""

@@ -226,21 +226,14 @@ class CalendarState(ProtectedState):
     @rx.event
     @guarded
     async def load(self):
-        """on_load: today in the shop's time zone (or ?d=YYYY-MM-DD), and one appointment's sheet with ?a=ID."""
+        """on_load: today in the shop's time zone (or ?d=YYYY-MM-DD)."""
         user = await self._user("staff")
-        query = self.router.url.query_parameters
         try:
-            self.day = date.fromisoformat(query.get("d", "")).isoformat()
+            self.day = date.fromisoformat(self.router.url.query_parameters.get("d", "")).isoformat()
         except ValueError:
             self.day = user.today().isoformat()
         self.view = "day"
         await self._refresh()
-        wanted = query.get("a", "")
-        if wanted.isdigit():
-            from auzap_console.pages.calendar.dialogs import AppointmentState  # the dialogs build on this state
-
-            return AppointmentState.show(int(wanted))
-        return None
 
     @rx.event
     @guarded
