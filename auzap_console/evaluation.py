@@ -36,6 +36,7 @@ from auzap_console.models import (
     Customer,
     CustomerMemory,
     Followup,
+    HealthFinding,
     KnowledgeArticle,
     Pet,
     Service,
@@ -198,7 +199,7 @@ class Shop:
         return appt
 
     def given(self, args: list[str]) -> None:
-        """Seed one fact: `booking`, `pet`, `article`, `full` (a service's slot taken)."""
+        """Seed one fact: `booking`, `pet`, `article`, `full` (a service's slot taken), `finding` (a health note)."""
         kind, kv = args[0], _kv(args[1:])
         with tenant_session(self.tenant_id) as s:
             if kind == "booking":
@@ -220,6 +221,19 @@ class Shop:
                 s.add(KnowledgeArticle(tenant_id=self.tenant_id, title=kv["title"], body=kv["body"]))
             elif kind == "full":
                 self.add_booking(s, "other", "Bidu", kv["service"], datetime.fromisoformat(kv["at"]).replace(tzinfo=TZ))
+            elif kind == "finding":
+                owner = self.people[kv.get("who", "customer")]
+                pet = s.exec(select(Pet).where(Pet.customer_id == owner, Pet.name == kv["pet"])).one()
+                s.add(
+                    HealthFinding(
+                        tenant_id=self.tenant_id,
+                        pet_id=pet.id,
+                        customer_id=owner,
+                        area=kv.get("area", "other"),
+                        severity=kv.get("severity", "low"),
+                        note=kv["note"],
+                    )
+                )
             else:
                 raise ValueError(f"unknown given {kind!r}")
 
