@@ -148,3 +148,20 @@ def test_the_tutor_confirms_through_the_agent_job_and_a_cancelled_one_is_not_rem
         assert [r for r in replies if r.startswith("Perfeito, está confirmado para")] == [replies[-1]]
         rows = s.exec(select(AppointmentReminder.status).where(AppointmentReminder.appointment_id == shop.appointment_id)).all()
     assert sorted(rows) == ["cancelled", "sent"]
+
+
+def test_a_moved_appointment_is_reminded_for_its_new_time_only(redis_db):
+    with FakeProvider("evolution", "inst-token") as evo:
+        shop = _shop("Loja Lembrete Remarca", evo)
+        new_start = shop.starts + timedelta(days=1, hours=-5)  # the next day at 10:00
+        with tenant_session(shop.tenant_id) as s:
+            booking.reschedule(s, actor=shop.actor, appointment_id=shop.appointment_id, starts_at=new_start)
+        for moment in (shop.starts - timedelta(days=1), new_start - timedelta(days=1, minutes=1)):  # the old time, and just before
+            queues.enqueue(slow_then_reminders, moment.isoformat(), shop.tenant_id, 0, queue=queues.LOW)
+            _burst(redis_db)
+        assert _reminders(shop) == []
+        queues.enqueue(slow_then_reminders, (new_start - timedelta(days=1)).isoformat(), shop.tenant_id, 0, queue=queues.LOW)
+        _burst(redis_db)
+        _burst(redis_db)
+        sent = [s for s in evo.sent if "Passando para lembrar" in s.get("text", "")]
+    assert len(_reminders(shop)) == 1 and len(sent) == 1 and "amanhã às 10:00" in sent[0]["text"]
