@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from auzap_console.models._fields import json_dict, tenant_fk, timestamp
+from auzap_console.models._fields import json_dict, json_list, tenant_fk, timestamp
 
 PROVIDERS = ("cloud", "waha", "evolution", "simulator")
 
@@ -97,6 +97,10 @@ class Conversation(SQLModel, table=True):
     unread_count: int = 0
     is_test: bool = False  # a console user's playground chat: kept out of the real inbox and the KPIs
     agent_state: dict = json_dict()
+    queue_id: int | None = Field(default=None, foreign_key="queues.id", ondelete="SET NULL", index=True)
+    labels: list = json_list()
+    resolution: str = Field(default="", max_length=300)  # why it was closed
+    closed_at: datetime | None = timestamp(nullable=True, default_now=False)
     created_at: datetime = timestamp()
 
 
@@ -122,3 +126,35 @@ class Message(SQLModel, table=True):
     error: str = Field(default="", max_length=300)
     meta: dict = json_dict()  # what a message the shop sends on its own is about, e.g. {"kind": "reminder", "appointment_id": 7}
     created_at: datetime = timestamp(index=True)
+
+
+class Queue(SQLModel, table=True):
+    """A department of the team (banho e tosa, hotel, veterinário): who answers which conversations.
+
+    A conversation handed to people enters the queue whose keywords match the hand-off reason
+    (else the default queue); its members share the work round-robin.
+    """
+
+    __tablename__ = "queues"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = tenant_fk()
+    name: str = Field(max_length=60)
+    keywords: list = json_list()
+    member_ids: list = json_list()  # users.id of its members
+    is_default: bool = False
+    created_at: datetime = timestamp()
+
+
+class QuickReply(SQLModel, table=True):
+    """A saved answer the team types with "/atalho"; `{nome}` and `{pet}` are filled in."""
+
+    __tablename__ = "quick_replies"
+    __table_args__ = (UniqueConstraint("tenant_id", "shortcut"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = tenant_fk()
+    shortcut: str = Field(max_length=40)
+    body: str = Field(max_length=2000)
+    created_at: datetime = timestamp()

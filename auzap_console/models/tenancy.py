@@ -43,6 +43,8 @@ class User(SQLModel, table=True):
     active: bool = True
     created_at: datetime = timestamp()
     password_changed_at: datetime = timestamp()
+    last_seen_at: datetime | None = timestamp(nullable=True, default_now=False)  # online for auto-assignment
+    last_assigned_at: datetime | None = timestamp(nullable=True, default_now=False)  # round-robin order
 
 
 class AuthSession(SQLModel, table=True):
