@@ -45,7 +45,7 @@ from auzap_console.metrics import MODEL_LATENCY, MODEL_TOKENS
 from auzap_console.models import AgentConfig, AIInteraction, Conversation, Customer, Message, Pet, Tenant
 from auzap_console.plugin import manager
 from auzap_console.plugin.types import Persona, ToolSpec
-from auzap_console.services import audit, booking, catalog, conversations, knowledge, reminder_replies
+from auzap_console.services import assignment, audit, booking, catalog, conversations, knowledge, reminder_replies
 from auzap_console.services import memory as customer_memory
 from auzap_console.services.agents import get_config, model_settings, tools_for
 from auzap_console.services.context import Actor, ServiceError, get_scoped
@@ -172,7 +172,7 @@ def _gate_and_load(actor: Actor, conversation_id: int, now: datetime | None) -> 
         if rule is not None:
             if not conversations.finish_inbound(session, actor=actor, conversation_id=conversation.id, upto_message_id=rows[-1].id):
                 return TurnResult("", None, conversation.persona, "", skipped="already answered")
-            return _apply_rule(session, actor, conversation, rule)
+            return _apply_rule(session, actor, conversation, rule, last_text)
         assert persona is not None  # _decide skips a missing persona
         customer = session.get(Customer, conversation.customer_id)
         pets = list(session.exec(select(Pet).where(Pet.tenant_id == actor.tenant_id, Pet.customer_id == conversation.customer_id)))
@@ -275,10 +275,11 @@ def _reminder_answer(
     return _Rule(reply=answer, typing_delay_ms=config.typing_delay_ms) if answer else None
 
 
-def _apply_rule(session: Session, actor: Actor, conversation: Conversation, rule: _Rule) -> TurnResult:
+def _apply_rule(session: Session, actor: Actor, conversation: Conversation, rule: _Rule, last_text: str = "") -> TurnResult:
     if rule.state is not None:
         conversation.agent_state = rule.state
-    conversation.waiting_human = conversation.waiting_human or rule.waiting_human
+    if rule.waiting_human and not conversation.waiting_human:
+        assignment.request_human(session, actor=actor, conversation=conversation, reason=last_text)
     conversation.ai_paused = conversation.ai_paused or rule.ai_paused
     if rule.skipped:
         session.add(conversation)
@@ -455,7 +456,7 @@ def _finish(ctx: _Context, out: _Outcome) -> TurnResult:
         reply_text = out.reply
         if not reply_text:
             reply_text = FALLBACK_REPLY
-            conversation.waiting_human = True
+            assignment.request_human(session, actor=actor, conversation=conversation, reason=ctx.last_text)
         for usage in out.usage:
             add_usage(session, tenant_id=actor.tenant_id, persona=ctx.persona.name, **usage)
         _update_summary(session, actor, ctx.tenant, conversation, ctx.last_text, out.calls, ctx.now)

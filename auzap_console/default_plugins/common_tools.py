@@ -8,7 +8,7 @@ from auzap_console.agents.tools import ToolContext
 from auzap_console.i18n import money
 from auzap_console.models import Conversation, Tenant
 from auzap_console.plugin import hookimpl
-from auzap_console.services import catalog, knowledge
+from auzap_console.services import assignment, catalog, knowledge
 from auzap_console.services.tenants import WEEKDAYS
 from auzap_console.text import fold, normalize
 
@@ -68,9 +68,10 @@ def handoff_to_human(ctx: ToolContext, reason: str = "") -> dict:
     if ctx.conversation_id:
         conversation = ctx.session.get(Conversation, ctx.conversation_id)
         if conversation is not None and conversation.tenant_id == ctx.tenant_id:
-            conversation.waiting_human, conversation.ai_paused = True, True
+            conversation.ai_paused = True
             conversation.agent_state = {**(conversation.agent_state or {}), "handoff_reason": reason}
-            ctx.session.add(conversation)
+            if not conversation.waiting_human:
+                assignment.request_human(ctx.session, actor=ctx.actor, conversation=conversation, reason=reason)
     return {"ok": True, "summary": "Certo! Vou chamar alguém da nossa equipe para falar com você. Só um instantinho. 🙋"}
 
 

@@ -9,7 +9,8 @@ from auzap_console.db import tenant_session
 from auzap_console.jobs import queues
 from auzap_console.jobs.outbound import enqueue_send
 from auzap_console.metrics import JOB_LATENCY, MESSAGES
-from auzap_console.services import conversations
+from auzap_console.models import Conversation
+from auzap_console.services import assignment, conversations
 from auzap_console.services.context import Actor
 
 log = logging.getLogger("auzap.jobs.agent")
@@ -55,9 +56,11 @@ def hand_off_failed_turn(tenant_id: int, conversation_id: int, reason: str) -> i
     """Give the conversation to the team and apologise to the customer; the apology's id (None if nothing was pending)."""
     log.error("turn of conversation %s failed for good: %s", conversation_id, reason)
     with tenant_session(tenant_id) as session:
-        apology = conversations.hand_off_after_failure(
-            session, actor=Actor(tenant_id=tenant_id, role="staff"), conversation_id=conversation_id, reason=reason
-        )
+        actor = Actor(tenant_id=tenant_id, role="staff")
+        apology = conversations.hand_off_after_failure(session, actor=actor, conversation_id=conversation_id, reason=reason)
+        if apology is not None:  # a person picks it up: queue and round-robin like any hand-off
+            conversation = session.get(Conversation, conversation_id)
+            assignment.request_human(session, actor=actor, conversation=conversation)
         apology_id = apology.id if apology is not None else None
     MESSAGES.labels("in", "handed_off").inc()
     if apology_id is not None:

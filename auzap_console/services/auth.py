@@ -18,7 +18,7 @@ from auzap_console.db import bind_tenant, tenant_session
 from auzap_console.db_types import utcnow
 from auzap_console.i18n import t
 from auzap_console.models import AuthSession, Tenant, User
-from auzap_console.services import throttle
+from auzap_console.services import presence, throttle
 from auzap_console.services.context import Actor, ServiceError
 from auzap_console.services.passwords import hash_password, validate_password, verify_dummy, verify_password
 from auzap_console.services.tenants import DEFAULT_BUSINESS_HOURS
@@ -237,6 +237,7 @@ def resolve_session(token: str) -> SessionUser | None:
         if row is None or not row[0].active:
             return None
         user, tenant = row
+        presence.touch(session, user=user)  # "online" for auto-assignment (written at most once a minute)
         return SessionUser(session_id, user.id, tenant.id, user.role, user.name, user.email, tenant.name, tenant.timezone)
 
 

@@ -141,6 +141,63 @@ def delete_customer(session: Session, *, actor: Actor, customer_id: int) -> None
     audit.record(session, actor=actor, action="customer.delete", entity="customer", entity_id=customer_id, details={"name": customer.name})
 
 
+def merge_customers(session: Session, *, actor: Actor, keep_id: int, merge_id: int) -> Customer:
+    """Merge two records of the same person (a LID and a phone, two numbers) into `keep_id` (manager and up).
+
+    Pets, appointments, conversations, follow-ups and health findings move to the kept record;
+    tags, notes and the AI's memory are combined; the other record is deleted. Audited.
+    """
+    from auzap_console.models import CustomerMemory, Followup, HealthFinding
+
+    actor.require("manager")
+    if int(keep_id) == int(merge_id):
+        raise ServiceError(t("err.merge_same"))
+    keep = get_scoped(session, Customer, keep_id, actor)
+    other = get_scoped(session, Customer, merge_id, actor)
+    for model in (Pet, Appointment, Conversation, Followup, HealthFinding):
+        for row in session.exec(select(model).where(model.tenant_id == actor.tenant_id, model.customer_id == other.id)):
+            row.customer_id = keep.id
+            session.add(row)
+    memories = {
+        m.customer_id: m
+        for m in session.exec(
+            select(CustomerMemory).where(CustomerMemory.tenant_id == actor.tenant_id, CustomerMemory.customer_id.in_([keep.id, other.id]))  # type: ignore[attr-defined]
+        )
+    }
+    if other.id in memories:
+        theirs = memories[other.id]
+        if keep.id in memories:
+            ours = memories[keep.id]
+            ours.facts = list(dict.fromkeys([*(ours.facts or []), *(theirs.facts or [])]))
+            ours.summary = " ".join(x for x in (ours.summary, theirs.summary) if x)
+            session.add(ours)
+            session.delete(theirs)
+        else:
+            theirs.customer_id = keep.id
+            session.add(theirs)
+    keep.tags = list(dict.fromkeys([*(keep.tags or []), *(other.tags or [])]))
+    keep.notes = "\n".join(x for x in (keep.notes, other.notes) if x)
+    keep.email = keep.email or other.email
+    keep.whatsapp_id = keep.whatsapp_id or other.whatsapp_id
+    keep.vip = keep.vip or other.vip
+    keep.marketing_opt_out = keep.marketing_opt_out or other.marketing_opt_out
+    visits = [v for v in (keep.last_visit_at, other.last_visit_at) if v]
+    keep.last_visit_at = max(visits) if visits else None
+    keep.updated_at = utcnow()
+    session.add(keep)
+    session.flush()
+    session.delete(other)
+    audit.record(
+        session,
+        actor=actor,
+        action="customer.merge",
+        entity="customer",
+        entity_id=keep.id,
+        details={"merged": other.id, "name": other.name, "phone": other.phone},
+    )
+    return keep
+
+
 def list_pets(session: Session, *, actor: Actor, customer_id: int) -> list[Pet]:
     """The pets of one customer of the actor's tenant."""
     get_scoped(session, Customer, customer_id, actor)

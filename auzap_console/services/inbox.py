@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
-from sqlalchemy import or_
+from sqlalchemy import String, cast, or_
 from sqlmodel import Session, func, select
 
 from auzap_console import dispatch
 from auzap_console.db_types import utcnow
 from auzap_console.i18n import t
-from auzap_console.models import AIInteraction, Conversation, Customer, Message
+from auzap_console.models import AIInteraction, Conversation, Customer, Message, User
 from auzap_console.models.messaging import DeliveryStatus, Processing
 from auzap_console.services import audit, conversations
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 
-FILTERS = ("open", "waiting", "unread", "paused", "all", "test")  # "test": the playground's chats, kept apart
+FILTERS = ("open", "waiting", "unread", "paused", "closed", "all", "test")  # "test": the playground's chats, kept apart
+LABEL_MAX, LABELS_MAX = 30, 10
+NOTE_MAX = 4096
 
 
 @dataclass
@@ -34,9 +37,23 @@ class InboxPage:
 
 
 def list_conversations(
-    session: Session, *, actor: Actor, status: str = "open", persona: str = "", search: str = "", page: int = 1, per_page: int = 20
+    session: Session,
+    *,
+    actor: Actor,
+    status: str = "open",
+    persona: str = "",
+    search: str = "",
+    page: int = 1,
+    per_page: int = 20,
+    assignee: str = "",
+    queue_id: int | None = None,
+    label: str = "",
 ) -> InboxPage:
-    """Conversations newest-activity first, filtered; server-side paginated."""
+    """Conversations newest-activity first, filtered; server-side paginated.
+
+    `assignee`: "me", "none" (nobody yet) or a user id; `queue_id` one queue; `label` one label.
+    The search matches the customer's name and phone and the words of the messages.
+    """
     stmt = (
         select(Conversation, Customer)
         .join(Customer, Customer.id == Conversation.customer_id)
@@ -51,6 +68,16 @@ def list_conversations(
         stmt = stmt.where(Conversation.unread_count > 0)
     elif status == "paused":
         stmt = stmt.where(Conversation.ai_paused, Conversation.status == "open")
+    elif status == "closed":
+        stmt = stmt.where(Conversation.status == "closed")
+    if assignee == "me":
+        stmt = stmt.where(Conversation.assigned_user_id == actor.user_id)
+    elif assignee == "none":
+        stmt = stmt.where(Conversation.assigned_user_id.is_(None))  # type: ignore[union-attr]
+    elif assignee.isdigit():
+        stmt = stmt.where(Conversation.assigned_user_id == int(assignee))
+    if queue_id:
+        stmt = stmt.where(Conversation.queue_id == queue_id)
     if persona:
         stmt = stmt.where(Conversation.persona == persona)
     term = (search or "").strip().lower()
@@ -59,7 +86,15 @@ def list_conversations(
         conds = [func.lower(Customer.name).like(f"%{term}%")]
         if len(digits) >= 3:
             conds.append(Customer.phone.like(f"%{digits}%"))  # type: ignore[attr-defined]
+        if len(term) >= 3:  # inside the messages too
+            said = select(Message.conversation_id).where(
+                Message.tenant_id == actor.tenant_id, func.lower(Message.body).like(f"%{term}%"), Message.direction != "note"
+            )
+            conds.append(Conversation.id.in_(said))  # type: ignore[union-attr]
         stmt = stmt.where(or_(*conds))
+    if label:  # a JSON list: its text holds the quoted label (the same on SQLite and PostgreSQL)
+        quoted = json.dumps(label.strip().lower()).replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        stmt = stmt.where(cast(Conversation.labels, String).like(f"%{quoted}%", escape="!"))  # "!": PostgreSQL's "\" stays literal
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     page, per_page = max(1, page), max(1, min(per_page, 100))
     rows = session.exec(
@@ -187,3 +222,104 @@ def latest_conversation_id(session: Session, *, actor: Actor, customer_id: int) 
         .where(Conversation.tenant_id == actor.tenant_id, Conversation.customer_id == customer_id, ~Conversation.is_test)
         .order_by(Conversation.last_message_at.desc().nulls_last(), Conversation.id.desc())  # type: ignore[union-attr]
     ).first()
+
+
+def add_note(session: Session, *, actor: Actor, conversation_id: int, text: str) -> Message:
+    """A private note in the thread for the team: never sent, never shown to the AI."""
+    actor.require("staff")
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError(t("err.message_empty"))
+    if len(text) > NOTE_MAX:
+        raise ServiceError(t("err.message_long"))
+    conversation = get_scoped(session, Conversation, conversation_id, actor)
+    author = session.get(User, actor.user_id) if actor.user_id else None
+    return conversations.add_message(
+        session,
+        actor=actor,
+        conversation=conversation,
+        direction="note",
+        sender="human",
+        body=text,
+        meta={"author": author.name if author else ""},
+    )
+
+
+def set_labels(session: Session, *, actor: Actor, conversation_id: int, labels: list[str]) -> Conversation:
+    """Replace a conversation's labels (trimmed, lower-case, at most 10 of 30 characters). Audited."""
+    actor.require("staff")
+    clean = list(dict.fromkeys(" ".join(label.split()).lower() for label in labels if label and label.strip()))
+    if any(len(label) > LABEL_MAX for label in clean) or len(clean) > LABELS_MAX:
+        raise ServiceError(t("err.labels", n=LABELS_MAX, max=LABEL_MAX), field="labels")
+    conversation = get_scoped(session, Conversation, conversation_id, actor)
+    conversation.labels = clean
+    session.add(conversation)
+    audit.record(
+        session, actor=actor, action="conversation.labels", entity="conversation", entity_id=conversation.id, details={"labels": clean}
+    )
+    return conversation
+
+
+def labels_in_use(session: Session, *, actor: Actor) -> list[str]:
+    """Every label on the shop's conversations, for the filter."""
+    found: set[str] = set()
+    for labels in session.exec(select(Conversation.labels).where(Conversation.tenant_id == actor.tenant_id, ~Conversation.is_test)):
+        found.update(labels or [])
+    return sorted(found)
+
+
+def close(session: Session, *, actor: Actor, conversation_id: int, resolution: str) -> Conversation:
+    """Close a conversation with its resolution; the customer's next message opens a new one. Audited."""
+    actor.require("staff")
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise ServiceError(t("err.resolution"), field="resolution")
+    if len(resolution) > 300:
+        raise ServiceError(t("err.too_long", label=t("inbox.resolution"), max=300), field="resolution")
+    conversation = get_scoped(session, Conversation, conversation_id, actor)
+    conversation.status, conversation.resolution, conversation.closed_at = "closed", resolution, utcnow()
+    conversation.waiting_human = False
+    session.add(conversation)
+    conversations.add_message(
+        session,
+        actor=actor,
+        conversation=conversation,
+        direction="note",
+        sender="system",
+        body=t("inbox.closed_note", resolution=resolution),
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="conversation.close",
+        entity="conversation",
+        entity_id=conversation.id,
+        details={"resolution": resolution},
+    )
+    return conversation
+
+
+def reopen(session: Session, *, actor: Actor, conversation_id: int) -> Conversation:
+    """Open a closed conversation again (unless the customer already has another open one on that channel)."""
+    actor.require("staff")
+    conversation = get_scoped(session, Conversation, conversation_id, actor)
+    if conversation.status != "closed":
+        return conversation
+    other = session.exec(
+        select(Conversation.id).where(
+            Conversation.tenant_id == actor.tenant_id,
+            Conversation.customer_id == conversation.customer_id,
+            Conversation.channel_id == conversation.channel_id,
+            Conversation.status == "open",
+            Conversation.id != conversation.id,
+        )
+    ).first()
+    if other is not None:
+        raise ServiceError(t("err.reopen_other"))
+    conversation.status, conversation.closed_at = "open", None
+    session.add(conversation)
+    conversations.add_message(
+        session, actor=actor, conversation=conversation, direction="note", sender="system", body=t("inbox.reopened_note")
+    )
+    audit.record(session, actor=actor, action="conversation.reopen", entity="conversation", entity_id=conversation.id)
+    return conversation

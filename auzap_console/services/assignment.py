@@ -1,0 +1,104 @@
+"""Who handles a conversation: assigning it, its queue, and handing it to the team.
+
+When the AI (or a failure) hands a conversation to people, `request_human` puts it in a queue
+(by the reason's words, else the default one) and gives it round-robin to a member who is online
+(seen in the console in the last minutes) — the one whose last assignment is oldest. Nobody
+online: it waits, unassigned, under "Sem responsável". Each change leaves a note in the thread.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from auzap_console.db_types import utcnow
+from auzap_console.i18n import t
+from auzap_console.models import Conversation, Queue, User
+from auzap_console.services import audit, conversations, queues
+from auzap_console.services.context import Actor, ServiceError, get_scoped
+from auzap_console.services.presence import ONLINE_WINDOW
+
+
+def _note(session: Session, actor: Actor, conversation: Conversation, body: str) -> None:
+    conversations.add_message(session, actor=actor, conversation=conversation, direction="note", sender="system", body=body)
+
+
+def assign(session: Session, *, actor: Actor, conversation_id: int, user_id: int | None) -> Conversation:
+    """Give a conversation to one of the shop's people (or to nobody); audited, noted in the thread."""
+    actor.require("staff")
+    conversation = get_scoped(session, Conversation, conversation_id, actor)
+    person = None
+    if user_id:
+        person = get_scoped(session, User, int(user_id), actor)
+        if not person.active:
+            raise ServiceError(t("err.assign_inactive", name=person.name))
+    if conversation.assigned_user_id == (person.id if person else None):
+        return conversation
+    conversation.assigned_user_id = person.id if person else None
+    session.add(conversation)
+    _note(session, actor, conversation, t("assign.note", name=person.name) if person else t("assign.note_nobody"))
+    audit.record(
+        session, actor=actor, action="conversation.assign", entity="conversation", entity_id=conversation.id, details={"to": user_id}
+    )
+    return conversation
+
+
+def set_queue(session: Session, *, actor: Actor, conversation_id: int, queue_id: int | None) -> Conversation:
+    """Move a conversation to another queue (or out of any); audited, noted in the thread."""
+    actor.require("staff")
+    conversation = get_scoped(session, Conversation, conversation_id, actor)
+    queue = get_scoped(session, Queue, int(queue_id), actor) if queue_id else None
+    if conversation.queue_id == (queue.id if queue else None):
+        return conversation
+    conversation.queue_id = queue.id if queue else None
+    session.add(conversation)
+    _note(session, actor, conversation, t("queue.note", name=queue.name) if queue else t("queue.note_none"))
+    audit.record(
+        session, actor=actor, action="conversation.queue", entity="conversation", entity_id=conversation.id, details={"to": queue_id}
+    )
+    return conversation
+
+
+def request_human(session: Session, *, actor: Actor, conversation: Conversation, reason: str = "", now: datetime | None = None) -> None:
+    """The conversation needs a person: waiting for the team, in a queue, given to someone online if anyone is."""
+    now = now or utcnow()
+    conversation.waiting_human = True
+    session.add(conversation)
+    if conversation.queue_id is None:
+        queue = queues.queue_for(session, actor=actor, text=reason)
+        if queue is not None:
+            conversation.queue_id = queue.id
+            _note(session, actor, conversation, t("queue.note", name=queue.name))
+    if conversation.assigned_user_id is not None:
+        return
+    person = next_online(session, actor=actor, queue_id=conversation.queue_id, now=now)
+    if person is None:
+        return
+    conversation.assigned_user_id = person.id
+    person.last_assigned_at = now
+    session.add(person)
+    _note(session, actor, conversation, t("assign.auto_note", name=person.name))
+    audit.record(
+        session,
+        actor=actor,
+        action="conversation.auto_assign",
+        entity="conversation",
+        entity_id=conversation.id,
+        details={"to": person.id, "queue": conversation.queue_id},
+    )
+
+
+def next_online(session: Session, *, actor: Actor, queue_id: int | None, now: datetime | None = None) -> User | None:
+    """The online person whose turn it is: the queue's members (everyone when it has none or there is no queue)."""
+    now = now or utcnow()
+    stmt = select(User).where(User.tenant_id == actor.tenant_id, User.active, User.last_seen_at >= now - ONLINE_WINDOW)
+    if queue_id:
+        queue = session.get(Queue, queue_id)
+        if queue is not None and queue.tenant_id == actor.tenant_id and queue.member_ids:
+            stmt = stmt.where(User.id.in_(queue.member_ids))  # type: ignore[union-attr]
+    people = list(session.exec(stmt))
+    if not people:
+        return None
+    epoch = datetime.min.replace(tzinfo=now.tzinfo)
+    return min(people, key=lambda u: (u.last_assigned_at or epoch, u.id))

@@ -1,0 +1,29 @@
+"""The team inbox on PostgreSQL (the app role, RLS on): label filter on the JSON column, search in
+messages, and the new tables (queues, quick replies) invisible to another shop even by raw SQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from auzap_console.agents.chat import receive_text
+from auzap_console.db import tenant_session
+from auzap_console.services import inbox, quick_replies
+from auzap_console.services import queues as queue_service
+from tests.utils.agent_helpers import PHONE, agent_shop
+
+
+def test_labels_search_and_row_level_security():
+    a, b = agent_shop("Loja Rótulos PG A"), agent_shop("Loja Rótulos PG B")
+    conversation_id, _ = receive_text(tenant_id=a.tenant_id, phone=PHONE, text="quero um orçamento de tosa")
+    with tenant_session(a.tenant_id) as s:
+        inbox.set_labels(s, actor=a.actor, conversation_id=conversation_id, labels=["Orçamento", "ração"])
+        queue_service.save_queue(s, actor=a.actor, name="Tosa", keywords=["tosa"], member_ids=[])
+        quick_replies.save_reply(s, actor=a.actor, shortcut="oi", body="Olá {nome}")
+    with tenant_session(a.tenant_id) as s:
+        by_label = inbox.list_conversations(s, actor=a.actor, status="all", label="ração").rows
+        by_words = inbox.list_conversations(s, actor=a.actor, status="all", search="orçamento de tosa").rows
+    assert [c.id for c, _, _ in by_label] == [conversation_id] and [c.id for c, _, _ in by_words] == [conversation_id]
+    with tenant_session(b.tenant_id) as s:
+        assert s.execute(text("SELECT count(*) FROM queues")).scalar() == 0
+        assert s.execute(text("SELECT count(*) FROM quick_replies")).scalar() == 0
+        assert inbox.list_conversations(s, actor=b.actor, status="all", label="ração").rows == []
