@@ -18,6 +18,7 @@ from auzap_console.pages import (  # noqa: F401  (importing a page module regist
     customers,
     dashboard,
     inbox,
+    inbox_setup,
     knowledge,
     playground,
     plugins,

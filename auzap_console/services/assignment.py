@@ -102,3 +102,9 @@ def next_online(session: Session, *, actor: Actor, queue_id: int | None, now: da
         return None
     epoch = datetime.min.replace(tzinfo=now.tzinfo)
     return min(people, key=lambda u: (u.last_assigned_at or epoch, u.id))
+
+
+def people(session: Session, *, actor: Actor) -> list[User]:
+    """Who a conversation can be given to: the shop's active people, by name."""
+    actor.require("staff")
+    return list(session.exec(select(User).where(User.tenant_id == actor.tenant_id, User.active).order_by(User.name)))

@@ -13,11 +13,12 @@ from auzap_console.i18n import t
 from auzap_console.pages.customers.booking import NewAppointmentState, new_appointment_dialog
 from auzap_console.pages.customers.detail import detail_panel
 from auzap_console.pages.customers.dialogs import customer_dialog, pet_dialog
+from auzap_console.pages.customers.merge import MergeState, merge_dialog
 from auzap_console.pages.customers.state import CustomersState
 from auzap_console.pages.customers.vaccines import VaccinesState, vaccines_dialog
 from auzap_console.template import template
 
-__all__ = ["CustomersState", "NewAppointmentState", "VaccinesState", "customers_page"]
+__all__ = ["CustomersState", "MergeState", "NewAppointmentState", "VaccinesState", "customers_page"]
 
 
 def _customer_row(row: rx.Var) -> rx.Component:
@@ -100,6 +101,7 @@ def customers_page() -> rx.Component:
         customer_dialog(),
         pet_dialog(),
         vaccines_dialog(),
+        merge_dialog(),
         new_appointment_dialog(),
         width="100%",
         spacing="3",

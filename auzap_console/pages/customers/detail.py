@@ -7,6 +7,7 @@ import reflex as rx
 from auzap_console.components.common import confirm_delete, empty_state
 from auzap_console.i18n import t
 from auzap_console.pages.customers.booking import NewAppointmentState
+from auzap_console.pages.customers.merge import MergeState
 from auzap_console.pages.customers.state import CustomersState
 from auzap_console.pages.customers.vaccines import VaccinesState
 from auzap_console.state import AuthState
@@ -131,6 +132,17 @@ def detail_panel() -> rx.Component:
                         on_click=CustomersState.open_edit_customer,
                         id="customer-edit",
                         aria_label=t("cust.edit"),
+                    ),
+                    rx.cond(
+                        AuthState.is_manager,
+                        rx.icon_button(
+                            rx.icon("git-merge", size=16),
+                            variant="soft",
+                            on_click=MergeState.open_dialog,
+                            id="customer-merge",
+                            aria_label=t("merge.title"),
+                            title=t("merge.title"),
+                        ),
                     ),
                     rx.cond(
                         AuthState.is_manager,
