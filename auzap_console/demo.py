@@ -26,6 +26,8 @@ from auzap_console.models import (
     KnowledgeArticle,
     Message,
     Pet,
+    Queue,
+    QuickReply,
     Service,
     StaffMember,
     Tenant,
@@ -201,10 +203,23 @@ ARTICLES = (
 )
 
 
+QUEUES = (("Banho e tosa", ["banho", "tosa", "hidratacao"], True), ("Hotel e creche", ["hotel", "creche", "hospedagem"], False))
+QUICK_REPLIES = (
+    ("preco-banho", "Oi {nome}! O banho do {pet} sai a partir de R$ 50,00 (porte P). Quer que eu veja um horário?"),
+    ("endereco", "Estamos na Rua das Acácias, 120 — Vila Mariana. Tem estacionamento na frente. 🐾"),
+    ("pronto", "Oi {nome}! O {pet} já está prontinho e cheiroso esperando você. 🛁"),
+)
+
+
 def _knowledge_and_chats(session: Session, tenant: Tenant) -> None:
-    """A few articles and two conversations, so the knowledge base and the inbox are not empty on the first run."""
+    """Articles, queues, quick replies and two conversations, so the first run is not empty."""
     tid = tenant.id
     session.add_all([KnowledgeArticle(tenant_id=tid, title=title, body=body) for title, body in ARTICLES])
+    staff_ids = list(session.exec(select(User.id).where(User.tenant_id == tid, User.role != "owner").order_by(User.id)))
+    queues_ = [Queue(tenant_id=tid, name=n, keywords=k, member_ids=staff_ids, is_default=d) for n, k, d in QUEUES]
+    session.add_all(queues_)
+    session.add_all([QuickReply(tenant_id=tid, shortcut=k, body=b) for k, b in QUICK_REPLIES])
+    session.flush()
     joana = session.exec(select(Customer).where(Customer.tenant_id == tid, Customer.phone == DEMO_CUSTOMER_PHONE)).one()
     other = session.exec(select(Customer).where(Customer.tenant_id == tid, Customer.id != joana.id).order_by(Customer.id)).first()
     now = datetime.now(UTC).replace(microsecond=0)
@@ -227,6 +242,8 @@ def _knowledge_and_chats(session: Session, tenant: Tenant) -> None:
             persona="customer_assistant",
             waiting_human=waiting,
             ai_paused=waiting,
+            queue_id=queues_[0].id if waiting else None,
+            labels=["reclamação"] if waiting else [],
             unread_count=1,
             last_message_at=when + timedelta(minutes=len(lines)),
         )

@@ -140,7 +140,7 @@ PT_BR: dict[str, str] = {
     "setup.keywords_hint": "Separe por vírgulas (ex.: banho, tosa, hidratação)",
     "setup.members": "Membros",
     "setup.members_hint": "Sem membros, qualquer pessoa online recebe.",
-    "setup.everyone": "Todos da equipe",
+    "setup.everyone": "Toda a equipe",
     "setup.default": "Padrão",
     "setup.default_hint": "Fila padrão (recebe o que não combinar com nenhuma outra)",
     "setup.shortcut": "Atalho",
@@ -544,7 +544,7 @@ PT_BR: dict[str, str] = {
     # inbox
     "inbox.title": "Conversas",
     "inbox.page": "Página {page} de {pages} · {total}",
-    "inbox.search": "Buscar por nome ou telefone…",
+    "inbox.search": "Buscar por nome, telefone ou mensagem…",
     "inbox.filter.open": "Abertas",
     "inbox.filter.waiting": "Aguardando humano",
     "inbox.filter.unread": "Não lidas",
