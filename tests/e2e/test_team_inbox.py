@@ -36,7 +36,12 @@ def test_quick_reply_note_assignment_filters_and_closing(page, width):
             queues.save_queue(s, actor=shop.actor, name="Banho e tosa", keywords=["banho"], member_ids=[])
             quick_replies.save_reply(s, actor=shop.actor, shortcut="preco", body="Oi {nome}! O banho do {pet} sai por R$ 50,00.")
             team.add_user(
-                s, actor=shop.actor, name="Fabi Banho", email=f"fabi-{shop.tenant_id}@example.com", role="staff", password="Rabanete-Azul-77"
+                s,
+                actor=shop.actor,
+                name="Fabi Banho",
+                email=f"fabi-{shop.tenant_id}@example.com",
+                role="staff",
+                password="Rabanete-Azul-77",
             )
         receive_text(tenant_id=shop.tenant_id, phone=PHONE, text="oi, vcs tem horario pra banho amanha?", channel_id=channel.id)
         page.set_viewport_size({"width": width, "height": 900})
