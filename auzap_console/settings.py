@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     openai_model: str = "gpt-4o-mini"
     openai_timeout_seconds: float = 30.0
     openai_max_retries: int = 2
+    transcription_model: str = Field("whisper-1", description="Audio model for voice notes (OpenAI-compatible endpoint).")
+    media_dir: str = Field("", description="Where media files go on disk (default: data/media).")
+    media_s3_bucket: str = Field("", description="Set: media go to this S3-compatible bucket (boto3; AWS_* credentials).")
+    media_s3_endpoint_url: str = Field("", description="S3-compatible endpoint (MinIO, R2…); empty for AWS.")
+    media_s3_region: str = ""
     default_timezone: str = "America/Sao_Paulo"
     default_locale: str = "pt_BR"
     frontend_port: int = 3000

@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event
 from sqlmodel import Session, select
 
-from auzap_console.agents import turn_lock
+from auzap_console.agents import media_turn, turn_lock
 from auzap_console.agents.clients import default_client
 from auzap_console.agents.model import ModelClient, ModelReply, TurnContext
 from auzap_console.agents.pricing import cost_micro_usd
@@ -89,7 +89,8 @@ def allowed_tools(persona: Persona, configured: list[str], disabled: list[str]) 
 
 
 def _history_messages(rows: list[Message]) -> list[dict]:
-    return [{"role": "user" if m.direction == "in" else "assistant", "content": m.body} for m in rows if m.body and m.direction != "note"]
+    said = [(m, media_turn.history_content(m)) for m in rows if m.direction != "note"]
+    return [{"role": "user" if m.direction == "in" else "assistant", "content": content} for m, content in said if content]
 
 
 @dataclass
@@ -125,6 +126,7 @@ class _Context:
     pending: dict | None
     now: datetime
     turn: TurnContext  # the structured facts given to the model beside the messages
+    image_url: str = ""  # the customer's photo, for a model that can see
 
 
 @dataclass
@@ -160,13 +162,17 @@ def _gate_and_load(actor: Actor, conversation_id: int, now: datetime | None) -> 
         # Answered means no inbound message is waiting in the outbox (a retried failure waits again).
         if not rows or not conversations.has_pending_inbound(session, actor=actor, conversation_id=conversation.id):
             return TurnResult("", None, conversation.persona, "", skipped="already answered")
-        last_text = next((m.body for m in reversed(rows) if m.direction == "in"), "")
+        last_in = next((m for m in reversed(rows) if m.direction == "in"), None)
+        last_text = media_turn.text_of(last_in) if last_in is not None else ""
         disabled = disabled_plugins(tenant)
         persona = manager.personas(disabled).get(conversation.persona)
         config = get_config(session, actor=actor, persona=conversation.persona)
         rule = _reminder_answer(session, actor, conversation, persona, config, last_text, now) or _decide(
             conversation, persona, config, tenant, last_text, now
         )
+        sees_images = _sees_images(tenant, config)
+        if rule is None:
+            rule = _media_rule(last_in, sees_images, config)
         if rule is None and budget_exhausted(session, actor.tenant_id, now):  # the month's AI budget is spent: the team answers
             rule = _Rule(skipped="budget", waiting_human=True)
         if rule is not None:
@@ -217,6 +223,7 @@ def _gate_and_load(actor: Actor, conversation_id: int, now: datetime | None) -> 
         pending=pending,
         now=now,
         turn=turn,
+        image_url=media_turn.image_url(last_in) if sees_images else "",
     )
 
 
@@ -275,6 +282,24 @@ def _reminder_answer(
     return _Rule(reply=answer, typing_delay_ms=config.typing_delay_ms) if answer else None
 
 
+def _sees_images(tenant: Tenant, config: AgentConfig) -> bool:
+    """Whether the shop's model takes photos (an OpenAI-compatible model that accepts images)."""
+    own = model_settings(tenant.settings or {})
+    if not (own["api_key"] or get_settings().openai_api_key):
+        return False
+    return media_turn.vision_capable(config.model or own["model"] or get_settings().openai_model)
+
+
+def _media_rule(last_in: Message | None, sees_images: bool, config: AgentConfig) -> _Rule | None:
+    """The turn for a voice note nobody could transcribe, a photo the model cannot see, a file that did not open."""
+    found = media_turn.rule(last_in, sees_images=sees_images)
+    if found is None:
+        return None
+    if found.skip:
+        return _Rule(skipped="sticker")
+    return _Rule(reply=found.reply, waiting_human=found.waiting_human, ai_paused=found.ai_paused, typing_delay_ms=config.typing_delay_ms)
+
+
 def _apply_rule(session: Session, actor: Actor, conversation: Conversation, rule: _Rule, last_text: str = "") -> TurnResult:
     if rule.state is not None:
         conversation.agent_state = rule.state
@@ -295,6 +320,8 @@ def _converse(ctx: _Context, client: ModelClient | None) -> _Outcome:
     client = client or default_client(own["api_key"], own["base_url"])
     model = ctx.config.model or own["model"] or (get_settings().openai_model if client.name == "openai" else "offline")
     messages = list(ctx.messages)
+    if ctx.image_url and client.name == "openai":  # the photo itself, for a model that can see
+        messages = media_turn.with_image(messages, ctx.image_url, ctx.last_text)
     tool_ctx = ToolContext(
         tenant_id=ctx.actor.tenant_id,
         persona=ctx.persona.name,

@@ -74,6 +74,7 @@ def _store_inbound(channel: Channel, event: InboundMessage) -> Received:
         channel_id=channel.id,
         provider_message_id=event.message_id,
         sender_id=event.sender_id,
+        media=event.media.as_meta() if event.media else None,
     )
 
 

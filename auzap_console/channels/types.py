@@ -32,6 +32,49 @@ def same_secret(given: str, expected: str) -> bool:
     return bool(given) and hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8", "replace"))
 
 
+def kind_of(mime: str) -> str:
+    """A media kind for a bare content type (providers that only give one): image, audio, video or document."""
+    major = (mime or "").split("/")[0]
+    return {"image": "image", "audio": "audio", "video": "video"}.get(major, "document")
+
+
+def as_number(value: object) -> float | None:
+    """A coordinate from a payload (number or numeric string), None otherwise."""
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass
+class MediaRef:
+    """What a message carries besides text: a file to fetch from the provider, or a location."""
+
+    kind: str  # image | audio | video | document | sticker | location
+    ref: str = ""  # the provider's handle to fetch it: a media id, a file URL, a message id
+    mime: str = ""
+    filename: str = ""
+    voice: bool = False  # a voice note (recorded in the chat), not an audio file
+    latitude: float | None = None
+    longitude: float | None = None
+    place: str = ""
+
+    def __post_init__(self) -> None:
+        self.ref = clean_text(self.ref, 2048)
+        self.mime = clean_text(self.mime, 120)
+        self.filename = clean_text(self.filename, 200)
+        self.place = clean_text(self.place, 200)
+
+    def as_meta(self) -> dict:
+        """What `message.meta["media"]` starts with (status pending until fetched)."""
+        meta = {"kind": self.kind, "ref": self.ref, "mime": self.mime, "filename": self.filename, "voice": self.voice}
+        if self.kind == "location":
+            meta.update(latitude=self.latitude, longitude=self.longitude, place=self.place, status="stored")
+        else:
+            meta["status"] = "pending"
+        return meta
+
+
 @dataclass
 class InboundMessage:
     """One customer message, whatever the provider (sanitised here, at the provider boundary)."""
@@ -45,6 +88,7 @@ class InboundMessage:
     is_group: bool = False
     timestamp_s: int = 0
     media_url: str = ""
+    media: MediaRef | None = None
     raw: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -117,6 +161,9 @@ class ChannelProvider(Protocol):
 
     def parse(self, channel: ChannelRef, payload: dict[str, Any]) -> list[Event]:
         """Normalize one webhook payload (raise InvalidPayload when it is not this provider's)."""
+
+    # Optional: `download_media(channel, media: MediaRef) -> tuple[bytes, str]` (the bytes and their
+    # content type) fetches what an inbound message carries; raise ProviderError when it cannot.
 
     def send_text(self, channel: ChannelRef, to: str, text: str) -> str:
         """Send a text; return the provider's message id (raise ProviderError on failure)."""

@@ -13,7 +13,17 @@ from typing import Any
 
 import httpx
 
-from auzap_console.channels.types import ChannelRef, Event, InboundMessage, InvalidPayload, ProviderError, StatusUpdate, same_secret
+from auzap_console.channels.types import (
+    ChannelRef,
+    Event,
+    InboundMessage,
+    InvalidPayload,
+    MediaRef,
+    ProviderError,
+    StatusUpdate,
+    as_number,
+    same_secret,
+)
 from auzap_console.phones import InvalidPhone, normalize_phone
 from auzap_console.plugin import hookimpl
 from auzap_console.plugin.types import ProviderField
@@ -22,6 +32,8 @@ GRAPH = "https://graph.facebook.com/v23.0"
 RETRYABLE_CODES = {4, 80007, 130429, 131056, 131048, 1, 2}
 WINDOW_CLOSED = 131047
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+MEDIA_TIMEOUT = httpx.Timeout(60.0, connect=5.0)  # files up to 100 MB
+MEDIA_KINDS = ("image", "audio", "video", "document", "sticker")
 
 
 class CloudApiProvider:
@@ -67,6 +79,7 @@ class CloudApiProvider:
     @staticmethod
     def _message(msg: dict, names: dict) -> InboundMessage | None:
         kind = msg.get("type")
+        media = None
         if kind == "text":
             text = (msg.get("text") or {}).get("body", "")
         elif kind == "interactive":
@@ -74,8 +87,25 @@ class CloudApiProvider:
             text = (inter.get("button_reply") or inter.get("list_reply") or {}).get("title", "")
         elif kind == "button":
             text = (msg.get("button") or {}).get("text", "")
-        elif kind in ("image", "video", "document"):
-            text = (msg.get(kind) or {}).get("caption", "") or f"[{kind}]"
+        elif kind in MEDIA_KINDS:
+            content = msg.get(kind) or {}
+            text = content.get("caption", "")
+            media = MediaRef(
+                kind,
+                ref=str(content.get("id", "")),
+                mime=content.get("mime_type", ""),
+                filename=content.get("filename", ""),
+                voice=bool(content.get("voice")),
+            )
+        elif kind == "location":
+            where = msg.get("location") or {}
+            text = ""
+            media = MediaRef(
+                "location",
+                latitude=as_number(where.get("latitude")),
+                longitude=as_number(where.get("longitude")),
+                place=" — ".join(x for x in (where.get("name"), where.get("address")) if x),
+            )
         else:
             text = f"[{kind}]"
         try:
@@ -91,8 +121,24 @@ class CloudApiProvider:
             text=text,
             sender_name=names.get(msg.get("from"), ""),
             timestamp_s=int(msg.get("timestamp") or 0),
+            media=media,
             raw=msg,
         )
+
+    def download_media(self, channel: ChannelRef, media: MediaRef) -> tuple[bytes, str]:
+        """`GET {graph}/{media-id}` for a short-lived URL, then `GET` the URL with the same token."""
+        headers = {"Authorization": f"Bearer {channel.credentials.get('access_token', '')}"}
+        try:
+            found = httpx.get(f"{(channel.base_url or GRAPH).rstrip('/')}/{media.ref}", headers=headers, timeout=TIMEOUT)
+            if found.status_code >= 400:
+                raise ProviderError(f"Graph API {found.status_code} ao buscar a mídia", retryable=found.status_code >= 500)
+            info = found.json()
+            file = httpx.get(info["url"], headers=headers, timeout=MEDIA_TIMEOUT)
+        except (httpx.HTTPError, KeyError, ValueError) as exc:
+            raise ProviderError(f"não foi possível baixar a mídia: {exc}", kind="unreachable") from exc
+        if file.status_code >= 400:
+            raise ProviderError(f"Graph API {file.status_code} ao baixar a mídia", retryable=file.status_code >= 500)
+        return file.content, info.get("mime_type") or file.headers.get("content-type", "")
 
     def send_template(self, channel: ChannelRef, to: str, name: str, language: str = "pt_BR", body_params: list[str] | None = None) -> str:
         """Send an approved template (the only thing allowed outside the 24-hour window)."""

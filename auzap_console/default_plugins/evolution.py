@@ -6,6 +6,8 @@ the instance's webhook `headers`. Formats from `shared/protocols/whatsapp.md` §
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 import httpx
@@ -15,9 +17,11 @@ from auzap_console.channels.types import (
     Event,
     InboundMessage,
     InvalidPayload,
+    MediaRef,
     ProviderError,
     SessionUpdate,
     StatusUpdate,
+    as_number,
     same_secret,
 )
 from auzap_console.phones import InvalidPhone, normalize_phone
@@ -27,6 +31,14 @@ from auzap_console.plugin.types import ProviderField
 STATUSES = {"ERROR": "failed", "PENDING": "queued", "SERVER_ACK": "sent", "DELIVERY_ACK": "delivered", "READ": "read", "PLAYED": "read"}
 CONNECTION = {"open": "connected", "connecting": "connecting", "close": "disconnected", "refused": "failed"}
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+MEDIA_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+MEDIA_FIELDS = {
+    "imageMessage": "image",
+    "audioMessage": "audio",
+    "videoMessage": "video",
+    "documentMessage": "document",
+    "stickerMessage": "sticker",
+}
 
 
 class EvolutionProvider:
@@ -69,12 +81,28 @@ class EvolutionProvider:
         if not phone:
             return []
         message = data.get("message") or {}
-        text = (
-            message.get("conversation")
-            or (message.get("extendedTextMessage") or {}).get("text")
-            or ((message.get("imageMessage") or {}).get("caption"))
-            or ""
-        )
+        text = message.get("conversation") or (message.get("extendedTextMessage") or {}).get("text") or ""
+        media = None
+        for field, kind in MEDIA_FIELDS.items():
+            content = message.get(field)
+            if isinstance(content, dict):
+                text = text or content.get("caption") or ""
+                media = MediaRef(
+                    kind,
+                    ref=str(key["id"]),  # fetched back through getBase64FromMediaMessage
+                    mime=str(content.get("mimetype") or ""),
+                    filename=str(content.get("fileName") or ""),
+                    voice=bool(content.get("ptt")),
+                )
+                break
+        where = message.get("locationMessage")
+        if isinstance(where, dict):
+            media = MediaRef(
+                "location",
+                latitude=as_number(where.get("degreesLatitude")),
+                longitude=as_number(where.get("degreesLongitude")),
+                place=" — ".join(str(x) for x in (where.get("name"), where.get("address")) if x),
+            )
         return [
             InboundMessage(
                 message_id=str(key["id"]),
@@ -83,9 +111,26 @@ class EvolutionProvider:
                 text=str(text),
                 sender_name=str(data.get("pushName") or ""),
                 timestamp_s=int(data.get("messageTimestamp") or 0),
+                media=media,
                 raw=data,
             )
         ]
+
+    def download_media(self, channel: ChannelRef, media: MediaRef) -> tuple[bytes, str]:
+        """`POST {base}/chat/getBase64FromMediaMessage/{instance}` with the message key: the file, decrypted, in base64."""
+        url = f"{channel.base_url.rstrip('/')}/chat/getBase64FromMediaMessage/{channel.external_id}"
+        body = {"message": {"key": {"id": media.ref}}, "convertToMp4": False}
+        try:
+            r = httpx.post(url, json=body, headers={"apikey": channel.credentials.get("api_key", "")}, timeout=MEDIA_TIMEOUT)
+        except httpx.HTTPError as exc:
+            raise ProviderError(f"Evolution unreachable: {exc}", kind="unreachable") from exc
+        if r.status_code >= 400:
+            raise ProviderError(f"Evolution {r.status_code} ao baixar a mídia", retryable=r.status_code >= 500)
+        try:
+            data = r.json()
+            return base64.b64decode(data["base64"]), str(data.get("mimetype") or media.mime)
+        except (ValueError, KeyError, binascii.Error) as exc:
+            raise ProviderError(f"Evolution: resposta de mídia inválida ({exc})", retryable=False) from exc
 
     def check(self, channel: ChannelRef) -> None:
         """The server answers, accepts the key and knows the instance (`GET /instance/connectionState/{instance}`)."""

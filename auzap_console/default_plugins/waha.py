@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -17,9 +18,12 @@ from auzap_console.channels.types import (
     Event,
     InboundMessage,
     InvalidPayload,
+    MediaRef,
     ProviderError,
     SessionUpdate,
     StatusUpdate,
+    as_number,
+    kind_of,
     same_secret,
 )
 from auzap_console.phones import InvalidPhone, normalize_phone
@@ -29,6 +33,7 @@ from auzap_console.plugin.types import ProviderField
 ACKS = {-1: "failed", 0: "queued", 1: "sent", 2: "delivered", 3: "read", 4: "read"}
 SESSIONS = {"WORKING": "connected", "SCAN_QR_CODE": "connecting", "STARTING": "connecting", "STOPPED": "disconnected", "FAILED": "failed"}
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+MEDIA_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 
 
 def chat_id(phone: str) -> str:
@@ -73,6 +78,18 @@ class WahaProvider:
         if not phone:
             return []  # a hidden (@lid) sender WAHA cannot map to a phone yet: nothing to answer
         media = data.get("media") or {}
+        ref = None
+        if data.get("hasMedia") and media.get("url"):
+            mime = str(media.get("mimetype") or "")
+            ref = MediaRef(kind_of(mime), ref=str(media["url"]), mime=mime, filename=str(media.get("filename") or ""))
+        elif isinstance(data.get("location"), dict):
+            where = data["location"]
+            ref = MediaRef(
+                "location",
+                latitude=as_number(where.get("latitude")),
+                longitude=as_number(where.get("longitude")),
+                place=str(where.get("description") or where.get("name") or ""),
+            )
         return [
             InboundMessage(
                 message_id=str(data["id"]),
@@ -82,9 +99,29 @@ class WahaProvider:
                 sender_name=str((data.get("_data") or {}).get("notifyName", "") or ""),
                 timestamp_s=int(data.get("timestamp") or 0),
                 media_url=str(media.get("url", "") or ""),
+                media=ref,
                 raw=data,
             )
         ]
+
+    def download_media(self, channel: ChannelRef, media: MediaRef) -> tuple[bytes, str]:
+        """`GET /api/files/…` with `X-Api-Key`, always on the channel's own WAHA.
+
+        The URL's host may be WAHA's idea of itself; only the path is taken, so a webhook cannot
+        point us anywhere else.
+        """
+        path = urlsplit(media.ref).path
+        if not path.startswith("/api/files/"):
+            raise ProviderError(f"endereço de mídia inesperado: {path[:80]}", retryable=False)
+        try:
+            response = httpx.get(
+                channel.base_url.rstrip("/") + path, headers={"X-Api-Key": channel.credentials.get("api_key", "")}, timeout=MEDIA_TIMEOUT
+            )
+        except httpx.HTTPError as exc:
+            raise ProviderError(f"WAHA inacessível: {exc}", kind="unreachable") from exc
+        if response.status_code >= 400:
+            raise ProviderError(f"WAHA {response.status_code} ao baixar a mídia", retryable=response.status_code >= 500)
+        return response.content, media.mime or response.headers.get("content-type", "")
 
     def connect(self, channel: ChannelRef, webhook_url: str, pairing_phone: str = "") -> SessionUpdate:
         """Create/start the session with our webhook (HMAC = the channel secret); return the QR or pairing code."""

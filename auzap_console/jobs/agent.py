@@ -6,6 +6,7 @@ import logging
 
 from auzap_console.agents.runtime import run_turn
 from auzap_console.db import tenant_session
+from auzap_console.jobs import media as media_jobs
 from auzap_console.jobs import queues
 from auzap_console.jobs.outbound import enqueue_send
 from auzap_console.metrics import JOB_LATENCY, MESSAGES
@@ -29,7 +30,18 @@ def enqueue_answer(tenant_id: int, conversation_id: int, message_id: int, *, aga
     key = answer_key(tenant_id, message_id)
     if again:
         queues.discard(key)
-    return queues.enqueue(answer_conversation, tenant_id, conversation_id, queue=queues.HIGH, job_key=key, revive=True)
+    return queues.enqueue(answer_message, tenant_id, conversation_id, message_id, queue=queues.HIGH, job_key=key, revive=True)
+
+
+def answer_message(tenant_id: int, conversation_id: int, message_id: int) -> dict:
+    """The job of one inbound message: its media first (fetched once, transcribed), then the turn."""
+    try:
+        media_jobs.prepare(tenant_id, message_id)
+    except Exception:
+        if not queues.is_final_attempt():
+            raise  # retried with back-off; the last attempt records the failure and answers anyway
+        log.exception("media of message %s could not be prepared", message_id)
+    return answer_conversation(tenant_id, conversation_id)
 
 
 def answer_conversation(tenant_id: int, conversation_id: int) -> dict:

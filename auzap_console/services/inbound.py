@@ -55,12 +55,14 @@ def receive_message(
     provider_message_id: str | None = None,
     sender_id: str = "",
     is_test: bool = False,
+    media: dict | None = None,
 ) -> Received:
     """Store one inbound message: contact (created if new), persona routing, conversation, message.
 
     A (channel, provider id) already stored, including by a concurrent delivery caught by
     the unique constraint, is reported as a duplicate. Plugins hear about new messages
-    after the commit.
+    after the commit. `media` (what `MediaRef.as_meta` gives) is kept in the message's meta;
+    the answer job fetches the file before the turn.
     """
     if provider_message_id:
         existing = _existing(tenant_id, channel_id, provider_message_id)
@@ -99,6 +101,7 @@ def receive_message(
                     body=text,
                     provider_message_id=provider_message_id,
                     pending=True,
+                    meta={"media": media} if media else None,
                 )
         except IntegrityError:
             log.info("duplicate delivery of %s on channel %s (concurrent)", provider_message_id, channel_id)

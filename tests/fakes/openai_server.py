@@ -14,6 +14,8 @@ from tests.fakes.base import JSONHandler, LocalServer
 
 class OpenAIHandler(JSONHandler):
     def do_POST(self):
+        if self.path.rstrip("/") == "/v1/audio/transcriptions":
+            return self._transcribe()
         body = self.read_json()
         if self.path.rstrip("/") != "/v1/chat/completions":
             return self._send(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
@@ -49,6 +51,19 @@ class OpenAIHandler(JSONHandler):
             },
         )
 
+    def _transcribe(self):
+        """`POST /v1/audio/transcriptions` (multipart: file, model) → `{"text": …}`."""
+        raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.headers.get("Authorization", "") != "Bearer sk-test":
+            return self._send(401, {"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}})
+        if b'name="file"' not in raw or b'name="model"' not in raw:
+            return self._send(400, {"error": {"message": "file and model are required", "type": "invalid_request_error"}})
+        self.fake.transcriptions.append(raw)
+        if self.fake.fail_next:
+            self.fake.fail_next -= 1
+            return self._send(500, {"error": {"message": "server overloaded", "type": "server_error"}})
+        return self._send(200, {"text": self.fake.transcript})
+
 
 class FakeOpenAI(LocalServer):
     """Start with `with FakeOpenAI() as fake:`; `fake.base_url` goes to the SDK."""
@@ -62,6 +77,8 @@ class FakeOpenAI(LocalServer):
         self.delay: float = 0.0  # seconds before each answer
         self.spans: list[tuple[float, float, str]] = []  # (started, answered, last user message) per request
         self.in_flight = self.max_in_flight = 0
+        self.transcriptions: list[bytes] = []  # multipart bodies received
+        self.transcript = "oi, queria saber o preço do banho"
         super().__init__()
 
     @property

@@ -3,6 +3,7 @@ response shapes, recording what they receive; errors can be scripted."""
 
 from __future__ import annotations
 
+import base64
 import re
 
 from tests.fakes.base import JSONHandler, LocalServer
@@ -23,10 +24,31 @@ class ProviderHandler(JSONHandler):
                 missing = {"message": [f'The "{instance}" instance does not exist']}
                 return self._send(404, {"status": 404, "error": "Not Found", "response": missing})
             return self._send(200, {"instance": {"instanceName": instance, "state": "close"}})
+        if self.fake.kind == "cloud" and self.path.startswith("/media-bytes/"):  # the short-lived download URL
+            if self.headers.get("Authorization") != f"Bearer {self.fake.token}":
+                return self._send(401, {"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}})
+            media_id = self.path.rsplit("/", 1)[-1]
+            self.fake.downloads.append(media_id)
+            data, mime = self.fake.media[media_id]
+            return self._send_bytes(200, data, mime)
         if self.fake.kind == "cloud" and re.fullmatch(r"/v\d+\.\d+/\d+(\?.*)?", self.path):
             if self.headers.get("Authorization") != f"Bearer {self.fake.token}":
                 return self._send(401, {"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}})
-            return self._send(200, {"display_phone_number": "+55 11 98888-0000", "id": self.path.split("/")[2].split("?")[0]})
+            object_id = self.path.split("/")[2].split("?")[0]
+            if object_id in self.fake.media:  # a media id: where to fetch it (protocol doc §2.7, Media download)
+                data, mime = self.fake.media[object_id]
+                return self._send(
+                    200,
+                    {
+                        "messaging_product": "whatsapp",
+                        "url": f"{self.fake.root_url}/media-bytes/{object_id}",
+                        "mime_type": mime,
+                        "sha256": "x",
+                        "file_size": str(len(data)),
+                        "id": object_id,
+                    },
+                )
+            return self._send(200, {"display_phone_number": "+55 11 98888-0000", "id": object_id})
         return self._send(404, {"status": 404, "error": "Not Found"})
 
     def do_POST(self):
@@ -42,6 +64,13 @@ class ProviderHandler(JSONHandler):
             if self.path.startswith("/webhook/set/"):
                 self.fake.webhooks.append(body)
                 return self._send(201, {"webhook": {"instanceName": self.path.split("/")[-1], **body["webhook"]}})
+            if self.path.startswith("/chat/getBase64FromMediaMessage/"):
+                key_id = ((body.get("message") or {}).get("key") or {}).get("id", "")
+                if key_id not in self.fake.media:
+                    return self._send(400, {"status": 400, "error": "Bad Request", "response": {"message": ["Message not found"]}})
+                self.fake.downloads.append(key_id)
+                data, mime = self.fake.media[key_id]
+                return self._send(201, {"mediaType": "audioMessage", "mimetype": mime, "base64": base64.b64encode(data).decode()})
             if not self.path.startswith("/message/sendText/"):
                 return self._send(404, {"status": 404, "error": "Not Found"})
         with self.fake.lock:
@@ -81,6 +110,8 @@ class FakeProvider(LocalServer):
         self.errors: list[tuple[int, dict]] = []  # next responses to fail with (status, body)
         self.webhooks: list[dict] = []
         self.instances: set[str] = {"loja"}  # Evolution instances that exist
+        self.media: dict[str, tuple[bytes, str]] = {}  # Cloud media id / Evolution message id → (bytes, mime)
+        self.downloads: list[str] = []
         super().__init__()
 
     @property
@@ -158,3 +189,47 @@ def evolution_upsert(*, message_id: str, jid: str, text: str, instance: str = "l
         "server_url": "http://localhost:8080",
         "apikey": None,
     }
+
+
+def cloud_media(*, message_id: str, sender: str, kind: str, media_id: str, mime: str, caption: str = "", **extra) -> dict:
+    """A Cloud API media notification (image, audio, video, document, sticker; protocol doc §2.5)."""
+    payload = cloud_text(message_id=message_id, sender=sender, text="")
+    message = {
+        "from": sender,
+        "id": message_id,
+        "timestamp": "1760000010",
+        "type": kind,
+        kind: {"id": media_id, "mime_type": mime, **extra},
+    }
+    if caption:
+        message[kind]["caption"] = caption
+    payload["entry"][0]["changes"][0]["value"]["messages"] = [message]
+    return payload
+
+
+def cloud_location(*, message_id: str, sender: str, latitude: float, longitude: float, name: str = "") -> dict:
+    """A Cloud API location notification."""
+    payload = cloud_text(message_id=message_id, sender=sender, text="")
+    payload["entry"][0]["changes"][0]["value"]["messages"] = [
+        {
+            "from": sender,
+            "id": message_id,
+            "timestamp": "1760000011",
+            "type": "location",
+            "location": {"latitude": latitude, "longitude": longitude, "name": name},
+        }
+    ]
+    return payload
+
+
+def evolution_media(*, message_id: str, jid: str, kind: str, mime: str, caption: str = "", instance: str = "loja") -> dict:
+    """An Evolution `messages.upsert` carrying media (`kind`: imageMessage, audioMessage, documentMessage…)."""
+    payload = evolution_upsert(message_id=message_id, jid=jid, text="", instance=instance)
+    content: dict = {"url": "https://mmg.whatsapp.net/x", "mimetype": mime, "mediaKey": "k"}
+    if caption:
+        content["caption"] = caption
+    if kind == "audioMessage":
+        content["ptt"] = True
+    payload["data"]["message"] = {kind: content}
+    payload["data"]["messageType"] = kind
+    return payload

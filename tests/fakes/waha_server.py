@@ -25,6 +25,13 @@ class WahaHandler(JSONHandler):
         if len(parts) == 4 and parts[0] == "api" and parts[2] == "lids":
             pn = self.fake.lids.get(parts[3])
             return self._send(200, {"lid": f"{parts[3]}@lid", "pn": pn})
+        if len(parts) >= 3 and parts[:2] == ["api", "files"]:  # media WAHA downloaded for us (protocol doc §3, Media)
+            name = "/".join(parts[2:])
+            if name not in self.fake.files:
+                return self._send(404, {"message": "Not Found", "statusCode": 404})
+            self.fake.downloads.append(name)
+            data, mime = self.fake.files[name]
+            return self._send_bytes(200, data, mime)
         if len(parts) == 4 and parts[0] == "api" and parts[2:] == ["auth", "qr"]:
             return self._send(
                 200,
@@ -87,6 +94,8 @@ class FakeWaha(LocalServer):
         self.sent: list[dict] = []
         self.sessions: dict[str, dict] = {}
         self.lids: dict[str, str] = {}  # hidden id digits → "5511…@c.us"
+        self.files: dict[str, tuple[bytes, str]] = {}  # /api/files/<name> → (bytes, mimetype)
+        self.downloads: list[str] = []
         self.fail_next = 0
         super().__init__()
 
@@ -95,8 +104,10 @@ class FakeWaha(LocalServer):
         return self.root_url
 
 
-def waha_message(*, message_id: str, sender: str, text: str, from_me: bool = False, session: str = "default") -> dict:
-    """A `message` webhook as WAHA 2026 sends it."""
+def waha_message(
+    *, message_id: str, sender: str, text: str, from_me: bool = False, session: str = "default", media: dict | None = None
+) -> dict:
+    """A `message` webhook as WAHA 2026 sends it (`media`: `{url, mimetype, filename}` of a file WAHA downloaded)."""
     return {
         "id": f"evt_{message_id[-12:].lower()}",
         "timestamp": 1760000002000,
@@ -113,8 +124,8 @@ def waha_message(*, message_id: str, sender: str, text: str, from_me: bool = Fal
             "source": "app",
             "to": "5511988880000@c.us",
             "body": text,
-            "hasMedia": False,
-            "media": None,
+            "hasMedia": media is not None,
+            "media": media,
             "ack": 2,
             "ackName": "DEVICE",
             "_data": {"notifyName": "Joana"},
