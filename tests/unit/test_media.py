@@ -1,0 +1,234 @@
+"""Inbound media end to end, against provider fakes speaking their documented protocols: the webhook
+acknowledges at once, the answer job downloads each file once, checks and stores it; a voice note
+is transcribed through the OpenAI-compatible audio endpoint (or, offline, the customer is asked for
+text and the team told); a photo reaches a vision model as an image; a too-big or fake file is
+refused with the reason; another shop can neither read the file nor see the message."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+import pytest
+from sqlmodel import select
+from starlette.testclient import TestClient
+
+from auzap_console.channels.webhooks import webhook_app
+from auzap_console.db import tenant_session
+from auzap_console.jobs import queues
+from auzap_console.models import Conversation, Message
+from auzap_console.services import media
+from auzap_console.services.channels import create_channel
+from auzap_console.settings import get_settings
+from tests.fakes.media import OGG, PDF, PNG
+from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.provider_server import FakeProvider, cloud_location, cloud_media, evolution_media
+from tests.fakes.waha_server import FakeWaha, waha_message
+from tests.utils.agent_helpers import agent_shop
+
+
+@pytest.fixture(autouse=True)
+def media_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("MEDIA_DIR", str(tmp_path / "media"))
+    get_settings.cache_clear()
+    media.storage.cache_clear()
+    yield tmp_path / "media"
+    get_settings.cache_clear()
+    media.storage.cache_clear()
+
+
+def _cloud_channel(shop, graph):
+    with tenant_session(shop.tenant_id) as s:
+        return create_channel(
+            s,
+            actor=shop.actor,
+            name="Cloud",
+            provider="cloud",
+            base_url=graph.base_url,
+            external_id="109876543210987",
+            credentials={"access_token": "tok", "app_secret": "app-secret", "verify_token": "v"},
+        ).webhook_path
+
+
+def _post_cloud(path: str, payload: dict):
+    body = json.dumps(payload).encode()
+    sig = "sha256=" + hmac.new(b"app-secret", body, hashlib.sha256).hexdigest()
+    return TestClient(webhook_app()).post(path, content=body, headers={"X-Hub-Signature-256": sig, "Content-Type": "application/json"})
+
+
+def _inbound(shop) -> list[Message]:
+    with tenant_session(shop.tenant_id) as s:
+        return list(s.exec(select(Message).where(Message.tenant_id == shop.tenant_id, Message.direction == "in").order_by(Message.id)))
+
+
+def _replies(shop) -> list[str]:
+    with tenant_session(shop.tenant_id) as s:
+        rows = s.exec(select(Message.body).where(Message.tenant_id == shop.tenant_id, Message.direction == "out").order_by(Message.id))
+        return list(rows)
+
+
+def test_a_photo_is_downloaded_once_stored_and_thanked_for_offline(local_jobs, media_dir):
+    shop = agent_shop("Loja Foto")
+    with FakeProvider("cloud", "tok") as graph:
+        graph.media["1003000000000001"] = (PNG, "image/png")
+        path = _cloud_channel(shop, graph)
+        payload = cloud_media(message_id="wamid.IMG-1", sender="5511988887777", kind="image", media_id="1003000000000001", mime="image/png")
+        assert _post_cloud(path, payload).json()["stored"] == 1  # acknowledged before any download
+        assert _post_cloud(path, payload).json()["duplicates"] == 1
+        queues.in_process().drain()
+        assert graph.downloads == ["1003000000000001"]  # once, despite the duplicate delivery
+    (photo,) = _inbound(shop)
+    info = photo.meta["media"]
+    assert (info["kind"], info["status"], info["mime"], info["size"]) == ("image", "stored", "image/png", len(PNG))
+    assert info["key"].startswith(f"{shop.tenant_id}/image/") and (media_dir / info["key"]).read_bytes() == PNG
+    assert _replies(shop)[-1].startswith("Recebi a foto, obrigada!")
+
+
+def test_a_photo_with_a_question_goes_to_the_team_when_the_model_cannot_see(local_jobs):
+    shop = agent_shop("Loja Foto Pergunta")
+    with FakeProvider("cloud", "tok") as graph:
+        graph.media["2"] = (PNG, "image/png")
+        path = _cloud_channel(shop, graph)
+        _post_cloud(
+            path,
+            cloud_media(
+                message_id="wamid.IMG-2",
+                sender="5511988887777",
+                kind="image",
+                media_id="2",
+                mime="image/png",
+                caption="isso é normal na pele?",
+            ),
+        )
+        queues.in_process().drain()
+    with tenant_session(shop.tenant_id) as s:
+        conversation = s.exec(select(Conversation).where(Conversation.tenant_id == shop.tenant_id)).one()
+    assert conversation.waiting_human and conversation.ai_paused
+    assert "alguém da nossa equipe dar uma olhada" in _replies(shop)[-1]
+
+
+def test_a_voice_note_is_transcribed_and_answered(local_jobs, monkeypatch):
+    shop = agent_shop("Loja Áudio")
+    with FakeOpenAI() as ai, FakeProvider("evolution", "inst-token") as evo:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        monkeypatch.setenv("OPENAI_BASE_URL", ai.base_url)
+        get_settings.cache_clear()
+        ai.transcript = "quanto custa o banho do thor"
+        ai.reply_text("O Banho P sai por R$ 50,00. 🐶")
+        evo.media["3A0AUDIO"] = (OGG, "audio/ogg; codecs=opus")
+        with tenant_session(shop.tenant_id) as s:
+            new = create_channel(
+                s,
+                actor=shop.actor,
+                name="Evo",
+                provider="evolution",
+                base_url=evo.base_url,
+                external_id="loja",
+                credentials={"api_key": "inst-token"},
+            )
+        client = TestClient(webhook_app())
+        headers = {"X-Auzap-Secret": new.channel.webhook_secret, "Content-Type": "application/json"}
+        payload = evolution_media(
+            message_id="3A0AUDIO", jid="5511988887777@s.whatsapp.net", kind="audioMessage", mime="audio/ogg; codecs=opus"
+        )
+        assert client.post(new.webhook_path, content=json.dumps(payload), headers=headers).json()["stored"] == 1
+        queues.in_process().drain()
+        assert evo.downloads == ["3A0AUDIO"] and len(ai.transcriptions) == 1
+        assert b'name="model"' in ai.transcriptions[0] and b"whisper-1" in ai.transcriptions[0]
+        asked = ai.requests[-1]["messages"][-1]["content"]
+    (voice,) = _inbound(shop)
+    assert voice.meta["media"]["transcript"] == "quanto custa o banho do thor" and voice.meta["media"]["voice"] is True
+    assert asked == "(áudio) quanto custa o banho do thor"  # the model reads the words
+    assert _replies(shop)[-1] == "O Banho P sai por R$ 50,00. 🐶"
+
+
+def test_offline_a_voice_note_asks_for_text_and_tells_the_team(local_jobs):
+    shop = agent_shop("Loja Áudio Offline")
+    with FakeWaha(api_key="chave") as waha:
+        waha.files["voz.oga"] = (OGG, "audio/ogg")
+        with tenant_session(shop.tenant_id) as s:
+            new = create_channel(
+                s, actor=shop.actor, name="WAHA", provider="waha", base_url=waha.base_url, credentials={"api_key": "chave"}
+            )
+        payload = waha_message(
+            message_id="false_5511988887777@c.us_VOZ1",
+            sender="5511988887777@c.us",
+            text="",
+            media={"url": "http://waha.interno:3000/api/files/voz.oga", "mimetype": "audio/ogg", "filename": None},
+        )
+        body = json.dumps(payload).encode()
+        sig = hmac.new(new.channel.webhook_secret.encode(), body, hashlib.sha512).hexdigest()
+        TestClient(webhook_app()).post(new.webhook_path, content=body, headers={"Content-Type": "application/json", "X-Webhook-Hmac": sig})
+        queues.in_process().drain()
+        assert waha.downloads == ["voz.oga"]  # fetched from the channel's own WAHA, whatever host the URL named
+    (voice,) = _inbound(shop)
+    assert voice.meta["media"]["status"] == "stored" and voice.meta["media"]["transcript_error"]
+    assert "não consigo ouvir áudios agora" in _replies(shop)[-1]
+    with tenant_session(shop.tenant_id) as s:
+        conversation = s.exec(select(Conversation).where(Conversation.tenant_id == shop.tenant_id)).one()
+    assert conversation.waiting_human and not conversation.ai_paused  # flagged for the team; text still answered
+
+
+def test_a_photo_reaches_a_vision_model_as_an_image(local_jobs, monkeypatch):
+    shop = agent_shop("Loja Visão")
+    with FakeOpenAI() as ai, FakeProvider("cloud", "tok") as graph:
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        monkeypatch.setenv("OPENAI_BASE_URL", ai.base_url)
+        get_settings.cache_clear()
+        ai.reply_text("Que fofura! Parece uma vermelhidão leve; quer agendar uma avaliação?")
+        graph.media["9"] = (PNG, "image/png")
+        path = _cloud_channel(shop, graph)
+        _post_cloud(
+            path,
+            cloud_media(
+                message_id="wamid.IMG-9", sender="5511988887777", kind="image", media_id="9", mime="image/png", caption="olha a pele"
+            ),
+        )
+        queues.in_process().drain()
+        content = ai.requests[-1]["messages"][-1]["content"]
+    assert content[0] == {"type": "text", "text": "olha a pele"}
+    assert content[1]["type"] == "image_url" and content[1]["image_url"]["url"].startswith("data:image/png;base64,iVBOR")
+
+
+def test_fake_or_oversized_files_are_refused_with_the_reason(local_jobs):
+    shop = agent_shop("Loja Arquivo Ruim")
+    with FakeProvider("cloud", "tok") as graph:
+        graph.media["10"] = (b"MZ\x90\x00 not a pdf", "application/pdf")
+        graph.media["11"] = (PNG + b"\x00" * media.MAX_BYTES["image"], "image/png")
+        graph.media["12"] = (PDF, "application/pdf")
+        path = _cloud_channel(shop, graph)
+        for n, (mid, kind, mime) in enumerate((("10", "document", "application/pdf"), ("11", "image", "image/png"))):
+            _post_cloud(path, cloud_media(message_id=f"wamid.BAD-{n}", sender="5511988887777", kind=kind, media_id=mid, mime=mime))
+            queues.in_process().drain()
+        _post_cloud(
+            path,
+            cloud_media(
+                message_id="wamid.PDF",
+                sender="5511988887777",
+                kind="document",
+                media_id="12",
+                mime="application/pdf",
+                filename="carteira.pdf",
+            ),
+        )
+        queues.in_process().drain()  # (two messages in a row get one answer, to the latest)
+        _post_cloud(path, cloud_location(message_id="wamid.LOC", sender="5511988887777", latitude=-23.58, longitude=-46.63, name="Casa"))
+        queues.in_process().drain()
+    fake, big, card, place = (m.meta["media"] for m in _inbound(shop))
+    assert (fake["status"], big["status"]) == ("refused", "too_big") and "não é application/pdf" in fake["reason"]
+    assert (card["status"], card["filename"]) == ("stored", "carteira.pdf")
+    assert (place["kind"], place["latitude"], place["place"]) == ("location", -23.58, "Casa")
+    replies = _replies(shop)
+    assert "Não consegui abrir o arquivo" in replies[0] and "Não consegui abrir o arquivo" in replies[1]
+    assert "Recebi o arquivo" in replies[2] and "localização" in replies[3]
+
+
+def test_another_shop_cannot_read_the_file(local_jobs):
+    a, b = agent_shop("Loja Mídia A"), agent_shop("Loja Mídia B")
+    key = media.store(tenant_id=a.tenant_id, kind="image", mime="image/png", data=PNG)
+    with pytest.raises(FileNotFoundError):
+        media.read(tenant_id=b.tenant_id, key=key)
+    with pytest.raises(FileNotFoundError):
+        media.read(tenant_id=a.tenant_id, key=f"{a.tenant_id}/../{b.tenant_id}/x.png")
+    assert media.read(tenant_id=a.tenant_id, key=key) == PNG
