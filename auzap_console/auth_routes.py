@@ -12,20 +12,23 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Mapping
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import reflex as rx
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from auzap_console.services import auth
+from auzap_console.db import tenant_session
+from auzap_console.services import auth, inbox
+from auzap_console.services.context import NotFound, PermissionDenied
 from auzap_console.settings import get_settings
 
 SESSION_COOKIE = "auzap_sid"
 TICKET_PATH = "/auth/session"
 LOGOUT_PATH = "/auth/logout"
+MEDIA_PATH = "/media"
 
 
 def cookie_value(cookie_header: str, name: str = SESSION_COOKIE) -> str:
@@ -110,11 +113,42 @@ async def end_session(request: Request) -> RedirectResponse:
     return response
 
 
+def _media(token: str, message_id: int) -> tuple[bytes, str, str] | None:
+    user = auth.resolve_session(token)
+    if user is None:
+        return None
+    with tenant_session(user.tenant_id) as session:
+        return inbox.media_file(session, actor=user.actor, message_id=message_id)
+
+
+async def media_file(request: Request) -> Response:
+    """GET /media/{message_id}: a conversation's photo, voice note or file, for the shop's own signed-in people only."""
+    try:
+        found = await asyncio.to_thread(_media, cookie_value(request.headers.get("cookie", "")), int(request.path_params["message_id"]))
+    except (NotFound, FileNotFoundError, PermissionDenied):
+        return Response(status_code=404)
+    if found is None:
+        return Response(status_code=401)
+    data, mime, name = found
+    disposition = "inline" if mime.startswith(("image/", "audio/", "video/")) or mime == "application/pdf" else "attachment"
+    return Response(
+        data,
+        media_type=mime,
+        headers={
+            "Cache-Control": "private, max-age=3600",
+            "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; media-src 'self'; img-src 'self'; style-src 'unsafe-inline'",
+        },
+    )
+
+
 def auth_app() -> Starlette:
-    """The Starlette app with the cookie routes, mounted in front of Reflex's backend."""
+    """The Starlette app with the cookie routes and the media files, mounted in front of Reflex's backend."""
     return Starlette(
         routes=[
             Route(TICKET_PATH, start_session, methods=["GET"]),
             Route(LOGOUT_PATH, end_session, methods=["GET", "POST"]),
+            Route(MEDIA_PATH + "/{message_id:int}", media_file, methods=["GET"]),
         ]
     )

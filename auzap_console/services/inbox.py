@@ -13,8 +13,8 @@ from auzap_console.db_types import utcnow
 from auzap_console.i18n import t
 from auzap_console.models import AIInteraction, Conversation, Customer, Message, User
 from auzap_console.models.messaging import DeliveryStatus, Processing
-from auzap_console.services import audit, conversations
-from auzap_console.services.context import Actor, ServiceError, get_scoped
+from auzap_console.services import audit, conversations, media
+from auzap_console.services.context import Actor, NotFound, ServiceError, get_scoped
 
 FILTERS = ("open", "waiting", "unread", "paused", "closed", "all", "test")  # "test": the playground's chats, kept apart
 LABEL_MAX, LABELS_MAX = 30, 10
@@ -323,3 +323,15 @@ def reopen(session: Session, *, actor: Actor, conversation_id: int) -> Conversat
     )
     audit.record(session, actor=actor, action="conversation.reopen", entity="conversation", entity_id=conversation.id)
     return conversation
+
+
+def media_file(session: Session, *, actor: Actor, message_id: int) -> tuple[bytes, str, str]:
+    """A message's stored file for the shop's own people: (bytes, content type, file name)."""
+    actor.require("staff")
+    message = get_scoped(session, Message, message_id, actor)
+    info = (message.meta or {}).get("media") or {}
+    if info.get("status") != "stored" or not info.get("key"):
+        raise NotFound(t("err.not_found"))
+    data = media.read(tenant_id=actor.tenant_id, key=info["key"])
+    name = info.get("filename") or info["key"].rsplit("/", 1)[-1]
+    return data, info.get("mime") or "application/octet-stream", name

@@ -14,7 +14,8 @@ from auzap_console.db import tenant_session
 from auzap_console.services import queues, quick_replies, team
 from auzap_console.services.channels import create_channel
 from tests.e2e.conftest import goto, login, shot
-from tests.fakes.waha_server import FakeWaha
+from tests.e2e.test_inbox import _post_webhook
+from tests.fakes.waha_server import FakeWaha, waha_message
 from tests.utils.agent_helpers import PHONE, agent_shop
 
 
@@ -126,3 +127,40 @@ def test_manager_sets_up_queues_and_quick_replies(page):
     page.click("#quick-save")
     expect(page.locator(".reply-card")).to_contain_text("/ola")
     shot(page, "inbox-setup")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_photos_and_voice_notes_show_in_the_thread(page, width):
+    from tests.fakes.media import OGG, PNG
+
+    shop = agent_shop(f"Loja Mídia Tela {width}")
+    with FakeWaha(api_key="chave-midia") as waha:
+        waha.files["foto.png"] = (PNG, "image/png")
+        waha.files["voz.oga"] = (OGG, "audio/ogg")
+        with tenant_session(shop.tenant_id) as s:
+            new = create_channel(
+                s, actor=shop.actor, name="WhatsApp", provider="waha", base_url=waha.base_url, credentials={"api_key": "chave-midia"}
+            )
+        for n, (name, mime, caption) in enumerate((("foto.png", "image/png", ""), ("voz.oga", "audio/ogg", ""))):
+            payload = waha_message(
+                message_id=f"false_5511988887777@c.us_MIDIA{width}{n}",
+                sender="5511988887777@c.us",
+                text=caption,
+                media={"url": f"http://localhost:3000/api/files/{name}", "mimetype": mime, "filename": None},
+            )
+            assert _post_webhook(new.webhook_path, new.channel.webhook_secret, payload) == 200
+            for _ in range(60):
+                if len(waha.downloads) > n:
+                    break
+                time.sleep(0.5)
+        page.set_viewport_size({"width": width, "height": 900})
+        login(page, shop.email, shop.password)
+        goto(page, "/inbox")
+        page.locator(".conversation-row", has_text="Joana Tutora").click()
+        image = page.locator(".media-image").first
+        expect(image).to_be_visible()
+        page.wait_for_function("() => { const i = document.querySelector('.media-image'); return i && i.complete && i.naturalWidth > 0; }")
+        expect(page.locator(".media-audio")).to_have_count(1)
+        expect(page.locator("#thread")).to_contain_text("Recebi a foto, obrigada!")
+        expect(page.locator("#thread")).to_contain_text("não consigo ouvir áudios agora")  # offline: the customer is asked for text
+        shot(page, f"inbox-media-{width}")

@@ -232,3 +232,24 @@ def test_another_shop_cannot_read_the_file(local_jobs):
     with pytest.raises(FileNotFoundError):
         media.read(tenant_id=a.tenant_id, key=f"{a.tenant_id}/../{b.tenant_id}/x.png")
     assert media.read(tenant_id=a.tenant_id, key=key) == PNG
+
+
+def test_the_file_is_served_only_to_the_shops_own_signed_in_people(local_jobs):
+    from auzap_console.auth_routes import SESSION_COOKIE, auth_app
+    from tests.conftest import session_token
+
+    a, b = agent_shop("Loja Rota Mídia A"), agent_shop("Loja Rota Mídia B")
+    with FakeProvider("cloud", "tok") as graph:
+        graph.media["77"] = (PNG, "image/png")
+        _post_cloud(
+            _cloud_channel(a, graph),
+            cloud_media(message_id="wamid.R", sender="5511988887777", kind="image", media_id="77", mime="image/png"),
+        )
+        queues.in_process().drain()
+    (photo,) = _inbound(a)
+    client = TestClient(auth_app())
+    mine = client.get(f"/media/{photo.id}", cookies={SESSION_COOKIE: session_token(a.email, a.password)})
+    assert mine.status_code == 200 and mine.content == PNG and mine.headers["content-type"] == "image/png"
+    assert mine.headers["cache-control"].startswith("private") and mine.headers["x-content-type-options"] == "nosniff"
+    assert client.get(f"/media/{photo.id}", cookies={SESSION_COOKIE: session_token(b.email, b.password)}).status_code == 404
+    assert client.get(f"/media/{photo.id}").status_code == 401

@@ -97,6 +97,39 @@ class MessageRow:
     note: bool = False  # a line for the team (e.g. the conversation changed persona), never sent
     private: bool = False  # a note a person wrote for the team
     author: str = ""
+    media_kind: str = ""  # image | audio | video | document | sticker | location ("" for text)
+    media_ready: bool = False  # stored: shown from /media/{id}
+    media_name: str = ""
+    media_note: str = ""  # fetching, or why it could not be kept
+    transcript: str = ""
+    map_url: str = ""
+
+
+MEDIA_NOTES = {
+    "pending": "inbox.media_pending",
+    "failed": "inbox.media_failed",
+    "too_big": "inbox.media_too_big",
+    "refused": "inbox.media_refused",
+}
+
+
+def _media_fields(m) -> dict:
+    info = (m.meta or {}).get("media") or {}
+    kind = info.get("kind", "")
+    if not kind:
+        return {}
+    status = info.get("status", "")
+    fields = {
+        "media_kind": kind,
+        "media_ready": status == "stored" and bool(info.get("key")),
+        "media_name": info.get("filename") or t(f"inbox.media_kind.{kind}"),
+        "media_note": t(MEDIA_NOTES[status], reason=info.get("reason", "")) if status in MEDIA_NOTES else "",
+        "transcript": info.get("transcript", ""),
+    }
+    if kind == "location" and info.get("latitude") is not None:
+        fields["map_url"] = f"https://www.google.com/maps?q={info['latitude']},{info['longitude']}"
+        fields["media_name"] = info.get("place") or t("inbox.media_kind.location")
+    return fields
 
 
 def _message_row(m, tools: list, tz: str) -> MessageRow:
@@ -115,6 +148,7 @@ def _message_row(m, tools: list, tz: str) -> MessageRow:
         note=m.direction == "note" and not private,
         private=private,
         author=(m.meta or {}).get("author", "") if private else "",
+        **_media_fields(m),
     )
 
 

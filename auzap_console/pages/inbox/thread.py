@@ -7,10 +7,16 @@ notes show in yellow; the reply box offers quick replies ("/") and a private-not
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars.base import Var
+from reflex_components_core.core.upload import uploaded_files_url_prefix
 
+from auzap_console.auth_routes import MEDIA_PATH
 from auzap_console.components.common import empty_state, field, form_error
 from auzap_console.i18n import t
 from auzap_console.pages.inbox.state import InboxState
+
+# The backend's origin in the browser (where /media/{id} is served: the same host in production).
+BACKEND = Var(_js_expr=f"{uploaded_files_url_prefix._js_expr}.origin", _var_data=uploaded_files_url_prefix._get_all_var_data()).to(str)
 
 
 def _select(options: rx.Var, value: rx.Var, on_change, select_id: str, label: str) -> rx.Component:
@@ -58,12 +64,52 @@ def _bubble(m: rx.Var) -> rx.Component:
     return rx.cond(m.private, _private(m), rx.cond(m.note, _note(m), _message_bubble(m)))
 
 
+def _media_src(m: rx.Var) -> rx.Var:
+    return BACKEND + MEDIA_PATH + "/" + m.id.to_string()
+
+
+def _media(m: rx.Var) -> rx.Component:
+    """A photo (click for the full size), an audio player with its transcript, a video, a file link, a map link."""
+    ready = rx.match(
+        m.media_kind,
+        (
+            "image",
+            rx.link(
+                rx.image(src=_media_src(m), max_width="220px", max_height="220px", border_radius="6px", class_name="media-image"),
+                href=_media_src(m),
+                is_external=True,
+            ),
+        ),
+        ("sticker", rx.image(src=_media_src(m), width="96px", height="96px", class_name="media-sticker")),
+        (
+            "audio",
+            rx.vstack(
+                rx.el.audio(src=_media_src(m), controls=True, preload="none", class_name="media-audio", style={"maxWidth": "240px"}),
+                rx.cond(m.transcript != "", rx.text("“", m.transcript, "”", size="1", color_scheme="gray", class_name="media-transcript")),
+                spacing="1",
+            ),
+        ),
+        ("video", rx.el.video(src=_media_src(m), controls=True, preload="none", class_name="media-video", style={"maxWidth": "240px"})),
+        rx.link(rx.icon("file-text", size=14), " ", m.media_name, href=_media_src(m), is_external=True, class_name="media-file"),
+    )
+    return rx.cond(
+        m.media_kind == "location",
+        rx.link(rx.icon("map-pin", size=14), " ", m.media_name, href=m.map_url, is_external=True, class_name="media-location"),
+        rx.cond(
+            m.media_ready,
+            ready,
+            rx.hstack(rx.icon("paperclip", size=14), rx.text(m.media_name, " · ", m.media_note, size="1"), class_name="media-note"),
+        ),
+    )
+
+
 def _message_bubble(m: rx.Var) -> rx.Component:
     mine = m.mine
     return rx.hstack(
         rx.box(
             rx.cond(m.sender != "", rx.text(m.sender, size="1", weight="bold", color_scheme="teal")),
-            rx.text(m.text, white_space="pre-wrap", size="2"),
+            rx.cond(m.media_kind != "", _media(m)),
+            rx.cond(m.text != "", rx.text(m.text, white_space="pre-wrap", size="2")),
             rx.cond(
                 m.tools != "",
                 rx.badge(rx.icon("sparkles", size=12), m.tools, variant="soft", color_scheme="gray", size="1", class_name="tool-calls"),
