@@ -7,6 +7,10 @@ import hmac
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from auzap_console.services.media import kind_of  # re-exported for provider plugins
+
+__all__ = ["kind_of"]
+
 TEXT_MAX = 65536  # WhatsApp's own limit for a text message
 NAME_MAX = 120
 ID_MAX = 160  # messages.provider_message_id
@@ -30,12 +34,6 @@ def clean_id(value: object) -> str:
 def same_secret(given: str, expected: str) -> bool:
     """Constant-time comparison of a header value with the expected secret, any characters allowed."""
     return bool(given) and hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8", "replace"))
-
-
-def kind_of(mime: str) -> str:
-    """A media kind for a bare content type (providers that only give one): image, audio, video or document."""
-    major = (mime or "").split("/")[0]
-    return {"image": "image", "audio": "audio", "video": "video"}.get(major, "document")
 
 
 def as_number(value: object) -> float | None:

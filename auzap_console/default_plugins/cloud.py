@@ -158,6 +158,32 @@ class CloudApiProvider:
         }
         return self._post(channel, body)
 
+    def send_media(self, channel: ChannelRef, to: str, *, kind: str, data: bytes, mime: str, filename: str, caption: str = "") -> str:
+        """Upload the file (`POST {graph}/{phone_number_id}/media`), then send it by its media id."""
+        url = f"{(channel.base_url or GRAPH).rstrip('/')}/{channel.external_id}/media"
+        headers = {"Authorization": f"Bearer {channel.credentials.get('access_token', '')}"}
+        try:
+            uploaded = httpx.post(
+                url,
+                data={"messaging_product": "whatsapp", "type": mime},
+                files={"file": (filename or "arquivo", data, mime)},
+                headers=headers,
+                timeout=MEDIA_TIMEOUT,
+            )
+        except httpx.HTTPError as exc:
+            raise ProviderError(f"Graph API unreachable: {exc}", kind="unreachable") from exc
+        if uploaded.status_code >= 400:
+            raise ProviderError(f"Graph API {uploaded.status_code} ao enviar o arquivo", retryable=uploaded.status_code >= 500)
+        kind = kind if kind in MEDIA_KINDS else "document"
+        content: dict[str, Any] = {"id": uploaded.json().get("id", "")}
+        if caption and kind in ("image", "video", "document"):
+            content["caption"] = caption[:1024]
+        if kind == "document" and filename:
+            content["filename"] = filename
+        return self._post(
+            channel, {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to.lstrip("+"), "type": kind, kind: content}
+        )
+
     def _post(self, channel: ChannelRef, body: dict) -> str:
         url = f"{(channel.base_url or GRAPH).rstrip('/')}/{channel.external_id}/messages"
         headers = {"Authorization": f"Bearer {channel.credentials.get('access_token', '')}"}

@@ -175,14 +175,27 @@ class EvolutionProvider:
 
     def send_text(self, channel: ChannelRef, to: str, text: str) -> str:
         """`POST {base}/message/sendText/{instance}` with the `apikey` header."""
-        url = f"{channel.base_url.rstrip('/')}/message/sendText/{channel.external_id}"
+        return self._send(channel, "sendText", {"number": to.lstrip("+"), "text": text, "linkPreview": False})
+
+    def send_media(self, channel: ChannelRef, to: str, *, kind: str, data: bytes, mime: str, filename: str, caption: str = "") -> str:
+        """`POST {base}/message/sendMedia/{instance}` (or `sendWhatsAppAudio` for a voice note), the file in base64."""
+        encoded = base64.b64encode(data).decode()
+        if kind == "audio":
+            return self._send(channel, "sendWhatsAppAudio", {"number": to.lstrip("+"), "audio": encoded}, MEDIA_TIMEOUT)
+        body = {
+            "number": to.lstrip("+"),
+            "mediatype": kind if kind in ("image", "video") else "document",
+            "mimetype": mime,
+            "caption": caption,
+            "media": encoded,
+            "fileName": filename,
+        }
+        return self._send(channel, "sendMedia", body, MEDIA_TIMEOUT)
+
+    def _send(self, channel: ChannelRef, action: str, body: dict, timeout: httpx.Timeout = TIMEOUT) -> str:
+        url = f"{channel.base_url.rstrip('/')}/message/{action}/{channel.external_id}"
         try:
-            response = httpx.post(
-                url,
-                json={"number": to.lstrip("+"), "text": text, "linkPreview": False},
-                headers={"apikey": channel.credentials.get("api_key", "")},
-                timeout=TIMEOUT,
-            )
+            response = httpx.post(url, json=body, headers={"apikey": channel.credentials.get("api_key", "")}, timeout=timeout)
         except httpx.HTTPError as exc:
             raise ProviderError(f"Evolution unreachable: {exc}") from exc
         if response.status_code >= 400:

@@ -6,6 +6,7 @@ broadcasts and newsletters are ignored; `@lid` senders without a phone are skipp
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 from typing import Any
@@ -198,10 +199,24 @@ class WahaProvider:
 
     def send_text(self, channel: ChannelRef, to: str, text: str) -> str:
         """`POST {base}/api/sendText`; 4xx other than 429 are not retried."""
-        headers = {"X-Api-Key": channel.credentials.get("api_key", ""), "Content-Type": "application/json"}
         body = {"session": channel.external_id or "default", "chatId": chat_id(to), "text": text, "linkPreview": False}
+        return self._send(channel, "/api/sendText", body)
+
+    def send_media(self, channel: ChannelRef, to: str, *, kind: str, data: bytes, mime: str, filename: str, caption: str = "") -> str:
+        """`POST /api/sendImage` (photos), `/api/sendVoice` (voice notes) or `/api/sendFile`, the file in base64."""
+        path = {"image": "/api/sendImage", "audio": "/api/sendVoice"}.get(kind, "/api/sendFile")
+        body = {
+            "session": channel.external_id or "default",
+            "chatId": chat_id(to),
+            "file": {"mimetype": mime, "filename": filename, "data": base64.b64encode(data).decode()},
+            **({"caption": caption} if caption and kind != "audio" else {}),
+        }
+        return self._send(channel, path, body, timeout=MEDIA_TIMEOUT)
+
+    def _send(self, channel: ChannelRef, path: str, body: dict, timeout: httpx.Timeout = TIMEOUT) -> str:
+        headers = {"X-Api-Key": channel.credentials.get("api_key", ""), "Content-Type": "application/json"}
         try:
-            response = httpx.post(channel.base_url.rstrip("/") + "/api/sendText", json=body, headers=headers, timeout=TIMEOUT)
+            response = httpx.post(channel.base_url.rstrip("/") + path, json=body, headers=headers, timeout=timeout)
         except httpx.HTTPError as exc:
             raise ProviderError(f"WAHA unreachable: {exc}") from exc
         if response.status_code >= 400:

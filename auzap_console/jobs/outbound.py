@@ -12,6 +12,7 @@ from auzap_console.db import tenant_session
 from auzap_console.jobs import queues
 from auzap_console.models import Channel, Conversation, Customer, Message
 from auzap_console.models.messaging import DeliveryStatus, Processing
+from auzap_console.services import media
 from auzap_console.services.channels import channel_ref, provider_for
 
 log = logging.getLogger("auzap.outbound")
@@ -42,6 +43,7 @@ class _Outgoing:
     phone: str
     body: str
     template: dict | None = None  # an approved Cloud API template to send instead of the text
+    media: dict | None = None  # a stored file to send, with the body as its caption
 
 
 def send_message(tenant_id: int, message_id: int) -> str:
@@ -58,7 +60,21 @@ def send_message(tenant_id: int, message_id: int) -> str:
         return outgoing
     try:
         provider = provider_for(outgoing.provider)
-        if outgoing.template and hasattr(provider, "send_template"):
+        if outgoing.media:
+            if not hasattr(provider, "send_media"):
+                raise ProviderError("este canal não envia arquivos", retryable=False)
+            info = outgoing.media
+            data = media.read(tenant_id=tenant_id, key=info["key"])
+            provider_id = provider.send_media(
+                outgoing.channel,
+                outgoing.phone,
+                kind=info["kind"],
+                data=data,
+                mime=info["mime"],
+                filename=info.get("filename") or info["key"].rsplit("/", 1)[-1],
+                caption=outgoing.body,
+            )
+        elif outgoing.template and hasattr(provider, "send_template"):
             template = outgoing.template
             provider_id = provider.send_template(
                 outgoing.channel, outgoing.phone, template["name"], template.get("language", "pt_BR"), template.get("params") or None
@@ -92,6 +108,7 @@ def _read(tenant_id: int, message_id: int) -> _Outgoing | str:
             phone=customer.phone,
             body=message.body,
             template=(message.meta or {}).get("template"),
+            media=(message.meta or {}).get("media"),
         )
 
 

@@ -335,3 +335,35 @@ def media_file(session: Session, *, actor: Actor, message_id: int) -> tuple[byte
     data = media.read(tenant_id=actor.tenant_id, key=info["key"])
     name = info.get("filename") or info["key"].rsplit("/", 1)[-1]
     return data, info.get("mime") or "application/octet-stream", name
+
+
+def send_file(session: Session, *, actor: Actor, conversation_id: int, data: bytes, mime: str, filename: str, caption: str = "") -> Message:
+    """A person sends a photo or file to the customer (plugins use it for report cards): stored, then sent.
+
+    Checked like any media (type, size); sending also takes the conversation over, like a reply.
+    """
+    actor.require("staff")
+    conversation = get_scoped(session, Conversation, conversation_id, actor)
+    if conversation.channel_id is None:
+        raise ServiceError(t("inbox.no_channel"))
+    kind = media.kind_of(mime)
+    try:
+        key = media.store(tenant_id=actor.tenant_id, kind=kind, mime=mime, data=data)
+    except media.MediaRefused as exc:
+        raise ServiceError(t("err.file_refused", reason=str(exc))) from exc
+    if not conversation.ai_paused and actor.user_id:
+        take_over(session, actor=actor, conversation_id=conversation_id)
+    info = {"kind": kind, "key": key, "mime": media.check(kind, mime, data), "filename": filename[:200], "size": len(data)}
+    info["status"] = "stored"
+    message = conversations.add_message(
+        session,
+        actor=actor,
+        conversation=conversation,
+        direction="out",
+        sender="human" if actor.user_id else "system",
+        body=(caption or "").strip()[:1024],
+        pending=True,
+        meta={"media": info},
+    )
+    dispatch.after_commit(session, "send", actor.tenant_id, message.id)
+    return message

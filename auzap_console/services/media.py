@@ -46,6 +46,12 @@ MAGIC = {  # the first bytes of the kinds we can recognise; a file that claims o
 }
 
 
+def kind_of(mime: str) -> str:
+    """A media kind for a bare content type (providers that only give one): image, audio, video or document."""
+    major = (mime or "").split("/")[0]
+    return {"image": "image", "audio": "audio", "video": "video"}.get(major, "document")
+
+
 class MediaRefused(Exception):
     """The file is not what it claims, not a kind we keep, or too big; `status` says which."""
 

@@ -164,3 +164,26 @@ def test_photos_and_voice_notes_show_in_the_thread(page, width):
         expect(page.locator("#thread")).to_contain_text("Recebi a foto, obrigada!")
         expect(page.locator("#thread")).to_contain_text("não consigo ouvir áudios agora")  # offline: the customer is asked for text
         shot(page, f"inbox-media-{width}")
+
+
+def test_a_person_sends_a_photo_from_the_inbox(page, tmp_path):
+    from tests.fakes.media import PNG
+
+    shop = agent_shop("Loja Envia Foto Tela")
+    with FakeWaha(api_key="chave-envio") as waha:
+        with tenant_session(shop.tenant_id) as s:
+            channel = create_channel(
+                s, actor=shop.actor, name="WhatsApp", provider="waha", base_url=waha.base_url, credentials={"api_key": "chave-envio"}
+            ).channel
+        receive_text(tenant_id=shop.tenant_id, phone=PHONE, text="me manda uma foto do Thor?", channel_id=channel.id)
+        photo = tmp_path / "thor-pronto.png"
+        photo.write_bytes(PNG)
+        login(page, shop.email, shop.password)
+        goto(page, "/inbox")
+        page.locator(".conversation-row", has_text="Joana Tutora").click()
+        page.locator(".reply-attach input[type=file]").set_input_files(str(photo))
+        expect(page.locator(".bubble-out .media-image")).to_be_visible()
+        _wait_sent(waha, 1)
+        shot(page, "inbox-photo-sent")
+    (sent,) = waha.sent
+    assert sent["path"] == "/api/sendImage" and sent["file"]["filename"] == "thor-pronto.png"

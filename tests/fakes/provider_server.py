@@ -52,6 +52,15 @@ class ProviderHandler(JSONHandler):
         return self._send(404, {"status": 404, "error": "Not Found"})
 
     def do_POST(self):
+        if self.fake.kind == "cloud" and re.fullmatch(r"/v\d+\.\d+/\d+/media", self.path):  # media upload (multipart)
+            raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if self.headers.get("Authorization") != f"Bearer {self.fake.token}":
+                return self._send(401, {"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}})
+            if b'name="messaging_product"' not in raw or b'name="file"' not in raw:
+                return self._send(400, {"error": {"message": "file and messaging_product are required", "code": 100}})
+            with self.fake.lock:
+                self.fake.uploads.append(raw)
+                return self._send(200, {"id": f"77700{len(self.fake.uploads):010d}"})
         body = self.read_json()
         if self.fake.kind == "cloud":
             if self.headers.get("Authorization") != f"Bearer {self.fake.token}":
@@ -71,7 +80,7 @@ class ProviderHandler(JSONHandler):
                 self.fake.downloads.append(key_id)
                 data, mime = self.fake.media[key_id]
                 return self._send(201, {"mediaType": "audioMessage", "mimetype": mime, "base64": base64.b64encode(data).decode()})
-            if not self.path.startswith("/message/sendText/"):
+            if not self.path.startswith(("/message/sendText/", "/message/sendMedia/", "/message/sendWhatsAppAudio/")):
                 return self._send(404, {"status": 404, "error": "Not Found"})
         with self.fake.lock:
             if self.fake.errors:
@@ -111,6 +120,7 @@ class FakeProvider(LocalServer):
         self.webhooks: list[dict] = []
         self.instances: set[str] = {"loja"}  # Evolution instances that exist
         self.media: dict[str, tuple[bytes, str]] = {}  # Cloud media id / Evolution message id → (bytes, mime)
+        self.uploads: list[bytes] = []  # Cloud media uploads (multipart bodies)
         self.downloads: list[str] = []
         super().__init__()
 

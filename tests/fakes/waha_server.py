@@ -63,6 +63,14 @@ class WahaHandler(JSONHandler):
             return self._send(201, {"name": name, "status": "STOPPED"})
         if self.path.endswith("/auth/request-code"):
             return self._send(200, {"code": "ABCD-EFGH"})
+        if self.path in ("/api/sendImage", "/api/sendFile", "/api/sendVoice"):
+            file = body.get("file") or {}
+            if not (body.get("chatId") and body.get("session") and file.get("data") and file.get("mimetype")):
+                return self._send(400, {"message": "chatId, session and file are required", "statusCode": 400})
+            with self.fake.lock:
+                self.fake.sent.append({"path": self.path, **body})
+                n = len(self.fake.sent)
+            return self._send(201, {"id": f"true_{body['chatId']}_3EB0MEDIA{n:04d}", "fromMe": True})
         if self.path != "/api/sendText":
             return self._send(404, {"message": "Not Found", "statusCode": 404})
         if not all(body.get(k) for k in ("chatId", "text", "session")):

@@ -253,3 +253,49 @@ def test_the_file_is_served_only_to_the_shops_own_signed_in_people(local_jobs):
     assert mine.headers["cache-control"].startswith("private") and mine.headers["x-content-type-options"] == "nosniff"
     assert client.get(f"/media/{photo.id}", cookies={SESSION_COOKIE: session_token(b.email, b.password)}).status_code == 404
     assert client.get(f"/media/{photo.id}").status_code == 401
+
+
+def _conversation_on(shop, provider: str, base_url: str, credentials: dict, external_id: str = "") -> int:
+    from auzap_console.agents.chat import receive_text
+
+    with tenant_session(shop.tenant_id) as s:
+        channel = create_channel(
+            s, actor=shop.actor, name=provider, provider=provider, base_url=base_url, external_id=external_id, credentials=credentials
+        ).channel
+    conversation_id, _ = receive_text(tenant_id=shop.tenant_id, phone="+5511988887777", text="oi", channel_id=channel.id)
+    return conversation_id
+
+
+def test_the_team_sends_photos_and_files_through_each_provider(local_jobs):
+    from auzap_console.services import inbox
+    from auzap_console.services.context import ServiceError
+
+    shop = agent_shop("Loja Envia Arquivo")
+    with FakeWaha(api_key="k") as waha, FakeProvider("evolution", "e") as evo, FakeProvider("cloud", "tok") as graph:
+        on_waha = _conversation_on(shop, "waha", waha.base_url, {"api_key": "k"})
+        on_evo = _conversation_on(shop, "evolution", evo.base_url, {"api_key": "e"}, "loja")
+        on_cloud = _conversation_on(
+            shop, "cloud", graph.base_url, {"access_token": "tok", "app_secret": "s", "verify_token": "v"}, "109876543210987"
+        )
+        with tenant_session(shop.tenant_id) as s:
+            inbox.send_file(
+                s, actor=shop.actor, conversation_id=on_waha, data=PNG, mime="image/png", filename="thor.png", caption="Prontinho!"
+            )
+            inbox.send_file(s, actor=shop.actor, conversation_id=on_evo, data=PDF, mime="application/pdf", filename="recibo.pdf")
+            inbox.send_file(
+                s, actor=shop.actor, conversation_id=on_cloud, data=PNG, mime="image/png", filename="thor.png", caption="Pronto"
+            )
+            with pytest.raises(ServiceError, match="Arquivo não enviado"):
+                inbox.send_file(s, actor=shop.actor, conversation_id=on_waha, data=b"MZ", mime="application/pdf", filename="virus.pdf")
+        local_jobs.drain()
+        (photo,) = waha.sent
+        (pdf,) = evo.sent
+        (cloud_photo,) = graph.sent
+    assert photo["path"] == "/api/sendImage" and photo["caption"] == "Prontinho!" and photo["file"]["filename"] == "thor.png"
+    assert photo["file"]["mimetype"] == "image/png" and photo["file"]["data"].startswith("iVBOR")
+    assert pdf["path"] == "/message/sendMedia/loja" and pdf["mediatype"] == "document" and pdf["fileName"] == "recibo.pdf"
+    assert len(graph.uploads) == 1 and cloud_photo["type"] == "image" and cloud_photo["image"]["caption"] == "Pronto"
+    assert cloud_photo["image"]["id"].startswith("777")
+    with tenant_session(shop.tenant_id) as s:
+        sent = s.exec(select(Message).where(Message.tenant_id == shop.tenant_id, Message.direction == "out")).all()
+    assert len(sent) == 3 and all(m.provider_message_id and m.delivery_status == "sent" for m in sent)

@@ -8,6 +8,7 @@ hand it back to the AI. The list and thread refresh every few seconds while the 
 from __future__ import annotations
 
 import asyncio
+import mimetypes
 from dataclasses import dataclass, field
 
 import reflex as rx
@@ -419,6 +420,21 @@ class InboxState(PagedListMixin, ProtectedState):
                 inbox.reply_as_human(session, actor=user.actor, conversation_id=self.selected_id, text=form.get("text", ""))
         self.form_error, self.quick = "", []
         await self._refresh()
+
+    @rx.event
+    @guarded(busy="sending")
+    async def send_file(self, files: list[rx.UploadFile]):
+        """A photo or file chosen in the reply box goes to the customer (the typed text is its caption)."""
+        user = await self._user()
+        for file in files[:1]:
+            data = await file.read()
+            mime = file.content_type or mimetypes.guess_type(file.filename or "")[0] or "application/octet-stream"
+            with self._session(user) as session:
+                inbox.send_file(
+                    session, actor=user.actor, conversation_id=self.selected_id, data=data, mime=mime, filename=file.filename or "arquivo"
+                )
+        await self._refresh()
+        return rx.toast.success(t("inbox.file_sent"), id="toast-saved")
 
     @rx.event
     @guarded

@@ -309,6 +309,32 @@ def _reply_box() -> rx.Component:
         ),
         rx.form(
             rx.hstack(
+                rx.upload.root(
+                    rx.icon_button(
+                        rx.icon("paperclip", size=16),
+                        type="button",
+                        variant="soft",
+                        color_scheme="gray",
+                        aria_label=t("inbox.attach"),
+                        title=t("inbox.attach"),
+                        loading=s.sending,
+                    ),
+                    id="reply-file",
+                    max_files=1,
+                    multiple=False,
+                    no_drag=True,
+                    accept={
+                        "image/jpeg": [".jpg", ".jpeg"],
+                        "image/png": [".png"],
+                        "image/webp": [".webp"],
+                        "application/pdf": [".pdf"],
+                        "video/mp4": [".mp4"],
+                        "audio/ogg": [".ogg", ".oga"],
+                        "audio/mpeg": [".mp3"],
+                    },
+                    on_drop=s.send_file(rx.upload_files(upload_id="reply-file")),
+                    class_name="reply-attach",
+                ),
                 rx.input(
                     name="text",
                     placeholder=rx.cond(s.note_mode, t("inbox.note_placeholder"), t("inbox.reply_placeholder")),
