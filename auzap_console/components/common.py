@@ -206,3 +206,45 @@ def confirm_delete(
             ),
         ),
     )
+
+
+def option_select(
+    options: rx.Var, value: rx.Var | None = None, on_change: Any = None, *, select_id: str, name: str = "", label: str = "", **props: Any
+) -> rx.Component:
+    """A select over a list of `Option`s from the state (id for tests, label for screen readers)."""
+    trigger = {"aria_label": label, "title": label} if label else {}
+    root: dict[str, Any] = {"name": name} if name else {}
+    if on_change is not None:
+        root.update(value=value, on_change=on_change)
+    placeholder = props.pop("placeholder", "")
+    width = props.pop("width", None)
+    return rx.select.root(
+        rx.select.trigger(id=select_id, placeholder=placeholder, **({"width": width} if width else {}), **trigger),
+        rx.select.content(rx.foreach(options, lambda o: rx.select.item(o.label, value=o.value))),
+        **root,
+        **props,
+    )
+
+
+def slot_buttons(slots: rx.Var, chosen: rx.Var, on_pick: Any, empty: rx.Var | str, list_id: str) -> rx.Component:
+    """Free times as buttons (the chosen one solid), or a hint when there are none."""
+    return rx.cond(
+        slots.length() > 0,
+        rx.flex(
+            rx.foreach(
+                slots,
+                lambda o: rx.button(
+                    o.label,
+                    type="button",
+                    size="1",
+                    variant=rx.cond(chosen == o.value, "solid", "outline"),
+                    on_click=on_pick(o.value),
+                    class_name="slot-button",
+                ),
+            ),
+            wrap="wrap",
+            gap="2",
+            id=list_id,
+        ),
+        rx.text(empty, size="2", color_scheme="gray", id=f"{list_id}-empty"),
+    )

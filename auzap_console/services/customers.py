@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, or_
+from sqlalchemy import String, cast, delete, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
@@ -37,7 +38,7 @@ class CustomerPage:
 
 
 def list_customers(session: Session, *, actor: Actor, search: str = "", page: int = 1, per_page: int = 20) -> CustomerPage:
-    """Customers matching `search` (name, phone digits, e-mail or pet name), newest first."""
+    """Customers matching `search` (name, phone digits, e-mail, pet name or a tag), by name."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
     stmt = select(Customer).where(Customer.tenant_id == actor.tenant_id)
@@ -50,6 +51,8 @@ def list_customers(session: Session, *, actor: Actor, search: str = "", page: in
             conditions.append(Customer.phone.like(f"%{digits}%"))  # type: ignore[attr-defined]
         pet_owner_ids = select(Pet.customer_id).where(Pet.tenant_id == actor.tenant_id, func.lower(Pet.name).like(like))
         conditions.append(Customer.id.in_(pet_owner_ids))  # type: ignore[union-attr]
+        tag = json.dumps(term.lower())[1:-1].replace("!", "!!").replace("%", "!%").replace("_", "!_")  # as the JSON text holds it
+        conditions.append(func.lower(cast(Customer.tags, String)).like(f"%{tag}%", escape="!"))
         stmt = stmt.where(or_(*conditions))
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     customers = list(session.exec(stmt.order_by(Customer.name, Customer.id).offset((page - 1) * per_page).limit(per_page)))

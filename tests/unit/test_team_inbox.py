@@ -227,3 +227,14 @@ def test_another_shop_reaches_none_of_it():
     with tenant_session(a.tenant_id) as s:
         conversation = s.get(Conversation, conversation_id)
         assert conversation.status == "open" and conversation.labels == [] and conversation.assigned_user_id is None
+
+
+def test_contacts_are_found_by_their_labels():
+    shop = agent_shop("Loja Etiqueta Contato")
+    with tenant_session(shop.tenant_id) as s:
+        customers.save_customer(s, actor=shop.actor, name="Rita Plano", phone="+5511966665555", tags=["Plano Creche", "indicação"])
+        found = customers.list_customers(s, actor=shop.actor, search="plano creche")
+        by_accent = customers.list_customers(s, actor=shop.actor, search="indicação")
+        none = customers.list_customers(s, actor=shop.actor, search="hotel")
+    assert [c.name for c, _ in found.rows] == ["Rita Plano"] and [c.name for c, _ in by_accent.rows] == ["Rita Plano"]
+    assert none.rows == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from auzap_console.components.common import empty_state, page_header
+from auzap_console.components.common import empty_state, option_select, page_header
 from auzap_console.i18n import t
 from auzap_console.pages.calendar.dialogs import AppointmentState, NewBookingState, appointment_dialog, new_booking_dialog
 from auzap_console.pages.calendar.state import ALL, CATEGORIES, FILTER_STATUSES, CalendarState
@@ -256,15 +256,11 @@ def _cancel_dialog() -> rx.Component:
     )
 
 
-def _select(value: rx.Var, on_change, options, select_id: str) -> rx.Component:
-    items = (
-        rx.foreach(options, lambda o: rx.select.item(o.label, value=o.value))
-        if isinstance(options, rx.Var)
-        else [rx.select.item(label, value=key) for key, label in options]
-    )
+def _select(value: rx.Var, on_change, options: list[tuple[str, str]], select_id: str) -> rx.Component:
+    """A select over fixed choices (statuses, categories)."""
     return rx.select.root(
         rx.select.trigger(id=select_id),
-        rx.select.content(*items) if isinstance(items, list) else rx.select.content(items),
+        rx.select.content(*[rx.select.item(label, value=key) for key, label in options]),
         value=value,
         on_change=on_change,
         size="2",
@@ -302,7 +298,7 @@ def _filters() -> rx.Component:
             "cal-status",
         ),
         _select(s.category, s.set_category, [(ALL, t("cal.all_categories")), *[(c, t(f"cat.{c}")) for c in CATEGORIES]], "cal-category"),
-        rx.cond(s.lane_options.length() > 1, _select(s.lane, s.set_lane, s.lane_options, "cal-lane")),
+        rx.cond(s.lane_options.length() > 1, option_select(s.lane_options, s.lane, s.set_lane, select_id="cal-lane")),
         wrap="wrap",
         class_name="no-print",
     )

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import reflex as rx
 
-from auzap_console.components.common import field, form_error
+from auzap_console.components.common import field, form_error, option_select, slot_buttons
 from auzap_console.i18n import money, t
 from auzap_console.pages.calendar.state import CalendarState, ItemRow, item_row
 from auzap_console.services import booking, calendar, catalog, customers, health, limits, staff
@@ -426,39 +426,6 @@ class AppointmentState(ProtectedState):
         agenda.cancel_id, agenda.form_error = self.item.id, ""
 
 
-def _select(options: rx.Var, *, name: str, value: rx.Var, on_change, select_id: str, placeholder: str = "") -> rx.Component:
-    return rx.select.root(
-        rx.select.trigger(id=select_id, width="100%", placeholder=placeholder),
-        rx.select.content(rx.foreach(options, lambda o: rx.select.item(o.label, value=o.value))),
-        name=name,
-        value=value,
-        on_change=on_change,
-    )
-
-
-def _slot_buttons(slots: rx.Var, chosen: rx.Var, on_pick, empty: rx.Var | str, list_id: str) -> rx.Component:
-    return rx.cond(
-        slots.length() > 0,
-        rx.flex(
-            rx.foreach(
-                slots,
-                lambda o: rx.button(
-                    o.label,
-                    type="button",
-                    size="1",
-                    variant=rx.cond(chosen == o.value, "solid", "outline"),
-                    on_click=on_pick(o.value),
-                    class_name="slot-button",
-                ),
-            ),
-            wrap="wrap",
-            gap="2",
-            id=list_id,
-        ),
-        rx.text(empty, size="2", color_scheme="gray", id=f"{list_id}-empty"),
-    )
-
-
 def _buttons(cancel_label: str, on_cancel, submit_label: str, saving: rx.Var, submit_id: str) -> rx.Component:
     return rx.hstack(
         rx.button(cancel_label, type="button", variant="soft", color_scheme="gray", on_click=on_cancel),
@@ -531,16 +498,17 @@ def new_booking_dialog() -> rx.Component:
                     _customer_picker(),
                     rx.cond(
                         s.customer_id > 0,
-                        field(t("book.pet"), _select(s.pets, name="pet", value=s.pet, on_change=s.pick_pet, select_id="new-pet")),
+                        field(t("book.pet"), option_select(s.pets, s.pet, s.pick_pet, select_id="new-pet", name="pet", width="100%")),
                     ),
                     field(
                         t("book.service"),
-                        _select(
+                        option_select(
                             s.services,
-                            name="service",
-                            value=s.service_id,
-                            on_change=s.pick_service,
+                            s.service_id,
+                            s.pick_service,
                             select_id="new-service",
+                            name="service",
+                            width="100%",
                             placeholder=t("book.pick_service_short"),
                         ),
                     ),
@@ -551,7 +519,7 @@ def new_booking_dialog() -> rx.Component:
                         ),
                         field(
                             t("cal.professional"),
-                            _select(s.staff_options, name="staff", value=s.staff_id, on_change=s.pick_staff, select_id="new-staff"),
+                            option_select(s.staff_options, s.staff_id, s.pick_staff, select_id="new-staff", name="staff", width="100%"),
                         ),
                         columns=rx.breakpoints(initial="1", sm="2"),
                         spacing="3",
@@ -559,7 +527,7 @@ def new_booking_dialog() -> rx.Component:
                     ),
                     field(
                         t("book.time"),
-                        _slot_buttons(
+                        slot_buttons(
                             s.slots,
                             s.slot,
                             s.pick_slot,
@@ -663,13 +631,13 @@ def _move_tab() -> rx.Component:
                 ),
                 field(
                     t("cal.professional"),
-                    _select(s.staff_options, name="staff", value=s.move_staff, on_change=s.pick_move_staff, select_id="move-staff"),
+                    option_select(s.staff_options, s.move_staff, s.pick_move_staff, select_id="move-staff", name="staff", width="100%"),
                 ),
                 columns=rx.breakpoints(initial="1", sm="2"),
                 spacing="3",
                 width="100%",
             ),
-            field(t("book.time"), _slot_buttons(s.slots, s.slot, s.pick_slot, t("book.no_slots"), "move-slots")),
+            field(t("book.time"), slot_buttons(s.slots, s.slot, s.pick_slot, t("book.no_slots"), "move-slots")),
             form_error(s.form_error),
             _buttons(t("common.cancel"), s.close, t("cal.move_save"), s.saving, "move-save"),
             spacing="3",

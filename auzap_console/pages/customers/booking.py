@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import reflex as rx
 
-from auzap_console.components.common import field, form_dialog
+from auzap_console.components.common import field, form_dialog, option_select, slot_buttons
 from auzap_console.i18n import money, t
 from auzap_console.pages.customers.state import CustomersState
 from auzap_console.services import booking, catalog, limits
@@ -118,16 +118,6 @@ class NewAppointmentState(ProtectedState):
         return rx.toast.success(t("book.saved"), id="toast-booked")
 
 
-def _select(options: rx.Var, *, name: str, value: rx.Var | None = None, on_change=None, select_id: str, placeholder: str = ""):
-    props = {"value": value, "on_change": on_change} if on_change is not None else {"default_value": NO_PET}
-    return rx.select.root(
-        rx.select.trigger(id=select_id, width="100%", placeholder=placeholder),
-        rx.select.content(rx.foreach(options, lambda o: rx.select.item(o.label, value=o.value))),
-        name=name,
-        **props,
-    )
-
-
 def new_appointment_dialog() -> rx.Component:
     """The booking dialog (opened from the record's 'Novo agendamento' button)."""
     s = NewAppointmentState
@@ -138,12 +128,13 @@ def new_appointment_dialog() -> rx.Component:
             rx.vstack(
                 field(
                     t("book.service"),
-                    _select(
+                    option_select(
                         s.services,
-                        name="service",
-                        value=s.service_id,
-                        on_change=s.pick_service,
+                        s.service_id,
+                        s.pick_service,
                         select_id="book-service",
+                        name="service",
+                        width="100%",
                         placeholder=t("book.pick_service_short"),
                     ),
                 ),
@@ -160,37 +151,19 @@ def new_appointment_dialog() -> rx.Component:
                             width="100%",
                         ),
                     ),
-                    field(t("book.pet"), _select(s.pets, name="pet", select_id="book-pet")),
+                    field(t("book.pet"), option_select(s.pets, select_id="book-pet", name="pet", width="100%", default_value=NO_PET)),
                     columns=rx.breakpoints(initial="1", sm="2"),
                     spacing="3",
                     width="100%",
                 ),
                 field(
                     t("book.time"),
-                    rx.cond(
-                        s.slots.length() > 0,
-                        rx.flex(
-                            rx.foreach(
-                                s.slots,
-                                lambda o: rx.button(
-                                    o.label,
-                                    type="button",
-                                    size="1",
-                                    variant=rx.cond(s.slot == o.value, "solid", "outline"),
-                                    on_click=s.pick_slot(o.value),
-                                    class_name="slot-button",
-                                ),
-                            ),
-                            wrap="wrap",
-                            gap="2",
-                            id="book-slots",
-                        ),
-                        rx.text(
-                            rx.cond((s.service_id != "") & (s.day != ""), t("book.no_slots"), t("book.pick_service")),
-                            size="2",
-                            color_scheme="gray",
-                            id="book-slots-empty",
-                        ),
+                    slot_buttons(
+                        s.slots,
+                        s.slot,
+                        s.pick_slot,
+                        rx.cond((s.service_id != "") & (s.day != ""), t("book.no_slots"), t("book.pick_service")),
+                        "book-slots",
                     ),
                 ),
                 field(t("book.notes"), rx.text_area(name="notes", id="book-notes", max_length=limits.NOTES, width="100%")),

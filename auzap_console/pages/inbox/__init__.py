@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from auzap_console.components.common import empty_state, master_detail, page_header, pager
+from auzap_console.components.common import empty_state, master_detail, option_select, page_header, pager
 from auzap_console.i18n import t
 from auzap_console.pages.inbox.state import ALL, InboxState
 from auzap_console.pages.inbox.thread import thread_panel
@@ -65,15 +65,6 @@ def _row(row: rx.Var) -> rx.Component:
     )
 
 
-def _select(options: rx.Var, value: rx.Var, on_change, select_id: str) -> rx.Component:
-    return rx.select.root(
-        rx.select.trigger(id=select_id),
-        rx.select.content(rx.foreach(options, lambda o: rx.select.item(o.label, value=o.value))),
-        value=value,
-        on_change=on_change,
-    )
-
-
 def _filters() -> rx.Component:
     s = InboxState
     return rx.vstack(
@@ -111,10 +102,10 @@ def _filters() -> rx.Component:
             wrap="wrap",
         ),
         rx.hstack(
-            _select(s.assignee_options, s.assignee, s.set_assignee, "inbox-assignee"),
-            rx.cond(s.queue_options.length() > 1, _select(s.queue_options, s.queue, s.set_queue, "inbox-queue")),
-            rx.cond(s.label_options.length() > 1, _select(s.label_options, s.label, s.set_label, "inbox-label")),
-            _select(s.persona_options, rx.cond(s.persona == "", ALL, s.persona), s.set_persona, "inbox-persona"),
+            option_select(s.assignee_options, s.assignee, s.set_assignee, select_id="inbox-assignee"),
+            rx.cond(s.queue_options.length() > 1, option_select(s.queue_options, s.queue, s.set_queue, select_id="inbox-queue")),
+            rx.cond(s.label_options.length() > 1, option_select(s.label_options, s.label, s.set_label, select_id="inbox-label")),
+            option_select(s.persona_options, rx.cond(s.persona == "", ALL, s.persona), s.set_persona, select_id="inbox-persona"),
             width="100%",
             wrap="wrap",
         ),

@@ -11,22 +11,12 @@ from reflex.vars.base import Var
 from reflex_components_core.core.upload import uploaded_files_url_prefix
 
 from auzap_console.auth_routes import MEDIA_PATH
-from auzap_console.components.common import empty_state, field, form_error
+from auzap_console.components.common import empty_state, field, form_error, option_select
 from auzap_console.i18n import t
 from auzap_console.pages.inbox.state import InboxState
 
 # The backend's origin in the browser (where /media/{id} is served: the same host in production).
 BACKEND = Var(_js_expr=f"{uploaded_files_url_prefix._js_expr}.origin", _var_data=uploaded_files_url_prefix._get_all_var_data()).to(str)
-
-
-def _select(options: rx.Var, value: rx.Var, on_change, select_id: str, label: str) -> rx.Component:
-    return rx.select.root(
-        rx.select.trigger(id=select_id, aria_label=label, title=label),
-        rx.select.content(rx.foreach(options, lambda o: rx.select.item(o.label, value=o.value))),
-        value=value,
-        on_change=on_change,
-        size="1",
-    )
 
 
 def _note(m: rx.Var) -> rx.Component:
@@ -249,13 +239,17 @@ def _header() -> rx.Component:
         rx.hstack(
             rx.hstack(
                 rx.icon("user-check", size=14, color="var(--gray-10)"),
-                _select(InboxState.people, h.assignee, InboxState.assign, "assign-select", t("inbox.assignee")),
+                option_select(
+                    InboxState.people, h.assignee, InboxState.assign, select_id="assign-select", label=t("inbox.assignee"), size="1"
+                ),
                 align="center",
                 spacing="1",
             ),
             rx.hstack(
                 rx.icon("list-ordered", size=14, color="var(--gray-10)"),
-                _select(InboxState.queue_choices, h.queue, InboxState.move_queue, "queue-select", t("inbox.queue")),
+                option_select(
+                    InboxState.queue_choices, h.queue, InboxState.move_queue, select_id="queue-select", label=t("inbox.queue"), size="1"
+                ),
                 align="center",
                 spacing="1",
             ),
