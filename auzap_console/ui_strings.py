@@ -600,6 +600,8 @@ PT_BR: dict[str, str] = {
     "assign.note_nobody": "Sem responsável.",
     "assign.auto_note": "Atribuída automaticamente a {name}.",
     "queue.note": "Na fila {name}.",
+    "queue.menu": "Para te atender mais rápido, com qual setor você quer falar? Responda com o número:\n{options}",
+    "queue.menu_done": "Certo! Passei para o setor {name}. Já já alguém da equipe te responde por aqui. 🙋",
     "queue.note_none": "Fora das filas.",
     "queue.name": "Nome da fila",
     "err.queue_name": "Informe o nome da fila (pelo menos 2 letras).",

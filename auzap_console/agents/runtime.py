@@ -167,8 +167,12 @@ def _gate_and_load(actor: Actor, conversation_id: int, now: datetime | None) -> 
         disabled = disabled_plugins(tenant)
         persona = manager.personas(disabled).get(conversation.persona)
         config = get_config(session, actor=actor, persona=conversation.persona)
-        rule = _reminder_answer(session, actor, conversation, persona, config, last_text, now) or _decide(
-            conversation, persona, config, tenant, last_text, now
+        picked = assignment.answer_menu(session, actor=actor, conversation=conversation, text=last_text, now=now)
+        rule = (
+            _Rule(reply=picked)
+            if picked
+            else _reminder_answer(session, actor, conversation, persona, config, last_text, now)
+            or _decide(conversation, persona, config, tenant, last_text, now)
         )
         sees_images = _sees_images(tenant, config)
         if rule is None:
@@ -303,13 +307,15 @@ def _media_rule(last_in: Message | None, sees_images: bool, config: AgentConfig)
 def _apply_rule(session: Session, actor: Actor, conversation: Conversation, rule: _Rule, last_text: str = "") -> TurnResult:
     if rule.state is not None:
         conversation.agent_state = rule.state
+    menu = ""
     if rule.waiting_human and not conversation.waiting_human:
-        assignment.request_human(session, actor=actor, conversation=conversation, reason=last_text)
+        menu = assignment.request_human(session, actor=actor, conversation=conversation, reason=last_text)
     conversation.ai_paused = conversation.ai_paused or rule.ai_paused
     if rule.skipped:
         session.add(conversation)
         return TurnResult("", None, conversation.persona, "", skipped=rule.skipped)
-    return _reply(session, actor, conversation, rule.reply, "rules", [], 0, 0, "", rule.typing_delay_ms)
+    reply = f"{rule.reply}\n\n{menu}" if menu else rule.reply
+    return _reply(session, actor, conversation, reply, "rules", [], 0, 0, "", rule.typing_delay_ms)
 
 
 def _converse(ctx: _Context, client: ModelClient | None) -> _Outcome:
@@ -482,8 +488,8 @@ def _finish(ctx: _Context, out: _Outcome) -> TurnResult:
         conversation.agent_state = _merge_state(conversation.agent_state or {}, ctx.state_before, ctx.state)
         reply_text = out.reply
         if not reply_text:
-            reply_text = FALLBACK_REPLY
-            assignment.request_human(session, actor=actor, conversation=conversation, reason=ctx.last_text)
+            menu = assignment.request_human(session, actor=actor, conversation=conversation, reason=ctx.last_text)
+            reply_text = f"{FALLBACK_REPLY}\n\n{menu}" if menu else FALLBACK_REPLY
         for usage in out.usage:
             add_usage(session, tenant_id=actor.tenant_id, persona=ctx.persona.name, **usage)
         _update_summary(session, actor, ctx.tenant, conversation, ctx.last_text, out.calls, ctx.now)

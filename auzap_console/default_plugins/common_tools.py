@@ -65,14 +65,16 @@ def handoff_to_human(ctx: ToolContext, reason: str = "") -> dict:
     Args:
         reason: Motivo, em poucas palavras.
     """
+    menu = ""
     if ctx.conversation_id:
         conversation = ctx.session.get(Conversation, ctx.conversation_id)
         if conversation is not None and conversation.tenant_id == ctx.tenant_id:
             conversation.ai_paused = True
             conversation.agent_state = {**(conversation.agent_state or {}), "handoff_reason": reason}
             if not conversation.waiting_human:
-                assignment.request_human(ctx.session, actor=ctx.actor, conversation=conversation, reason=reason)
-    return {"ok": True, "summary": "Certo! Vou chamar alguém da nossa equipe para falar com você. Só um instantinho. 🙋"}
+                menu = assignment.request_human(ctx.session, actor=ctx.actor, conversation=conversation, reason=reason)
+    summary = "Certo! Vou chamar alguém da nossa equipe para falar com você. Só um instantinho. 🙋"
+    return {"ok": True, "summary": f"{summary}\n\n{menu}" if menu else summary}
 
 
 @hookimpl

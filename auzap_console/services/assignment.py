@@ -18,6 +18,7 @@ from auzap_console.models import Conversation, Queue, User
 from auzap_console.services import audit, conversations, queues
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 from auzap_console.services.presence import ONLINE_WINDOW
+from auzap_console.text import fold
 
 
 def _note(session: Session, actor: Actor, conversation: Conversation, body: str) -> None:
@@ -60,8 +61,13 @@ def set_queue(session: Session, *, actor: Actor, conversation_id: int, queue_id:
     return conversation
 
 
-def request_human(session: Session, *, actor: Actor, conversation: Conversation, reason: str = "", now: datetime | None = None) -> None:
-    """The conversation needs a person: waiting for the team, in a queue, given to someone online if anyone is."""
+def request_human(session: Session, *, actor: Actor, conversation: Conversation, reason: str = "", now: datetime | None = None) -> str:
+    """The conversation needs a person: waiting for the team, in a queue, given to someone online if anyone is.
+
+    Returns a question for the customer when the reason fits no queue and the shop has several
+    without a default one ("Com qual setor…? 1) … 2) …"); their answer picks the queue
+    (`answer_menu`). Otherwise "".
+    """
     now = now or utcnow()
     conversation.waiting_human = True
     session.add(conversation)
@@ -70,6 +76,47 @@ def request_human(session: Session, *, actor: Actor, conversation: Conversation,
         if queue is not None:
             conversation.queue_id = queue.id
             _note(session, actor, conversation, t("queue.note", name=queue.name))
+    menu = "" if conversation.queue_id else _menu(session, actor, conversation)
+    _give_to_someone(session, actor, conversation, now)
+    return menu
+
+
+def _menu(session: Session, actor: Actor, conversation: Conversation) -> str:
+    choices = queues.list_queues(session, actor=actor)
+    if len(choices) < 2:
+        return ""
+    conversation.agent_state = {**(conversation.agent_state or {}), "queue_menu": [q.id for q in choices]}
+    session.add(conversation)
+    return t("queue.menu", options="\n".join(f"{n}) {q.name}" for n, q in enumerate(choices, 1)))
+
+
+def answer_menu(session: Session, *, actor: Actor, conversation: Conversation, text: str, now: datetime | None = None) -> str | None:
+    """The customer's pick from the queue menu ("1", "2", or the name): the queue is set and someone assigned.
+
+    None when no menu is open or the answer names no queue (the conversation goes on as usual).
+    """
+    offered = (conversation.agent_state or {}).get("queue_menu") or []
+    if not offered:
+        return None
+    choices = [q for q in queues.list_queues(session, actor=actor) if q.id in offered]
+    words = fold(text)
+    picked = None
+    if words.isdigit() and 1 <= int(words) <= len(offered):
+        picked = next((q for q in choices if q.id == offered[int(words) - 1]), None)
+    if picked is None:
+        picked = next((q for q in choices if fold(q.name) in words or any(f" {k} " in f" {words} " for k in q.keywords or [])), None)
+    if picked is None:
+        return None
+    state = dict(conversation.agent_state or {})
+    state.pop("queue_menu", None)
+    conversation.agent_state, conversation.queue_id = state, picked.id
+    session.add(conversation)
+    _note(session, actor, conversation, t("queue.note", name=picked.name))
+    _give_to_someone(session, actor, conversation, now or utcnow())
+    return t("queue.menu_done", name=picked.name)
+
+
+def _give_to_someone(session: Session, actor: Actor, conversation: Conversation, now: datetime) -> None:
     if conversation.assigned_user_id is not None:
         return
     person = next_online(session, actor=actor, queue_id=conversation.queue_id, now=now)

@@ -238,3 +238,24 @@ def test_contacts_are_found_by_their_labels():
         none = customers.list_customers(s, actor=shop.actor, search="hotel")
     assert [c.name for c, _ in found.rows] == ["Rita Plano"] and [c.name for c, _ in by_accent.rows] == ["Rita Plano"]
     assert none.rows == []
+
+
+def test_a_hand_off_without_a_matching_queue_asks_the_customer_which_one(local_jobs):
+    shop = agent_shop("Loja Menu Filas")
+    people = _team(shop, "Iara", online=("Iara",))
+    with tenant_session(shop.tenant_id) as s:
+        queue_service.save_queue(s, actor=shop.actor, name="Banho e tosa", keywords=["banho"], member_ids=[])
+        hotel = queue_service.save_queue(s, actor=shop.actor, name="Hotel", keywords=["hotel"], member_ids=[people["Iara"]])
+    conversation_id = _conversation(shop, text="quero falar com um atendente")
+    answer_conversation(shop.tenant_id, conversation_id)
+    with tenant_session(shop.tenant_id) as s:
+        asked = s.exec(select(Message.body).where(Message.conversation_id == conversation_id, Message.direction == "out")).all()[-1]
+        assert s.get(Conversation, conversation_id).queue_id is None
+    assert "com qual setor" in asked and "1) Banho e tosa" in asked and "2) Hotel" in asked
+    _conversation(shop, text="2")
+    answer_conversation(shop.tenant_id, conversation_id)
+    with tenant_session(shop.tenant_id) as s:
+        conversation = s.get(Conversation, conversation_id)
+        done = s.exec(select(Message.body).where(Message.conversation_id == conversation_id, Message.direction == "out")).all()[-1]
+    assert conversation.queue_id == hotel.id and conversation.assigned_user_id == people["Iara"]
+    assert done.startswith("Certo! Passei para o setor Hotel") and "queue_menu" not in conversation.agent_state
