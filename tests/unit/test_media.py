@@ -299,3 +299,30 @@ def test_the_team_sends_photos_and_files_through_each_provider(local_jobs):
     with tenant_session(shop.tenant_id) as s:
         sent = s.exec(select(Message).where(Message.tenant_id == shop.tenant_id, Message.direction == "out")).all()
     assert len(sent) == 3 and all(m.provider_message_id and m.delivery_status == "sent" for m in sent)
+
+
+def test_media_go_to_an_s3_compatible_bucket_when_one_is_set(monkeypatch):
+    """A local S3-compatible server (moto's, real HTTP) stands in for the bucket; boto3 talks to it."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        for name, value in {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1"}.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("MEDIA_S3_BUCKET", "auzap-midia")
+        monkeypatch.setenv("MEDIA_S3_ENDPOINT_URL", endpoint)
+        get_settings.cache_clear()
+        media.storage.cache_clear()
+        boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket="auzap-midia")
+        key = media.store(tenant_id=7, kind="image", mime="image/png", data=PNG)
+        stored = boto3.client("s3", endpoint_url=endpoint).get_object(Bucket="auzap-midia", Key=key)
+        assert stored["Body"].read() == PNG and stored["ContentType"] == "image/png"
+        assert media.read(tenant_id=7, key=key) == PNG
+        with pytest.raises(FileNotFoundError):
+            media.read(tenant_id=7, key="7/image/missing.png")
+    finally:
+        server.stop()
