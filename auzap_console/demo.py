@@ -203,7 +203,7 @@ ARTICLES = (
 )
 
 
-QUEUES = (("Banho e tosa", ["banho", "tosa", "hidratacao"], True), ("Hotel e creche", ["hotel", "creche", "hospedagem"], False))
+QUEUES = (("Banho e tosa", ["banho", "tosa", "hidratação"], True), ("Hotel e creche", ["hotel", "creche", "hospedagem"], False))
 QUICK_REPLIES = (
     ("preco-banho", "Oi {nome}! O banho do {pet} sai a partir de R$ 50,00 (porte P). Quer que eu veja um horário?"),
     ("endereco", "Estamos na Rua das Acácias, 120 — Vila Mariana. Tem estacionamento na frente. 🐾"),

@@ -172,10 +172,10 @@ def _queue_card(q: rx.Var) -> rx.Component:
                 flex="1",
             ),
             rx.icon_button(
-                rx.icon("pencil", size=14), size="1", variant="ghost", on_click=InboxSetupState.open_queue(q.id), aria_label=t("setup.edit")
+                rx.icon("pencil", size=16), size="2", variant="ghost", on_click=InboxSetupState.open_queue(q.id), aria_label=t("setup.edit")
             ),
             confirm_delete(
-                rx.icon_button(rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red", aria_label=t("common.delete")),
+                rx.icon_button(rx.icon("trash-2", size=16), size="2", variant="ghost", color_scheme="red", aria_label=t("common.delete")),
                 t("common.delete") + " " + q.name.to(str) + "?",
                 on_confirm=InboxSetupState.delete_queue(q.id),
             ),
@@ -198,10 +198,10 @@ def _reply_card(r: rx.Var) -> rx.Component:
                 flex="1",
             ),
             rx.icon_button(
-                rx.icon("pencil", size=14), size="1", variant="ghost", on_click=InboxSetupState.open_reply(r.id), aria_label=t("setup.edit")
+                rx.icon("pencil", size=16), size="2", variant="ghost", on_click=InboxSetupState.open_reply(r.id), aria_label=t("setup.edit")
             ),
             confirm_delete(
-                rx.icon_button(rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red", aria_label=t("common.delete")),
+                rx.icon_button(rx.icon("trash-2", size=16), size="2", variant="ghost", color_scheme="red", aria_label=t("common.delete")),
                 t("common.delete") + " /" + r.shortcut.to(str) + "?",
                 on_confirm=InboxSetupState.delete_reply(r.id),
             ),

@@ -177,8 +177,8 @@ def _card(row: rx.Var) -> rx.Component:
                 flex="1",
             ),
             rx.icon_button(
-                rx.icon("pencil", size=14),
-                size="1",
+                rx.icon("pencil", size=16),
+                size="2",
                 variant="ghost",
                 on_click=StaffState.open_edit(row.id),
                 class_name="staff-edit",

@@ -104,7 +104,7 @@ def answer_menu(session: Session, *, actor: Actor, conversation: Conversation, t
     if words.isdigit() and 1 <= int(words) <= len(offered):
         picked = next((q for q in choices if q.id == offered[int(words) - 1]), None)
     if picked is None:
-        picked = next((q for q in choices if fold(q.name) in words or any(f" {k} " in f" {words} " for k in q.keywords or [])), None)
+        picked = next((q for q in choices if fold(q.name) in words or any(f" {fold(k)} " in f" {words} " for k in q.keywords or [])), None)
     if picked is None:
         return None
     state = dict(conversation.agent_state or {})

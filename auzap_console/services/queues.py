@@ -39,7 +39,7 @@ def save_queue(
     name = limits.bounded(name, 60, t("queue.name"), field="queue-name")
     if len(name) < 2:
         raise ServiceError(t("err.queue_name"), field="queue-name")
-    words = list(dict.fromkeys(fold(k) for k in keywords if fold(k)))[:MAX_KEYWORDS]
+    words = list(dict.fromkeys(" ".join(k.split()).lower() for k in keywords if fold(k)))[:MAX_KEYWORDS]  # shown as typed
     members = []
     for user_id in dict.fromkeys(member_ids):
         user = get_scoped(session, User, int(user_id), actor)  # another shop's person is not found
@@ -85,7 +85,7 @@ def queue_for(session: Session, *, actor: Actor, text: str) -> Queue | None:
     words = f" {fold(text)} "
     queues = list_queues(session, actor=actor)
     for queue in queues:
-        if any(f" {k} " in words for k in queue.keywords or []):
+        if any(f" {fold(k)} " in words for k in queue.keywords or []):
             return queue
     return next((q for q in queues if q.is_default), None)
 

@@ -65,6 +65,9 @@ def test_the_day_grid_has_a_lane_per_professional_with_their_hours_shaded():
     ana_9, bruno_9 = rows["09:00"].cells
     assert [i.pet or i.customer for i in bruno_9.appts] == ["Joana Tutora"] and bruno_9.appts[0].staff == "Bruno"
     assert ana_9.appts == [] and ana_9.start == _iso(monday, 9)
+    ana_930, bruno_930 = rows["09:30"].cells
+    assert bruno_930.running == "Joana Tutora até 10:00" and not bruno_930.can_add  # Bruno is still on it: not free
+    assert ana_930.running == "" and ana_930.can_add
     tab.call(CalendarState.set_lane, str(shop.ana))
     assert [lane.name for lane in state.lanes] == ["Ana"] and state.items == []
 

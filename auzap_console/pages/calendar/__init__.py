@@ -76,7 +76,7 @@ def _card(item: rx.Var) -> rx.Component:
                     wrap="wrap",
                     spacing="2",
                 ),
-                rx.text(item.service, " · ", item.price, size="2"),
+                rx.text(item.service, " · ", rx.el.span(item.price, white_space="nowrap"), size="2"),
                 rx.text(
                     item.customer,
                     rx.cond(item.staff != "", " · " + item.staff, ""),
@@ -139,6 +139,12 @@ def _chip(item: rx.Var) -> rx.Component:
 
 def _cell(cell: rx.Var) -> rx.Component:
     return rx.box(
+        rx.cond(
+            cell.running != "",
+            rx.text(
+                "↳ ", cell.running, size="1", class_name="cal-running ellipsis", border_left=_border(cell.running_color), title=cell.running
+            ),
+        ),
         rx.foreach(cell.appts, _chip),
         rx.cond(
             cell.can_add & (cell.appts.length() == 0),
@@ -213,7 +219,7 @@ def _week_day(d: rx.Var) -> rx.Component:
                     rx.heading(d.total.to_string(), size="6"),
                     rx.text(t("cal.week_total"), size="1", color_scheme="gray"),
                     rx.text(d.waiting.to_string(), " ", t("cal.week_waiting"), size="1"),
-                    rx.text(d.completed.to_string(), " ", t("cal.week_done"), size="1"),
+                    rx.cond(d.completed > 0, rx.text(d.completed.to_string(), " ", t("cal.week_done"), size="1")),
                     spacing="0",
                 ),
             ),
@@ -311,8 +317,11 @@ def calendar_page() -> rx.Component:
     return rx.vstack(
         page_header(
             t("cal.title"),
-            rx.button(
-                rx.icon("printer", size=16), t("cal.print"), variant="soft", on_click=s.print_day, id="cal-print", class_name="no-print"
+            rx.cond(
+                s.view == "day",
+                rx.button(
+                    rx.icon("printer", size=16), t("cal.print"), variant="soft", on_click=s.print_day, id="cal-print", class_name="no-print"
+                ),
             ),
             rx.button(rx.icon("plus", size=16), t("book.new"), on_click=NewBookingState.open_blank, id="cal-new", class_name="no-print"),
         ),

@@ -723,7 +723,17 @@ def appointment_dialog() -> rx.Component:
             rx.cond(
                 s.item,
                 rx.vstack(
-                    rx.dialog.title(rx.cond(s.item.pet != "", s.item.pet + " · " + s.item.customer, s.item.customer)),
+                    rx.hstack(
+                        rx.dialog.title(rx.cond(s.item.pet != "", s.item.pet + " · " + s.item.customer, s.item.customer), margin="0"),
+                        rx.spacer(),
+                        rx.dialog.close(
+                            rx.icon_button(
+                                rx.icon("x", size=16), variant="ghost", color_scheme="gray", aria_label=t("common.close"), id="appt-close"
+                            )
+                        ),
+                        width="100%",
+                        align="center",
+                    ),
                     rx.tabs.root(
                         rx.tabs.list(
                             rx.tabs.trigger(t("cal.tab_details"), value="details", id="tab-details"),

@@ -76,6 +76,8 @@ class GridCell:
     can_add: bool
     start: str  # ISO (UTC) of the half-hour, for "new appointment here"
     appts: list[ItemRow]  # not `items`: that name is taken by the object Var's dict methods
+    running: str = ""  # appointments that began earlier and still take this half-hour ("Bob até 10:30")
+    running_color: str = "gray"
 
 
 @dataclass
@@ -144,15 +146,25 @@ def _grid(agenda: calendar.DayAgenda, rows: list[ItemRow], tz: ZoneInfo, now: da
         cells = []
         for lane in agenda.lanes:
             items = [by_id[i.id] for i in agenda.items if i.staff_id == lane.id and slot <= i.starts < (until if until > slot else "24:00")]
+            running = [
+                i
+                for i in agenda.items
+                if i.staff_id == lane.id
+                and i.starts < slot < (i.ends if i.ends > i.starts else "24:00")
+                and i.status in booking.HOLDING_STATUSES
+            ]
             off = lane.opens is None or not (lane.opens <= slot < (lane.closes or ""))
+            busy = bool(running) and lane.id != calendar.NO_LANE  # a professional does one thing at a time
             cells.append(
                 GridCell(
                     key=f"{lane.id}-{slot}",
                     lane=lane.id,
                     off=off,
-                    can_add=not off and start > now,
+                    can_add=not off and not busy and start > now,
                     start=start.astimezone(UTC).isoformat(),
                     appts=items,
+                    running=", ".join(t("cal.running", who=i.pet or i.customer, until=i.ends) for i in running),
+                    running_color=STATUS_COLORS.get(running[0].status, "gray") if running else "gray",
                 )
             )
         is_now = agenda.now is not None and slot <= agenda.now < (until if until > slot else "24:00")

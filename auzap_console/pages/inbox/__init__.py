@@ -31,7 +31,7 @@ def _row(row: rx.Var) -> rx.Component:
                     rx.cond(row.test, rx.badge(t("inbox.test_badge"), color_scheme="gray", size="1")),
                     wrap="wrap",
                 ),
-                rx.text(row.preview, size="1", color_scheme="gray", trim="both", max_width="100%"),
+                rx.text(row.preview, size="1", color_scheme="gray", max_width="100%", class_name="ellipsis"),
                 rx.hstack(
                     rx.text(row.persona, size="1", color_scheme="teal"),
                     rx.cond(

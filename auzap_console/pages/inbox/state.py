@@ -288,7 +288,7 @@ class InboxState(PagedListMixin, ProtectedState):
             for _ in range(3600 // POLL_SECONDS):
                 await asyncio.sleep(POLL_SECONDS)
                 async with self:
-                    if not self.router.page.path.startswith("/inbox"):
+                    if not self.router.url.path.startswith("/inbox"):
                         break
                     try:
                         await self._refresh()
