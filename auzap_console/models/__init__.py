@@ -2,7 +2,7 @@
 
 from auzap_console.models.ai import AgentConfig, AIInteraction, CustomerMemory, KnowledgeArticle, UsageDaily
 from auzap_console.models.catalog import Appointment, AppointmentReminder, HealthFinding, Service, StaffMember
-from auzap_console.models.crm import Customer, Followup, Pet
+from auzap_console.models.crm import Customer, Followup, Pet, Segment
 from auzap_console.models.messaging import Channel, Conversation, Message, Queue, QuickReply
 from auzap_console.models.tenancy import (
     ROLE_RANK,
@@ -37,6 +37,7 @@ __all__ = [
     "Pet",
     "Queue",
     "QuickReply",
+    "Segment",
     "Service",
     "StaffMember",
     "Tenant",

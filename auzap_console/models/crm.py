@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from auzap_console.models._fields import json_list, tenant_fk, timestamp
+from auzap_console.models._fields import json_dict, json_list, tenant_fk, timestamp
 
 LEAD_STAGES = ("new", "qualified", "proposal", "won", "lost")
 SPECIES = ("dog", "cat", "bird", "rabbit", "other")
@@ -67,4 +67,17 @@ class Followup(SQLModel, table=True):
     due_at: datetime = timestamp(default_now=False, index=True)
     note: str = ""
     status: str = Field(default="pending", max_length=12)
+    created_at: datetime = timestamp()
+
+
+class Segment(SQLModel, table=True):
+    """A saved audience for campaigns: filter name → value, compiled to one SQL query (`services.segments`)."""
+
+    __tablename__ = "segments"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = tenant_fk()
+    name: str = Field(max_length=80)
+    criteria: dict = json_dict()
     created_at: datetime = timestamp()
