@@ -22,6 +22,7 @@ from auzap_console.pages import (  # noqa: F401  (importing a page module regist
     knowledge,
     playground,
     plugins,
+    segments,
     services,
     settings,
     staff,

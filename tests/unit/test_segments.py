@@ -110,3 +110,26 @@ def test_another_shop_never_counts_these_customers():
     with tenant_session(other.tenant_id) as s:
         assert segments.preview(s, actor=other.actor, criteria={"species": "dog"}).count == 0
         assert segments.list_segments(s, actor=other.actor) == []
+
+
+def test_the_builder_page_counts_as_filters_change_and_saves():
+    from auzap_console.pages.segments import SegmentsState
+    from tests.conftest import session_token
+    from tests.utils.reflex_harness import Browser
+
+    shop = _shop()
+    tab = Browser(session_token(shop.email, shop.password))
+    tab.call(SegmentsState.load)
+    state = tab.state(SegmentsState)
+    assert state.reach == 3
+    tab.call(SegmentsState.change, "species", "dog")
+    tab.call(SegmentsState.change, "vip", True)
+    assert (state.reach, state.sample) == (1, ["Bia Poodle"])
+    tab.call(SegmentsState.change, "service", str(shop.bath))
+    tab.call(SegmentsState.change, "service_mode", "used")
+    tab.call(SegmentsState.change, "service_days", "30")
+    assert state.reach == 1
+    tab.call(SegmentsState.save, {"segment-name": ""})
+    assert "Dê um nome" in state.form_error
+    tab.call(SegmentsState.save, {"segment-name": "VIPs do banho"})
+    assert [(row.name, row.reach) for row in state.saved] == [("VIPs do banho", "1 cliente")]
