@@ -12,8 +12,8 @@ import reflex as rx
 
 from auzap_console.components.common import empty_state, field, form_error, option_select, page_header
 from auzap_console.i18n import count, t
-from auzap_console.models.crm import LEAD_STAGES, SIZES, SPECIES
 from auzap_console.services import catalog, segments
+from auzap_console.services.segments import LEAD_STAGES, SIZES, SPECIES
 from auzap_console.state import Option, ProtectedState, guarded
 from auzap_console.template import template
 

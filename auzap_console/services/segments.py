@@ -22,7 +22,20 @@ from sqlmodel import Session, func, select
 from auzap_console.db_types import utcnow
 from auzap_console.i18n import t
 from auzap_console.models import Appointment, Customer, Pet, Segment
-from auzap_console.models.crm import LEAD_STAGES, SIZES
+from auzap_console.models.crm import LEAD_STAGES, SIZES, SPECIES
+
+__all__ = [  # the choices are re-exported: the builder page offers them
+    "CORE_FILTERS",
+    "LEAD_STAGES",
+    "SIZES",
+    "SPECIES",
+    "Preview",
+    "available",
+    "build",
+    "list_segments",
+    "preview",
+    "save_segment",
+]
 from auzap_console.plugin import manager
 from auzap_console.services import audit, limits
 from auzap_console.services.context import Actor, ServiceError, get_scoped
