@@ -73,9 +73,17 @@ class SegmentsState(ProtectedState):
         return criteria
 
     async def _refresh(self) -> None:
+        """The live count and sample (on every filter change: two queries)."""
         user = await self._user("manager")
         with self._session(user) as session:
             found = segments.preview(session, actor=user.actor, criteria=self._criteria(), sample=6)
+        self.reach, self.sample = found.count, [name for _, name in found.sample]
+        self.loaded = True
+
+    async def _load_lists(self) -> None:
+        """Services for the filter and the saved segments with their reach (on opening and after saving)."""
+        user = await self._user("manager")
+        with self._session(user) as session:
             self.services = [Option(ANY, t("seg.any_service"))] + [
                 Option(str(s.id), s.name) for s in catalog.list_services(session, actor=user.actor)
             ]
@@ -87,13 +95,12 @@ class SegmentsState(ProtectedState):
                 )
                 for s in segments.list_segments(session, actor=user.actor)
             ]
-        self.reach, self.sample = found.count, [name for _, name in found.sample]
-        self.loaded = True
 
     @rx.event
     @guarded
     async def load(self):
         """on_load."""
+        await self._load_lists()
         await self._refresh()
 
     @rx.event
@@ -113,7 +120,7 @@ class SegmentsState(ProtectedState):
         user = await self._user("manager")
         with self._session(user) as session:
             segments.save_segment(session, actor=user.actor, name=form.get("segment-name", ""), criteria=self._criteria())
-        await self._refresh()
+        await self._load_lists()
         return rx.toast.success(t("seg.saved"), id="toast-saved")
 
 

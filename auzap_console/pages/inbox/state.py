@@ -179,6 +179,7 @@ class InboxState(PagedListMixin, ProtectedState):
     closing: bool = False
     form_error: str = ""
     budget_notice: str = ""
+    _team: dict[int, str] = {}  # user id → name, for the assignee column
 
     @rx.var
     def summary(self) -> str:
@@ -187,6 +188,25 @@ class InboxState(PagedListMixin, ProtectedState):
 
     def _errors_inline(self, handler: str = "") -> bool:
         return handler in ("close_conversation", "save_labels")
+
+    async def _load_options(self) -> None:
+        """The filters' and selects' choices: people, queues, labels (on opening the inbox, not on every poll)."""
+        user = await self._user()
+        with self._session(user) as session:
+            team = {u.id: u.name for u in assignment.people(session, actor=user.actor)}
+            shop_queues = queues.list_queues(session, actor=user.actor)
+            labels = inbox.labels_in_use(session, actor=user.actor)
+        self._team = team
+        self.assignee_options = [
+            Option(ALL, t("inbox.assignee_all")),
+            Option("me", t("inbox.assignee_me")),
+            Option("none", t("inbox.assignee_none")),
+            *[Option(str(k), v) for k, v in team.items()],
+        ]
+        self.queue_options = [Option(ALL, t("inbox.queue_all"))] + [Option(str(q.id), q.name) for q in shop_queues]
+        self.label_options = [Option(ALL, t("inbox.label_all"))] + [Option(label, label) for label in labels]
+        self.people = [Option("none", t("inbox.nobody"))] + [Option(str(k), v) for k, v in team.items()]
+        self.queue_choices = [Option("none", t("inbox.no_queue"))] + [Option(str(q.id), q.name) for q in shop_queues]
 
     async def _refresh(self) -> None:
         user = await self._user()
@@ -207,20 +227,8 @@ class InboxState(PagedListMixin, ProtectedState):
                 label="" if self.label == ALL else self.label,
             )
             titles = {name: p.title for name, p in manager.personas().items()}
-            team = {u.id: u.name for u in assignment.people(session, actor=user.actor)}
-            shop_queues = queues.list_queues(session, actor=user.actor)
-            labels = inbox.labels_in_use(session, actor=user.actor)
             self.persona_options = [Option(ALL, t("inbox.all_personas"))] + [Option(name, title) for name, title in titles.items()]
-            self.assignee_options = [
-                Option(ALL, t("inbox.assignee_all")),
-                Option("me", t("inbox.assignee_me")),
-                Option("none", t("inbox.assignee_none")),
-                *[Option(str(k), v) for k, v in team.items()],
-            ]
-            self.queue_options = [Option(ALL, t("inbox.queue_all"))] + [Option(str(q.id), q.name) for q in shop_queues]
-            self.label_options = [Option(ALL, t("inbox.label_all"))] + [Option(label, label) for label in labels]
-            self.people = [Option("none", t("inbox.nobody"))] + [Option(str(k), v) for k, v in team.items()]
-            self.queue_choices = [Option("none", t("inbox.no_queue"))] + [Option(str(q.id), q.name) for q in shop_queues]
+            team = self._team
             self.total, self.pages = result.total, result.pages
             self.rows = [
                 ConversationRow(
@@ -264,6 +272,7 @@ class InboxState(PagedListMixin, ProtectedState):
     async def load(self):
         """on_load: first page, then keep it live."""
         self.page, self.selected_id, self.header, self.messages = 1, 0, ThreadHeader(), []
+        await self._load_options()
         wanted = self.router.url.query_parameters.get("c", "")  # a link from a customer's record
         if wanted.isdigit():
             self.selected_id, self.status = int(wanted), "all"
@@ -466,6 +475,7 @@ class InboxState(PagedListMixin, ProtectedState):
         labels = [part for part in (form.get("labels") or "").split(",")]
         with self._session(user) as session:
             inbox.set_labels(session, actor=user.actor, conversation_id=self.selected_id, labels=labels)
+        await self._load_options()
         await self._refresh()
         return rx.toast.success(t("inbox.labels_saved"), id="toast-saved")
 
