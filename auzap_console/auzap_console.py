@@ -14,6 +14,7 @@ from auzap_console.jobs.schedules import LocalCron
 from auzap_console.pages import (  # noqa: F401  (importing a page module registers it)
     agents,
     calendar,
+    campaigns,
     channels,
     customers,
     dashboard,

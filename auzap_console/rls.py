@@ -173,6 +173,25 @@ def create_reminders_function(conn: Connection) -> None:
         _revoke_from_public(conn, REMINDERS_FUNCTION_SIGNATURES)
 
 
+CAMPAIGNS_FUNCTION = """
+CREATE OR REPLACE FUNCTION auzap_campaigns_due(p_now timestamptz)
+RETURNS TABLE(tenant_id integer, campaign_id integer)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+  SELECT c.tenant_id, c.id FROM public.campaigns c
+  WHERE c.status = 'running' OR (c.status = 'scheduled' AND c.scheduled_at <= p_now)
+  ORDER BY c.id
+$$;
+"""
+CAMPAIGNS_FUNCTION_SIGNATURES = ("auzap_campaigns_due(timestamp with time zone)",)
+
+
+def create_campaigns_function(conn: Connection) -> None:
+    """Create the SECURITY DEFINER listing of campaigns with sending to do, across tenants (migration 0013); ids only."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(CAMPAIGNS_FUNCTION))
+        _revoke_from_public(conn, CAMPAIGNS_FUNCTION_SIGNATURES)
+
+
 def enable_tenant_rls(conn: Connection, table: str, column: str = "tenant_id") -> None:
     """Enable and FORCE row-level security on `table`, keyed on `column`."""
     if conn.dialect.name != "postgresql":

@@ -45,7 +45,7 @@ from auzap_console.metrics import MODEL_LATENCY, MODEL_TOKENS
 from auzap_console.models import AgentConfig, AIInteraction, Conversation, Customer, Message, Pet, Tenant
 from auzap_console.plugin import manager
 from auzap_console.plugin.types import Persona, ToolSpec
-from auzap_console.services import assignment, audit, booking, catalog, conversations, knowledge, reminder_replies
+from auzap_console.services import assignment, audit, booking, catalog, conversations, knowledge, opt_out, reminder_replies
 from auzap_console.services import memory as customer_memory
 from auzap_console.services.agents import get_config, model_settings, tools_for
 from auzap_console.services.context import Actor, ServiceError, get_scoped
@@ -167,10 +167,11 @@ def _gate_and_load(actor: Actor, conversation_id: int, now: datetime | None) -> 
         disabled = disabled_plugins(tenant)
         persona = manager.personas(disabled).get(conversation.persona)
         config = get_config(session, actor=actor, persona=conversation.persona)
-        picked = assignment.answer_menu(session, actor=actor, conversation=conversation, text=last_text, now=now)
+        stop = opt_out.handle(session, actor=actor, customer_id=conversation.customer_id, text=last_text)
+        picked = None if stop else assignment.answer_menu(session, actor=actor, conversation=conversation, text=last_text, now=now)
         rule = (
-            _Rule(reply=picked)
-            if picked
+            _Rule(reply=stop or picked or "")
+            if stop or picked
             else _reminder_answer(session, actor, conversation, persona, config, last_text, now)
             or _decide(conversation, persona, config, tenant, last_text, now)
         )

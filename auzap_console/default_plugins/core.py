@@ -6,9 +6,13 @@ from datetime import timedelta
 
 from sqlalchemy import or_
 
+from auzap_console.db import tenant_session
 from auzap_console.db_types import utcnow
+from auzap_console.i18n import t
 from auzap_console.models import Customer, Pet
 from auzap_console.plugin import hookimpl
+from auzap_console.services import campaigns
+from auzap_console.services.context import Actor
 
 
 def _by_species(stmt, value: str, tenant_id: int):
@@ -36,6 +40,20 @@ def register_segment_filters(register):
 
 @hookimpl
 def register_schedules(register):
-    """Hourly: forget old login and sign-up attempts (they hold e-mails and IPs). Every minute: send due reminders."""
+    """Hourly: forget old login and sign-up attempts (they hold e-mails and IPs). Every minute: due reminders, campaigns."""
     register(name="prune-login-attempts", cron="17 * * * *", function="auzap_console.jobs.maintenance:prune_login_attempts_job")
     register(name="send-reminders", cron="* * * * *", function="auzap_console.jobs.reminders:send_due_reminders_job")
+    register(name="send-campaigns", cron="* * * * *", function="auzap_console.jobs.campaigns:send_due_campaigns_job")
+
+
+@hookimpl
+def prompt_context(tenant_id: int, customer_id: int | None, persona: str) -> str | None:
+    """A campaign message the customer got in the last 7 days: their reply is most likely about it."""
+    if customer_id is None:
+        return None
+    with tenant_session(tenant_id) as session:
+        recent = campaigns.recent_for(session, actor=Actor(tenant_id=tenant_id, role="staff"), customer_id=customer_id, now=utcnow())
+    if recent is None:
+        return None
+    name, body, sent_at = recent
+    return t("camp.prompt_context", name=name, day=sent_at.strftime("%d/%m"), body=body[:400])

@@ -9,6 +9,8 @@ RQ is at-least-once: jobs must be idempotent (they are: see each job's docstring
 from __future__ import annotations
 
 import hashlib
+import heapq
+import itertools
 import logging
 import threading
 import time
@@ -195,6 +197,10 @@ class InProcessQueue:
         self.lock = threading.Lock()
         self.seen: dict[str, Future] = {}
         self.pending: set[Future] = set()
+        self.timers: list[tuple[float, int, Callable[[], None]]] = []  # (due, order, start): delayed jobs
+        self.timer_order = itertools.count()
+        self.timer_wakeup = threading.Condition()
+        self.timer_thread: threading.Thread | None = None
 
     def submit(self, func: Callable[..., Any], args: tuple, job_key: str | None, delay_ms: int = 0) -> str:
         """Run `func(*args)` soon (or after `delay_ms`); a known `job_key` is not run again."""
@@ -202,17 +208,40 @@ class InProcessQueue:
         with self.lock:
             if key in self.seen:
                 return key
-            delay = delay_ms / 1000
-
-            def delayed() -> Any:
-                time.sleep(delay)  # on a pool thread: the caller (web handler or job) is not held
-                return self._run(func, args, key)
-
-            future = self.pool.submit(delayed if delay > 0 else self._run, *(() if delay > 0 else (func, args, key)))
+            future = self._later(func, args, key, delay_ms / 1000) if delay_ms > 0 else self.pool.submit(self._run, func, args, key)
             self.seen[key] = future
             self.pending.add(future)
             future.add_done_callback(self.pending.discard)
         return key
+
+    def _later(self, func: Callable[..., Any], args: tuple, key: str, delay: float) -> Future:
+        """Hand the job to the pool when due; waiting holds no pool thread (one timer thread serves every delayed job)."""
+        outer: Future = Future()
+
+        def copy(done: Future) -> None:
+            if done.exception() is not None:
+                outer.set_exception(done.exception())
+            else:
+                outer.set_result(done.result())
+
+        def fire() -> None:
+            self.pool.submit(self._run, func, args, key).add_done_callback(copy)
+
+        with self.timer_wakeup:
+            heapq.heappush(self.timers, (time.monotonic() + delay, next(self.timer_order), fire))
+            self.timer_wakeup.notify()
+            if self.timer_thread is None:
+                self.timer_thread = threading.Thread(target=self._fire_due, name="auzap-job-timer", daemon=True)
+                self.timer_thread.start()
+        return outer
+
+    def _fire_due(self) -> None:
+        while True:
+            with self.timer_wakeup:
+                while not self.timers or self.timers[0][0] > time.monotonic():
+                    self.timer_wakeup.wait(self.timers[0][0] - time.monotonic() if self.timers else None)
+                _, _, fire = heapq.heappop(self.timers)
+            fire()
 
     def state(self, key: str) -> str:
         """Like `job_state`: ACTIVE, FAILED or MISSING (a finished or unknown key is forgotten)."""

@@ -3,6 +3,7 @@
 from auzap_console.models.ai import AgentConfig, AIInteraction, CustomerMemory, KnowledgeArticle, UsageDaily
 from auzap_console.models.catalog import Appointment, AppointmentReminder, HealthFinding, Service, StaffMember
 from auzap_console.models.crm import Customer, Followup, Pet, Segment
+from auzap_console.models.marketing import Campaign, CampaignRecipient
 from auzap_console.models.messaging import Channel, Conversation, Message, Queue, QuickReply
 from auzap_console.models.tenancy import (
     ROLE_RANK,
@@ -25,6 +26,8 @@ __all__ = [
     "AuditLog",
     "AuthSession",
     "AuthorizedOwnerNumber",
+    "Campaign",
+    "CampaignRecipient",
     "Channel",
     "Conversation",
     "Customer",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from auzap_console.models._fields import json_dict, json_list, tenant_fk, timestamp
@@ -40,6 +40,11 @@ class Pet(SQLModel, table=True):
     """A customer's animal."""
 
     __tablename__ = "pets"
+    __table_args__ = (  # segment filters look pets up by kind and reach their owners without the table
+        Index("ix_pets_tenant_species", "tenant_id", "species", "customer_id"),
+        Index("ix_pets_tenant_size", "tenant_id", "size", "customer_id"),
+        Index("ix_pets_tenant_breed", "tenant_id", "breed", "customer_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = tenant_fk()

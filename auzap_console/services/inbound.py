@@ -16,7 +16,7 @@ from auzap_console.db import tenant_session
 from auzap_console.models import Message, Tenant
 from auzap_console.models.messaging import Processing
 from auzap_console.plugin import manager
-from auzap_console.services import conversations, routing
+from auzap_console.services import campaigns, conversations, routing
 from auzap_console.services.context import Actor
 from auzap_console.services.plugins import disabled_plugins
 
@@ -107,6 +107,7 @@ def receive_message(
             log.info("duplicate delivery of %s on channel %s (concurrent)", provider_message_id, channel_id)
         else:
             received = Received(conversation.id, message.id)
+            campaigns.note_reply(session, actor=actor, customer_id=customer.id, now=message.created_at)
     if received is None:  # the concurrent winner has committed by now (its row lock held us)
         return _existing(tenant_id, channel_id, provider_message_id or "") or Received(0, 0, duplicate=True, pending=False)
     manager.message_received(

@@ -100,6 +100,13 @@ def _in_quiet(moment: time, start: time, end: time) -> bool:
     return (start <= moment or moment < end) if start > end else (start <= moment < end)
 
 
+def is_quiet(tenant: Tenant, now: datetime) -> bool:
+    """Whether `now` falls in the shop's quiet hours (no reminder, campaign or automation goes out)."""
+    rules = settings_of(tenant)
+    local = now.astimezone(ZoneInfo(tenant.timezone)).time().replace(tzinfo=None)
+    return _in_quiet(local, time.fromisoformat(rules.quiet_start), time.fromisoformat(rules.quiet_end))
+
+
 def send_time(due: datetime, tz: ZoneInfo, quiet_start: str, quiet_end: str) -> datetime:
     """`due`, or — when it falls in the quiet hours — shortly before they began that night."""
     start, end = time.fromisoformat(quiet_start), time.fromisoformat(quiet_end)
@@ -207,7 +214,7 @@ def deliver(session: Session, *, actor: Actor, reminder_id: int, now: datetime |
     body = t("reminder.body", name=first_name, pet=pet.name if pet else t("reminder.your_pet"), service=service.name, when=when)
     meta: dict = {"kind": "reminder", "appointment_id": appointment.id, "reminder_id": row.id}
     channel = session.get(Channel, conversation.channel_id)
-    if channel.provider == "cloud" and not _window_open(session, conversation, now):
+    if channel.provider == "cloud" and not window_open(session, conversation, now):
         template = (channel.templates or {}).get("reminder") or {}
         if not template.get("name"):
             _set(row, ReminderStatus.SKIPPED, "window_closed")
@@ -225,7 +232,7 @@ def deliver(session: Session, *, actor: Actor, reminder_id: int, now: datetime |
     return "sent"
 
 
-def _window_open(session: Session, conversation: Conversation, now: datetime) -> bool:
+def window_open(session: Session, conversation: Conversation, now: datetime) -> bool:
     """Whether the tutor wrote in the last 24 hours (the Cloud API then allows free text)."""
     last_in = session.exec(
         select(Message.created_at)
