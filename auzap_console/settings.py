@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     app_db_role: str = Field("auzap_app", description="PostgreSQL role the app connects as (RLS applies to it).")
     redis_url: str = Field("", description="Unset: jobs run in an in-process queue (local mode).")
     job_retry_intervals: str = Field("5,30,120", description="Seconds between job retries (comma-separated).")
+    campaign_spread_ms: int = Field(60_000, description="A campaign minute's sends are spread over this long (tests shorten it).")
     secret_key: str = Field(DEFAULT_SECRET_KEY, description="Signs and encrypts secrets at rest (the current key).")
     secret_keys_previous: str = Field("", description="Older SECRET_KEYs (comma-separated) still accepted for decryption.")
     session_ttl_hours: int = 12

@@ -24,7 +24,6 @@ from auzap_console.services.context import Actor
 from auzap_console.settings import get_settings
 
 log = logging.getLogger("auzap.campaigns")
-SPREAD_MS = 60_000  # a minute's sends are spread over this long (tests shorten it)
 
 
 def due(now: datetime, tenant_id: int | None = None) -> list[tuple[int, int]]:
@@ -53,7 +52,7 @@ def send_campaign_minute(tenant_id: int, campaign_id: int, now: datetime) -> dic
     for start in range(0, len(ids), campaigns.DELIVER_CHUNK):
         with tenant_session(tenant_id) as session:
             for offset, recipient_id in enumerate(ids[start : start + campaigns.DELIVER_CHUNK], start):
-                delay_ms = offset * SPREAD_MS // rate
+                delay_ms = offset * get_settings().campaign_spread_ms // rate
                 try:
                     with session.begin_nested():
                         outcome = campaigns.deliver(session, actor=actor, recipient_id=recipient_id, now=now, delay_ms=delay_ms)

@@ -371,8 +371,8 @@ def get_campaign(session: Session, *, actor: Actor, campaign_id: int) -> Campaig
 def next_batch(session: Session, *, actor: Actor, campaign_id: int, now: datetime) -> list[int]:
     """Start a campaign whose time came, finish one with nobody left, and name this minute's recipients.
 
-    Returns at most `rate_per_minute` pending recipient ids, or none in the shop's quiet hours
-    or while the campaign is not running.
+    Returns what is left of the minute's `rate_per_minute` (by the clock's minute: a retried run
+    never adds to it), or none in the shop's quiet hours or while the campaign is not running.
     """
     campaign = session.exec(select(Campaign).where(Campaign.tenant_id == actor.tenant_id, Campaign.id == campaign_id)).first()
     if campaign is None:
@@ -382,19 +382,24 @@ def next_batch(session: Session, *, actor: Actor, campaign_id: int, now: datetim
         session.add(campaign)
     if campaign.status != CampaignStatus.RUNNING:
         return []
+    minute = now.replace(second=0, microsecond=0)
+    already = session.exec(
+        select(func.count()).where(R.tenant_id == actor.tenant_id, R.campaign_id == campaign.id, R.sent_at >= minute)
+    ).one()
+    budget = campaign.rate_per_minute - already  # a retried or overlapping run in the same minute only completes its batch
     ids = list(
         session.exec(
             select(R.id)
             .where(R.tenant_id == actor.tenant_id, R.campaign_id == campaign.id, R.status == RecipientStatus.PENDING)
             .order_by(R.id)
-            .limit(campaign.rate_per_minute)
+            .limit(max(budget, 1))
         )
     )
     if not ids:
         campaign.status, campaign.finished_at, campaign.updated_at = CampaignStatus.FINISHED, now, now
         session.add(campaign)
         return []
-    if reminders.is_quiet(get_tenant(session, actor=actor), now):
+    if budget <= 0 or reminders.is_quiet(get_tenant(session, actor=actor), now):
         return []
     return ids
 

@@ -63,3 +63,24 @@ def reminders_then_slow(now_iso: str, tenant_id: int, delay: float) -> dict:
     result = send_due_reminders(now=datetime.fromisoformat(now_iso), only_tenant=tenant_id)
     time.sleep(delay)
     return result
+
+
+def slow_campaign_minute(now_iso: str, tenant_id: int, pause: float) -> dict:
+    """The campaign cron job at an injected time, each recipient written `pause` s apart (room to kill the worker midway)."""
+    import time
+    from datetime import datetime
+
+    from auzap_console.jobs.campaigns import send_due_campaigns
+    from auzap_console.services import campaigns
+
+    original = campaigns.deliver
+
+    def slow_deliver(*args, **kwargs):
+        time.sleep(pause)
+        return original(*args, **kwargs)
+
+    campaigns.deliver = slow_deliver
+    try:
+        return send_due_campaigns(datetime.fromisoformat(now_iso), only_tenant=tenant_id)
+    finally:
+        campaigns.deliver = original

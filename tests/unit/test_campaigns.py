@@ -29,9 +29,13 @@ SP = ZoneInfo("America/Sao_Paulo")
 @pytest.fixture(autouse=True)
 def _short_minutes(monkeypatch):
     """A minute's sends spread over 0.6 s instead of 60 (the pacing itself is the integration test's and the benchmark's)."""
-    from auzap_console.jobs import campaigns as campaign_jobs
+    from auzap_console.settings import get_settings
 
-    monkeypatch.setattr(campaign_jobs, "SPREAD_MS", 600)
+    monkeypatch.setenv("CAMPAIGN_SPREAD_MS", "600")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.undo()
+    get_settings.cache_clear()
 
 
 def _noon(days: int = 1) -> datetime:
