@@ -11,15 +11,18 @@ have their reminders planned.
 from __future__ import annotations
 
 import random
+import secrets
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from auzap_console.crypto import encrypt_json, encrypt_text
 from auzap_console.db import bind_tenant, tenant_session
 from auzap_console.models import (
     Appointment,
     AuthorizedOwnerNumber,
+    Channel,
     Conversation,
     Customer,
     HealthFinding,
@@ -28,6 +31,7 @@ from auzap_console.models import (
     Pet,
     Queue,
     QuickReply,
+    Segment,
     Service,
     StaffMember,
     Tenant,
@@ -192,6 +196,7 @@ def seed_demo(*, seed: int = 42, customers: int = 200, today: date | None = None
         bind_tenant(session, tenant.id)
         _fill(session, tenant, random.Random(seed), customers, today or datetime.now(ZoneInfo(tenant.timezone)).date())
         _knowledge_and_chats(session, tenant)
+        _marketing(session, tenant)
         _at_the_counter(session, tenant, datetime.now(UTC))
         return tenant.id  # type: ignore[return-value]
 
@@ -261,6 +266,26 @@ def _knowledge_and_chats(session: Session, tenant: Tenant) -> None:
                     created_at=when + timedelta(minutes=n),
                 )
             )
+
+
+DEMO_SEGMENTS = (("Sumidos há 60 dias", {"inactive_days": 60}), ("Clientes VIP", {"vip": True}))
+
+
+def _marketing(session: Session, tenant: Tenant) -> None:
+    """A simulated WhatsApp number (sends are recorded, nothing leaves) and two saved segments, so campaigns can be tried."""
+    session.add(
+        Channel(
+            tenant_id=tenant.id,
+            name="WhatsApp de teste (simulador)",
+            provider="simulator",
+            phone="+5511940028922",
+            status="connected",
+            webhook_key=secrets.token_urlsafe(24),
+            webhook_secret_encrypted=encrypt_text(secrets.token_urlsafe(32)),
+            credentials_encrypted=encrypt_json({}),
+        )
+    )
+    session.add_all([Segment(tenant_id=tenant.id, name=name, criteria=criteria) for name, criteria in DEMO_SEGMENTS])
 
 
 def _fill(session: Session, tenant: Tenant, rng: random.Random, n_customers: int, today: date) -> None:

@@ -105,7 +105,7 @@ def _editor() -> rx.Component:
                 t("camp.message"),
                 rx.text_area(
                     value=S.template,
-                    on_change=lambda v: S.set_field("template", v).debounce(300),
+                    on_change=lambda v: S.set_field("template", v),
                     name="campaign-template",
                     id="campaign-template",
                     rows="5",
@@ -127,7 +127,7 @@ def _editor() -> rx.Component:
                     ),
                 ),
                 wrap="wrap",
-                gap="1",
+                spacing="1",
             ),
             rx.cond(
                 S.is_cloud,
@@ -185,7 +185,7 @@ def _editor() -> rx.Component:
                     S.selected_id > 0,
                     rx.button(t("camp.delete"), variant="ghost", color_scheme="red", on_click=S.delete, id="campaign-delete"),
                 ),
-                gap="2",
+                spacing="2",
                 wrap="wrap",
             ),
             rx.cond(
@@ -256,7 +256,13 @@ def _detail() -> rx.Component:
             rx.progress(value=S.percent, max=100, width="100%", id="campaign-progress"),
             rx.text(S.done_label, size="2", id="campaign-done"),
             rx.grid(rx.foreach(S.funnel, _funnel_step), columns=rx.breakpoints(initial="2", sm="3"), spacing="2", width="100%"),
-            rx.hstack(rx.text(t("camp.revenue"), size="2"), rx.text(S.revenue, weight="bold", id="campaign-revenue"), spacing="2"),
+            rx.hstack(
+                rx.text(t("camp.revenue"), size="2"),
+                rx.text(S.revenue, weight="bold", id="campaign-revenue", white_space="nowrap"),
+                justify="between",
+                width="100%",
+                align="center",
+            ),
             rx.flex(
                 rx.cond(
                     (S.status == "running") | (S.status == "scheduled"),
@@ -272,7 +278,7 @@ def _detail() -> rx.Component:
                     (S.status != "finished") & (S.status != "cancelled"),
                     rx.button(t("camp.cancel"), variant="ghost", color_scheme="red", on_click=S.control("cancel"), id="campaign-cancel"),
                 ),
-                gap="2",
+                spacing="2",
                 wrap="wrap",
             ),
             rx.divider(),

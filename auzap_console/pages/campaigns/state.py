@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from auzap_console.i18n import count, local_datetime, money, t
+from auzap_console.phones import format_phone
 from auzap_console.services import campaign_text, campaigns, channels, segments
 from auzap_console.services.context import ServiceError
 from auzap_console.services.tenants import get_tenant
@@ -333,7 +334,9 @@ class CampaignsState(ProtectedState):
         self.started_label = t("camp.when_label", when=local_datetime(moment, tz)) if moment else ""
         self.pages = max(1, -(-total // PER_PAGE))
         self.recipient_lines = [
-            RecipientLine(r.name, r.phone, r.status, t(f"camp.rstatus_{r.status}"), RECIPIENT_COLORS.get(r.status, "gray"), r.detail)
+            RecipientLine(
+                r.name, format_phone(r.phone), r.status, t(f"camp.rstatus_{r.status}"), RECIPIENT_COLORS.get(r.status, "gray"), r.detail
+            )
             for r in rows
         ]
 
@@ -354,6 +357,7 @@ class CampaignsState(ProtectedState):
                         break
                     try:
                         await self._refresh_detail()
+                        await self._refresh_list()
                     except (LoginRequired, ServiceError):
                         break
         finally:
