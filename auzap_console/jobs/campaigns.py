@@ -1,8 +1,8 @@
 """Campaign sends (queue `low`, every minute by RQ's cron): each running campaign's next minute of recipients.
 
-For every campaign with sending to do, `services.campaigns.next_batch` names at most
-`rate_per_minute` pending recipients; `deliver` writes each one's message in small transactions
-(row locked and marked with the message) and enqueues its send spread over the minute with
+For every campaign with sending to do, `services.campaigns.next_batch` gives the next minute's
+send slots (60/rate s apart) to pending recipients; `deliver` writes each one's message in small
+transactions (row locked and marked with the message) and enqueues its send for its slot with
 RQ's scheduler — the rate is kept by the schedule, not by sleeping. Running this twice, on two
 workers, or again after a worker was killed, sends nobody twice.
 """
@@ -43,19 +43,21 @@ def due(now: datetime, tenant_id: int | None = None) -> list[tuple[int, int]]:
 
 
 def send_campaign_minute(tenant_id: int, campaign_id: int, now: datetime) -> dict[str, int]:
-    """One campaign's minute: its batch, written in chunks, sends spread evenly over 60 s."""
+    """One campaign's minute: its paced slots, written in chunks, each send enqueued for its slot."""
     actor = Actor(tenant_id=tenant_id, role="staff")
     with tenant_session(tenant_id) as session:
-        ids = campaigns.next_batch(session, actor=actor, campaign_id=campaign_id, now=now)
-        rate = session.get(Campaign, campaign_id).rate_per_minute if ids else 1
+        batch = campaigns.next_batch(session, actor=actor, campaign_id=campaign_id, now=now)
+    scale = get_settings().campaign_spread_ms / 60_000  # tests shrink the real waits; the planned times stay
     counts: dict[str, int] = {}
-    for start in range(0, len(ids), campaigns.DELIVER_CHUNK):
+    for start in range(0, len(batch), campaigns.DELIVER_CHUNK):
         with tenant_session(tenant_id) as session:
-            for offset, recipient_id in enumerate(ids[start : start + campaigns.DELIVER_CHUNK], start):
-                delay_ms = offset * get_settings().campaign_spread_ms // rate
+            for recipient_id, send_at in batch[start : start + campaigns.DELIVER_CHUNK]:
+                delay_ms = max(0, int((send_at - now).total_seconds() * 1000 * scale))
                 try:
                     with session.begin_nested():
-                        outcome = campaigns.deliver(session, actor=actor, recipient_id=recipient_id, now=now, delay_ms=delay_ms)
+                        outcome = campaigns.deliver(
+                            session, actor=actor, recipient_id=recipient_id, now=now, send_at=send_at, delay_ms=delay_ms
+                        )
                 except Exception:  # this recipient stays pending for the next minute; the others go on
                     log.exception("campaign %s: recipient %s could not be written", campaign_id, recipient_id)
                     outcome = "error"

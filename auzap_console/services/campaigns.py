@@ -2,10 +2,11 @@
 
 Starting a campaign plans its recipients in one transaction (one INSERT … SELECT from the
 segment's query, unique per customer). RQ's cron runs `jobs.campaigns` every minute; each run
-hands `rate_per_minute` pending recipients to `deliver`, which locks the row, writes the message
-and marks the row in the same transaction, and enqueues the send spread over the minute (RQ's
-scheduler). So a message goes at most once whatever is killed or retried, and never faster than
-the rate. Nothing goes out in the shop's quiet hours; opted-out customers are skipped.
+gives the next minute's send slots (spaced 60/rate s apart, after the last one taken) to pending
+recipients: `deliver` locks the row, writes the message and marks the row in the same
+transaction, and the send is enqueued for its slot (RQ's scheduler). So a message goes at most
+once whatever is killed or retried, and no 60-second window holds more than the rate. Nothing
+goes out in the shop's quiet hours; opted-out customers are skipped.
 
 After the send, a recipient's status is read, not stored: the message's delivery (sent,
 delivered, read, failed with the provider's error), a reply in the next 7 days, a booking in the
@@ -368,11 +369,13 @@ def get_campaign(session: Session, *, actor: Actor, campaign_id: int) -> Campaig
 # --- sending (the dispatch job) -------------------------------------------------------------------
 
 
-def next_batch(session: Session, *, actor: Actor, campaign_id: int, now: datetime) -> list[int]:
-    """Start a campaign whose time came, finish one with nobody left, and name this minute's recipients.
+def next_batch(session: Session, *, actor: Actor, campaign_id: int, now: datetime) -> list[tuple[int, datetime]]:
+    """Start a campaign whose time came, finish one with nobody left, and plan the next minute's sends.
 
-    Returns what is left of the minute's `rate_per_minute` (by the clock's minute: a retried run
-    never adds to it), or none in the shop's quiet hours or while the campaign is not running.
+    Sends are spaced `60 / rate_per_minute` seconds apart, continuing after the last one planned,
+    so any 60-second window holds at most the rate — also when runs overlap or a run is retried
+    (the slots it planned are taken). Returns (recipient id, when it goes) for the slots that
+    start within the next minute; none in the shop's quiet hours or while not running.
     """
     campaign = session.exec(select(Campaign).where(Campaign.tenant_id == actor.tenant_id, Campaign.id == campaign_id)).first()
     if campaign is None:
@@ -382,33 +385,32 @@ def next_batch(session: Session, *, actor: Actor, campaign_id: int, now: datetim
         session.add(campaign)
     if campaign.status != CampaignStatus.RUNNING:
         return []
-    minute = now.replace(second=0, microsecond=0)
-    already = session.exec(
-        select(func.count()).where(R.tenant_id == actor.tenant_id, R.campaign_id == campaign.id, R.sent_at >= minute)
-    ).one()
-    budget = campaign.rate_per_minute - already  # a retried or overlapping run in the same minute only completes its batch
+    interval = timedelta(minutes=1) / campaign.rate_per_minute
+    last = session.exec(select(func.max(R.sent_at)).where(R.tenant_id == actor.tenant_id, R.campaign_id == campaign.id)).one()
+    start = max(now, last + interval) if last else now
+    slots = int((now + timedelta(minutes=1) - start) / interval) if start < now + timedelta(minutes=1) else 0
     ids = list(
         session.exec(
             select(R.id)
             .where(R.tenant_id == actor.tenant_id, R.campaign_id == campaign.id, R.status == RecipientStatus.PENDING)
             .order_by(R.id)
-            .limit(max(budget, 1))
+            .limit(max(slots, 1))
         )
     )
     if not ids:
         campaign.status, campaign.finished_at, campaign.updated_at = CampaignStatus.FINISHED, now, now
         session.add(campaign)
         return []
-    if budget <= 0 or reminders.is_quiet(get_tenant(session, actor=actor), now):
+    if slots <= 0 or reminders.is_quiet(get_tenant(session, actor=actor), now):
         return []
-    return ids
+    return [(rid, start + i * interval) for i, rid in enumerate(ids)]
 
 
-def deliver(session: Session, *, actor: Actor, recipient_id: int, now: datetime, delay_ms: int = 0) -> str:
+def deliver(session: Session, *, actor: Actor, recipient_id: int, now: datetime, send_at: datetime | None = None, delay_ms: int = 0) -> str:
     """Write one recipient's message, or skip them with the reason; safe to run twice.
 
     The row is locked and marked in the transaction that stores the message; the send job is
-    enqueued after the commit, `delay_ms` later (the minute's pacing), and sends it once.
+    enqueued after the commit, `delay_ms` later (its paced slot, `send_at`), and sends it once.
     """
     row = session.exec(select(R).where(R.tenant_id == actor.tenant_id, R.id == recipient_id).with_for_update()).first()
     if row is None or row.status != RecipientStatus.PENDING:
@@ -443,7 +445,8 @@ def deliver(session: Session, *, actor: Actor, recipient_id: int, now: datetime,
         session, actor=actor, conversation=conversation, direction="out", sender="system", body=body, pending=True, meta=meta
     )
     dispatch.after_commit(session, "send", actor.tenant_id, message.id, delay_ms=delay_ms)
-    row.status, row.message_id, row.sent_at, row.attribution_until = RecipientStatus.SENT, message.id, now, now + ATTRIBUTION
+    moment = send_at or now
+    row.status, row.message_id, row.sent_at, row.attribution_until = RecipientStatus.SENT, message.id, moment, moment + ATTRIBUTION
     session.add(row)
     return "sent"
 

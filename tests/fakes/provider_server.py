@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import re
+import time
 
 from tests.fakes.base import JSONHandler, LocalServer
 
@@ -86,7 +87,7 @@ class ProviderHandler(JSONHandler):
             if self.fake.errors:
                 status, payload = self.fake.errors.pop(0)
                 return self._send(status, payload)
-            self.fake.sent.append({"path": self.path, **body})
+            self.fake.sent.append({"path": self.path, **body, "_at": time.time()})
             n = len(self.fake.sent)
         if self.fake.kind == "cloud":
             self._send(
