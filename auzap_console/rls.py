@@ -181,12 +181,17 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_te
   WHERE c.status = 'running' OR (c.status = 'scheduled' AND c.scheduled_at <= p_now)
   ORDER BY c.id
 $$;
+CREATE OR REPLACE FUNCTION auzap_tenant_ids()
+RETURNS TABLE(tenant_id integer)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+  SELECT t.id FROM public.tenants t ORDER BY t.id
+$$;
 """
-CAMPAIGNS_FUNCTION_SIGNATURES = ("auzap_campaigns_due(timestamp with time zone)",)
+CAMPAIGNS_FUNCTION_SIGNATURES = ("auzap_campaigns_due(timestamp with time zone)", "auzap_tenant_ids()")
 
 
 def create_campaigns_function(conn: Connection) -> None:
-    """Create the SECURITY DEFINER listing of campaigns with sending to do, across tenants (migration 0013); ids only."""
+    """Create the SECURITY DEFINER listings of campaigns with sending to do and of every shop (daily jobs), migration 0013; ids only."""
     if conn.dialect.name == "postgresql":
         conn.execute(text(CAMPAIGNS_FUNCTION))
         _revoke_from_public(conn, CAMPAIGNS_FUNCTION_SIGNATURES)

@@ -76,7 +76,26 @@ def upgrade() -> None:
         batch_op.create_index('ix_pets_tenant_breed', ['tenant_id', 'breed', 'customer_id'], unique=False)
         batch_op.create_index('ix_pets_tenant_size', ['tenant_id', 'size', 'customer_id'], unique=False)
         batch_op.create_index('ix_pets_tenant_species', ['tenant_id', 'species', 'customer_id'], unique=False)
-    for table in ("campaigns", "campaign_recipients"):
+    op.create_table('insights',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('body', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('criteria', sa.JSON(), nullable=False),
+    sa.Column('potential_cents', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', auzap_console.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('tenant_id', 'day', 'kind')
+    )
+    with op.batch_alter_table('insights', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_insights_tenant_id'), ['tenant_id'], unique=False)
+
+    for table in ("campaigns", "campaign_recipients", "insights"):
         enable_tenant_rls(op.get_bind(), table)
     create_campaigns_function(op.get_bind())
 
@@ -85,6 +104,11 @@ def downgrade() -> None:
     """Revert this revision."""
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS auzap_campaigns_due(timestamptz)")
+        op.execute("DROP FUNCTION IF EXISTS auzap_tenant_ids()")
+    with op.batch_alter_table('insights', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_insights_tenant_id'))
+
+    op.drop_table('insights')
     with op.batch_alter_table('pets', schema=None) as batch_op:
         batch_op.drop_index('ix_pets_tenant_species')
         batch_op.drop_index('ix_pets_tenant_size')

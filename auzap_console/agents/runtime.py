@@ -45,7 +45,7 @@ from auzap_console.metrics import MODEL_LATENCY, MODEL_TOKENS
 from auzap_console.models import AgentConfig, AIInteraction, Conversation, Customer, Message, Pet, Tenant
 from auzap_console.plugin import manager
 from auzap_console.plugin.types import Persona, ToolSpec
-from auzap_console.services import assignment, audit, booking, catalog, conversations, knowledge, opt_out, reminder_replies
+from auzap_console.services import assignment, audit, booking, catalog, conversations, knowledge, opt_out, owner_summary, reminder_replies
 from auzap_console.services import memory as customer_memory
 from auzap_console.services.agents import get_config, model_settings, tools_for
 from auzap_console.services.context import Actor, ServiceError, get_scoped
@@ -280,10 +280,12 @@ def _decide(
 def _reminder_answer(
     session: Session, actor: Actor, conversation: Conversation, persona: Persona | None, config: AgentConfig, last_text: str, now: datetime
 ) -> _Rule | None:
-    """A tutor answering a reminder ("1", "sim", "👍", "cancela"): acted on through the booking service, any hour."""
+    """A tutor answering a reminder ("1", "sim", "👍", "cancela"), or the owner asking for the summary's campaign: acted on, any hour."""
     if conversation.ai_paused or persona is None or not config.enabled:
         return None
-    answer = reminder_replies.answer_reply(session, actor=actor, conversation_id=conversation.id, message=last_text, now=now)
+    answer = reminder_replies.answer_reply(
+        session, actor=actor, conversation_id=conversation.id, message=last_text, now=now
+    ) or owner_summary.answer_reply(session, actor=actor, conversation_id=conversation.id, message=last_text, now=now)
     return _Rule(reply=answer, typing_delay_ms=config.typing_delay_ms) if answer else None
 
 

@@ -44,6 +44,7 @@ def register_schedules(register):
     register(name="prune-login-attempts", cron="17 * * * *", function="auzap_console.jobs.maintenance:prune_login_attempts_job")
     register(name="send-reminders", cron="* * * * *", function="auzap_console.jobs.reminders:send_due_reminders_job")
     register(name="send-campaigns", cron="* * * * *", function="auzap_console.jobs.campaigns:send_due_campaigns_job")
+    register(name="owner-summary", cron="* * * * *", function="auzap_console.jobs.owner_summary:send_summaries_job")
 
 
 @hookimpl

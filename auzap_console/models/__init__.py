@@ -3,7 +3,7 @@
 from auzap_console.models.ai import AgentConfig, AIInteraction, CustomerMemory, KnowledgeArticle, UsageDaily
 from auzap_console.models.catalog import Appointment, AppointmentReminder, HealthFinding, Service, StaffMember
 from auzap_console.models.crm import Customer, Followup, Pet, Segment
-from auzap_console.models.marketing import Campaign, CampaignRecipient
+from auzap_console.models.marketing import Campaign, CampaignRecipient, Insight
 from auzap_console.models.messaging import Channel, Conversation, Message, Queue, QuickReply
 from auzap_console.models.tenancy import (
     ROLE_RANK,
@@ -34,6 +34,7 @@ __all__ = [
     "CustomerMemory",
     "Followup",
     "HealthFinding",
+    "Insight",
     "KnowledgeArticle",
     "LoginAttempt",
     "Message",

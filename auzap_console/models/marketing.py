@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Index, UniqueConstraint
@@ -74,3 +74,21 @@ class CampaignRecipient(SQLModel, table=True):
     sent_at: datetime | None = timestamp(nullable=True, default_now=False)
     attribution_until: datetime | None = timestamp(nullable=True, default_now=False)  # a booking before this counts for the campaign
     replied_at: datetime | None = timestamp(nullable=True, default_now=False)
+
+
+class Insight(SQLModel, table=True):
+    """What the owner analyst noticed on a day: the daily summary itself (kind "summary", once a day) or an opportunity."""
+
+    __tablename__ = "insights"
+    __table_args__ = (UniqueConstraint("tenant_id", "day", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = tenant_fk()
+    day: date
+    kind: str = Field(max_length=24)  # summary, opportunity
+    title: str = Field(default="", max_length=200)
+    body: str = ""
+    criteria: dict = json_dict()  # an opportunity's segment filters
+    potential_cents: int = 0
+    campaign_id: int | None = Field(default=None, foreign_key="campaigns.id", ondelete="SET NULL")
+    created_at: datetime = timestamp()

@@ -10,6 +10,7 @@ from babel.dates import get_timezone_location, get_timezone_name
 from auzap_console.components.common import field, form_error, page_header
 from auzap_console.i18n import t
 from auzap_console.pages.settings_reminders import reminders_card
+from auzap_console.pages.settings_summary import summary_card
 from auzap_console.phones import format_phone
 from auzap_console.services import auth, dashboard, notifications, tenants
 from auzap_console.services.context import ConfirmationNeeded, ServiceError
@@ -449,6 +450,7 @@ def settings_page() -> rx.Component:
                 rx.cond(AuthState.is_manager, _owner_numbers_card()),
                 rx.cond(AuthState.is_owner, _revenue_card()),
                 rx.cond(AuthState.is_owner, reminders_card()),
+                rx.cond(AuthState.is_owner, summary_card()),
                 columns=rx.breakpoints(initial="1", lg="2"),
                 spacing="4",
                 width="100%",
