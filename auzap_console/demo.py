@@ -22,6 +22,8 @@ from auzap_console.db import bind_tenant, tenant_session
 from auzap_console.models import (
     Appointment,
     AuthorizedOwnerNumber,
+    Campaign,
+    CampaignRecipient,
     Channel,
     Conversation,
     Customer,
@@ -35,6 +37,7 @@ from auzap_console.models import (
     Service,
     StaffMember,
     Tenant,
+    UsageDaily,
     User,
 )
 from auzap_console.services.passwords import hash_password
@@ -197,6 +200,7 @@ def seed_demo(*, seed: int = 42, customers: int = 200, today: date | None = None
         _fill(session, tenant, random.Random(seed), customers, today or datetime.now(ZoneInfo(tenant.timezone)).date())
         _knowledge_and_chats(session, tenant)
         _marketing(session, tenant)
+        _history(session, tenant, random.Random(seed + 1), datetime.now(UTC))
         _at_the_counter(session, tenant, datetime.now(UTC))
         return tenant.id  # type: ignore[return-value]
 
@@ -286,6 +290,144 @@ def _marketing(session: Session, tenant: Tenant) -> None:
         )
     )
     session.add_all([Segment(tenant_id=tenant.id, name=name, criteria=criteria) for name, criteria in DEMO_SEGMENTS])
+
+
+def _history(session: Session, tenant: Tenant, rng: random.Random, now: datetime) -> None:
+    """A month behind the dashboard: closed chats, AI usage per persona and day, a finished campaign.
+
+    A quarter of the chats were handed to the team; the campaign went 12 days ago and its messages
+    were read, answered and booked.
+    """
+    tid = tenant.id
+    staff = session.exec(select(User.id).where(User.tenant_id == tid, User.role == "staff")).first()
+    people = list(session.exec(select(Customer).where(Customer.tenant_id == tid).order_by(Customer.id)))
+    for back in range(1, 31):
+        day = now - timedelta(days=back)
+        for _ in range(rng.randint(3, 8)):
+            customer, handed = rng.choice(people), rng.random() < 0.25
+            when = day.replace(hour=rng.randint(11, 22), minute=rng.randint(0, 59))
+            chat = Conversation(
+                tenant_id=tid,
+                customer_id=customer.id,
+                status="closed",
+                closed_at=when + timedelta(minutes=20),
+                assigned_user_id=staff if handed else None,
+                last_message_at=when + timedelta(minutes=2),
+            )
+            session.add(chat)
+            session.flush()
+            for n, (direction, sender, body) in enumerate(
+                (("in", "customer", "oi, tem horário?"), ("out", "ai", "Tenho sim! Qual dia fica melhor?"))
+            ):
+                session.add(
+                    Message(
+                        tenant_id=tid,
+                        conversation_id=chat.id,
+                        direction=direction,
+                        sender=sender,
+                        body=body,
+                        delivery_status="read",
+                        created_at=when + timedelta(minutes=n),
+                    )
+                )
+        for persona, scale in (("customer_assistant", 1.0), ("sdr", 0.4), ("owner_analyst", 0.1)):
+            tokens_in = int(rng.randint(9000, 16000) * scale)
+            tokens_out = tokens_in // 5
+            session.add(
+                UsageDaily(
+                    tenant_id=tid,
+                    day=day.astimezone(ZoneInfo(tenant.timezone)).date(),
+                    persona=persona,
+                    tokens_in=tokens_in,
+                    tokens_out=tokens_out,
+                    messages_in=int(40 * scale),
+                    messages_out=int(40 * scale),
+                    cost_micro_usd=tokens_in * 15 // 100 + tokens_out * 60 // 100,
+                )
+            )
+    _past_campaign(session, tenant, rng, now - timedelta(days=12), people)
+
+
+def _past_campaign(session: Session, tenant: Tenant, rng: random.Random, sent: datetime, people: list[Customer]) -> None:
+    tid = tenant.id
+    channel = session.exec(select(Channel).where(Channel.tenant_id == tid)).one()
+    segment = session.exec(select(Segment).where(Segment.tenant_id == tid, Segment.name == DEMO_SEGMENTS[0][0])).one()
+    campaign = Campaign(
+        tenant_id=tid,
+        name="Volta dos sumidos (novembro)",
+        segment_id=segment.id,
+        criteria=segment.criteria,
+        template="{Oi|Olá}, {nome}! Faz {dias_sem_vir} dias que o {pet} não vem ao {loja}. Que tal um {ultimo_servico} esta semana?",
+        channel_id=channel.id,
+        rate_per_minute=30,
+        status="finished",
+        scheduled_at=sent,
+        started_at=sent,
+        finished_at=sent + timedelta(minutes=2),
+    )
+    session.add(campaign)
+    session.flush()
+    services = list(session.exec(select(Service).where(Service.tenant_id == tid, Service.active)))
+    chosen = rng.sample([c for c in people if not c.marketing_opt_out], 40)
+    for n, customer in enumerate(chosen):
+        at = sent + timedelta(seconds=2 * n)
+        chat = Conversation(
+            tenant_id=tid,
+            customer_id=customer.id,
+            channel_id=channel.id,
+            status="closed",
+            closed_at=at + timedelta(days=1),
+            last_message_at=at,
+        )
+        session.add(chat)
+        session.flush()
+        status = "read" if n < 30 else "delivered" if n < 37 else "failed"
+        message = Message(
+            tenant_id=tid,
+            conversation_id=chat.id,
+            channel_id=channel.id,
+            direction="out",
+            sender="system",
+            body=f"Oi, {customer.name.split(' ')[0]}! Faz tempo que não vemos vocês por aqui. Que tal um banho esta semana?",
+            delivery_status=status,
+            provider_message_id=f"demo-campaign-{n}",
+            error="número sem WhatsApp" if status == "failed" else "",
+            meta={"kind": "campaign", "campaign_id": campaign.id},
+            created_at=at,
+        )
+        session.add(message)
+        session.flush()
+        replied = at + timedelta(hours=2) if n < 14 else None
+        session.add(
+            CampaignRecipient(
+                tenant_id=tid,
+                campaign_id=campaign.id,
+                customer_id=customer.id,
+                status="sent",
+                message_id=message.id,
+                sent_at=at,
+                attribution_until=at + timedelta(days=7),
+                replied_at=replied,
+            )
+        )
+        if n < 8:  # booked through the conversation two days later
+            pet = session.exec(select(Pet).where(Pet.customer_id == customer.id)).first()
+            service = rng.choice(services)
+            starts = (at + timedelta(days=4)).replace(hour=10 + n % 6, minute=0, second=0, microsecond=0)
+            session.add(
+                Appointment(
+                    tenant_id=tid,
+                    customer_id=customer.id,
+                    pet_id=pet.id if pet else None,
+                    service_id=service.id,
+                    starts_at=starts,
+                    ends_at=starts + timedelta(minutes=service.duration_minutes),
+                    status="completed",
+                    price_cents=service.price_cents,
+                    source="ai",
+                    created_at=at + timedelta(days=2),
+                )
+            )
 
 
 def _fill(session: Session, tenant: Tenant, rng: random.Random, n_customers: int, today: date) -> None:

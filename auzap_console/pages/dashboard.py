@@ -1,4 +1,4 @@
-"""Dashboard: today's bookings, revenue, customers and open conversations."""
+"""Dashboard: today's bookings, revenue, customers and open conversations; below, the period's performance (managers)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from reflex.vars.base import Var
 
 from auzap_console.components.common import empty_state, kpi_card, page_header
 from auzap_console.i18n import count, money, t
+from auzap_console.pages.dashboard_period import period_section
 from auzap_console.services import dashboard, health, usage
-from auzap_console.state import ProtectedState, guarded
+from auzap_console.state import AuthState, ProtectedState, guarded
 from auzap_console.template import template
 
 STATUS_COLORS = {
@@ -262,6 +263,7 @@ def dashboard_page() -> rx.Component:
                     spacing="4",
                     width="100%",
                 ),
+                rx.cond(AuthState.is_manager, period_section()),
                 spacing="4",
                 width="100%",
             ),

@@ -60,7 +60,7 @@ def summary_card() -> rx.Component:
                     rx.heading(t("summary.settings_title"), size="4"),
                     rx.text(t("summary.settings_hint"), size="2", color_scheme="gray"),
                     rx.hstack(
-                        rx.switch(checked=s.enabled, on_change=s.set_enabled, id="summary-enabled"),
+                        rx.switch(checked=s.enabled, on_change=s.set_enabled, id="summary-enabled", name="summary-enabled"),
                         rx.text(t("summary.enabled"), size="2"),
                         align="center",
                     ),

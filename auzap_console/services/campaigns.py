@@ -292,15 +292,25 @@ def _display_status():
 
 
 def progress(session: Session, *, actor: Actor, campaign_id: int) -> Progress:
-    """Recipients by status (one grouped query) and the revenue of the bookings attributed to the campaign."""
+    """One campaign's recipients by status (one grouped query) and the revenue of the bookings attributed to it."""
     actor.require("staff")
     get_scoped(session, Campaign, campaign_id, actor)
+    return _tally(session, actor, R.campaign_id == campaign_id)
+
+
+def funnel(session: Session, *, actor: Actor, start: datetime, end: datetime) -> Progress:
+    """Every campaign message sent in [start, end): sent → read → replied → booked, and the revenue they brought."""
+    actor.require("staff")
+    return _tally(session, actor, R.sent_at >= start, R.sent_at < end)
+
+
+def _tally(session: Session, actor: Actor, *where) -> Progress:
     status = _display_status().label("status")
     rows = session.exec(
         select(status, func.count())
         .select_from(R)
         .outerjoin(Message, Message.id == R.message_id)
-        .where(R.tenant_id == actor.tenant_id, R.campaign_id == campaign_id)
+        .where(R.tenant_id == actor.tenant_id, *where)
         .group_by(status)
     ).all()
     counts = {s: 0 for s in DISPLAY_STATUSES} | {s: int(n) for s, n in rows}
@@ -310,14 +320,24 @@ def progress(session: Session, *, actor: Actor, campaign_id: int) -> Progress:
             Appointment.status != "cancelled",
             exists().where(
                 R.tenant_id == actor.tenant_id,
-                R.campaign_id == campaign_id,
                 R.customer_id == Appointment.customer_id,
                 Appointment.created_at >= R.sent_at,
                 Appointment.created_at < R.attribution_until,
+                *where,
             ),
         )
     ).one()
     return Progress(total=sum(counts.values()), counts=counts, revenue_cents=int(revenue or 0))
+
+
+def attributed(customer_id, created_at):
+    """SQL: a booking by `customer_id` at `created_at` came within 7 days of a campaign or automation message to them."""
+    return exists().where(
+        R.tenant_id == Appointment.tenant_id,
+        R.customer_id == customer_id,
+        R.sent_at <= created_at,
+        R.attribution_until > created_at,
+    )
 
 
 def recipients(
