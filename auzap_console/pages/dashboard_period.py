@@ -113,13 +113,27 @@ def _tooltip(formatter: str = NUMBER_JS) -> rx.Component:
 
 
 def _bar_chart(
-    data: rx.Var, x: str, bars: list[tuple[str, str, str]], *, y_format: str = NUMBER_JS, stacked: bool = False, layout: str = ""
+    data: rx.Var,
+    x: str,
+    bars: list[tuple[str, str, str]],
+    *,
+    y_format: str = NUMBER_JS,
+    stacked: bool = False,
+    layout: str = "",
+    interval0: bool = False,
 ) -> rx.Component:
+    """A bar chart; `layout="vertical"` lays the bars sideways (long category names), `interval0` shows every label."""
     horizontal = layout == "vertical"
     axes = (
-        [rx.recharts.x_axis(type_="number", tick_formatter=y_format), rx.recharts.y_axis(data_key=x, type_="category", width=120)]
+        [
+            rx.recharts.x_axis(type_="number", tick_formatter=y_format),
+            rx.recharts.y_axis(data_key=x, type_="category", width=130, interval=0, font_size=12),
+        ]
         if horizontal
-        else [rx.recharts.x_axis(data_key=x), rx.recharts.y_axis(tick_formatter=y_format, width=70)]
+        else [
+            rx.recharts.x_axis(data_key=x, **({"interval": 0} if interval0 else {})),
+            rx.recharts.y_axis(tick_formatter=y_format, width=84),
+        ]
     )
     return rx.recharts.bar_chart(
         *[
@@ -127,7 +141,7 @@ def _bar_chart(
             for key, name, color in bars
         ],
         *axes,
-        _tooltip(BRL_CENTS_JS if y_format == BRL_JS else NUMBER_JS),
+        _tooltip(BRL_CENTS_JS if y_format in (BRL_JS, BRL_CENTS_JS) else NUMBER_JS),
         *([rx.recharts.legend()] if len(bars) > 1 else []),
         data=data,
         height=260,
@@ -157,12 +171,12 @@ def period_section() -> rx.Component:
     return rx.vstack(
         rx.flex(
             rx.heading(t("dash.period_title"), size="5"),
-            rx.segmented_control.root(
-                *[rx.segmented_control.item(t(f"dash.period_{p}"), value=p) for p in performance.PERIODS],
+            rx.select.root(
+                rx.select.trigger(id="period-select", aria_label=t("dash.period_title")),
+                rx.select.content(*[rx.select.item(t(f"dash.period_{p}"), value=p) for p in performance.PERIODS]),
                 value=s.period,
                 on_change=s.set_period,
-                id="period-select",
-                size="1",
+                size="2",
             ),
             justify="between",
             align="center",
@@ -181,7 +195,7 @@ def period_section() -> rx.Component:
                     kpi_card(t("dash.no_show_rate"), s.no_show_rate, "user-x", card_id="kpi-no-shows"),
                     kpi_card(t("dash.ai_share"), s.ai_share, "bot", hint=s.ai_share_hint, card_id="kpi-ai-share"),
                     kpi_card(t("dash.ai_cost"), s.ai_cost, "cpu", hint=s.tokens_hint, card_id="kpi-ai-cost"),
-                    columns=rx.breakpoints(initial="1", sm="2", lg="5"),
+                    columns=rx.breakpoints(initial="1", sm="2", lg="3"),
                     spacing="3",
                     width="100%",
                 ),
@@ -206,7 +220,7 @@ def period_section() -> rx.Component:
                     ),
                     _chart_card(
                         t("dash.chart_by_source"),
-                        _bar_chart(s.bookings_by_source, "origem", [("agendamentos", t("dash.bookings"), TEAL)]),
+                        _bar_chart(s.bookings_by_source, "origem", [("agendamentos", t("dash.bookings"), TEAL)], interval0=True),
                         "chart-by-source",
                     ),
                     _chart_card(
@@ -229,7 +243,7 @@ def period_section() -> rx.Component:
                     _chart_card(
                         t("dash.chart_funnel"),
                         rx.vstack(
-                            _bar_chart(s.funnel, "etapa", [("clientes", t("dash.customers"), TEAL)]),
+                            _bar_chart(s.funnel, "etapa", [("clientes", t("dash.customers"), TEAL)], interval0=True),
                             rx.cond(
                                 s.show_revenue,
                                 rx.text(
