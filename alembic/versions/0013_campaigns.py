@@ -56,6 +56,7 @@ def upgrade() -> None:
     sa.Column('customer_id', sa.Integer(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('message', sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=''),
     sa.Column('message_id', sa.Integer(), nullable=True),
     sa.Column('sent_at', auzap_console.db_types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('attribution_until', auzap_console.db_types.UTCDateTime(timezone=True), nullable=True),

@@ -45,6 +45,7 @@ def register_schedules(register):
     register(name="send-reminders", cron="* * * * *", function="auzap_console.jobs.reminders:send_due_reminders_job")
     register(name="send-campaigns", cron="* * * * *", function="auzap_console.jobs.campaigns:send_due_campaigns_job")
     register(name="owner-summary", cron="* * * * *", function="auzap_console.jobs.owner_summary:send_summaries_job")
+    register(name="automations", cron="7 * * * *", function="auzap_console.jobs.automations:run_automations_job")
 
 
 @hookimpl

@@ -70,6 +70,7 @@ class CampaignRecipient(SQLModel, table=True):
     customer_id: int = Field(foreign_key="customers.id", ondelete="CASCADE")
     status: str = Field(default=RecipientStatus.PENDING.value, max_length=12)
     reason: str = Field(default="", max_length=40)
+    message: str = ""  # an automation's own text for this customer (else the campaign's template is rendered)
     message_id: int | None = Field(default=None, foreign_key="messages.id", ondelete="SET NULL")
     sent_at: datetime | None = timestamp(nullable=True, default_now=False)
     attribution_until: datetime | None = timestamp(nullable=True, default_now=False)  # a booking before this counts for the campaign

@@ -202,8 +202,10 @@ def schedule(session: Session, *, actor: Actor, campaign_id: int, at: datetime |
     ids = segments.build(session, actor=actor, criteria=segment.criteria).subquery()
     session.execute(
         insert(R).from_select(
-            ["tenant_id", "campaign_id", "customer_id", "status", "reason"],
-            select(literal(actor.tenant_id), literal(campaign.id), ids.c.id, literal(RecipientStatus.PENDING.value), literal("")),
+            ["tenant_id", "campaign_id", "customer_id", "status", "reason", "message"],
+            select(
+                literal(actor.tenant_id), literal(campaign.id), ids.c.id, literal(RecipientStatus.PENDING.value), literal(""), literal("")
+            ),
         )
     )
     planned = session.exec(select(func.count()).where(R.tenant_id == actor.tenant_id, R.campaign_id == campaign.id)).one()
@@ -448,7 +450,7 @@ def deliver(session: Session, *, actor: Actor, recipient_id: int, now: datetime,
         return _skip(row, "no_phone")
     tenant = get_tenant(session, actor=actor)
     values = recipient_values(session, actor=actor, customer=customer, channel=channel, shop=tenant.name, now=now)
-    body = campaign_text.render(campaign.template, values, seed=f"{campaign.id}:{customer.id}")
+    body = row.message or campaign_text.render(campaign.template, values, seed=f"{campaign.id}:{customer.id}")
     persona = routing.default_persona(session, actor=actor, customer=customer, is_new=False, disabled=disabled_plugins(tenant))
     conversation = conversations.open_conversation(session, actor=actor, customer_id=customer.id, persona=persona, channel_id=channel.id)
     meta: dict = {"kind": "campaign", "campaign_id": campaign.id, "recipient_id": row.id}
