@@ -13,6 +13,7 @@ from auzap_console.jobs import outbox
 from auzap_console.jobs.schedules import LocalCron
 from auzap_console.pages import (  # noqa: F401  (importing a page module registers it)
     agents,
+    automations,
     calendar,
     campaigns,
     channels,

@@ -939,6 +939,7 @@ PT_BR: dict[str, str] = {
     "auto.week_none": "Nada nesta semana.",
     "auto.sent_30": "Enviadas nos últimos 30 dias: {n}",
     "auto.see_campaign": "Ver envios",
+    "auto.more": "e mais {n}…",
     "auto.saved": "Automação atualizada.",
     "auto.no_channel": "Conecte um número de WhatsApp para as automações enviarem.",
     "auto.campaign_name": "{title} — semana {week}/{year}",

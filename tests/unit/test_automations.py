@@ -157,3 +157,29 @@ def test_another_shop_is_never_planned_with_this_ones_customers():
     with tenant_session(b.tenant_id) as s:
         assert s.exec(select(CampaignRecipient).where(CampaignRecipient.tenant_id == b.tenant_id)).all() == []
     assert run_automations(_local(10), only_tenant=a.tenant_id) == {"winback": 2}
+
+
+def test_the_page_previews_the_week_and_saves_the_switches():
+    from auzap_console.pages.automations import AutomationsState
+    from tests.conftest import session_token
+    from tests.utils.reflex_harness import Browser
+
+    shop = _shop("Loja Automações Página", sumidos=3)
+    tab = Browser(session_token(shop.email, shop.password))
+    state = tab.state(AutomationsState)
+    tab.call(AutomationsState.load)
+    cards = {c.kind: c for c in state.cards}
+    assert list(cards) == list(automations.KINDS) and cards["winback"].enabled and cards["winback"].week_count == 2
+    assert "quer que eu reserve" in cards["winback"].week[0].text and not cards["birthday"].enabled
+    tab.call(AutomationsState.save, {"kind": "winback", "enabled": "on", "days": "5"})
+    assert "entre 15 e 365" in state.form_error and state.error_kind == "winback"
+    tab.call(AutomationsState.save, {"kind": "birthday", "enabled": "on"})
+    assert {c.kind: c.enabled for c in state.cards}["birthday"] and state.form_error == ""
+
+    other = _shop("Loja Automações Página B", sumidos=0)
+    tab_b = Browser(session_token(other.email, other.password))
+    tab_b.call(AutomationsState.load)
+    assert all(c.week_count == 0 for c in tab_b.state(AutomationsState).cards)
+    tab_b.call(AutomationsState.save, {"kind": "winback", "enabled": "", "days": "90"})
+    with tenant_session(shop.tenant_id) as s:
+        assert automations.settings_of(s.get(Tenant, shop.tenant_id))["winback"] == {"enabled": True, "days": 60}
