@@ -141,7 +141,7 @@ def _card(card: rx.Var) -> rx.Component:
                     align="center",
                 ),
                 rx.text(card.hint, size="2", color_scheme="gray"),
-                rx.input(type="hidden", name="kind", value=card.kind),
+                rx.el.input(type="hidden", name="kind", value=card.kind),
                 rx.cond(
                     card.kind == "winback",
                     field(t("auto.days"), rx.input(name="days", type="number", default_value=card.days, min=15, max=365, width="120px")),

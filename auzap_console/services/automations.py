@@ -28,7 +28,7 @@ from sqlalchemy import String, cast
 from sqlmodel import Session, func, select
 
 from auzap_console.db_types import utcnow
-from auzap_console.i18n import t
+from auzap_console.i18n import count, t
 from auzap_console.models import Appointment, Campaign, CampaignRecipient, Channel, Customer, Pet, Service
 from auzap_console.models.marketing import CampaignStatus
 from auzap_console.services import audit, booking, segments
@@ -237,7 +237,8 @@ def _birthday(session, actor, tenant, tz, span, rules, now) -> list[Planned]:
     for customer_id, pet, born, name in rows:
         day = wanted.get((born.month, born.day))
         if day:
-            out.append(Planned(customer_id, name, day, t("auto.birthday_text", nome=_first(name), pet=pet, anos=day.year - born.year)))
+            years = count(day.year - born.year, "ano", "anos")
+            out.append(Planned(customer_id, name, day, t("auto.birthday_text", nome=_first(name), pet=pet, anos=years)))
     return out
 
 
@@ -391,7 +392,7 @@ def sent_lately(session: Session, *, actor: Actor, kind: str, now: datetime | No
     """Messages `kind` sent in the last `days` days, and its latest week's campaign."""
     now = now or utcnow()
     origin = f"automation:{kind}"
-    count = session.exec(
+    sent = session.exec(
         select(func.count())
         .select_from(CampaignRecipient)
         .join(Campaign, Campaign.id == CampaignRecipient.campaign_id)
@@ -405,4 +406,4 @@ def sent_lately(session: Session, *, actor: Actor, kind: str, now: datetime | No
     latest = session.exec(
         select(Campaign.id).where(Campaign.tenant_id == actor.tenant_id, Campaign.origin == origin).order_by(Campaign.id.desc())  # type: ignore[union-attr]
     ).first()
-    return Sent(int(count), latest or 0)
+    return Sent(int(sent), latest or 0)
