@@ -63,3 +63,19 @@ def test_staff_do_not_see_campaigns(page):
     goto(page, "/campaigns")
     expect(page.locator("#campaign-new")).to_have_count(0)
     shot(page, "campaigns-staff-390")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_manager_previews_and_switches_on_an_automation(page, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, "gerente@auzap.com.br", DEMO_PASSWORD)
+    goto(page, "/automations")
+    expect(page.locator(".automation-card")).to_have_count(5)
+    winback = page.locator("#automation-winback")
+    expect(winback.locator(".automation-preview").first).to_contain_text("quer que eu reserve")
+    birthday = page.locator("#automation-birthday")
+    birthday.locator(".automation-enabled").click()
+    birthday.locator(".automation-save").click()
+    expect(page.locator("#toast-saved")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    shot(page, f"automations-{width}")
