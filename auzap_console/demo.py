@@ -368,7 +368,8 @@ def _past_campaign(session: Session, tenant: Tenant, rng: random.Random, sent: d
     session.add(campaign)
     session.flush()
     services = list(session.exec(select(Service).where(Service.tenant_id == tid, Service.active)))
-    chosen = rng.sample([c for c in people if not c.marketing_opt_out], 40)
+    reachable = [c for c in people if not c.marketing_opt_out]
+    chosen = rng.sample(reachable, min(40, len(reachable)))
     for n, customer in enumerate(chosen):
         at = sent + timedelta(seconds=2 * n)
         chat = Conversation(

@@ -87,8 +87,9 @@ def sidebar(nav: list[NavEntry]) -> rx.Component:
     return rx.vstack(
         rx.hstack(logo(28), rx.heading(t("app.name"), size="4"), align="center"),
         local_mode_badge(),
-        rx.vstack(*[nav_link(e) for e in nav], spacing="1", width="100%"),
-        rx.spacer(),
+        rx.vstack(  # the links scroll on short screens; who is logged in and "Sair" stay in view
+            *[nav_link(e) for e in nav], spacing="1", width="100%", flex="1", min_height="0", overflow_y="auto", id="sidebar-links"
+        ),
         user_box(),
         width="240px",
         min_width="240px",
@@ -114,7 +115,13 @@ def mobile_bar(nav: list[NavEntry]) -> rx.Component:
             rx.drawer.portal(
                 rx.drawer.content(
                     rx.vstack(
-                        *[nav_link(e, "-mobile") for e in nav], rx.spacer(), user_box("-mobile"), padding="1em", height="100%", width="100%"
+                        rx.vstack(
+                            *[nav_link(e, "-mobile") for e in nav], spacing="1", width="100%", flex="1", min_height="0", overflow_y="auto"
+                        ),
+                        user_box("-mobile"),
+                        padding="1em",
+                        height="100%",
+                        width="100%",
                     ),
                     top="auto",
                     right="auto",

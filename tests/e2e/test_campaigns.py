@@ -76,6 +76,6 @@ def test_a_manager_previews_and_switches_on_an_automation(page, width):
     birthday = page.locator("#automation-birthday")
     birthday.locator(".automation-enabled").click()
     birthday.locator(".automation-save").click()
-    expect(page.locator("#toast-saved")).to_be_visible()
+    expect(page.locator("[data-sonner-toast]").first).to_contain_text("Automação atualizada")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     shot(page, f"automations-{width}")
