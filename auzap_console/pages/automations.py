@@ -96,19 +96,25 @@ class AutomationsState(ProtectedState):
         self.cards, self.loaded = cards, True
 
     @rx.event
+    @guarded
+    async def toggle(self, kind: str, enabled: bool):
+        """Switch one automation on or off (saved at once)."""
+        user = await self._user("manager")
+        with self._session(user) as session:
+            automations.save_setting(session, actor=user.actor, kind=kind, enabled=bool(enabled))
+        await self._refresh()
+        return rx.toast.success(t("auto.saved"), id="toast-saved")
+
+    @rx.event
     @guarded(busy="saving", busy_key="kind")
     async def save(self, form: dict):
-        """Switch one automation and its parameters."""
+        """Save one automation's parameters."""
         user = await self._user("manager")
         kind = form.get("kind", "")
         self.error_kind = kind
         with self._session(user) as session:
             automations.save_setting(
-                session,
-                actor=user.actor,
-                kind=kind,
-                enabled=bool(form.get("enabled")),
-                params={k: v for k, v in form.items() if k in ("days", "review_url")},
+                session, actor=user.actor, kind=kind, params={k: v for k, v in form.items() if k in ("days", "review_url")}
             )
         self.error_kind = ""
         await self._refresh()  # the preview follows the new parameters
@@ -136,7 +142,8 @@ def _card(card: rx.Var) -> rx.Component:
                     rx.icon(card.icon, size=22, color="#0f766e"),
                     rx.heading(card.title, size="4"),
                     rx.spacer(),
-                    rx.checkbox(t("auto.enabled"), name="enabled", default_checked=card.enabled, class_name="automation-enabled"),
+                    rx.text(t("auto.enabled"), size="2"),
+                    rx.switch(checked=card.enabled, on_change=lambda v: s.toggle(card.kind, v), class_name="automation-enabled"),
                     width="100%",
                     align="center",
                 ),

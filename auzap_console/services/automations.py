@@ -61,8 +61,8 @@ def settings_of(tenant) -> dict[str, dict]:
     return {kind: {"enabled": False, **DEFAULTS[kind], **(saved.get(kind) or {})} for kind in KINDS}
 
 
-def save_setting(session: Session, *, actor: Actor, kind: str, enabled: bool, params: dict | None = None) -> dict:
-    """Switch one automation on or off and set its parameters (manager and up); audited."""
+def save_setting(session: Session, *, actor: Actor, kind: str, enabled: bool | None = None, params: dict | None = None) -> dict:
+    """Switch one automation on or off (None: as it is) and set its parameters (manager and up); audited."""
     actor.require("manager")
     if kind not in KINDS:
         raise ServiceError(t("err.not_found"))
@@ -79,7 +79,8 @@ def save_setting(session: Session, *, actor: Actor, kind: str, enabled: bool, pa
         if url and not url.startswith(("http://", "https://")):
             raise ServiceError(t("err.auto_url"), field="followup-url")
         params = {"review_url": url[:300]}
-    current[kind] = {**DEFAULTS[kind], **params, "enabled": bool(enabled)}
+    on = current[kind]["enabled"] if enabled is None else bool(enabled)
+    current[kind] = {**DEFAULTS[kind], **params, "enabled": on}
     tenant.settings = {**(tenant.settings or {}), "automations": current}
     session.add(tenant)
     audit.record(

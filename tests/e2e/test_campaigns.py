@@ -74,8 +74,10 @@ def test_a_manager_previews_and_switches_on_an_automation(page, width):
     winback = page.locator("#automation-winback")
     expect(winback.locator(".automation-preview").first).to_contain_text("quer que eu reserve")
     birthday = page.locator("#automation-birthday")
-    birthday.locator(".automation-enabled").click()
-    birthday.locator(".automation-save").click()
+    switch = birthday.locator(".automation-enabled")
+    before = switch.get_attribute("data-state")
+    switch.click()
     expect(page.locator("[data-sonner-toast]").first).to_contain_text("Automação atualizada")
+    expect(switch).to_have_attribute("data-state", "unchecked" if before == "checked" else "checked")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     shot(page, f"automations-{width}")

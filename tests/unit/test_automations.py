@@ -171,15 +171,18 @@ def test_the_page_previews_the_week_and_saves_the_switches():
     cards = {c.kind: c for c in state.cards}
     assert list(cards) == list(automations.KINDS) and cards["winback"].enabled and cards["winback"].week_count == 2
     assert "quer que eu reserve" in cards["winback"].week[0].text and not cards["birthday"].enabled
-    tab.call(AutomationsState.save, {"kind": "winback", "enabled": "on", "days": "5"})
+    tab.call(AutomationsState.save, {"kind": "winback", "days": "5"})
     assert "entre 15 e 365" in state.form_error and state.error_kind == "winback"
-    tab.call(AutomationsState.save, {"kind": "birthday", "enabled": "on"})
-    assert {c.kind: c.enabled for c in state.cards}["birthday"] and state.form_error == ""
+    tab.call(AutomationsState.toggle, "birthday", True)
+    assert {c.kind: c.enabled for c in state.cards}["birthday"]
+    tab.call(AutomationsState.save, {"kind": "winback", "days": "45"})
+    assert {c.kind: (c.enabled, c.days) for c in state.cards}["winback"] == (True, "45") and state.form_error == ""
 
     other = _shop("Loja Automações Página B", sumidos=0)
     tab_b = Browser(session_token(other.email, other.password))
     tab_b.call(AutomationsState.load)
     assert all(c.week_count == 0 for c in tab_b.state(AutomationsState).cards)
-    tab_b.call(AutomationsState.save, {"kind": "winback", "enabled": "", "days": "90"})
+    tab_b.call(AutomationsState.save, {"kind": "winback", "days": "90"})
+    tab_b.call(AutomationsState.toggle, "winback", False)
     with tenant_session(shop.tenant_id) as s:
-        assert automations.settings_of(s.get(Tenant, shop.tenant_id))["winback"] == {"enabled": True, "days": 60}
+        assert automations.settings_of(s.get(Tenant, shop.tenant_id))["winback"] == {"enabled": True, "days": 45}
