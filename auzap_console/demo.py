@@ -514,6 +514,7 @@ def _fill(session: Session, tenant: Tenant, rng: random.Random, n_customers: int
                     status=status,
                     price_cents=service.price_cents,
                     source=rng.choice(["ai", "ai", "staff"]),
+                    created_at=min(datetime.now(UTC), starts - timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 9))),
                 )
             )
             if status == "completed" and (last_visit is None or starts > last_visit):

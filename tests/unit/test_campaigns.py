@@ -291,3 +291,25 @@ def test_staff_cannot_run_campaigns():
     staff = Actor(tenant_id=shop.tenant_id, user_id=None, role="staff")
     with tenant_session(shop.tenant_id) as s, pytest.raises(PermissionDenied):
         campaigns.save_draft(s, actor=staff, name="X", template="Oi", segment_id=shop.segment_id, channel_id=shop.channel_id)
+
+
+def test_replies_go_to_the_sdr_for_leads_and_the_assistant_for_customers():
+    shop = _shop("Loja Campanha Personas", extra=2)
+    with tenant_session(shop.tenant_id) as s:
+        lead = s.exec(select(Customer).where(Customer.tenant_id == shop.tenant_id, Customer.name == "Tutor 0 Silva")).one()
+        lead.lead_stage = "new"
+    campaign_id = _draft(shop)
+    at = _noon()
+    _start(shop, campaign_id, at)
+    send_due_campaigns(at, only_tenant=shop.tenant_id)
+    queues.in_process().drain()
+    with tenant_session(shop.tenant_id) as s:
+        from auzap_console.models import Conversation
+
+        personas = {
+            c.customer_id: c.persona
+            for c in s.exec(
+                select(Conversation).where(Conversation.tenant_id == shop.tenant_id, Conversation.channel_id == shop.channel_id)
+            )
+        }
+    assert personas[lead.id] == "sdr" and personas[shop.customer_id] == "customer_assistant"
