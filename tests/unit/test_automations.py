@@ -186,3 +186,21 @@ def test_the_page_previews_the_week_and_saves_the_switches():
     tab_b.call(AutomationsState.toggle, "winback", False)
     with tenant_session(shop.tenant_id) as s:
         assert automations.settings_of(s.get(Tenant, shop.tenant_id))["winback"] == {"enabled": True, "days": 45}
+
+
+def test_the_vaccine_reminder_goes_a_week_before_the_next_dose():
+    from auzap_console.models import Pet
+
+    shop = _shop("Loja Vacina", sumidos=2)
+    now = _local(10)
+    due = (now + timedelta(days=9)).astimezone(SP).date()
+    with tenant_session(shop.tenant_id) as s:
+        pet = s.exec(select(Pet).where(Pet.customer_id == shop.customer_id)).one()
+        pet.vaccinations = [
+            {"id": "a1", "name": "V10", "given_on": "2025-01-10", "next_due": "2026-01-10"},  # an older dose of the same vaccine
+            {"id": "b2", "name": "V10", "given_on": (due.replace(year=due.year - 1)).isoformat(), "next_due": due.isoformat()},
+        ]
+        planned = automations.plan(s, actor=shop.actor, kind="vaccine_due", now=now, days=7)
+        today_only = automations.plan(s, actor=shop.actor, kind="vaccine_due", now=now)
+    assert [(p.customer, p.day) for p in planned] == [("Joana Tutora", due - timedelta(days=7))]
+    assert f"vence em {due:%d/%m}" in planned[0].text and today_only == []

@@ -313,3 +313,58 @@ def test_replies_go_to_the_sdr_for_leads_and_the_assistant_for_customers():
             )
         }
     assert personas[lead.id] == "sdr" and personas[shop.customer_id] == "customer_assistant"
+
+
+def test_on_the_cloud_api_outside_the_window_the_approved_template_goes_or_the_reason_is_kept():
+    from tests.fakes.provider_server import FakeProvider
+
+    shop = _shop("Loja Campanha Cloud", extra=2)  # Joana wrote (window open) later; the two tutors never did
+    with FakeProvider("cloud", "tok") as graph:
+        with tenant_session(shop.tenant_id) as s:
+            cloud = create_channel(
+                s,
+                actor=shop.actor,
+                name="Cloud",
+                provider="cloud",
+                base_url=graph.base_url,
+                external_id="109876543210987",
+                credentials={"access_token": "tok", "app_secret": "app-secret", "verify_token": "v"},
+            ).channel
+            plain = campaigns.save_draft(
+                s,
+                actor=shop.actor,
+                name="Sem modelo",
+                template="Oi {nome}",
+                segment_id=shop.segment_id,
+                channel_id=cloud.id,
+                rate_per_minute=600,
+            ).id
+            with_template = campaigns.save_draft(
+                s,
+                actor=shop.actor,
+                name="Com modelo",
+                template="Oi {nome}, o {pet} sente saudade",
+                segment_id=shop.segment_id,
+                channel_id=cloud.id,
+                rate_per_minute=600,
+                cloud_template={"name": "volta_cliente", "language": "pt_BR", "params": ["nome", "pet"]},
+            ).id
+        receive_text(tenant_id=shop.tenant_id, phone=PHONE, text="oi", channel_id=cloud.id)  # Joana's window is open
+        queues.in_process().drain()
+        graph.sent.clear()
+        at = datetime.now(UTC) + timedelta(minutes=1)
+        with tenant_session(shop.tenant_id) as s:
+            reminders.save_settings(s, actor=shop.actor, enabled=True, offsets_hours=[24], quiet_start="00:00", quiet_end="00:00")
+        for campaign_id in (plain, with_template):
+            _start(shop, campaign_id, at)
+        send_due_campaigns(at, only_tenant=shop.tenant_id)
+        queues.in_process().drain()
+        sent = list(graph.sent)
+    with tenant_session(shop.tenant_id) as s:
+        skipped, _ = campaigns.recipients(s, actor=shop.actor, campaign_id=plain, status="skipped")
+    assert sorted(r.name for r in skipped) == ["Tutor 0 Silva"] and "24 h" in skipped[0].detail
+    templates = [m for m in sent if m.get("type") == "template"]
+    texts = [m for m in sent if m.get("type") == "text"]
+    assert len(texts) == 2  # Joana, in her open window, gets the free text of both campaigns
+    assert len(templates) == 1 and templates[0]["template"]["name"] == "volta_cliente"
+    assert [p["text"] for p in templates[0]["template"]["components"][0]["parameters"]] == ["Tutor", "Rex 0"]
