@@ -7,6 +7,7 @@ an HttpOnly cookie (see `auth_routes`), read from the websocket handshake: never
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
 import logging
@@ -248,3 +249,28 @@ class FormDialogMixin(rx.State, mixin=True):
     def close(self):
         """Close the form and forget its error."""
         self.dialog, self.form_error = False, ""
+
+
+async def poll(state: Any, *, path: str, seconds: int, refresh: Callable[[], Any], keep_going: Callable[[], bool] = lambda: True) -> None:
+    """The body of a background "watch" event: `refresh()` every `seconds` while the page at `path` is open.
+
+    At most one loop per tab (the state's `watching` flag), for at most an hour; it stops when the
+    user leaves the page, logs out, `keep_going()` turns false or the refresh raises a ServiceError.
+    """
+    async with state:
+        if state.watching:
+            return
+        state.watching = True
+    try:
+        for _ in range(3600 // seconds):
+            await asyncio.sleep(seconds)
+            async with state:
+                if not state.router.url.path.startswith(path) or not keep_going():
+                    break
+                try:
+                    await refresh()
+                except (LoginRequired, ServiceError):
+                    break
+    finally:
+        async with state:
+            state.watching = False

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import os
 import random
+import statistics
 import time
 from datetime import UTC, date, datetime, timedelta
+
+
+def timed(fn, repeat: int) -> float:
+    """The median seconds of `repeat` runs of `fn`."""
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
 
 
 def new_shop(prefix: str):

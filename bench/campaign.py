@@ -17,7 +17,6 @@ import os
 import random
 import secrets
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,15 +27,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 REDIS_URL = "redis://127.0.0.1:6379/11"
-
-
-def _timed(fn, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
 
 
 def main() -> None:
@@ -51,7 +41,7 @@ def main() -> None:
     os.environ["REDIS_URL"] = REDIS_URL
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))  # the worker refuses the development key with Redis
     os.environ["JOB_RETRY_INTERVALS"] = "1,5"
-    from _bench_shop import analyze, fill, new_shop
+    from _bench_shop import analyze, fill, new_shop, timed
     from redis import Redis
     from sqlalchemy import update
 
@@ -86,7 +76,7 @@ def main() -> None:
             with tenant_session(tenant_id) as s:
                 return segments.preview(s, actor=actor, criteria=segment.criteria, sample=0).count
 
-        baseline = _timed(count, 3)
+        baseline = timed(count, 3)
         with tenant_session(tenant_id) as s:
             draft = campaigns.save_draft(
                 s,

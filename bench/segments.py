@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -27,15 +26,6 @@ SEGMENTS = {
 }
 
 
-def _timed(fn, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--customers", type=int, default=100_000)
@@ -43,7 +33,7 @@ def main() -> None:
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="auzap-bench-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.db")
-    from _bench_shop import fill, new_shop
+    from _bench_shop import fill, new_shop, timed
     from sqlmodel import func, select
 
     from auzap_console.db import tenant_session
@@ -65,7 +55,7 @@ def main() -> None:
         with tenant_session(tenant_id) as s:
             s.exec(select(func.count()).select_from(Customer).where(Customer.tenant_id == tenant_id)).one()
 
-    baseline = _timed(bare, args.repeat)
+    baseline = timed(bare, args.repeat)
     print(f"baseline  SELECT count(*) of the shop's customers: {baseline * 1000:8.1f} ms")
     for label, criteria in SEGMENTS.items():
 
@@ -73,7 +63,7 @@ def main() -> None:
             with tenant_session(tenant_id) as s:
                 segments.preview(s, actor=actor, criteria=criteria, sample=6)
 
-        took = _timed(run, args.repeat)
+        took = timed(run, args.repeat)
         with tenant_session(tenant_id) as s:
             reach = segments.preview(s, actor=actor, criteria=criteria, sample=0).count
         print(f"segment   {label:32s} {reach:7d} customers: {took * 1000:8.1f} ms  ({took / baseline:5.1f}× the bare count)")

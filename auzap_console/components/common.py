@@ -248,3 +248,40 @@ def slot_buttons(slots: rx.Var, chosen: rx.Var, on_pick: Any, empty: rx.Var | st
         ),
         rx.text(empty, size="2", color_scheme="gray", id=f"{list_id}-empty"),
     )
+
+
+def settings_card(
+    title: str,
+    hint: str,
+    *controls: rx.Component,
+    loaded: rx.Var,
+    on_mount: Any,
+    on_submit: Any,
+    error: rx.Var,
+    saving: rx.Var,
+    save_id: str,
+    card_id: str,
+) -> rx.Component:
+    """A Settings card: title, hint, the form's controls, its inline error and Save; a spinner until loaded."""
+    return rx.card(
+        rx.cond(
+            loaded,
+            rx.form(
+                rx.vstack(
+                    rx.heading(title, size="4"),
+                    rx.text(hint, size="2", color_scheme="gray"),
+                    *controls,
+                    form_error(error),
+                    rx.button(t("common.save"), type="submit", id=save_id, loading=saving, disabled=saving),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=on_submit,
+                reset_on_submit=False,
+            ),
+            rx.center(rx.spinner(), padding="2em"),
+        ),
+        on_mount=on_mount,
+        width="100%",
+        id=card_id,
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from auzap_console.components.common import field, form_error
+from auzap_console.components.common import field, settings_card
 from auzap_console.i18n import t
 from auzap_console.services import reminders, tenants
 from auzap_console.state import ProtectedState, guarded
@@ -64,55 +64,43 @@ class ReminderSettingsState(ProtectedState):
 def reminders_card() -> rx.Component:
     """Owner only: the reminder rules."""
     s = ReminderSettingsState
-    return rx.card(
-        rx.cond(
-            s.loaded,
-            rx.form(
-                rx.vstack(
-                    rx.heading(t("rem.title"), size="4"),
-                    rx.text(t("rem.hint"), size="2", color_scheme="gray"),
-                    rx.hstack(
-                        rx.switch(checked=s.enabled, on_change=s.set_enabled, id="reminders-enabled", name="enabled"),
-                        rx.text(t("rem.enabled"), size="2"),
-                        align="center",
-                    ),
-                    field(
-                        t("rem.when"),
-                        rx.flex(
-                            *[
-                                rx.checkbox(
-                                    t("rem.hours_before", hours=h),
-                                    name=f"offset-{h}",
-                                    default_checked=s.offsets.contains(str(h)),
-                                    id=f"reminder-offset-{h}",
-                                )
-                                for h in OFFSET_CHOICES
-                            ],
-                            wrap="wrap",
-                            column_gap="1.25em",
-                            row_gap="0.5em",
-                            id="reminder-offsets",
-                        ),
-                        t("rem.when_hint"),
-                    ),
-                    rx.hstack(
-                        field(
-                            t("rem.quiet_start"), rx.input(type="time", name="quiet-start", default_value=s.quiet_start, id="quiet-start")
-                        ),
-                        field(t("rem.quiet_end"), rx.input(type="time", name="quiet-end", default_value=s.quiet_end, id="quiet-end")),
-                        spacing="3",
-                    ),
-                    form_error(s.form_error),
-                    rx.button(t("common.save"), type="submit", id="reminders-save", loading=s.saving, disabled=s.saving),
-                    spacing="3",
-                    width="100%",
-                ),
-                on_submit=s.save,
-                reset_on_submit=False,
-            ),
-            rx.center(rx.spinner(), padding="2em"),
+    return settings_card(
+        t("rem.title"),
+        t("rem.hint"),
+        rx.hstack(
+            rx.switch(checked=s.enabled, on_change=s.set_enabled, id="reminders-enabled", name="enabled"),
+            rx.text(t("rem.enabled"), size="2"),
+            align="center",
         ),
+        field(
+            t("rem.when"),
+            rx.flex(
+                *[
+                    rx.checkbox(
+                        t("rem.hours_before", hours=h),
+                        name=f"offset-{h}",
+                        default_checked=s.offsets.contains(str(h)),
+                        id=f"reminder-offset-{h}",
+                    )
+                    for h in OFFSET_CHOICES
+                ],
+                wrap="wrap",
+                column_gap="1.25em",
+                row_gap="0.5em",
+                id="reminder-offsets",
+            ),
+            t("rem.when_hint"),
+        ),
+        rx.hstack(
+            field(t("rem.quiet_start"), rx.input(type="time", name="quiet-start", default_value=s.quiet_start, id="quiet-start")),
+            field(t("rem.quiet_end"), rx.input(type="time", name="quiet-end", default_value=s.quiet_end, id="quiet-end")),
+            spacing="3",
+        ),
+        loaded=s.loaded,
         on_mount=s.load,
-        width="100%",
-        id="reminders-card",
+        on_submit=s.save,
+        error=s.form_error,
+        saving=s.saving,
+        save_id="reminders-save",
+        card_id="reminders-card",
     )

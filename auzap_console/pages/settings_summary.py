@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from auzap_console.components.common import field, form_error
+from auzap_console.components.common import field, settings_card
 from auzap_console.i18n import t
 from auzap_console.services import owner_summary, tenants
 from auzap_console.state import ProtectedState, guarded
@@ -52,30 +52,20 @@ class SummarySettingsState(ProtectedState):
 def summary_card() -> rx.Component:
     """Owner only: the daily summary on WhatsApp."""
     s = SummarySettingsState
-    return rx.card(
-        rx.cond(
-            s.loaded,
-            rx.form(
-                rx.vstack(
-                    rx.heading(t("summary.settings_title"), size="4"),
-                    rx.text(t("summary.settings_hint"), size="2", color_scheme="gray"),
-                    rx.hstack(
-                        rx.switch(checked=s.enabled, on_change=s.set_enabled, id="summary-enabled", name="summary-enabled"),
-                        rx.text(t("summary.enabled"), size="2"),
-                        align="center",
-                    ),
-                    field(t("summary.time"), rx.input(type="time", name="summary-time", default_value=s.at, id="summary-time")),
-                    form_error(s.form_error),
-                    rx.button(t("common.save"), type="submit", id="summary-save", loading=s.saving, disabled=s.saving),
-                    spacing="3",
-                    width="100%",
-                ),
-                on_submit=s.save,
-                reset_on_submit=False,
-            ),
-            rx.center(rx.spinner(), padding="2em"),
+    return settings_card(
+        t("summary.settings_title"),
+        t("summary.settings_hint"),
+        rx.hstack(
+            rx.switch(checked=s.enabled, on_change=s.set_enabled, id="summary-enabled", name="summary-enabled"),
+            rx.text(t("summary.enabled"), size="2"),
+            align="center",
         ),
+        field(t("summary.time"), rx.input(type="time", name="summary-time", default_value=s.at, id="summary-time")),
+        loaded=s.loaded,
         on_mount=s.load,
-        width="100%",
-        id="summary-card",
+        on_submit=s.save,
+        error=s.form_error,
+        saving=s.saving,
+        save_id="summary-save",
+        card_id="summary-card",
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -14,7 +13,7 @@ from auzap_console.phones import format_phone
 from auzap_console.services import campaign_text, campaigns, channels, segments
 from auzap_console.services.context import ServiceError
 from auzap_console.services.tenants import get_tenant
-from auzap_console.state import LoginRequired, Option, ProtectedState, guarded
+from auzap_console.state import Option, ProtectedState, guarded, poll
 
 POLL_SECONDS = 3
 PER_PAGE = 25
@@ -342,24 +341,16 @@ class CampaignsState(ProtectedState):
 
     @rx.event(background=True)
     async def watch(self):
-        """Refresh the progress every few seconds while a sending campaign is on screen."""
-        async with self:
-            if self.watching:
-                return
-            self.watching = True
-        try:
-            for _ in range(3600 // POLL_SECONDS):
-                await asyncio.sleep(POLL_SECONDS)
-                async with self:
-                    if not self.router.url.path.startswith("/campaigns") or self.mode != "view":
-                        break
-                    if self.status not in ("scheduled", "running"):
-                        break
-                    try:
-                        await self._refresh_detail()
-                        await self._refresh_list()
-                    except (LoginRequired, ServiceError):
-                        break
-        finally:
-            async with self:
-                self.watching = False
+        """Refresh the progress (and the list) every few seconds while a sending campaign is on screen."""
+
+        async def refresh() -> None:
+            await self._refresh_detail()
+            await self._refresh_list()
+
+        await poll(
+            self,
+            path="/campaigns",
+            seconds=POLL_SECONDS,
+            refresh=refresh,
+            keep_going=lambda: self.mode == "view" and self.status in ("scheduled", "running"),
+        )

@@ -7,7 +7,6 @@ hand it back to the AI. The list and thread refresh every few seconds while the 
 
 from __future__ import annotations
 
-import asyncio
 import mimetypes
 from dataclasses import dataclass, field
 
@@ -18,7 +17,7 @@ from auzap_console.phones import format_phone
 from auzap_console.plugin import manager
 from auzap_console.services import assignment, inbox, queues, quick_replies, usage
 from auzap_console.services.context import ServiceError
-from auzap_console.state import LoginRequired, Option, PagedListMixin, ProtectedState, guarded
+from auzap_console.state import Option, PagedListMixin, ProtectedState, guarded, poll
 
 PER_PAGE = 20
 POLL_SECONDS = 3
@@ -289,23 +288,7 @@ class InboxState(PagedListMixin, ProtectedState):
     @rx.event(background=True)
     async def watch(self):
         """Refresh the list and the open thread every few seconds while the inbox is open."""
-        async with self:
-            if self.watching:
-                return
-            self.watching = True
-        try:
-            for _ in range(3600 // POLL_SECONDS):
-                await asyncio.sleep(POLL_SECONDS)
-                async with self:
-                    if not self.router.url.path.startswith("/inbox"):
-                        break
-                    try:
-                        await self._refresh()
-                    except LoginRequired:
-                        break
-        finally:
-            async with self:
-                self.watching = False
+        await poll(self, path="/inbox", seconds=POLL_SECONDS, refresh=self._refresh)
 
     @rx.event
     @guarded
