@@ -23,6 +23,9 @@ class Persona:
             (pt-BR, e.g. the persona's menu). Empty: a neutral safe reply and a hand-off to the team.
         primary: Answers its audience by default when several personas serve it (else the first
             registered one does; `select_persona` can always override).
+        specialist: Answers only the messages its plugin claims with `select_persona` (e.g. hotel
+            bookings); never the default for its audience, nor the stand-in when the shop's main
+            persona is switched off.
     """
 
     name: str
@@ -33,6 +36,7 @@ class Persona:
     offline_intents: tuple[str, ...] = ()
     offline_help: str = ""
     primary: bool = False
+    specialist: bool = False
 
 
 @dataclass(frozen=True)

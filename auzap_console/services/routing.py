@@ -20,11 +20,13 @@ from auzap_console.services.context import Actor
 def persona_for(audience: str, disabled: list[str]) -> str:
     """The enabled persona serving `audience` (the primary one first), else an enabled customer persona.
 
+    Specialist personas are left out: they answer only what their plugin claims.
+
     With no enabled persona at all, the installed one is named (the conversation waits for the
     team, and is answered again once a persona is switched back on); "" when none is installed.
     """
     for pool in (manager.personas(disabled), manager.personas()):
-        ranked = sorted(pool.values(), key=lambda p: not p.primary)
+        ranked = sorted((p for p in pool.values() if not p.specialist), key=lambda p: not p.primary)
         match = next((p for p in ranked if p.audience == audience), None)
         match = match or next((p for p in ranked if p.audience == "customer"), None)
         if match:

@@ -1,0 +1,108 @@
+"""Daycare and hotel: capacity on every day of a stay, vaccine gating, an offline booking, other shops.
+
+The refusal names what is missing; another shop never sees or fills these places.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import select
+
+from auzap_console.db import tenant_session
+from auzap_console.models import Pet
+from auzap_console.services import customers
+from auzap_console.services.context import ServiceError
+from auzap_console.testing import make_shop
+from auzap_vertical_daycare import stays
+from auzap_vertical_daycare.models import Stay
+
+TODAY = date.today()
+
+
+def _vaccinate(shop, pet_id: int, *names: str, due: date | None = None) -> None:
+    due = due or TODAY + timedelta(days=300)
+    with tenant_session(shop.tenant_id) as s:
+        pet = s.get(Pet, pet_id)
+        pet.vaccinations = [
+            {"id": f"v{i}", "name": n, "given_on": (TODAY - timedelta(days=60)).isoformat(), "next_due": due.isoformat()}
+            for i, n in enumerate(names)
+        ]
+
+
+def _pets(shop, n: int) -> list[tuple[int, int]]:
+    out = []
+    with tenant_session(shop.tenant_id) as s:
+        for i in range(n):
+            c = customers.save_customer(s, actor=shop.actor, name=f"Hóspede {i}", phone=f"+55119610000{i:02d}")
+            out.append((c.id, customers.save_pet(s, actor=shop.actor, customer_id=c.id, name=f"Bidu {i}", species="dog").id))
+    for _, pet_id in out:
+        _vaccinate(shop, pet_id, "V10", "Antirrábica")
+    return out
+
+
+def test_capacity_holds_on_every_day_of_a_stay(auzap_tenant):
+    shop = auzap_tenant
+    guests = _pets(shop, 3)
+    start = TODAY + timedelta(days=5)
+    with tenant_session(shop.tenant_id) as s:
+        stays.set_places(s, actor=shop.actor, kind="hotel", value=2)
+        stays.book(s, actor=shop.actor, customer_id=guests[0][0], pet_id=guests[0][1], kind="hotel", start=start, nights=3)
+        stays.book(
+            s, actor=shop.actor, customer_id=guests[1][0], pet_id=guests[1][1], kind="hotel", start=start + timedelta(days=2), nights=2
+        )
+    with tenant_session(shop.tenant_id) as s, pytest.raises(ServiceError, match=(start + timedelta(days=2)).strftime("%d/%m")):
+        # night 3 of this stay is the day both others overlap: full
+        stays.book(
+            s, actor=shop.actor, customer_id=guests[2][0], pet_id=guests[2][1], kind="hotel", start=start + timedelta(days=1), nights=2
+        )
+    with tenant_session(shop.tenant_id) as s:
+        stays.book(s, actor=shop.actor, customer_id=guests[2][0], pet_id=guests[2][1], kind="hotel", start=start, nights=2)
+        taken = stays.occupancy(s, actor=shop.actor, kind="hotel", start=start, end=start + timedelta(days=5))
+    assert [taken[start + timedelta(days=i)] for i in range(5)] == [2, 2, 2, 1, 0]
+
+
+def test_vaccines_gate_the_booking_and_the_reason_names_them(auzap_tenant, auzap_customer):
+    shop, joana = auzap_tenant, auzap_customer
+    start = TODAY + timedelta(days=10)
+    with tenant_session(shop.tenant_id) as s, pytest.raises(ServiceError, match=r"V10 \(sem registro\), Antirrábica \(sem registro\)"):
+        stays.book(s, actor=shop.actor, customer_id=joana.id, pet_id=joana.pet_id, kind="daycare", start=start)
+    _vaccinate(shop, joana.pet_id, "v10", "Antirrabica", due=start + timedelta(days=2))  # expires during a 4-night stay
+    with tenant_session(shop.tenant_id) as s, pytest.raises(ServiceError, match=r"V10 \(vence em"):
+        stays.book(s, actor=shop.actor, customer_id=joana.id, pet_id=joana.pet_id, kind="hotel", start=start, nights=4)
+    with tenant_session(shop.tenant_id) as s:  # a daycare day before the dose is due is fine
+        stay = stays.book(s, actor=shop.actor, customer_id=joana.id, pet_id=joana.pet_id, kind="daycare", start=start)
+    assert (stay.start_date, stay.end_date) == (start, start + timedelta(days=1))
+
+
+def test_the_assistant_books_a_hotel_stay_offline_and_explains_a_refusal(auzap_tenant, auzap_customer, auzap_chat):
+    day = TODAY + timedelta(days=20)
+    refused = auzap_chat(f"quero hospedar o thor no hotel dia {day:%d/%m}")
+    assert [c["tool"] for c in refused.tool_calls] == ["book_stay"]
+    assert "falta vacina" in refused.reply and "V10" in refused.reply
+    _vaccinate(auzap_tenant, auzap_customer.pet_id, "V10", "Antirrábica")
+    booked = auzap_chat(f"quero hospedar o thor no hotel dia {day:%d/%m}")
+    assert [c["tool"] for c in booked.tool_calls] == ["book_stay"] and "está no hotel" in booked.reply
+    with tenant_session(auzap_tenant.tenant_id) as s:
+        (stay,) = s.exec(select(Stay)).all()
+    assert (stay.kind, stay.start_date, stay.pet_id) == ("hotel", day, auzap_customer.pet_id)
+
+
+def test_another_shop_neither_sees_nor_fills_these_places(auzap_tenant):
+    guests = _pets(auzap_tenant, 1)
+    start = TODAY + timedelta(days=3)
+    with tenant_session(auzap_tenant.tenant_id) as s:
+        stays.set_places(s, actor=auzap_tenant.actor, kind="daycare", value=1)
+        stays.book(s, actor=auzap_tenant.actor, customer_id=guests[0][0], pet_id=guests[0][1], kind="daycare", start=start)
+    other = make_shop("Outra creche")
+    with tenant_session(other.tenant_id) as s:
+        assert stays.occupancy(s, actor=other.actor, kind="daycare", start=start, end=start + timedelta(days=1))[start] == 0
+        assert stays.places(s, actor=other.actor, kind="daycare") == stays.DEFAULT_PLACES["daycare"]
+        with pytest.raises(ServiceError):  # A's pet cannot be booked from B
+            stays.book(s, actor=other.actor, customer_id=guests[0][0], pet_id=guests[0][1], kind="daycare", start=start)
+
+
+def test_the_hotel_desk_takes_only_hotel_talk(auzap_chat):
+    assert auzap_chat("tem vaga no hotel dia 20?").persona == "hotel"
+    assert auzap_chat("quanto custa o banho?").persona != "hotel"
