@@ -104,5 +104,5 @@ def test_another_shop_neither_sees_nor_fills_these_places(auzap_tenant):
 
 
 def test_the_hotel_desk_takes_only_hotel_talk(auzap_chat):
-    assert auzap_chat("tem vaga no hotel dia 20?").persona == "hotel"
     assert auzap_chat("quanto custa o banho?").persona != "hotel"
+    assert auzap_chat("tem vaga no hotel dia 20?").persona == "hotel"
