@@ -61,7 +61,7 @@ def test_owner_switches_a_plugin_off(page):
     page.click("#plugin-switch-customer_assistant")
     expect(page.locator("[data-sonner-toast]").first).to_contain_text("desativado")
     goto(page, "/agents")
-    expect(page.locator(".agent-card")).to_have_count(2)  # the analyst and the SDR remain
+    expect(page.locator(".agent-card")).to_have_count(3)  # the analyst, the SDR and the hotel desk remain
     expect(page.get_by_text("Assistente de clientes")).to_have_count(0)
     goto(page, "/plugins")
     page.click("#plugin-switch-customer_assistant")
