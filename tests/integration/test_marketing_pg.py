@@ -15,11 +15,11 @@ from auzap_console.db import tenant_session
 from auzap_console.jobs import campaigns as campaign_jobs
 from auzap_console.jobs.automations import run_automations
 from auzap_console.jobs.owner_summary import send_summaries, tenant_ids
-from auzap_console.models import Appointment, Customer, Service, Tenant
+from auzap_console.models import Service, Tenant
 from auzap_console.services import automations, booking, campaigns, customers, segments, tenants
 from auzap_console.services.channels import create_channel
 from auzap_console.services.tenants import WEEKDAYS
-from tests.utils.agent_helpers import agent_shop
+from tests.utils.agent_helpers import agent_shop, visit
 
 SP = ZoneInfo("America/Sao_Paulo")
 
@@ -41,18 +41,7 @@ def _shop(name: str, sumidos: int):
         for i in range(sumidos):
             c = customers.save_customer(s, actor=shop.actor, name=f"Sumida {i:02d}", phone=f"+55119500{shop.tenant_id:02d}{i:03d}")
             customers.save_pet(s, actor=shop.actor, customer_id=c.id, name=f"Luna {i}", species="dog", breed="Poodle")
-            s.add(
-                Appointment(
-                    tenant_id=shop.tenant_id,
-                    customer_id=c.id,
-                    service_id=bath.id,
-                    starts_at=long_ago,
-                    ends_at=long_ago + timedelta(hours=1),
-                    status="completed",
-                    price_cents=5000,
-                )
-            )
-            s.get(Customer, c.id).last_visit_at = long_ago
+            visit(s, shop, customer_id=c.id, service_id=bath.id, at=long_ago, price_cents=5000)
         automations.save_setting(s, actor=shop.actor, kind="winback", enabled=True, params={"days": 60})
         segment = segments.save_segment(s, actor=shop.actor, name="Sumidas", criteria={"inactive_days": 60})
         shop.campaign_id = campaigns.save_draft(

@@ -20,7 +20,7 @@ from auzap_console.services import automations, booking, customers, reminders
 from auzap_console.services.channels import create_channel
 from auzap_console.services.context import ServiceError
 from auzap_console.services.tenants import WEEKDAYS
-from tests.utils.agent_helpers import agent_shop
+from tests.utils.agent_helpers import agent_shop, visit
 
 SP = ZoneInfo("America/Sao_Paulo")
 
@@ -58,19 +58,7 @@ def _shop(name: str, sumidos: int = 20):
             pet = customers.save_pet(
                 s, actor=shop.actor, customer_id=c.id, name=f"Toby {i}", species="dog", birth_date=date(2020, 1, 1) if i == 1 else None
             )
-            s.add(
-                Appointment(
-                    tenant_id=shop.tenant_id,
-                    customer_id=c.id,
-                    pet_id=pet.id,
-                    service_id=bath.id,
-                    starts_at=long_ago,
-                    ends_at=long_ago + timedelta(hours=1),
-                    status="completed",
-                    price_cents=5000,
-                )
-            )
-            s.get(Customer, c.id).last_visit_at = long_ago
+            visit(s, shop, customer_id=c.id, service_id=bath.id, at=long_ago, pet_id=pet.id, price_cents=5000)
         automations.save_setting(s, actor=shop.actor, kind="winback", enabled=True, params={"days": 60})
     return shop
 

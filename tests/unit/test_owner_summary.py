@@ -17,7 +17,7 @@ from auzap_console.jobs.owner_summary import send_summaries
 from auzap_console.models import Appointment, Campaign, CampaignRecipient, Customer, Insight, Message, Pet, Service
 from auzap_console.services import customers, owner_summary, tenants
 from auzap_console.services.channels import create_channel
-from tests.utils.agent_helpers import agent_shop
+from tests.utils.agent_helpers import agent_shop, visit
 
 SP = ZoneInfo("America/Sao_Paulo")
 OWNER = "+5511977776666"
@@ -38,19 +38,7 @@ def _shop(name: str):
         for i in range(3):  # three Yorkshire tutors who stopped coming
             c = customers.save_customer(s, actor=shop.actor, name=f"Tutora York {i}", phone=f"+55119300000{i:02d}")
             pet = customers.save_pet(s, actor=shop.actor, customer_id=c.id, name=f"Mel {i}", species="dog", breed="Yorkshire", size="P")
-            s.add(
-                Appointment(
-                    tenant_id=shop.tenant_id,
-                    customer_id=c.id,
-                    pet_id=pet.id,
-                    service_id=bath.id,
-                    starts_at=long_ago,
-                    ends_at=long_ago + timedelta(hours=1),
-                    status="completed",
-                    price_cents=4500,
-                )
-            )
-            s.get(Customer, c.id).last_visit_at = long_ago
+            visit(s, shop, customer_id=c.id, service_id=bath.id, at=long_ago, pet_id=pet.id, price_cents=4500)
         thor = s.exec(select(Pet).where(Pet.customer_id == shop.customer_id)).one()
         for hour, status in ((10, "completed"), (11, "no_show")):  # today
             s.add(

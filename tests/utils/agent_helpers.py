@@ -21,3 +21,28 @@ def agent_shop(name: str = "Loja Agente"):
         customers.save_pet(s, actor=shop.actor, customer_id=c.id, name="Thor", species="dog", breed="Shih Tzu", size="P")
     shop.customer_id = c.id
     return shop
+
+
+def visit(
+    session, shop, *, customer_id: int, service_id: int, at, pet_id: int | None = None, status: str = "completed", price_cents: int = 5000
+):
+    """An appointment of one hour at `at` (a past visit by default; a completed one also sets the customer's last visit)."""
+    from datetime import timedelta
+
+    from auzap_console.models import Appointment, Customer
+
+    session.add(
+        Appointment(
+            tenant_id=shop.tenant_id,
+            customer_id=customer_id,
+            pet_id=pet_id,
+            service_id=service_id,
+            starts_at=at,
+            ends_at=at + timedelta(hours=1),
+            status=status,
+            price_cents=price_cents,
+        )
+    )
+    customer = session.get(Customer, customer_id)
+    if status == "completed" and (customer.last_visit_at is None or customer.last_visit_at < at):
+        customer.last_visit_at = at
