@@ -9,7 +9,7 @@ from reflex.vars.base import Var
 
 from auzap_console.components.common import empty_state, kpi_card, page_header
 from auzap_console.i18n import count, money, t
-from auzap_console.pages.dashboard_period import period_section
+from auzap_console.pages.dashboard_period import BRL_CENTS_JS, BRL_JS, period_section
 from auzap_console.services import dashboard, health, usage
 from auzap_console.state import AuthState, ProtectedState, guarded
 from auzap_console.template import template
@@ -173,8 +173,6 @@ def _today_row(row: rx.Var) -> rx.Component:
 
 
 # Chart values are reais (floats); the browser formats them as pt-BR money on the axis and in the tooltip.
-BRL_JS = "(value) => Number(value).toLocaleString('pt-BR', {style: 'currency', currency: 'BRL', maximumFractionDigits: 0})"
-BRL_CENTS_JS = "(value) => Number(value).toLocaleString('pt-BR', {style: 'currency', currency: 'BRL'})"
 
 
 def _revenue_chart() -> rx.Component:

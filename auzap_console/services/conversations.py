@@ -180,3 +180,13 @@ def hand_off_after_failure(session: Session, *, actor: Actor, conversation_id: i
         body=FAILURE_APOLOGY,
         pending=conversation.channel_id is not None,
     )
+
+
+def last_outbound(session: Session, *, actor: Actor, conversation_id: int) -> Message | None:
+    """The shop's latest message in a conversation (what a short answer like "1" or "sim" replies to)."""
+    return session.exec(
+        select(Message)
+        .where(Message.tenant_id == actor.tenant_id, Message.conversation_id == conversation_id, Message.direction == "out")
+        .order_by(Message.id.desc())
+        .limit(1)
+    ).first()

@@ -248,12 +248,7 @@ def create_draft(session: Session, *, actor: Actor, insight_id: int, channel_id:
 
 def answer_reply(session: Session, *, actor: Actor, conversation_id: int, message: str, now: datetime) -> str | None:
     """The owner answering the summary with "cria a campanha": the draft is created; the reply to send, or None."""
-    last_out = session.exec(
-        select(Message)
-        .where(Message.tenant_id == actor.tenant_id, Message.conversation_id == conversation_id, Message.direction == "out")
-        .order_by(Message.id.desc())
-        .limit(1)
-    ).first()
+    last_out = conversations.last_outbound(session, actor=actor, conversation_id=conversation_id)
     meta = (last_out.meta or {}) if last_out else {}
     if not last_out or meta.get("kind") != "owner_summary" or now - last_out.created_at > REPLY_WINDOW:
         return None

@@ -11,13 +11,13 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from auzap_console.db_types import utcnow
 from auzap_console.i18n import t
 from auzap_console.models import Appointment, Message
 from auzap_console.models.catalog import LIVE_STATUSES
-from auzap_console.services import booking, reminders
+from auzap_console.services import booking, conversations, reminders
 from auzap_console.services.context import Actor
 from auzap_console.services.tenants import get_tenant
 from auzap_console.text import normalize
@@ -45,12 +45,7 @@ def reply_intent(message: str) -> str:
 
 def answered_reminder(session: Session, *, actor: Actor, conversation_id: int, now: datetime) -> Message | None:
     """The reminder the tutor is answering: the shop's latest message here, if it was a recent reminder."""
-    last_out = session.exec(
-        select(Message)
-        .where(Message.tenant_id == actor.tenant_id, Message.conversation_id == conversation_id, Message.direction == "out")
-        .order_by(Message.id.desc())
-        .limit(1)
-    ).first()
+    last_out = conversations.last_outbound(session, actor=actor, conversation_id=conversation_id)
     if last_out is None or (last_out.meta or {}).get("kind") != "reminder" or now - last_out.created_at > REPLY_WINDOW:
         return None
     return last_out

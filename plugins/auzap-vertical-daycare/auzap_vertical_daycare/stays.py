@@ -7,7 +7,7 @@ cannot both succeed (PostgreSQL; SQLite serialises writers anyway).
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from collections import Counter
 from datetime import date, timedelta
 
@@ -18,6 +18,7 @@ from auzap_console.services import audit
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 from auzap_console.services.plugins import settings_for
 from auzap_console.services.vaccinations import vaccinations
+from auzap_console.text import fold
 from auzap_vertical_daycare.models import HOLDING, KINDS, Capacity, Stay
 
 PLUGIN = "daycare"
@@ -27,7 +28,7 @@ KIND_WORDS = {"daycare": "creche", "hotel": "hotel"}
 
 
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower().replace(" ", "").replace("-", "")
+    return re.sub(r"[\s-]", "", fold(text))
 
 
 def places(session: Session, *, actor: Actor, kind: str, lock: bool = False) -> int:
