@@ -40,6 +40,7 @@ from auzap_console.models import (
     UsageDaily,
     User,
 )
+from auzap_console.plugin import manager
 from auzap_console.services.passwords import hash_password
 from auzap_console.services.tenants import DEFAULT_BUSINESS_HOURS
 
@@ -197,11 +198,13 @@ def seed_demo(*, seed: int = 42, customers: int = 200, today: date | None = None
         session.add(tenant)
         session.flush()
         bind_tenant(session, tenant.id)
-        _fill(session, tenant, random.Random(seed), customers, today or datetime.now(ZoneInfo(tenant.timezone)).date())
+        today = today or datetime.now(ZoneInfo(tenant.timezone)).date()
+        _fill(session, tenant, random.Random(seed), customers, today)
         _knowledge_and_chats(session, tenant)
         _marketing(session, tenant)
         _history(session, tenant, random.Random(seed + 1), datetime.now(UTC))
         _at_the_counter(session, tenant, datetime.now(UTC))
+        manager.seed_demo(session=session, tenant_id=tenant.id, today=today)  # the plugins' own demo rows
         return tenant.id  # type: ignore[return-value]
 
 

@@ -48,6 +48,7 @@ class AuthState(rx.State):
     user_role: str = ""
     tenant_name: str = ""
     tenant_timezone: str = "America/Sao_Paulo"
+    disabled_plugins: list[str] = []
     local_mode: bool = get_settings().local_mode
     flash: str = ""
 
@@ -70,6 +71,8 @@ class AuthState(rx.State):
             raise LoginRequired
         self.user_name, self.user_email, self.user_role = user.name, user.email, user.role
         self.tenant_name, self.tenant_timezone = user.tenant_name, user.timezone
+        if list(user.disabled_plugins) != self.disabled_plugins:
+            self.disabled_plugins = list(user.disabled_plugins)
         if ROLE_RANK.get(user.role, 0) < ROLE_RANK[role]:
             raise PermissionDenied(t("err.permission"))
         return user

@@ -23,6 +23,7 @@ class NavEntry:
     icon: str
     role: str = "staff"
     order: int = 100
+    plugin: str = ""  # a plugin page: hidden for shops that switched the plugin off
 
 
 @dataclass
@@ -52,15 +53,27 @@ def _for_role(role: str, content: rx.Component) -> rx.Component:
     return rx.cond(allowed, content, denied)
 
 
-def template(route: str, title: str, icon: str, *, role: str = "staff", order: int = 100, on_load: Any = None):
+def _for_shop(plugin: str, content: rx.Component) -> rx.Component:
+    """A plugin page for shops that have the plugin on; a notice for those that switched it off."""
+    if not plugin:
+        return content
+    off = rx.vstack(
+        rx.heading(t("plugins.page_off_title"), size="5"),
+        empty_state(t("plugins.page_off"), "power-off", state_id="page-plugin-off"),
+        width="100%",
+    )
+    return rx.cond(AuthState.disabled_plugins.contains(plugin), off, content)
+
+
+def template(route: str, title: str, icon: str, *, role: str = "staff", order: int = 100, on_load: Any = None, plugin: str = ""):
     """Decorate a function returning a page's content: it gets the shell and a nav entry."""
 
     def decorator(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
-        NAV.append(NavEntry(route, title, icon, role, order))
+        NAV.append(NavEntry(route, title, icon, role, order, plugin))
         NAV.sort(key=lambda e: e.order)
 
         def page() -> rx.Component:
-            return shell(_for_role(role, content()), title=title, nav=NAV)
+            return shell(_for_shop(plugin, _for_role(role, content())), title=title, nav=NAV)
 
         extra = on_load if isinstance(on_load, list) else ([on_load] if on_load else [])
         PAGES.append(PageSpec(route, title, page, [AuthState.check_login, *extra]))
@@ -77,9 +90,18 @@ def register_pages(app: rx.App) -> None:
     """
     from auzap_console.plugin import manager
 
-    for route, contributed in manager.pages().items():
-        if any(p.route == route for p in PAGES):
+    for plugin, contributed in manager.pages_by_plugin():
+        if any(p.route == contributed.route for p in PAGES):
             continue
-        template(route, contributed.title, contributed.icon, role=contributed.role, order=60)(contributed.component)
+        page = template(
+            contributed.route,
+            contributed.title,
+            contributed.icon,
+            role=contributed.role,
+            order=60,
+            on_load=contributed.on_load,
+            plugin=plugin,
+        )
+        page(contributed.component)
     for spec in PAGES:
         app.add_page(spec.component, route=spec.route, title=f"{spec.title} · {t('app.name')}", on_load=spec.on_load)

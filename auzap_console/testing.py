@@ -175,3 +175,20 @@ def auzap_conversation(auzap_tenant, auzap_customer) -> int:
 
     conversation_id, _ = receive_text(tenant_id=auzap_tenant.tenant_id, phone=auzap_customer.phone, text="oi")
     return conversation_id
+
+
+@pytest.fixture
+def auzap_whatsapp(auzap_tenant, auzap_customer) -> int:
+    """The test customer's WhatsApp conversation on a simulated channel (messages the shop sends go there).
+
+    Returns the conversation id; `auzap_console.models.Message` rows with `direction == "out"` are what was sent.
+    """
+    from auzap_console.agents.chat import receive_text
+    from auzap_console.db import tenant_session
+    from auzap_console.services.channels import create_channel
+
+    with tenant_session(auzap_tenant.tenant_id) as session:
+        channel = create_channel(session, actor=auzap_tenant.actor, name="WhatsApp de teste", provider="simulator").channel
+        channel_id = channel.id
+    conversation_id, _ = receive_text(tenant_id=auzap_tenant.tenant_id, phone=auzap_customer.phone, text="oi", channel_id=channel_id)
+    return conversation_id

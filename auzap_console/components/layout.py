@@ -18,6 +18,8 @@ BRAND = "#0f766e"
 
 
 def _visible(entry: NavEntry, child: rx.Component) -> rx.Component:
+    if entry.plugin:
+        child = rx.cond(AuthState.disabled_plugins.contains(entry.plugin), rx.fragment(), child)
     if entry.role == "owner":
         return rx.cond(AuthState.is_owner, child)
     if ROLE_RANK[entry.role] >= ROLE_RANK["manager"]:

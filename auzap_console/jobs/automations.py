@@ -11,9 +11,9 @@ from datetime import datetime
 
 from auzap_console.db import tenant_session
 from auzap_console.db_types import utcnow
-from auzap_console.jobs.owner_summary import tenant_ids
 from auzap_console.services import automations
 from auzap_console.services.context import Actor
+from auzap_console.services.tenants import tenant_ids
 
 log = logging.getLogger("auzap.automations")
 

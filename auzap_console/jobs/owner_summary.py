@@ -5,25 +5,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import text
-from sqlmodel import select
-
 from auzap_console.db import tenant_session
 from auzap_console.db_types import utcnow
-from auzap_console.models import Tenant
 from auzap_console.services import owner_summary
 from auzap_console.services.context import Actor
-from auzap_console.settings import get_settings
+from auzap_console.services.tenants import tenant_ids
 
 log = logging.getLogger("auzap.summary")
-
-
-def tenant_ids() -> list[int]:
-    """Every shop's id (on PostgreSQL through a SECURITY DEFINER listing: RLS hides the rows here)."""
-    with tenant_session(None) as session:
-        if get_settings().is_postgres:
-            return [r[0] for r in session.execute(text("SELECT * FROM auzap_tenant_ids()"))]
-        return list(session.exec(select(Tenant.id).order_by(Tenant.id)))
 
 
 def send_summaries(now: datetime | None = None, only_tenant: int | None = None) -> dict[str, int]:

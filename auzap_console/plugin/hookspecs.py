@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from auzap_console.plugin import PROJECT, hookspec
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from sqlmodel import Session
 
     from auzap_console.plugin.types import (
@@ -169,6 +171,21 @@ def select_persona(
 
     Returns:
         A persona name, or None to leave the decision to others.
+    """
+
+
+@hookspec
+def seed_demo(session: Session, tenant_id: int, today: date) -> None:
+    """Add the plugin's own demo data to the demo shop, so its pages are not empty on first run.
+
+    Called once, when the demo shop is created (`scripts/run.sh`, `auzap demo`), inside that
+    transaction and after the core's customers, pets and chats exist. Write through `session`;
+    rows must carry `tenant_id`.
+
+    Args:
+        session: The demo's transaction, scoped to the demo shop.
+        tenant_id: The demo shop.
+        today: The shop's local date the demo is built around.
     """
 
 

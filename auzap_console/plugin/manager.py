@@ -284,6 +284,11 @@ def pages(disabled: Iterable[str] = ()) -> dict[str, PageSpec]:
     return registry().of("page", disabled)
 
 
+def pages_by_plugin() -> list[tuple[str, PageSpec]]:
+    """Every plugin page with the plugin that supplied it (the console hides it from shops that switched it off)."""
+    return [(c.plugin, c.item) for c in registry().items.get("page", {}).values()]
+
+
 def schedules(disabled: Iterable[str] = ()) -> dict[str, ScheduleSpec]:
     """Periodic jobs by name."""
     return registry().of("schedule", disabled)
@@ -340,6 +345,18 @@ def message_received(*, tenant_id: int, conversation_id: int, message_id: int, t
             )
         except Exception:
             log.exception("plugin %s failed in message_received", plugin)
+
+
+def seed_demo(*, session: Any, tenant_id: int, today: Any) -> None:
+    """Let every plugin add its demo rows to the new demo shop (a failure is logged; the demo stays usable)."""
+    pm = get_plugin_manager()
+    for plugin in dict.fromkeys(impl.plugin_name for impl in reversed(pm.hook.seed_demo.get_hookimpls())):
+        others = [p for name, p in pm.list_name_plugin() if name != plugin and p is not None]
+        try:
+            with session.begin_nested():
+                pm.subset_hook_caller("seed_demo", remove_plugins=others)(session=session, tenant_id=tenant_id, today=today)
+        except Exception:
+            log.exception("plugin %s failed in seed_demo", plugin)
 
 
 def select_persona(

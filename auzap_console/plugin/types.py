@@ -84,6 +84,7 @@ class PageSpec:
     component: Callable[[], Any]
     icon: str = "puzzle"
     role: str = "staff"
+    on_load: Any = None  # an event handler (or a list of them) run when the page opens, after the login check
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from auzap_console.models import AuthSession, Tenant, User
 from auzap_console.services import presence, throttle
 from auzap_console.services.context import Actor, ServiceError
 from auzap_console.services.passwords import hash_password, validate_password, verify_dummy, verify_password
+from auzap_console.services.plugins import disabled_plugins
 from auzap_console.services.tenants import DEFAULT_BUSINESS_HOURS
 from auzap_console.settings import get_settings
 
@@ -40,6 +41,7 @@ class SessionUser:
     email: str
     tenant_name: str
     timezone: str
+    disabled_plugins: tuple[str, ...] = ()  # plugins the shop switched off (their pages are hidden)
 
     @property
     def actor(self) -> Actor:
@@ -238,7 +240,8 @@ def resolve_session(token: str) -> SessionUser | None:
             return None
         user, tenant = row
         presence.touch(session, user=user)  # "online" for auto-assignment (written at most once a minute)
-        return SessionUser(session_id, user.id, tenant.id, user.role, user.name, user.email, tenant.name, tenant.timezone)
+        off = tuple(disabled_plugins(tenant))
+        return SessionUser(session_id, user.id, tenant.id, user.role, user.name, user.email, tenant.name, tenant.timezone, off)
 
 
 def logout(token: str) -> None:

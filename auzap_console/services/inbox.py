@@ -346,15 +346,12 @@ def send_file(session: Session, *, actor: Actor, conversation_id: int, data: byt
     conversation = get_scoped(session, Conversation, conversation_id, actor)
     if conversation.channel_id is None:
         raise ServiceError(t("inbox.no_channel"))
-    kind = media.kind_of(mime)
     try:
-        key = media.store(tenant_id=actor.tenant_id, kind=kind, mime=mime, data=data)
+        meta = media.attach(tenant_id=actor.tenant_id, data=data, mime=mime, filename=filename)
     except media.MediaRefused as exc:
         raise ServiceError(t("err.file_refused", reason=str(exc))) from exc
     if not conversation.ai_paused and actor.user_id:
         take_over(session, actor=actor, conversation_id=conversation_id)
-    info = {"kind": kind, "key": key, "mime": media.check(kind, mime, data), "filename": filename[:200], "size": len(data)}
-    info["status"] = "stored"
     message = conversations.add_message(
         session,
         actor=actor,
@@ -363,7 +360,7 @@ def send_file(session: Session, *, actor: Actor, conversation_id: int, data: byt
         sender="human" if actor.user_id else "system",
         body=(caption or "").strip()[:1024],
         pending=True,
-        meta={"media": info},
+        meta=meta,
     )
     dispatch.after_commit(session, "send", actor.tenant_id, message.id)
     return message

@@ -149,6 +149,17 @@ def store(*, tenant_id: int, kind: str, mime: str, data: bytes) -> str:
     return key
 
 
+def attach(*, tenant_id: int, data: bytes, mime: str, filename: str) -> dict:
+    """Check and keep a file the shop sends; returns the `meta` of the outbound message that carries it.
+
+    Raises `MediaRefused` (its message says why, in pt-BR) for a file of the wrong type or size.
+    """
+    kind = kind_of(mime)
+    key = store(tenant_id=tenant_id, kind=kind, mime=mime, data=data)
+    info = {"kind": kind, "key": key, "mime": check(kind, mime, data), "filename": filename[:200], "size": len(data)}
+    return {"media": {**info, "status": "stored"}}
+
+
 def read(*, tenant_id: int, key: str) -> bytes:
     """One stored file of this shop (a key of another shop is not found)."""
     if not key.startswith(f"{tenant_id}/"):

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.models import Tenant
 from auzap_console.plugin import manager
@@ -13,7 +14,7 @@ from auzap_console.plugin.types import PluginSetting
 from auzap_console.services import audit, limits
 from auzap_console.services.context import Actor, ServiceError
 from auzap_console.services.routing import reroute_open_conversations
-from auzap_console.services.tenants import get_tenant
+from auzap_console.services.tenants import get_tenant, tenant_ids
 
 CORE_PLUGINS = {"core", "common_tools", "simulator"}
 
@@ -21,6 +22,17 @@ CORE_PLUGINS = {"core", "common_tools", "simulator"}
 def disabled_plugins(tenant: Tenant) -> list[str]:
     """Names of the plugins this tenant switched off."""
     return list((tenant.settings or {}).get("disabled_plugins", []))
+
+
+def shops_with(plugin: str) -> list[int]:
+    """The shops that have `plugin` on: what a plugin's schedule walks (each in its own `tenant_session`)."""
+    shops = []
+    for tenant_id in tenant_ids():
+        with tenant_session(tenant_id) as session:
+            tenant = session.get(Tenant, tenant_id)
+            if tenant is not None and plugin not in disabled_plugins(tenant):
+                shops.append(tenant_id)
+    return shops
 
 
 def set_enabled(session: Session, *, actor: Actor, plugin: str, enabled: bool) -> list[str]:

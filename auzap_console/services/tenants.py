@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from zoneinfo import available_timezones
 
+from sqlalchemy import text
 from sqlmodel import Session, select
 
+from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.models import Tenant
 from auzap_console.services import audit, limits, usage
 from auzap_console.services.context import Actor, ConfirmationNeeded, ServiceError
+from auzap_console.settings import get_settings
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_BUSINESS_HOURS: dict[str, dict[str, str] | None] = {
@@ -129,3 +132,11 @@ def remove_owner_number(session: Session, *, actor: Actor, number_id: int) -> No
     row = get_scoped(session, AuthorizedOwnerNumber, number_id, actor)
     session.delete(row)
     audit.record(session, actor=actor, action="owner_number.remove", entity="authorized_owner_number", entity_id=number_id)
+
+
+def tenant_ids() -> list[int]:
+    """Every shop's id, for jobs that walk the shops (on PostgreSQL through a SECURITY DEFINER listing: RLS hides the rows)."""
+    with tenant_session(None) as session:
+        if get_settings().is_postgres:
+            return [r[0] for r in session.execute(text("SELECT * FROM auzap_tenant_ids()"))]
+        return list(session.exec(select(Tenant.id).order_by(Tenant.id)))

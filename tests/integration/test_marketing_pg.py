@@ -14,11 +14,11 @@ from sqlmodel import select
 from auzap_console.db import tenant_session
 from auzap_console.jobs import campaigns as campaign_jobs
 from auzap_console.jobs.automations import run_automations
-from auzap_console.jobs.owner_summary import send_summaries, tenant_ids
+from auzap_console.jobs.owner_summary import send_summaries
 from auzap_console.models import Service, Tenant
 from auzap_console.services import automations, booking, campaigns, customers, segments, tenants
 from auzap_console.services.channels import create_channel
-from auzap_console.services.tenants import WEEKDAYS
+from auzap_console.services.tenants import WEEKDAYS, tenant_ids
 from tests.utils.agent_helpers import agent_shop, visit
 
 SP = ZoneInfo("America/Sao_Paulo")

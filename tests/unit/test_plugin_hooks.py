@@ -169,7 +169,7 @@ def test_dashboard_shows_plugin_cards_for_the_shop_only(plugin):
     with tenant_session(a.tenant_id) as s:
         plugin_service.set_enabled(s, actor=a.actor, plugin="d2", enabled=False)
     tab.call(DashboardState.load)
-    assert [c.name for c in tab.state(DashboardState).plugin_cards] == []
+    assert not {"clientes_plugin", "quebrado"} & {c.name for c in tab.state(DashboardState).plugin_cards}
 
 
 def test_hook_register_settings(plugin):
@@ -303,3 +303,30 @@ def test_every_hook_has_a_test():
     assert {f"test_hook_{h}" for h in hookspecs.HOOK_NAMES} <= names
     declared = {n for n, f in inspect.getmembers(hookspecs, inspect.isfunction) if hasattr(f, "auzap_spec")}
     assert declared == set(hookspecs.HOOK_NAMES)
+
+
+def test_hook_seed_demo(plugin, tmp_path, sqlite_url):
+    from auzap_console.demo import seed_demo
+    from auzap_console.migrate import upgrade_database
+    from tests.conftest import _activate
+
+    seen = []
+
+    def add_rows(session, tenant_id, today):
+        joana = session.exec(select(Customer).where(Customer.tenant_id == tenant_id, Customer.phone == "+5511988887777")).one()
+        joana.tags = [*joana.tags, "hospede"]
+        session.add(joana)
+        seen.append(today)
+
+    plugin("demo_rows", seed_demo=add_rows)
+    plugin("demo_broken", seed_demo=lambda session: 1 / 0)  # a failing plugin leaves the demo usable
+    url = f"sqlite:///{tmp_path / 'demo-hook.db'}"
+    _activate(url)
+    try:
+        upgrade_database(url)
+        tenant_id = seed_demo(customers=5, today=datetime(2026, 11, 18).date())
+        with tenant_session(tenant_id) as s:
+            joana = s.exec(select(Customer).where(Customer.tenant_id == tenant_id, Customer.phone == "+5511988887777")).one()
+        assert "hospede" in joana.tags and seen == [datetime(2026, 11, 18).date()]
+    finally:
+        _activate(sqlite_url)

@@ -19,6 +19,7 @@ from auzap_console.services.context import Actor, ServiceError, get_scoped
 from auzap_console.services.plugins import settings_for
 from auzap_console.services.vaccinations import vaccinations
 from auzap_console.text import fold
+from auzap_vertical_daycare import packages
 from auzap_vertical_daycare.models import HOLDING, KINDS, Capacity, Stay
 
 PLUGIN = "daycare"
@@ -79,19 +80,23 @@ def full_days(session: Session, *, actor: Actor, kind: str, start: date, end: da
     return [start + timedelta(days=i) for i in range((end - start).days) if taken[start + timedelta(days=i)] >= limit]
 
 
-def required_vaccines(session: Session, *, actor: Actor) -> list[str]:
-    """The vaccines the shop asks for (plugin setting, comma-separated)."""
-    raw = settings_for(session, actor=actor, plugin=PLUGIN).get("vacinas_obrigatorias") or ""
-    return [v.strip() for v in raw.split(",") if v.strip()]
+def split_list(raw: str) -> list[str]:
+    """A comma-separated setting as its items."""
+    return [v.strip() for v in (raw or "").split(",") if v.strip()]
 
 
-def missing_vaccines(session: Session, *, actor: Actor, pet: Pet, until: date) -> list[str]:
+def required_vaccines(session: Session, *, actor: Actor, kind: str) -> list[str]:
+    """The vaccines the shop asks for this kind of stay (plugin settings, comma-separated)."""
+    return split_list(settings_for(session, actor=actor, plugin=PLUGIN).get(f"vacinas_{KIND_WORDS[kind]}") or "")
+
+
+def missing_vaccines(session: Session, *, actor: Actor, pet: Pet, until: date, kind: str) -> list[str]:
     """What keeps the pet out: each required vaccine never given, or whose next dose is due before the stay ends."""
     latest: dict[str, object] = {}
     for dose in vaccinations(pet):  # most recent first: the latest dose of each vaccine decides
         latest.setdefault(_fold(dose.name), dose)
     missing = []
-    for name in required_vaccines(session, actor=actor):
+    for name in required_vaccines(session, actor=actor, kind=kind):
         dose = latest.get(_fold(name))
         if dose is None:
             missing.append(f"{name} (sem registro)")
@@ -100,10 +105,10 @@ def missing_vaccines(session: Session, *, actor: Actor, pet: Pet, until: date) -
     return missing
 
 
-def book(
+def check(
     session: Session, *, actor: Actor, customer_id: int, pet_id: int, kind: str, start: date, nights: int = 1, today: date | None = None
-) -> Stay:
-    """Reserve a daycare day or hotel nights, if every day has a place and the pet's vaccines cover the whole stay."""
+) -> tuple[Pet, date]:
+    """Every rule a booking must pass (dates, vaccines, a place on each day); returns the pet and the end date."""
     if kind not in KINDS:
         raise ServiceError("Escolha creche ou hotel.")
     today = today or date.today()
@@ -116,7 +121,7 @@ def book(
     if pet.customer_id != customer_id:
         raise ServiceError("Esse pet não é deste cliente.")
     end = start + timedelta(days=nights)
-    missing = missing_vaccines(session, actor=actor, pet=pet, until=end)
+    missing = missing_vaccines(session, actor=actor, pet=pet, until=end, kind=kind)
     if missing:
         raise ServiceError(
             f"Não consigo reservar: falta vacina em dia para {pet.name} — {', '.join(missing)}. Traga a carteirinha atualizada."
@@ -125,7 +130,18 @@ def book(
     if full:
         days = ", ".join(d.strftime("%d/%m") for d in full)
         raise ServiceError(f"Não há vaga de {KIND_WORDS[kind]} em {days}.")
+    return pet, end
+
+
+def book(
+    session: Session, *, actor: Actor, customer_id: int, pet_id: int, kind: str, start: date, nights: int = 1, today: date | None = None
+) -> Stay:
+    """Reserve a daycare day or hotel nights, if every day has a place and the pet's vaccines cover the whole stay."""
+    pet, end = check(session, actor=actor, customer_id=customer_id, pet_id=pet_id, kind=kind, start=start, nights=nights, today=today)
+    nights = (end - start).days
     stay = Stay(tenant_id=actor.tenant_id, customer_id=customer_id, pet_id=pet.id, kind=kind, start_date=start, end_date=end)
+    if kind == "daycare":  # a day of the customer's package, while one has days left
+        stay.package_id = packages.package_with_balance(session, actor=actor, customer_id=customer_id)
     session.add(stay)
     session.flush()
     audit.record(
@@ -134,7 +150,7 @@ def book(
         action="daycare.book",
         entity="daycare_stay",
         entity_id=stay.id,
-        details={"kind": kind, "start": start.isoformat(), "nights": nights},
+        details={"kind": kind, "start": start.isoformat(), "nights": nights, "package_id": stay.package_id},
     )
     return stay
 

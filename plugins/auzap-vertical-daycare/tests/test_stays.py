@@ -38,7 +38,7 @@ def _pets(shop, n: int) -> list[tuple[int, int]]:
             c = customers.save_customer(s, actor=shop.actor, name=f"Hóspede {i}", phone=f"+55119610000{i:02d}")
             out.append((c.id, customers.save_pet(s, actor=shop.actor, customer_id=c.id, name=f"Bidu {i}", species="dog").id))
     for _, pet_id in out:
-        _vaccinate(shop, pet_id, "V10", "Antirrábica")
+        _vaccinate(shop, pet_id, "V10", "Antirrábica", "Gripe canina")
     return out
 
 
@@ -81,8 +81,10 @@ def test_the_assistant_books_a_hotel_stay_offline_and_explains_a_refusal(auzap_t
     refused = auzap_chat(f"quero hospedar o thor no hotel dia {day:%d/%m}")
     assert [c["tool"] for c in refused.tool_calls] == ["book_stay"]
     assert "falta vacina" in refused.reply and "V10" in refused.reply
-    _vaccinate(auzap_tenant, auzap_customer.pet_id, "V10", "Antirrábica")
-    booked = auzap_chat(f"quero hospedar o thor no hotel dia {day:%d/%m}")
+    _vaccinate(auzap_tenant, auzap_customer.pet_id, "V10", "Antirrábica", "Gripe canina")
+    asked = auzap_chat(f"quero hospedar o thor no hotel dia {day:%d/%m}")
+    assert [c["tool"] for c in asked.tool_calls] == ["book_stay"] and "Confirma?" in asked.reply
+    booked = auzap_chat("sim")
     assert [c["tool"] for c in booked.tool_calls] == ["book_stay"] and "está no hotel" in booked.reply
     with tenant_session(auzap_tenant.tenant_id) as s:
         (stay,) = s.exec(select(Stay)).all()
