@@ -22,6 +22,16 @@ MONTHS = ("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "
 
 
 @dataclass
+class ExtraFilter:
+    """A filter a plugin adds (hotel guests, active training plans…): its name, label and input kind."""
+
+    name: str
+    title: str
+    kind: str
+    hint: str
+
+
+@dataclass
 class SavedRow:
     """A saved segment with how many it reaches now."""
 
@@ -48,6 +58,8 @@ class SegmentsState(ProtectedState):
     sample: list[str] = []
     services: list[Option] = []
     saved: list[SavedRow] = []
+    extra_filters: list[ExtraFilter] = []
+    extra_values: dict[str, str] = {}
     saving: bool = False
     form_error: str = ""
 
@@ -70,6 +82,12 @@ class SegmentsState(ProtectedState):
         if self.service != ANY:
             days = int(self.service_days) if self.service_days.strip().isdigit() else 90
             criteria[f"service_{self.service_mode}"] = {"service_id": int(self.service), "days": days}
+        for spec in self.extra_filters:
+            value = (self.extra_values.get(spec.name) or "").strip()
+            if spec.kind == "number" and value.isdigit():
+                criteria[spec.name] = int(value)
+            elif spec.kind == "text" and value:
+                criteria[spec.name] = value
         return criteria
 
     async def _refresh(self) -> None:
@@ -95,6 +113,7 @@ class SegmentsState(ProtectedState):
                 )
                 for s in segments.list_segments(session, actor=user.actor)
             ]
+            self.extra_filters = [ExtraFilter(f.name, f.title, f.kind, f.hint) for f in segments.plugin_filters(session, actor=user.actor)]
 
     @rx.event
     @guarded
@@ -110,6 +129,14 @@ class SegmentsState(ProtectedState):
         if name in ("vip",):
             value = bool(value)
         setattr(self, name, value)
+        self.form_error = ""
+        await self._refresh()
+
+    @rx.event
+    @guarded
+    async def change_extra(self, name: str, value: str):
+        """A plugin's filter changed."""
+        self.extra_values = {**self.extra_values, name: value}
         self.form_error = ""
         await self._refresh()
 
@@ -133,6 +160,22 @@ def _choice(label: str, name: str, value: rx.Var, options: list[tuple[str, str]]
             value=value,
             on_change=lambda v: SegmentsState.change(name, v),
         ),
+    )
+
+
+def _extra(spec: ExtraFilter) -> rx.Component:
+    return rx.vstack(
+        rx.text(spec.title, size="2", weight="medium"),
+        rx.input(
+            value=SegmentsState.extra_values.get(spec.name, ""),
+            on_change=lambda v: SegmentsState.change_extra(spec.name, v).debounce(400),
+            type=rx.cond(spec.kind == "number", "number", "text"),
+            placeholder=spec.hint,
+            id="seg-extra-" + spec.name,
+            width="100%",
+        ),
+        spacing="1",
+        width="100%",
     )
 
 
@@ -192,6 +235,10 @@ def _builder() -> rx.Component:
                 align="center",
             ),
             rx.checkbox(t("seg.vip"), checked=s.vip, on_change=lambda v: s.change("vip", v), id="seg-vip"),
+            rx.cond(
+                s.extra_filters.length() > 0,
+                rx.grid(rx.foreach(s.extra_filters, _extra), columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%"),
+            ),
             spacing="3",
             width="100%",
         ),

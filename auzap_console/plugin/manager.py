@@ -161,7 +161,7 @@ class Registry:
             "register_schedules": ("schedule", self._schedule),
             "register_channel_providers": ("channel_provider", lambda **kw: ChannelProviderSpec(**kw)),
             "register_migrations": ("migration", lambda **kw: MigrationSpec(**kw)),
-            "register_segment_filters": ("segment_filter", lambda **kw: SegmentFilterSpec(**kw)),
+            "register_segment_filters": ("segment_filter", self._segment_filter),
             "register_dashboard_cards": ("dashboard_card", lambda **kw: DashboardCardSpec(**kw)),
             "register_settings": ("setting", self._setting),
         }
@@ -194,6 +194,13 @@ class Registry:
             raise PluginError(f"schedule {spec.name!r}: cannot import {spec.function!r} ({exc})") from exc
         if spec.queue not in ("high", "default", "low"):
             raise PluginError(f"schedule {spec.name!r}: queue must be high, default or low")
+        return spec
+
+    @staticmethod
+    def _segment_filter(**kwargs: Any) -> SegmentFilterSpec:
+        spec = SegmentFilterSpec(**kwargs)
+        if spec.kind not in ("number", "text"):
+            raise PluginError(f"segment filter {spec.name!r}: kind must be number or text")
         return spec
 
     @staticmethod

@@ -141,11 +141,16 @@ class MigrationSpec:
 
 @dataclass(frozen=True)
 class SegmentFilterSpec:
-    """A campaign segment filter: `apply(select, value, tenant_id)` narrows a customer query."""
+    """A campaign segment filter: `apply(select, value, tenant_id)` narrows a customer query.
+
+    `kind` says what the Segments page asks the owner for: a whole ``"number"`` or a ``"text"``.
+    """
 
     name: str
     title: str
     apply: Callable[..., Any]
+    kind: str = "number"
+    hint: str = ""
 
 
 @dataclass(frozen=True)

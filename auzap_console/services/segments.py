@@ -37,9 +37,10 @@ __all__ = [  # the choices are re-exported: the builder page offers them
     "save_segment",
 ]
 from auzap_console.plugin import manager
+from auzap_console.plugin.types import SegmentFilterSpec
 from auzap_console.services import audit, limits
 from auzap_console.services.context import Actor, ServiceError, get_scoped
-from auzap_console.services.plugins import disabled_plugins
+from auzap_console.services.plugins import CORE_PLUGINS, disabled_plugins
 from auzap_console.services.tenants import get_tenant
 
 
@@ -126,6 +127,13 @@ def available(session: Session, *, actor: Actor) -> dict[str, str]:
     disabled = disabled_plugins(get_tenant(session, actor=actor))
     titles.update({name: spec.title for name, spec in manager.segment_filters(disabled).items()})
     return titles
+
+
+def plugin_filters(session: Session, *, actor: Actor) -> list[SegmentFilterSpec]:
+    """The filters the shop's plugins add (the core's own have their controls on the page)."""
+    actor.require("staff")
+    disabled = [*disabled_plugins(get_tenant(session, actor=actor)), *CORE_PLUGINS]
+    return list(manager.segment_filters(disabled).values())
 
 
 def build(session: Session, *, actor: Actor, criteria: dict) -> Any:

@@ -76,6 +76,7 @@ TOOLS = [
             "banho thor sexta 10h",
             "quero levar meu cachorro para tomar banho",
             "gostaria de marcar",
+            "quero agendar",
             "agenda pra mim",
             "tosa amanha as 14",
             "quero banho",

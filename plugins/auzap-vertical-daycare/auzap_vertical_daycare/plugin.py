@@ -234,7 +234,7 @@ def _hotel_guests(stmt, value, tenant_id):
 @hookimpl
 def register_segment_filters(register):
     """Campaigns to recent hotel guests."""
-    register(name="hotel_guests_days", title="Hóspedes do hotel nos últimos N dias", apply=_hotel_guests)
+    register(name="hotel_guests_days", title="Hóspedes do hotel nos últimos N dias", apply=_hotel_guests, kind="number", hint="ex.: 90")
 
 
 def _occupancy_card(session, actor) -> str:
