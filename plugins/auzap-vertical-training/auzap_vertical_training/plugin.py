@@ -19,7 +19,6 @@ from auzap_console.services.context import ServiceError
 from auzap_vertical_training import demo, plans
 from auzap_vertical_training.models import MAX_SCORE, Plan, TrainingSession
 
-
 NO_PLAN = {
     "summary": "Não encontrei um plano de adestramento para o seu pet. Quer que alguém da equipe te explique os programas?",
     "has_plan": False,
