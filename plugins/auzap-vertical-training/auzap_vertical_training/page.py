@@ -156,9 +156,9 @@ class TrainingState(ProtectedState):
 
     @rx.event
     @guarded
-    async def set_filter(self, value: str):
+    async def set_filter(self, value: str | list[str]):
         """Active / completed / all."""
-        self.status_filter = value
+        self.status_filter = value if isinstance(value, str) else (value or ["active"])[0]
         await self._reload()
 
     @rx.event

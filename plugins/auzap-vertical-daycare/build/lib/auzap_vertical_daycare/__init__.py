@@ -1,0 +1,1 @@
+"""Daycare and hotel stays for AuZap Console, written against the public plugin API only."""

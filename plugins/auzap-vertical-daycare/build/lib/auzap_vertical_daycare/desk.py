@@ -1,0 +1,190 @@
+"""The front desk: arrivals, guests, check-in/out, cancelling and the occupancy board.
+
+Check-in records belongings and feeding/medication instructions; the board shows each day per
+kind and per room. Every function takes the caller's `Actor` and filters by its shop; status
+changes are audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from auzap_console.db_types import utcnow
+from auzap_console.models import Customer, Pet, Tenant
+from auzap_console.services import audit, limits
+from auzap_console.services.context import Actor, ServiceError, get_scoped
+from auzap_console.services.plugins import settings_for
+from auzap_vertical_daycare.models import HOLDING, KINDS, Stay
+from auzap_vertical_daycare.stays import KIND_WORDS, PLUGIN, occupancy, places, split_list
+
+NO_ROOM = "Sem quarto"
+BOARD_DAYS = 15  # today and the next 14
+
+
+def local_today(session: Session, *, actor: Actor, now: datetime | None = None) -> date:
+    """The shop's date now (its time zone)."""
+    tenant = session.get(Tenant, actor.tenant_id)
+    return (now or utcnow()).astimezone(ZoneInfo(tenant.timezone if tenant else "America/Sao_Paulo")).date()
+
+
+def rooms(session: Session, *, actor: Actor) -> list[str]:
+    """The hotel's rooms or kennels (plugin setting "quartos")."""
+    return split_list(settings_for(session, actor=actor, plugin=PLUGIN).get("quartos") or "")
+
+
+@dataclass
+class Guest:
+    """A stay as the desk lists it."""
+
+    id: int
+    kind: str
+    kind_label: str
+    pet: str
+    customer: str
+    customer_id: int
+    start: date
+    end: date
+    status: str
+    room: str
+    feeding: str
+    medication: str
+    belongings: str
+    dates: str = ""
+
+    def __post_init__(self) -> None:
+        last = self.end - timedelta(days=1)
+        self.dates = (
+            f"{self.start:%d/%m}"
+            if self.kind == "daycare"
+            else f"{self.start:%d/%m} → {self.end:%d/%m} ({(self.end - self.start).days} noites)"
+        )
+        if self.kind == "daycare" and last != self.start:
+            self.dates = f"{self.start:%d/%m} a {last:%d/%m}"
+
+
+def _guests(session: Session, actor: Actor, *conditions) -> list[Guest]:
+    rows = session.exec(
+        select(Stay, Pet.name, Customer.name)
+        .join(Pet, Pet.id == Stay.pet_id)
+        .join(Customer, Customer.id == Stay.customer_id)
+        .where(Stay.tenant_id == actor.tenant_id, *conditions)
+        .order_by(Stay.start_date, Pet.name)
+    ).all()
+    return [
+        Guest(
+            s.id,
+            s.kind,
+            KIND_WORDS[s.kind].capitalize(),
+            pet,
+            customer,
+            s.customer_id,
+            s.start_date,
+            s.end_date,
+            s.status,
+            s.room,
+            s.feeding,
+            s.medication,
+            s.belongings,
+        )
+        for s, pet, customer in rows
+    ]
+
+
+@dataclass
+class Today:
+    """The desk's day: who arrives (reserved from today or earlier) and who is here."""
+
+    day: date
+    arriving: list[Guest] = field(default_factory=list)
+    staying: list[Guest] = field(default_factory=list)
+
+
+def today(session: Session, *, actor: Actor, day: date) -> Today:
+    """Arrivals (reserved and due by `day`, not yet gone) and guests checked in."""
+    actor.require("staff")
+    arriving = _guests(session, actor, Stay.status == "reserved", Stay.start_date <= day, Stay.end_date > day)
+    staying = _guests(session, actor, Stay.status == "checked_in")
+    return Today(day, arriving, staying)
+
+
+def upcoming(session: Session, *, actor: Actor, day: date, limit: int = 50) -> list[Guest]:
+    """Reservations starting after `day`, soonest first."""
+    actor.require("staff")
+    return _guests(session, actor, Stay.status == "reserved", Stay.start_date > day)[:limit]
+
+
+def _stay(session: Session, actor: Actor, stay_id: int) -> Stay:
+    actor.require("staff")
+    return get_scoped(session, Stay, stay_id, actor)
+
+
+def check_in(
+    session: Session, *, actor: Actor, stay_id: int, room: str = "", belongings: str = "", feeding: str = "", medication: str = ""
+) -> Stay:
+    """The pet arrived: its room, what came with it and how to feed and medicate it."""
+    stay = _stay(session, actor, stay_id)
+    if stay.status != "reserved":
+        raise ServiceError("Só uma reserva pode fazer check-in.")
+    stay.room = limits.bounded(room, 40, "Quarto")
+    stay.belongings = limits.bounded(belongings, 500, "Pertences")
+    stay.feeding = limits.bounded(feeding, 500, "Alimentação")
+    stay.medication = limits.bounded(medication, 500, "Medicação")
+    stay.status, stay.checked_in_at = "checked_in", utcnow()
+    session.add(stay)
+    audit.record(session, actor=actor, action="daycare.check_in", entity="daycare_stay", entity_id=stay.id, details={"room": stay.room})
+    return stay
+
+
+def check_out(session: Session, *, actor: Actor, stay_id: int) -> Stay:
+    """The pet went home."""
+    stay = _stay(session, actor, stay_id)
+    if stay.status != "checked_in":
+        raise ServiceError("Só um hóspede com check-in pode fazer check-out.")
+    stay.status, stay.checked_out_at = "checked_out", utcnow()
+    session.add(stay)
+    audit.record(session, actor=actor, action="daycare.check_out", entity="daycare_stay", entity_id=stay.id, details={})
+    return stay
+
+
+def cancel(session: Session, *, actor: Actor, stay_id: int) -> Stay:
+    """Cancel a reservation (its place frees up; a package day returns to the package)."""
+    stay = _stay(session, actor, stay_id)
+    if stay.status != "reserved":
+        raise ServiceError("Só uma reserva ainda não iniciada pode ser cancelada.")
+    stay.status = "cancelled"
+    session.add(stay)
+    audit.record(session, actor=actor, action="daycare.cancel", entity="daycare_stay", entity_id=stay.id, details={})
+    return stay
+
+
+@dataclass
+class Board:
+    """Occupancy for `days` days: per kind (taken / places) and per room (the pets in it each day)."""
+
+    days: list[date]
+    kinds: dict[str, tuple[list[int], int]]  # kind → (taken per day, places)
+    rooms: list[tuple[str, list[list[str]]]]  # room → pets per day
+
+
+def board(session: Session, *, actor: Actor, start: date, days: int = BOARD_DAYS) -> Board:
+    """Today and the next days at a glance (two queries for the whole range)."""
+    actor.require("staff")
+    end = start + timedelta(days=days)
+    span = [start + timedelta(days=i) for i in range(days)]
+    kinds = {}
+    for kind in KINDS:
+        taken = occupancy(session, actor=actor, kind=kind, start=start, end=end)
+        kinds[kind] = ([taken[d] for d in span], places(session, actor=actor, kind=kind))
+    guests = _guests(session, actor, Stay.kind == "hotel", Stay.status.in_(HOLDING), Stay.start_date < end, Stay.end_date > start)  # type: ignore[attr-defined]
+    names = rooms(session, actor=actor)
+    grid: dict[str, list[list[str]]] = {room: [[] for _ in span] for room in names}
+    for guest in guests:
+        row = grid.setdefault(guest.room or NO_ROOM, [[] for _ in span])
+        for i, day in enumerate(span):
+            if guest.start <= day < guest.end:
+                row[i].append(guest.pet)
+    return Board(span, kinds, list(grid.items()))
