@@ -227,7 +227,8 @@ def dashboard_page() -> rx.Component:
                         card_id="kpi-conversations",
                     ),
                     rx.foreach(
-                        DashboardState.plugin_cards, lambda card: kpi_card(card.title, card.value, card.icon, class_name="plugin-card")
+                        DashboardState.plugin_cards,
+                        lambda card: kpi_card(card.title, card.value, card.icon, hint=card.hint, class_name="plugin-card"),
                     ),
                     columns=rx.breakpoints(initial="1", sm="2", lg="3"),
                     spacing="4",

@@ -55,6 +55,7 @@ class PluginCard:
     title: str
     value: str
     icon: str
+    hint: str = ""
 
 
 def plugin_cards(session: Session, *, actor: Actor) -> list[PluginCard]:
@@ -72,7 +73,8 @@ def plugin_cards(session: Session, *, actor: Actor) -> list[PluginCard]:
         except Exception:
             log.exception("dashboard card %s failed", spec.name)
             value = "—"
-        cards.append(PluginCard(name=spec.name, title=spec.title, value=value, icon=spec.icon))
+        figure, _, hint = value.partition("\n")  # "12 pets\nCreche 8/10 · Hotel 4/6": the figure, then a small line
+        cards.append(PluginCard(name=spec.name, title=spec.title, value=figure, icon=spec.icon, hint=hint.strip()))
     return cards
 
 

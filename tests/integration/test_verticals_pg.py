@@ -81,15 +81,14 @@ def test_every_vertical_table_forces_row_level_security_and_hides_other_shops():
         forced = dict(
             s.execute(text("SELECT relname, relforcerowsecurity FROM pg_class WHERE relname = ANY(:t)"), {"t": list(TABLES)}).all()
         )
-        with pytest.raises(Exception):  # noqa: B017 — RLS refuses a row for another shop
-            with s.begin_nested():
-                s.execute(
-                    text(
-                        "INSERT INTO training_plans (tenant_id, customer_id, pet_id, program, sessions_total, goals, status, created_at) "
-                        "VALUES (:t, :c, :p, 'x', 1, '[]', 'active', now())"
-                    ),
-                    {"t": a.tenant_id, "c": customer_id, "p": pet_id},
-                )
+        with pytest.raises(Exception), s.begin_nested():  # noqa: B017 — RLS refuses a row for another shop
+            s.execute(
+                text(
+                    "INSERT INTO training_plans (tenant_id, customer_id, pet_id, program, sessions_total, goals, status, created_at) "
+                    "VALUES (:t, :c, :p, 'x', 1, '[]', 'active', now())"
+                ),
+                {"t": a.tenant_id, "c": customer_id, "p": pet_id},
+            )
     assert all(seen_a[t] >= 1 for t in TABLES if t != "daycare_capacity"), seen_a
     assert set(seen_b.values()) == {0}, seen_b
     assert forced == dict.fromkeys(TABLES, True)

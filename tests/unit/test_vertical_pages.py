@@ -99,7 +99,7 @@ def test_the_desk_books_checks_in_and_sends_the_report_card():
 
 
 def test_the_desk_refuses_bad_input_inline():
-    shop, _, thor, staff_token = _shop_with_guest("Desk UI erros")
+    _, _, thor, staff_token = _shop_with_guest("Desk UI erros")
     tab = Browser(staff_token)
     tab.call(DeskState.load)
     tab.call(DeskState.open_booking)
@@ -181,3 +181,23 @@ def test_a_shop_that_switched_a_vertical_off_loses_its_page_only():
     from auzap_console.template import NAV
 
     assert {e.route: e.plugin for e in NAV if e.plugin} == {"/creche-hotel": "daycare", "/adestramento": "training"}
+
+
+def test_the_segments_page_applies_a_verticals_filter():
+    from auzap_console.pages.segments import SegmentsState
+
+    shop, _, thor, staff_token = _shop_with_guest("Segmento hotel")
+    tab = Browser(staff_token)
+    tab.call(DeskState.load)
+    tab.call(DeskState.open_booking)
+    tab.call(DeskState.find_tutor, PHONE)
+    tab.call(DeskState.book, {"pet": str(thor), "kind": "hotel", "start": _today().isoformat(), "nights": "1"})
+    owner = Browser(session_token(shop.email, shop.password))
+    owner.call(SegmentsState.load)
+    page = owner.state(SegmentsState)
+    assert {f.name for f in page.extra_filters} >= {"hotel_guests_days", "training_active"}
+    assert "species" not in {f.name for f in page.extra_filters}  # the core's filters keep their own controls
+    owner.call(SegmentsState.change_extra, "hotel_guests_days", "30")
+    assert page.reach == 1 and page.sample == ["Joana Tutora"]
+    owner.call(SegmentsState.change_extra, "training_active", "talvez")
+    assert "sim" in page.form_error

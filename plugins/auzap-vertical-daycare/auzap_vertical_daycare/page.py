@@ -13,7 +13,7 @@ from datetime import date
 import reflex as rx
 from babel.dates import format_date
 
-from auzap_console.components.common import empty_state, form_dialog, page_header
+from auzap_console.components.common import confirm_delete, empty_state, form_dialog, page_header
 from auzap_console.components.common import field as labelled
 from auzap_console.i18n import money, parse_money
 from auzap_console.services import customers
@@ -342,7 +342,7 @@ def _guest_card(row: GuestRow, *actions: rx.Component) -> rx.Component:
         rx.flex(
             rx.vstack(
                 rx.hstack(
-                    rx.text(row.pet, weight="bold"),
+                    rx.text(row.pet, weight="bold", class_name="guest-pet"),
                     rx.badge(row.kind, color_scheme="teal", variant="soft"),
                     rx.cond(row.room != "", rx.badge(row.room, variant="outline")),
                     spacing="2",
@@ -379,11 +379,22 @@ def _section(title: str, rows: rx.Var, empty: str, icon: str, render, section_id
     )
 
 
+def _cancel(row: GuestRow, size: str, variant: str) -> rx.Component:
+    return confirm_delete(
+        rx.button("Cancelar", size=size, variant=variant, color_scheme="red", class_name="stay-cancel"),
+        "Cancelar a reserva de " + row.pet + "?",
+        description="A vaga fica livre; uma diária de pacote volta para o saldo do cliente.",
+        on_confirm=S.cancel(row.id, row.pet),
+        confirm_id="stay-cancel-confirm",
+        confirm_label="Cancelar reserva",
+    )
+
+
 def _arriving(row: GuestRow) -> rx.Component:
     return _guest_card(
         row,
         rx.button("Check-in", size="2", on_click=S.open_check_in(row.id, row.pet), class_name="check-in"),
-        rx.button("Cancelar", size="2", variant="soft", color_scheme="red", on_click=S.cancel(row.id, row.pet)),
+        _cancel(row, "2", "soft"),
     )
 
 
@@ -407,7 +418,7 @@ def _staying(row: GuestRow) -> rx.Component:
 
 
 def _upcoming(row: GuestRow) -> rx.Component:
-    return _guest_card(row, rx.button("Cancelar", size="1", variant="ghost", color_scheme="red", on_click=S.cancel(row.id, row.pet)))
+    return _guest_card(row, _cancel(row, "1", "ghost"))
 
 
 def _cell(cell: Cell) -> rx.Component:
@@ -498,6 +509,7 @@ def _capacity() -> rx.Component:
                             min=0,
                             max=500,
                             default_value=S.daycare_places.to_string(),
+                            width="8em",
                             key=S.daycare_places.to_string(),
                         ),
                     ),
@@ -509,6 +521,7 @@ def _capacity() -> rx.Component:
                             min=0,
                             max=500,
                             default_value=S.hotel_places.to_string(),
+                            width="8em",
                             key=S.hotel_places.to_string(),
                         ),
                     ),

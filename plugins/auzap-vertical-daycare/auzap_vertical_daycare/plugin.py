@@ -240,14 +240,14 @@ def register_segment_filters(register):
 def _occupancy_card(session, actor) -> str:
     today = local_today(session, actor=actor)
     week = today + timedelta(days=7)
-    parts, taken_week, places_week = [], 0, 0
+    parts, here, taken_week, places_week = [], 0, 0, 0
     for kind in KINDS:
         limit = stays.places(session, actor=actor, kind=kind)
         taken = stays.occupancy(session, actor=actor, kind=kind, start=today, end=week)
         parts.append(f"{stays.KIND_WORDS[kind].capitalize()} {taken[today]}/{limit}")
-        taken_week, places_week = taken_week + sum(taken.values()), places_week + 7 * limit
+        here, taken_week, places_week = here + taken[today], taken_week + sum(taken.values()), places_week + 7 * limit
     rate = round(100 * taken_week / places_week) if places_week else 0
-    return f"{' · '.join(parts)} · semana {rate}%"
+    return f"{here} {'pet' if here == 1 else 'pets'}\n{' · '.join(parts)} · semana {rate}%"
 
 
 @hookimpl

@@ -171,7 +171,7 @@ def test_segment_filter_and_dashboard_card(auzap_tenant, auzap_customer):
         found = segments.preview(s, actor=shop.actor, criteria={"hotel_guests_days": 30})
         assert [name for _, name in found.sample] == ["Joana Tutora"]
         card = plugin._occupancy_card(s, shop.actor)
-    assert card.startswith("Creche 0/10 · Hotel 1/4") and "semana" in card
+    assert card.startswith("1 pet\nCreche 0/10 · Hotel 1/4 · semana")
 
 
 def test_another_shop_cannot_touch_these_stays(auzap_tenant, auzap_customer):

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import reflex as rx
 
-from auzap_console.components.common import empty_state, form_dialog, master_detail, page_header
+from auzap_console.components.common import confirm_delete, empty_state, form_dialog, master_detail, page_header
 from auzap_console.components.common import field as labelled
 from auzap_console.services import customers
 from auzap_console.services.context import ServiceError
@@ -335,8 +335,8 @@ def _chart(chart: GoalChart) -> rx.Component:
         rx.hstack(rx.text(chart.goal, weight="medium", size="2"), rx.spacer(), rx.badge(chart.latest, variant="soft"), width="100%"),
         rx.recharts.line_chart(
             rx.recharts.line(data_key="nota", stroke=chart.color, stroke_width=2, is_animation_active=False, dot=True),
-            rx.recharts.x_axis(data_key="sessao", font_size=11),
-            rx.recharts.y_axis(domain=[0, MAX_SCORE], width=28, font_size=11, allow_decimals=False),
+            rx.recharts.x_axis(data_key="sessao", font_size=11, padding={"left": 14, "right": 14}),
+            rx.recharts.y_axis(domain=[0, MAX_SCORE], ticks=[0, 2, 4, 6, 8, 10], width=28, font_size=11, allow_decimals=False),
             rx.recharts.cartesian_grid(stroke_dasharray="3 3"),
             data=chart.points,
             height=140,
@@ -394,7 +394,14 @@ def _detail() -> rx.Component:
                         rx.button(
                             rx.icon("calendar-plus", size=16), "Agendar sessão", size="2", on_click=S.open_schedule, id="session-new"
                         ),
-                        rx.button("Cancelar plano", size="2", variant="soft", color_scheme="red", on_click=S.cancel_plan, id="plan-cancel"),
+                        confirm_delete(
+                            rx.button("Cancelar plano", size="2", variant="soft", color_scheme="red", id="plan-cancel"),
+                            "Cancelar este plano?",
+                            description="As sessões feitas ficam no histórico; as marcadas continuam na agenda até serem canceladas lá.",
+                            on_confirm=S.cancel_plan,
+                            confirm_id="plan-cancel-confirm",
+                            confirm_label="Cancelar plano",
+                        ),
                         spacing="2",
                         wrap="wrap",
                     ),

@@ -153,7 +153,7 @@ def _training_card(session, actor) -> str:
         ).all()
     )
     plans_text = "1 plano ativo" if active == 1 else f"{active} planos ativos"
-    return f"{plans_text} · {week} {'sessão' if week == 1 else 'sessões'} na semana"
+    return f"{plans_text}\n{week} {'sessão' if week == 1 else 'sessões'} na semana"
 
 
 @hookimpl

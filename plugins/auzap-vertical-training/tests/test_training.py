@@ -141,7 +141,7 @@ def test_another_shop_cannot_touch_these_plans(trainer_shop, auzap_customer):
             with pytest.raises(NotFound):
                 action()
         assert plans.list_plans(s, actor=other.actor) == []
-        assert plugin._training_card(s, other.actor).startswith("0 planos ativos")
+        assert plugin._training_card(s, other.actor) == "0 planos ativos\n0 sessões na semana"
     with tenant_session(trainer_shop.tenant_id) as s:
         assert s.get(Plan, plan_id).status == "active" and not s.get(TrainingSession, session_id).done
 
