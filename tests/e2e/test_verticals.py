@@ -91,7 +91,7 @@ def test_training_shows_progress_per_goal_and_completes_a_session(page, width):
     shot(page, f"training-plan-{width}")
     if width == 1280:
         page.locator(".session-complete").first.click()
-        inputs = page.locator("#complete-dialog .score-input")
+        inputs = page.locator("#complete-dialog .score-input input")
         for i, score in enumerate(("9", "6", "5")):
             inputs.nth(i).fill(score)
         page.fill("#complete-dialog textarea[name=notes]", "Já anda junto sem puxar.")
