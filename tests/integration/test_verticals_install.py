@@ -6,6 +6,7 @@ breaking the app (the other keeps working, the console still compiles)."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -80,7 +81,11 @@ def test_install_migrate_seed_and_remove(bare_venv, tmp_path):
     before = _cli(bare_venv, "plugins", "list", env=env, cwd=ROOT)
     assert "daycare" not in before and "training" not in before  # the venv really lacks them
 
-    _pip(bare_venv, "install", "-q", "--no-deps", "--no-build-isolation", *[str(ROOT / "plugins" / v) for v in VERTICALS], env=env)
+    sources = []
+    for vertical in VERTICALS:  # built from a copy: an in-tree build would leave build/ in the repository
+        shutil.copytree(ROOT / "plugins" / vertical, tmp_path / vertical, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
+        sources.append(str(tmp_path / vertical))
+    _pip(bare_venv, "install", "-q", "--no-deps", "--no-build-isolation", *sources, env=env)
     listed = _cli(bare_venv, "plugins", "list", env=env, cwd=ROOT)
     assert "auzap-vertical-daycare" in listed and "auzap-vertical-training" in listed
     _cli(bare_venv, "db", "upgrade", env=env, cwd=ROOT)
