@@ -254,6 +254,45 @@ class FormDialogMixin(rx.State, mixin=True):
         self.dialog, self.form_error = False, ""
 
 
+class TutorLookupMixin(rx.State, mixin=True):
+    """A form's "whose pet?": the tutor found by phone and their pets (plugins' booking forms use it).
+
+    Mix into a `ProtectedState` page state next to its dialog; `components.common.tutor_fields(State)`
+    draws the phone input, the tutor's name and the pet select. `_tutor_id` is the customer found.
+    """
+
+    tutor_name: str = ""
+    pet_options: list[Option] = []
+    _tutor_id: int = 0
+
+    def _forget_tutor(self) -> None:
+        self.tutor_name, self.pet_options, self._tutor_id = "", [], 0
+
+    def _require_tutor(self) -> int:
+        if not self._tutor_id:
+            raise ServiceError(t("tutor.phone_required"), field="phone")
+        return self._tutor_id
+
+    @rx.event
+    @guarded
+    async def find_tutor(self, phone: str):
+        """Look the tutor up by phone when the field is left."""
+        from auzap_console.services import customers
+
+        user = await self._user("staff")  # type: ignore[attr-defined]
+        self._forget_tutor()
+        if not phone.strip():
+            return
+        with self._session(user) as session:  # type: ignore[attr-defined]
+            customer = customers.find_by_phone(session, actor=user.actor, phone=phone)
+            if customer is None:
+                raise ServiceError(t("tutor.not_found"), field="phone")
+            pets = customers.list_pets(session, actor=user.actor, customer_id=customer.id)
+        self.tutor_name, self._tutor_id = customer.name, customer.id
+        self.pet_options = [Option(str(p.id), p.name) for p in pets]
+        self.form_error = "" if pets else t("tutor.no_pets", name=customer.name)  # type: ignore[attr-defined]
+
+
 async def poll(state: Any, *, path: str, seconds: int, refresh: Callable[[], Any], keep_going: Callable[[], bool] = lambda: True) -> None:
     """The body of a background "watch" event: `refresh()` every `seconds` while the page at `path` is open.
 

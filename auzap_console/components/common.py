@@ -285,3 +285,33 @@ def settings_card(
         width="100%",
         id=card_id,
     )
+
+
+def tutor_fields(state: Any, prefix: str, *, with_pet: bool = True) -> rx.Component:
+    """The tutor's phone (looked up when the field is left), their name once found, and a select of their pets.
+
+    `state` mixes in `TutorLookupMixin`; the pet's id is submitted as `pet`. Ids: `{prefix}-phone`,
+    `{prefix}-tutor`, `{prefix}-pet`.
+    """
+    return rx.fragment(
+        field(
+            t("tutor.phone"),
+            rx.input(name="phone", placeholder="(11) 98888-7777", on_blur=state.find_tutor, id=f"{prefix}-phone", width="100%"),
+            t("tutor.phone_hint"),
+        ),
+        rx.cond(state.tutor_name != "", rx.text(t("tutor.found"), " ", state.tutor_name, size="2", id=f"{prefix}-tutor")),
+        *(
+            [
+                field(
+                    t("tutor.pet"),
+                    rx.select.root(
+                        rx.select.trigger(id=f"{prefix}-pet", placeholder=t("tutor.pet_pick"), width="100%"),
+                        rx.select.content(rx.foreach(state.pet_options, lambda o: rx.select.item(o.label, value=o.value))),
+                        name="pet",
+                    ),
+                )
+            ]
+            if with_pet
+            else []
+        ),
+    )

@@ -83,7 +83,9 @@ def test_install_migrate_seed_and_remove(bare_venv, tmp_path):
 
     sources = []
     for vertical in VERTICALS:  # built from a copy: an in-tree build would leave build/ in the repository
-        shutil.copytree(ROOT / "plugins" / vertical, tmp_path / vertical, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
+        shutil.copytree(
+            ROOT / "plugins" / vertical, tmp_path / vertical, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__")
+        )
         sources.append(str(tmp_path / vertical))
     _pip(bare_venv, "install", "-q", "--no-deps", "--no-build-isolation", *sources, env=env)
     listed = _cli(bare_venv, "plugins", "list", env=env, cwd=ROOT)

@@ -13,12 +13,11 @@ from datetime import date
 import reflex as rx
 from babel.dates import format_date
 
-from auzap_console.components.common import confirm_delete, empty_state, form_dialog, page_header
+from auzap_console.components.common import confirm_delete, empty_state, form_dialog, page_header, tutor_fields
 from auzap_console.components.common import field as labelled
 from auzap_console.i18n import money, parse_money
-from auzap_console.services import customers
 from auzap_console.services.context import ServiceError
-from auzap_console.state import AuthState, Option, ProtectedState, guarded
+from auzap_console.state import AuthState, Option, ProtectedState, TutorLookupMixin, guarded
 from auzap_vertical_daycare import desk, packages, report_cards, stays
 from auzap_vertical_daycare.models import MEALS, MOODS
 
@@ -81,7 +80,7 @@ def _tone(taken: int, places: int) -> str:
     return "amber" if taken >= 0.8 * places else "green"
 
 
-class DeskState(ProtectedState):
+class DeskState(ProtectedState, TutorLookupMixin):
     """The desk: loaded on open, reloaded after each action."""
 
     loaded: bool = False
@@ -104,9 +103,6 @@ class DeskState(ProtectedState):
     photo_name: str = ""
     _photo: bytes = b""
     _photo_mime: str = ""
-    tutor_name: str = ""
-    pet_options: list[Option] = []
-    _tutor_id: int = 0
 
     def _errors_inline(self, handler: str = "") -> bool:
         return bool(self.dialog)
@@ -168,13 +164,13 @@ class DeskState(ProtectedState):
     def open_booking(self):
         """New reservation form."""
         self._open("booking")
-        self.tutor_name, self.pet_options, self._tutor_id = "", [], 0
+        self._forget_tutor()
 
     @rx.event
     def open_package(self):
         """Sell a package form."""
         self._open("package")
-        self.tutor_name, self._tutor_id = "", 0
+        self._forget_tutor()
 
     @rx.event
     @guarded(busy="saving")
@@ -251,29 +247,11 @@ class DeskState(ProtectedState):
         return rx.toast.info(f"Boletim de {self.pet_name} salvo; o tutor ainda não tem conversa no WhatsApp.")
 
     @rx.event
-    @guarded
-    async def find_tutor(self, phone: str):
-        """Look the tutor up by phone (booking and package forms)."""
-        user = await self._user("staff")
-        self.tutor_name, self.pet_options, self._tutor_id = "", [], 0
-        if not phone.strip():
-            return
-        with self._session(user) as session:
-            customer = customers.find_by_phone(session, actor=user.actor, phone=phone)
-            if customer is None:
-                raise ServiceError("Nenhum cliente com esse telefone. Cadastre-o em Clientes primeiro.", field="phone")
-            pets = customers.list_pets(session, actor=user.actor, customer_id=customer.id)
-        self.tutor_name, self._tutor_id = customer.name, customer.id
-        self.pet_options = [Option(str(p.id), p.name) for p in pets]
-        self.form_error = "" if pets else f"{customer.name} não tem pet cadastrado."
-
-    @rx.event
     @guarded(busy="saving")
     async def book(self, form: dict):
         """Create a reservation (capacity and vaccines checked)."""
         user = await self._user("staff")
-        if not self._tutor_id:
-            raise ServiceError("Informe o telefone de um cliente cadastrado.", field="phone")
+        tutor_id = self._require_tutor()
         if not form.get("pet"):
             raise ServiceError("Escolha o pet.")
         try:
@@ -285,7 +263,7 @@ class DeskState(ProtectedState):
             stay = stays.book(
                 session,
                 actor=user.actor,
-                customer_id=self._tutor_id,
+                customer_id=tutor_id,
                 pet_id=int(form["pet"]),
                 kind=form.get("kind") or "daycare",
                 start=start,
@@ -302,16 +280,13 @@ class DeskState(ProtectedState):
     async def sell_package(self, form: dict):
         """Record a package sold at the desk."""
         user = await self._user("staff")
-        if not self._tutor_id:
-            raise ServiceError("Informe o telefone de um cliente cadastrado.", field="phone")
+        tutor_id = self._require_tutor()
         try:
             days = int(form.get("days") or 0)
         except ValueError as exc:
             raise ServiceError("Informe quantas diárias.", field="days") from exc
         with self._session(user) as session:
-            packages.sell(
-                session, actor=user.actor, customer_id=self._tutor_id, days=days, price_cents=parse_money(form.get("price") or "0")
-            )
+            packages.sell(session, actor=user.actor, customer_id=tutor_id, days=days, price_cents=parse_money(form.get("price") or "0"))
         self.dialog = ""
         await self._reload()
         return rx.toast.success(f"Pacote de {days} diárias registrado para {self.tutor_name}.")
@@ -618,20 +593,7 @@ def _dialogs() -> rx.Component:
         ),
         form_dialog(
             "Nova reserva",
-            labelled(
-                "Telefone do tutor",
-                rx.input(name="phone", placeholder="(11) 98888-7777", on_blur=S.find_tutor, id="booking-phone", width="100%"),
-                "Saia do campo para buscar o cliente.",
-            ),
-            rx.cond(S.tutor_name != "", rx.text("Cliente: ", S.tutor_name, size="2", id="booking-tutor")),
-            labelled(
-                "Pet",
-                rx.select.root(
-                    rx.select.trigger(id="booking-pet", placeholder="Escolha o pet", width="100%"),
-                    rx.select.content(rx.foreach(S.pet_options, lambda o: rx.select.item(o.label, value=o.value))),
-                    name="pet",
-                ),
-            ),
+            tutor_fields(S, "booking"),
             labelled(
                 "Tipo",
                 rx.select.root(
@@ -663,12 +625,7 @@ def _dialogs() -> rx.Component:
         ),
         form_dialog(
             "Vender pacote de creche",
-            labelled(
-                "Telefone do tutor",
-                rx.input(name="phone", placeholder="(11) 98888-7777", on_blur=S.find_tutor, id="package-phone", width="100%"),
-                "Saia do campo para buscar o cliente.",
-            ),
-            rx.cond(S.tutor_name != "", rx.text("Cliente: ", S.tutor_name, size="2", id="package-tutor")),
+            tutor_fields(S, "package", with_pet=False),
             rx.flex(
                 labelled(
                     "Diárias",

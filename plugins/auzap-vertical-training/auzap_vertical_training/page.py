@@ -12,11 +12,10 @@ from zoneinfo import ZoneInfo
 
 import reflex as rx
 
-from auzap_console.components.common import confirm_delete, empty_state, form_dialog, master_detail, page_header
+from auzap_console.components.common import confirm_delete, empty_state, form_dialog, master_detail, page_header, tutor_fields
 from auzap_console.components.common import field as labelled
-from auzap_console.services import customers
 from auzap_console.services.context import ServiceError
-from auzap_console.state import Option, ProtectedState, guarded
+from auzap_console.state import Option, ProtectedState, TutorLookupMixin, guarded
 from auzap_vertical_training import plans
 from auzap_vertical_training.models import MAX_SCORE
 
@@ -62,7 +61,7 @@ class GoalChart:
     points: list[dict] = field(default_factory=list)
 
 
-class TrainingState(ProtectedState):
+class TrainingState(ProtectedState, TutorLookupMixin):
     """Plans, the selected plan and the open dialog."""
 
     loaded: bool = False
@@ -77,9 +76,6 @@ class TrainingState(ProtectedState):
     session_id: int = 0
     form_error: str = ""
     saving: bool = False
-    tutor_name: str = ""
-    pet_options: list[Option] = []
-    _tutor_id: int = 0
 
     def _errors_inline(self, handler: str = "") -> bool:
         return bool(self.dialog)
@@ -181,7 +177,8 @@ class TrainingState(ProtectedState):
     @rx.event
     def open_plan(self):
         """New plan form."""
-        self.dialog, self.form_error, self.tutor_name, self.pet_options, self._tutor_id = "plan", "", "", [], 0
+        self.dialog, self.form_error = "plan", ""
+        self._forget_tutor()
 
     @rx.event
     def open_schedule(self):
@@ -194,29 +191,11 @@ class TrainingState(ProtectedState):
         self.dialog, self.form_error, self.session_id = "complete", "", session_id
 
     @rx.event
-    @guarded
-    async def find_tutor(self, phone: str):
-        """Look the tutor up by phone (new plan form)."""
-        user = await self._user("staff")
-        self.tutor_name, self.pet_options, self._tutor_id = "", [], 0
-        if not phone.strip():
-            return
-        with self._session(user) as session:
-            customer = customers.find_by_phone(session, actor=user.actor, phone=phone)
-            if customer is None:
-                raise ServiceError("Nenhum cliente com esse telefone. Cadastre-o em Clientes primeiro.", field="phone")
-            pets = customers.list_pets(session, actor=user.actor, customer_id=customer.id)
-        self.tutor_name, self._tutor_id = customer.name, customer.id
-        self.pet_options = [Option(str(p.id), p.name) for p in pets]
-        self.form_error = "" if pets else f"{customer.name} não tem pet cadastrado."
-
-    @rx.event
     @guarded(busy="saving")
     async def create_plan(self, form: dict):
         """Start a plan."""
         user = await self._user("staff")
-        if not self._tutor_id:
-            raise ServiceError("Informe o telefone de um cliente cadastrado.", field="phone")
+        tutor_id = self._require_tutor()
         if not form.get("pet"):
             raise ServiceError("Escolha o pet.")
         try:
@@ -227,7 +206,7 @@ class TrainingState(ProtectedState):
             plan = plans.create_plan(
                 session,
                 actor=user.actor,
-                customer_id=self._tutor_id,
+                customer_id=tutor_id,
                 pet_id=int(form["pet"]),
                 program=form.get("program", ""),
                 sessions_total=total,
@@ -448,20 +427,7 @@ def _dialogs() -> rx.Component:
     return rx.fragment(
         form_dialog(
             "Novo plano de adestramento",
-            labelled(
-                "Telefone do tutor",
-                rx.input(name="phone", placeholder="(11) 98888-7777", on_blur=S.find_tutor, id="plan-phone", width="100%"),
-                "Saia do campo para buscar o cliente.",
-            ),
-            rx.cond(S.tutor_name != "", rx.text("Cliente: ", S.tutor_name, size="2", id="plan-tutor")),
-            labelled(
-                "Pet",
-                rx.select.root(
-                    rx.select.trigger(id="plan-pet", placeholder="Escolha o pet", width="100%"),
-                    rx.select.content(rx.foreach(S.pet_options, lambda o: rx.select.item(o.label, value=o.value))),
-                    name="pet",
-                ),
-            ),
+            tutor_fields(S, "plan"),
             labelled("Programa", rx.input(name="program", placeholder="Obediência básica", max_length=80, id="plan-program", width="100%")),
             labelled(
                 "Sessões",
