@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from auzap_console.db_types import UTCDateTime, utcnow
@@ -33,6 +34,7 @@ class TrainingSession(SQLModel, table=True):
     """One session of a plan: on the agenda (its appointment), then done with notes and a score per goal."""
 
     __tablename__ = "training_sessions"
+    __table_args__ = (Index("ix_training_sessions_when", "tenant_id", "starts_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = tenant_fk()
