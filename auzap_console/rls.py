@@ -143,6 +143,24 @@ $$;
 """
 OUTBOX_FUNCTION_SIGNATURES = ("auzap_outbox_due(integer,integer)",)
 
+INBOUND_FUNCTION = """
+CREATE OR REPLACE FUNCTION auzap_inbound_due(p_min_age_seconds integer, p_limit integer)
+RETURNS TABLE(tenant_id integer, event_id integer)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+  SELECT e.tenant_id, e.id FROM public.inbound_events e
+  WHERE e.message_id IS NULL AND e.received_at < now() - make_interval(secs => p_min_age_seconds)
+  ORDER BY e.id LIMIT p_limit
+$$;
+"""
+INBOUND_FUNCTION_SIGNATURES = ("auzap_inbound_due(integer,integer)",)
+
+
+def create_inbound_function(conn: Connection) -> None:
+    """Create the SECURITY DEFINER listing of inbound events not yet handled, all tenants (migration 0014); ids only."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(INBOUND_FUNCTION))
+        _revoke_from_public(conn, INBOUND_FUNCTION_SIGNATURES)
+
 
 def create_outbox_function(conn: Connection) -> None:
     """Create the SECURITY DEFINER listing of stale outbox work across tenants (migration 0005).

@@ -21,8 +21,9 @@ from auzap_console.db import tenant_session
 from auzap_console.db_types import utcnow
 from auzap_console.jobs import queues
 from auzap_console.jobs.agent import answer_key, enqueue_answer, hand_off_failed_turn
+from auzap_console.jobs.inbound import enqueue_event, event_key
 from auzap_console.jobs.outbound import enqueue_send, send_key
-from auzap_console.models import Message
+from auzap_console.models import InboundEvent, Message
 from auzap_console.models.messaging import DeliveryStatus, Processing
 from auzap_console.settings import get_settings
 
@@ -48,12 +49,55 @@ def due(min_age_seconds: int = MIN_AGE_SECONDS, limit: int = BATCH) -> list[tupl
         return [tuple(r) for r in rows]
 
 
+def due_events(min_age_seconds: int = MIN_AGE_SECONDS, limit: int = BATCH) -> list[tuple[int, int]]:
+    """(tenant id, event id) of webhook events older than `min_age_seconds` whose message is not stored yet."""
+    with tenant_session(None) as session:
+        if get_settings().is_postgres:
+            rows = session.execute(text("SELECT * FROM auzap_inbound_due(:age, :limit)"), {"age": min_age_seconds, "limit": limit})
+            return [tuple(r) for r in rows]
+        cutoff = utcnow() - timedelta(seconds=min_age_seconds)
+        rows = session.exec(
+            select(InboundEvent.tenant_id, InboundEvent.id)
+            .where(InboundEvent.message_id.is_(None), InboundEvent.received_at < cutoff)  # type: ignore[union-attr]
+            .order_by(InboundEvent.id)
+            .limit(limit)
+        )
+        return [tuple(r) for r in rows]
+
+
+def _recover_events(counts: dict[str, int]) -> None:
+    """Events the webhook stored whose job was lost (Redis down, a worker killed) or failed for good: run again."""
+    for tenant_id, event_id in due_events():
+        try:
+            state = queues.job_state(event_key(tenant_id, event_id))
+            if state == queues.ACTIVE:
+                continue
+            if state == queues.FAILED:  # e.g. the database was away for every attempt: the event is still here
+                log.error("inbound event %s of tenant %s failed for good; trying again", event_id, tenant_id)
+                queues.discard(event_key(tenant_id, event_id))
+            enqueue_event(tenant_id, event_id)
+            counts["requeued"] += 1
+        except Exception:
+            log.exception("outbox: could not recover inbound event %s of tenant %s", event_id, tenant_id)
+
+
+def _event_job_active(tenant_id: int, message_id: int) -> bool:
+    with tenant_session(tenant_id) as session:
+        event_id = session.exec(
+            select(InboundEvent.id).where(InboundEvent.tenant_id == tenant_id, InboundEvent.message_id == message_id)
+        ).first()
+    return event_id is not None and queues.job_state(event_key(tenant_id, event_id)) == queues.ACTIVE
+
+
 def sweep() -> dict[str, int]:
     """Recover lost work; safe to run anywhere, any number of times (every step is idempotent)."""
     counts = {"abandoned": queues.reap_abandoned(), "requeued": 0, "handed_off": 0, "send_failed": 0}
+    _recover_events(counts)
     for tenant_id, message_id, conversation_id, direction in due():
         try:
             if direction == "in":
+                if _event_job_active(tenant_id, message_id):  # its webhook event's job is answering it now
+                    continue
                 state = queues.job_state(answer_key(tenant_id, message_id))
                 if state == queues.FAILED:
                     hand_off_failed_turn(tenant_id, conversation_id, "a resposta automática falhou (worker interrompido)")

@@ -4,7 +4,7 @@ from auzap_console.models.ai import AgentConfig, AIInteraction, CustomerMemory, 
 from auzap_console.models.catalog import Appointment, AppointmentReminder, HealthFinding, Service, StaffMember
 from auzap_console.models.crm import Customer, Followup, Pet, Segment
 from auzap_console.models.marketing import Campaign, CampaignRecipient, Insight
-from auzap_console.models.messaging import Channel, Conversation, Message, Queue, QuickReply
+from auzap_console.models.messaging import Channel, Conversation, InboundEvent, Message, Queue, QuickReply
 from auzap_console.models.tenancy import (
     ROLE_RANK,
     ROLES,
@@ -34,6 +34,7 @@ __all__ = [
     "CustomerMemory",
     "Followup",
     "HealthFinding",
+    "InboundEvent",
     "Insight",
     "KnowledgeArticle",
     "LoginAttempt",

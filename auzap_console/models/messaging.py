@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from auzap_console.models._fields import json_dict, json_list, tenant_fk, timestamp
@@ -126,6 +126,30 @@ class Message(SQLModel, table=True):
     error: str = Field(default="", max_length=300)
     meta: dict = json_dict()  # what a message the shop sends on its own is about, e.g. {"kind": "reminder", "appointment_id": 7}
     created_at: datetime = timestamp(index=True)
+
+
+class InboundEvent(SQLModel, table=True):
+    """A provider's inbound message as the webhook received it: stored once, then handled by a job.
+
+    The webhook's only write (one INSERT … ON CONFLICT DO NOTHING on (channel, provider id)), so it
+    can answer at once; the job finds the contact, routes the persona, stores the `Message`
+    (`message_id`) and runs the turn. An event whose `message_id` is still empty after a while is
+    enqueued again by the outbox sweep.
+    """
+
+    __tablename__ = "inbound_events"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "provider_message_id"),
+        Index("ix_inbound_events_unhandled", "id", postgresql_where=text("message_id IS NULL"), sqlite_where=text("message_id IS NULL")),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = tenant_fk()
+    channel_id: int = Field(foreign_key="channels.id", ondelete="CASCADE")
+    provider_message_id: str = Field(max_length=160)
+    payload: dict = json_dict()  # phone, text, sender_name, sender_id, media
+    message_id: int | None = Field(default=None, foreign_key="messages.id", ondelete="SET NULL", index=True)
+    received_at: datetime = timestamp(index=True)
 
 
 class Queue(SQLModel, table=True):

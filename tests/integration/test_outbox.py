@@ -26,7 +26,8 @@ from auzap_console.channels.webhooks import webhook_app
 from auzap_console.db import tenant_session
 from auzap_console.jobs import outbox, queues
 from auzap_console.jobs.agent import answer_key, enqueue_answer
-from auzap_console.models import Conversation, Customer, Message
+from auzap_console.jobs.inbound import event_key, handle_event
+from auzap_console.models import Conversation, Customer, InboundEvent, Message
 from auzap_console.services.agents import save_config
 from auzap_console.services.channels import create_channel
 from auzap_console.settings import get_settings
@@ -92,7 +93,12 @@ def _age(shop, seconds: float) -> None:
             s.add(m)
 
 
-def test_redis_down_at_webhook_time_the_message_is_kept_and_a_provider_retry_enqueues_it(own_redis):
+def _events(shop) -> list[InboundEvent]:
+    with tenant_session(shop.tenant_id) as s:
+        return list(s.exec(select(InboundEvent).where(InboundEvent.tenant_id == shop.tenant_id).order_by(InboundEvent.id)))
+
+
+def test_redis_down_at_webhook_time_the_event_is_kept_and_a_provider_retry_enqueues_it(own_redis):
     with FakeWaha(api_key="k") as waha:
         shop, path, secret = _waha_shop("Loja Redis Fora", waha)
         client = TestClient(webhook_app())
@@ -100,14 +106,14 @@ def test_redis_down_at_webhook_time_the_message_is_kept_and_a_provider_retry_enq
         own_redis.stop()
         response = _post(client, path, secret, payload)
         assert response.status_code == 200 and response.json()["stored"] == 1  # stored; the enqueue failed
-        assert [m.processing for m in _inbound(shop)] == ["pending"]
+        assert [e.message_id for e in _events(shop)] == [None]
         own_redis.start()
         conn = queues.redis_connection()
         assert _post(client, path, secret, payload).json()["duplicates"] == 1  # the provider's retry…
-        assert Job.fetch(answer_key(shop.tenant_id, _inbound(shop)[0].id), connection=conn).get_status() == "queued"  # …enqueues it
+        assert Job.fetch(event_key(shop.tenant_id, _events(shop)[0].id), connection=conn).get_status() == "queued"  # …enqueues it
         _burst(conn)
         assert len(waha.sent) == 1 and "Tosa completa: R$ 90,00" in waha.sent[0]["text"]
-        assert [m.processing for m in _inbound(shop)] == ["done"]
+        assert [m.processing for m in _inbound(shop)] == ["done"] and _events(shop)[0].message_id == _inbound(shop)[0].id
 
 
 def test_redis_down_at_webhook_time_the_workers_cron_sweep_answers_it_within_a_minute(own_redis):
@@ -207,7 +213,7 @@ def test_sends_are_served_before_the_answer_backlog(shared_redis):
 
 
 def test_the_same_new_number_in_parallel_deliveries_makes_one_contact_and_one_conversation(shared_redis, monkeypatch):
-    monkeypatch.setattr("auzap_console.jobs.agent.enqueue_answer", lambda *a: "not under test")
+    monkeypatch.setattr("auzap_console.jobs.inbound.answer_message", lambda *a: {"skipped": "not under test"})
     with FakeWaha(api_key="k") as waha:
         shop, path, secret = _waha_shop("Loja Corrida", waha)
     new_number = "5511955554444@c.us"
@@ -219,7 +225,9 @@ def test_the_same_new_number_in_parallel_deliveries_makes_one_contact_and_one_co
 
     with ThreadPoolExecutor(8) as pool:
         codes = list(pool.map(post, distinct + replayed))
-    assert codes == [200] * 40
+        assert codes == [200] * 40 and len(_events(shop)) == 21  # the replays stored once
+        ids = [e.id for e in _events(shop)] * 2  # every event handled twice, in parallel (a redelivery, a second worker)
+        list(pool.map(lambda event_id: handle_event(shop.tenant_id, event_id), ids))
     with tenant_session(shop.tenant_id) as s:
         assert len(s.exec(select(Customer).where(Customer.tenant_id == shop.tenant_id, Customer.phone == "+5511955554444")).all()) == 1
         assert len(s.exec(select(Conversation).where(Conversation.tenant_id == shop.tenant_id)).all()) == 1

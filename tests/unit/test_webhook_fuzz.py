@@ -20,6 +20,7 @@ from starlette.testclient import TestClient
 from auzap_console.channels.types import ChannelRef, InboundMessage, InvalidPayload
 from auzap_console.channels.webhooks import MAX_BODY, parse_delivery, webhook_app
 from auzap_console.db import tenant_session
+from auzap_console.jobs import queues
 from auzap_console.default_plugins.cloud import CloudApiProvider
 from auzap_console.default_plugins.evolution import EvolutionProvider
 from auzap_console.default_plugins.simulator import SimulatorProvider
@@ -130,6 +131,7 @@ def no_agent(monkeypatch):
     monkeypatch.delenv("REDIS_URL", raising=False)
     get_settings.cache_clear()
     monkeypatch.setattr("auzap_console.jobs.agent.enqueue_answer", lambda *a: "skipped")
+    monkeypatch.setattr("auzap_console.jobs.inbound.answer_message", lambda *a: {"skipped": "not under test"})
     yield
     get_settings.cache_clear()
 
@@ -174,6 +176,7 @@ def test_nul_bytes_surrogates_and_long_names_are_stored_clean(waha_channel):
     body = json.dumps(payload).encode()
     response = TestClient(webhook_app()).post(path, content=body, headers=_signed(secret, body))
     assert response.status_code == 200 and response.json()["stored"] == 1
+    queues.in_process().drain()  # the event's job stores the message
     with tenant_session(shop.tenant_id) as s:
         message = s.exec(select(Message).where(Message.provider_message_id == "false_5511911112222@c.us_NUL")).one()
         assert message.body == "oi tudo ?bem"

@@ -1,0 +1,64 @@
+"""Inbound event jobs (queue `high`): a webhook's stored event becomes a message, then its turn runs.
+
+The webhook only stored the raw event (`InboundEvent`); this job finds or creates the contact,
+routes the persona, stores the `Message` (de-duplicated on the provider id, so a second run finds
+it) and answers it in the same job. Safe to run twice: the event remembers its message, and the
+turn does nothing for a message already answered.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlmodel import update
+
+from auzap_console.db import tenant_session
+from auzap_console.jobs import queues
+from auzap_console.jobs.agent import answer_message
+from auzap_console.models import InboundEvent, Message
+from auzap_console.models.messaging import Processing
+from auzap_console.services.inbound import receive_message
+
+log = logging.getLogger("auzap.jobs.inbound")
+
+
+def event_key(tenant_id: int, event_id: int) -> str:
+    """The job id of one stored inbound event."""
+    return queues.job_id("event", tenant_id, event_id)
+
+
+def enqueue_event(tenant_id: int, event_id: int) -> str:
+    """Enqueue the handling of a stored event (after its commit); a lost or finished job is enqueued again."""
+    return queues.enqueue(handle_event, tenant_id, event_id, queue=queues.HIGH, job_key=event_key(tenant_id, event_id), revive=True)
+
+
+def handle_event(tenant_id: int, event_id: int) -> dict:
+    """Store the event's message (once) and answer it."""
+    with tenant_session(tenant_id) as session:
+        event = session.get(InboundEvent, event_id)
+        if event is None or event.tenant_id != tenant_id:
+            return {"skipped": "gone"}
+        payload, channel_id, provider_id, message_id = dict(event.payload), event.channel_id, event.provider_message_id, event.message_id
+    if message_id is None:
+        received = receive_message(
+            tenant_id=tenant_id,
+            phone=payload["phone"],
+            text=payload.get("text", ""),
+            name=payload.get("sender_name", ""),
+            channel_id=channel_id,
+            provider_message_id=provider_id,
+            sender_id=payload.get("sender_id", ""),
+            media=payload.get("media"),
+        )
+        with tenant_session(tenant_id) as session:
+            session.exec(update(InboundEvent).where(InboundEvent.id == event_id).values(message_id=received.message_id))  # type: ignore[call-overload]
+        conversation_id, message_id, pending = received.conversation_id, received.message_id, received.pending
+    else:
+        with tenant_session(tenant_id) as session:
+            message = session.get(Message, message_id)
+            if message is None:
+                return {"skipped": "gone"}
+            conversation_id, pending = message.conversation_id, message.processing == Processing.PENDING
+    if not pending:
+        return {"skipped": "answered", "message_id": message_id}
+    return answer_message(tenant_id, conversation_id, message_id)
