@@ -20,11 +20,11 @@ from starlette.testclient import TestClient
 from auzap_console.channels.types import ChannelRef, InboundMessage, InvalidPayload
 from auzap_console.channels.webhooks import MAX_BODY, parse_delivery, webhook_app
 from auzap_console.db import tenant_session
-from auzap_console.jobs import queues
 from auzap_console.default_plugins.cloud import CloudApiProvider
 from auzap_console.default_plugins.evolution import EvolutionProvider
 from auzap_console.default_plugins.simulator import SimulatorProvider
 from auzap_console.default_plugins.waha import WahaProvider
+from auzap_console.jobs import queues
 from auzap_console.models import Conversation, Customer, Message
 from auzap_console.services.channels import create_channel
 from auzap_console.settings import get_settings
