@@ -11,6 +11,7 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 
+from sqlalchemy import tuple_
 from sqlmodel import select
 
 from auzap_console.channels.types import Event, InboundMessage, SessionUpdate, StatusUpdate
@@ -36,27 +37,45 @@ class IngestResult:
 
 
 def ingest(channel: Channel, events: list[Event]) -> IngestResult:
-    """Store the delivery's inbound events in one statement; enqueue their jobs after the commit.
+    """One delivery (see `ingest_many`)."""
+    return ingest_many([(channel, events)])[0]
+
+
+def ingest_many(deliveries: list[tuple[Channel, list[Event]]]) -> list[IngestResult]:
+    """Store several deliveries' inbound events (one INSERT per shop), then enqueue their jobs in one round trip.
+
+    One transaction and one INSERT … ON CONFLICT DO NOTHING per shop; the jobs go after the commit.
 
     A duplicate delivery of an event whose message was never answered (e.g. Redis was down)
     enqueues it again. A failed enqueue is logged and left to the outbox sweep: the event is safe.
     """
-    result = IngestResult()
-    inbound = [e for e in events if isinstance(e, InboundMessage)]
-    for event in events:
-        if isinstance(event, StatusUpdate):
-            result.statuses += _apply_status(channel, event)
-        elif isinstance(event, SessionUpdate):
-            _apply_session(channel, event)
-        elif not isinstance(event, InboundMessage):
-            result.ignored += 1
-    to_handle = _record(channel, inbound, result) if inbound else []
-    for event_id in to_handle:  # after commit: the job will find the event
+    results = [IngestResult() for _ in deliveries]
+    by_tenant: dict[int, list[tuple[int, Channel, list[InboundMessage]]]] = {}
+    for i, (channel, events) in enumerate(deliveries):
+        for event in events:
+            if isinstance(event, StatusUpdate):
+                results[i].statuses += _apply_status(channel, event)
+            elif isinstance(event, SessionUpdate):
+                _apply_session(channel, event)
+            elif not isinstance(event, InboundMessage):
+                results[i].ignored += 1
+        inbound = [e for e in events if isinstance(e, InboundMessage)]
+        if inbound:
+            by_tenant.setdefault(channel.tenant_id, []).append((i, channel, inbound))
+    fresh: list[tuple[int, int]] = []
+    again: list[tuple[int, int]] = []
+    for tenant_id, items in by_tenant.items():
+        _record(tenant_id, items, results, fresh, again)
+    try:
+        inbound_jobs.enqueue_new_events(fresh)
+    except Exception:
+        log.exception("enqueue of %d inbound events failed; the outbox sweep will enqueue them", len(fresh))
+    for tenant_id, event_id in again:
         try:
-            inbound_jobs.enqueue_event(channel.tenant_id, event_id)
+            inbound_jobs.enqueue_event(tenant_id, event_id)
         except Exception:
             log.exception("enqueue of inbound event %s failed; the outbox sweep will enqueue it", event_id)
-    return result
+    return results
 
 
 def _payload(event: InboundMessage) -> dict | None:
@@ -71,48 +90,58 @@ def _payload(event: InboundMessage) -> dict | None:
     return payload
 
 
-def _record(channel: Channel, events: list[InboundMessage], result: IngestResult) -> list[int]:
-    """INSERT … ON CONFLICT DO NOTHING the delivery's events; the ids whose job should run."""
-    rows, now, unusable = {}, utcnow(), 0
-    for event in events:
-        payload = _payload(event)
-        if payload is None:
-            unusable += 1
-            continue
-        provider_id = event.message_id or f"noid-{uuid.uuid4().hex}"
-        rows.setdefault(
-            provider_id,
-            {
-                "tenant_id": channel.tenant_id,
-                "channel_id": channel.id,
-                "provider_message_id": provider_id,
+def _record(
+    tenant_id: int,
+    items: list[tuple[int, Channel, list[InboundMessage]]],
+    results: list[IngestResult],
+    fresh: list[tuple[int, int]],
+    again: list[tuple[int, int]],
+) -> None:
+    """One shop's events: one INSERT … ON CONFLICT DO NOTHING; new ids go to `fresh`, unanswered repeats to `again`."""
+    rows: dict[tuple[int, str], dict] = {}
+    owner: dict[tuple[int, str], int] = {}
+    now = utcnow()
+    for i, channel, events in items:
+        for event in events:
+            payload = _payload(event)
+            if payload is None:
+                results[i].ignored += 1
+                continue
+            key = (channel.id, event.message_id or f"noid-{uuid.uuid4().hex}")
+            if key in rows:  # the same message twice in this batch
+                results[i].duplicates += 1
+                continue
+            owner[key] = i
+            rows[key] = {
+                "tenant_id": tenant_id,
+                "channel_id": key[0],
+                "provider_message_id": key[1],
                 "payload": payload,
                 "received_at": now,
-            },
-        )
-    result.ignored += unusable
+            }
     if not rows:
-        return []
-    with tenant_session(channel.tenant_id) as session:
+        return
+    with tenant_session(tenant_id) as session:
         if session.get_bind().dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert
         stmt = insert(InboundEvent).values(list(rows.values())).on_conflict_do_nothing(index_elements=["channel_id", "provider_message_id"])
-        new = list(session.execute(stmt.returning(InboundEvent.id, InboundEvent.provider_message_id)).all())
-        result.stored.extend(event_id for event_id, _ in new)
-        seen = {provider_id for _, provider_id in new}
-        repeated = [provider_id for provider_id in rows if provider_id not in seen]
-        result.duplicates += len(repeated) + len(events) - len(rows) - unusable  # + repeats inside this delivery
-        again = []
+        returned = session.execute(stmt.returning(InboundEvent.id, InboundEvent.channel_id, InboundEvent.provider_message_id)).all()
+        new = {(channel_id, provider_id): event_id for event_id, channel_id, provider_id in returned}
+        for key, event_id in new.items():
+            results[owner[key]].stored.append(event_id)
+            fresh.append((tenant_id, event_id))
+        repeated = [key for key in rows if key not in new]
+        for key in repeated:
+            results[owner[key]].duplicates += 1
         if repeated:  # a redelivery: run its job again unless its message was answered
             found = session.exec(
                 select(InboundEvent.id, Message.processing)
                 .outerjoin(Message, Message.id == InboundEvent.message_id)
-                .where(InboundEvent.channel_id == channel.id, InboundEvent.provider_message_id.in_(repeated))  # type: ignore[attr-defined]
+                .where(InboundEvent.tenant_id == tenant_id, tuple_(InboundEvent.channel_id, InboundEvent.provider_message_id).in_(repeated))
             ).all()
-            again = [event_id for event_id, processing in found if processing in (None, Processing.PENDING)]
-    return [event_id for event_id, _ in new] + again
+            again.extend((tenant_id, event_id) for event_id, processing in found if processing in (None, Processing.PENDING))
 
 
 def _apply_session(channel: Channel, event: SessionUpdate) -> None:

@@ -5,19 +5,79 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import weakref
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
-from auzap_console.channels.ingest import ingest
+from auzap_console.channels.ingest import IngestResult, ingest_many
 from auzap_console.channels.types import ChannelProvider, ChannelRef, Event, InboundMessage, InvalidPayload, SessionUpdate, StatusUpdate
 from auzap_console.metrics import MESSAGES, WEBHOOKS
-from auzap_console.services.channels import channel_ref, find_by_webhook_key, provider_for
+from auzap_console.models import Channel
+from auzap_console.services.channels import cached_webhook_channel, channel_ref, find_by_webhook_key, provider_for
 
 log = logging.getLogger("auzap.webhooks")
 MAX_BODY = 512 * 1024  # WhatsApp text payloads are a few KB; media arrives by URL
+MAX_BATCH = 256  # deliveries stored in one go
+
+
+class GroupCommit:
+    """Concurrent webhook deliveries share one INSERT per shop and one Redis round trip.
+
+    Each request waits for the commit of the batch that holds its events before answering 200,
+    so nothing is acknowledged unstored; while one batch is being written the next requests
+    gather, so the batch grows with the load (no timer: a lone request is written at once).
+    A batch that fails is written again delivery by delivery, so one bad delivery fails alone.
+    """
+
+    def __init__(self) -> None:
+        self.waiting: list[tuple[Channel, list[Event], asyncio.Future]] = []
+        self.task: asyncio.Task | None = None
+
+    async def submit(self, channel: Channel, events: list[Event]) -> IngestResult:
+        """Store one delivery with whatever else is waiting; returns when it is committed."""
+        future = asyncio.get_running_loop().create_future()
+        self.waiting.append((channel, events, future))
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self._flush())
+        return await future
+
+    async def _flush(self) -> None:
+        while self.waiting:
+            batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
+            try:
+                results = await asyncio.to_thread(ingest_many, [(channel, events) for channel, events, _ in batch])
+            except Exception:
+                log.exception("a batch of %d deliveries failed; writing them one by one", len(batch))
+                results = [await self._alone(channel, events) for channel, events, _ in batch]
+            for (_, _, future), result in zip(batch, results, strict=True):
+                if future.done():
+                    continue
+                if isinstance(result, BaseException):
+                    future.set_exception(result)
+                else:
+                    future.set_result(result)
+
+    @staticmethod
+    async def _alone(channel: Channel, events: list[Event]) -> IngestResult | BaseException:
+        try:
+            return (await asyncio.to_thread(ingest_many, [(channel, events)]))[0]
+        except Exception as exc:  # this delivery's request answers 500: the provider retries it
+            return exc
+
+
+_group_commits: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _group_commit() -> GroupCommit:
+    """The batcher of the running event loop (one per server worker)."""
+    loop = asyncio.get_running_loop()
+    found = _group_commits.get(loop)
+    if found is None:
+        found = _group_commits[loop] = GroupCommit()
+    return found
 
 
 def parse_delivery(provider: ChannelProvider, ref: ChannelRef, payload: object) -> list[Event]:
@@ -62,7 +122,7 @@ async def receive(request: Request) -> JSONResponse:
     (the database is down), so the provider's retry is welcome.
     """
     key = request.path_params["key"]
-    channel = await asyncio.to_thread(find_by_webhook_key, key)
+    channel = cached_webhook_channel(key) or await asyncio.to_thread(find_by_webhook_key, key)
     if channel is None:
         WEBHOOKS.labels("?", "unknown_channel").inc()
         return JSONResponse({"error": "unknown channel"}, status_code=404)
@@ -83,10 +143,13 @@ async def receive(request: Request) -> JSONResponse:
     except (ValueError, RecursionError):
         return _malformed(channel, "not JSON (or nested too deeply)")
     try:
-        events = await asyncio.to_thread(parse_delivery, provider, ref, payload)  # may call the provider (@lid lookups)
+        if getattr(provider, "parse_may_block", False):  # e.g. WAHA asks its server for @lid phones
+            events = await asyncio.to_thread(parse_delivery, provider, ref, payload)
+        else:  # a pure parse: no thread hop on the hot path
+            events = parse_delivery(provider, ref, payload)
     except InvalidPayload as exc:
         return _malformed(channel, str(exc))
-    result = await asyncio.to_thread(ingest, channel, events)
+    result = await _group_commit().submit(channel, events)
     WEBHOOKS.labels(channel.provider, "ok").inc()
     MESSAGES.labels("in", "stored").inc(len(result.stored))
     MESSAGES.labels("in", "duplicate").inc(result.duplicates)

@@ -45,6 +45,8 @@ def chat_id(phone: str) -> str:
 class WahaProvider:
     """Adapter for one WAHA server (base URL and API key per channel)."""
 
+    parse_may_block = True  # `parse` may ask the WAHA server for an @lid sender's phone
+
     def verify(self, channel: ChannelRef, headers: dict[str, str], body: bytes) -> bool:
         """`X-Webhook-Hmac` = hex HMAC-SHA512(key=webhook secret, raw body)."""
         given = headers.get("x-webhook-hmac", "")

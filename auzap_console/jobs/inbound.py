@@ -32,6 +32,13 @@ def enqueue_event(tenant_id: int, event_id: int) -> str:
     return queues.enqueue(handle_event, tenant_id, event_id, queue=queues.HIGH, job_key=event_key(tenant_id, event_id), revive=True)
 
 
+def enqueue_new_events(tenant_events: list[tuple[int, int]]) -> None:
+    """Enqueue the jobs of events just stored, in one round trip (their keys are new)."""
+    queues.enqueue_fresh(
+        handle_event, [((tenant_id, event_id), event_key(tenant_id, event_id)) for tenant_id, event_id in tenant_events], queues.HIGH
+    )
+
+
 def handle_event(tenant_id: int, event_id: int) -> dict:
     """Store the event's message (once) and answer it."""
     with tenant_session(tenant_id) as session:

@@ -83,6 +83,32 @@ def enqueue(
     return in_process().submit(func, args, job_key, delay_ms)
 
 
+def enqueue_fresh(func: Callable[..., Any], calls: list[tuple[tuple, str]], queue: str = DEFAULT) -> None:
+    """Enqueue many jobs whose keys were never used (e.g. new rows' ids) in one Redis round trip.
+
+    No lookup of earlier jobs is needed for fresh keys; on RQ this is `Queue.enqueue_many` in one
+    pipeline (the webhook's hot path), in local mode the in-process queue.
+    """
+    if not calls:
+        return
+    if not get_settings().redis_url:
+        for args, key in calls:
+            in_process().submit(func, args, key, 0)
+        return
+    from rq import Queue, Retry
+
+    intervals = retry_intervals()
+    retry = Retry(max=len(intervals), interval=intervals) if intervals else None
+    data = [
+        Queue.prepare_data(func, args=args, job_id=key, timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, retry=retry)
+        for args, key in calls
+    ]
+    q = rq_queue(queue)
+    with redis_connection().pipeline() as pipe:
+        q.enqueue_many(data, pipeline=pipe)
+        pipe.execute()
+
+
 def _enqueue_rq(func: Callable[..., Any], args: tuple, queue: str, job_key: str | None, delay_ms: int, revive: bool) -> str:
     from rq import Retry
     from rq.exceptions import NoSuchJobError

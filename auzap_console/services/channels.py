@@ -371,6 +371,12 @@ def find_by_webhook_key(key: str) -> Channel | None:
     return channel
 
 
+def cached_webhook_channel(key: str) -> Channel | None:
+    """The channel of a webhook URL if this process looked it up recently (no database: safe on the event loop)."""
+    hit = _webhook_cache.get(key)
+    return hit[1] if hit and hit[0] > time.monotonic() else None
+
+
 def forget_webhook_cache() -> None:
     """Drop cached lookups (after changing a channel in this process, and in tests)."""
     _webhook_cache.clear()

@@ -36,7 +36,7 @@ def test_the_webhook_writes_one_insert_and_answers_before_any_routing(waha, monk
     shop = agent_shop("Loja Ack")
     channel, path = _channel(shop, waha)
     enqueued = []
-    monkeypatch.setattr(inbound_jobs, "enqueue_event", lambda tenant_id, event_id: enqueued.append(event_id))
+    monkeypatch.setattr(inbound_jobs, "enqueue_new_events", enqueued.extend)
     statements: list[str] = []
 
     def count(conn, cursor, sql, *args):
@@ -81,17 +81,41 @@ def test_another_shops_event_is_not_handled(waha):
     a, b = agent_shop("Loja Evento A"), agent_shop("Loja Evento B")
     channel, path = _channel(a, waha)
     with_jobs = []
-    import auzap_console.channels.ingest as ingest
-
-    original = ingest.inbound_jobs.enqueue_event
-    ingest.inbound_jobs.enqueue_event = lambda tenant_id, event_id: with_jobs.append((tenant_id, event_id))
+    original = inbound_jobs.enqueue_new_events
+    inbound_jobs.enqueue_new_events = with_jobs.extend
     try:
         _post(TestClient(webhook_app()), path, channel, waha_message(message_id="false_x_ISO", sender=SENDER, text="oi"))
     finally:
-        ingest.inbound_jobs.enqueue_event = original
+        inbound_jobs.enqueue_new_events = original
     ((tenant_id, event_id),) = with_jobs
     assert tenant_id == a.tenant_id
     assert inbound_jobs.handle_event(b.tenant_id, event_id) == {"skipped": "gone"}  # B's job cannot reach A's event
     with tenant_session(b.tenant_id) as s:
         assert s.exec(select(Message).where(Message.tenant_id == b.tenant_id)).all() == []
     assert _events(a)[0].message_id is None
+
+
+def test_concurrent_deliveries_share_a_batch_and_a_bad_one_fails_alone(monkeypatch):
+    import asyncio
+
+    from auzap_console.channels import webhooks
+    from auzap_console.channels.ingest import IngestResult
+
+    calls: list[int] = []
+
+    def fake_ingest_many(deliveries):
+        calls.append(len(deliveries))
+        if any(events == ["bad"] for _, events in deliveries):
+            raise RuntimeError("database said no")
+        return [IngestResult(stored=[n]) for n, _ in deliveries]
+
+    monkeypatch.setattr(webhooks, "ingest_many", fake_ingest_many)
+
+    async def burst():
+        batcher = webhooks.GroupCommit()
+        return await asyncio.gather(*(batcher.submit(n, ["bad"] if n == 5 else ["ok"]) for n in range(10)), return_exceptions=True)
+
+    results = asyncio.run(burst())
+    assert calls == [10] + [1] * 10  # the ten arrived together: one batch; it failed, so each was written alone
+    assert isinstance(results[5], RuntimeError)  # the bad delivery's request fails (the provider retries it)…
+    assert [r.stored for i, r in enumerate(results) if i != 5] == [[n] for n in range(10) if n != 5]  # …the others are stored
