@@ -1,4 +1,4 @@
-"""Webhook endpoints on the console's backend: verify → normalize → store once → enqueue → 200."""
+"""Webhook endpoints on the console's backend: verify → parse → store the raw events once → enqueue → 200."""
 
 from __future__ import annotations
 
