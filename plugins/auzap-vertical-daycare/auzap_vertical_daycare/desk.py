@@ -8,13 +8,12 @@ changes are audited.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
 from auzap_console.db_types import utcnow
-from auzap_console.models import Customer, Pet, Tenant
+from auzap_console.models import Customer, Pet
 from auzap_console.services import audit, limits
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 from auzap_console.services.plugins import settings_for
@@ -23,12 +22,6 @@ from auzap_vertical_daycare.stays import KIND_WORDS, PLUGIN, occupancy, places, 
 
 NO_ROOM = "Sem quarto"
 BOARD_DAYS = 15  # today and the next 14
-
-
-def local_today(session: Session, *, actor: Actor, now: datetime | None = None) -> date:
-    """The shop's date now (its time zone)."""
-    tenant = session.get(Tenant, actor.tenant_id)
-    return (now or utcnow()).astimezone(ZoneInfo(tenant.timezone if tenant else "America/Sao_Paulo")).date()
 
 
 def rooms(session: Session, *, actor: Actor) -> list[str]:

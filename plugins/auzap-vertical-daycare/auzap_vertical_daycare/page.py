@@ -110,7 +110,7 @@ class DeskState(ProtectedState, TutorLookupMixin):
     async def _reload(self) -> None:
         user = await self._user("staff")
         with self._session(user) as session:
-            day = desk.local_today(session, actor=user.actor)
+            day = stays.local_today(session, actor=user.actor)
             board = desk.board(session, actor=user.actor, start=day)
             today = desk.today(session, actor=user.actor, day=day)
             sent = report_cards.sent_today(session, actor=user.actor, day=day)
@@ -232,7 +232,7 @@ class DeskState(ProtectedState, TutorLookupMixin):
                 session,
                 actor=user.actor,
                 stay_id=self.stay_id,
-                day=desk.local_today(session, actor=user.actor),
+                day=stays.local_today(session, actor=user.actor),
                 meals=form.get("meals", ""),
                 mood=form.get("mood", ""),
                 activities=form.get("activities", ""),
@@ -268,7 +268,7 @@ class DeskState(ProtectedState, TutorLookupMixin):
                 kind=form.get("kind") or "daycare",
                 start=start,
                 nights=nights,
-                today=desk.local_today(session, actor=user.actor),
+                today=stays.local_today(session, actor=user.actor),
             )
             kind = stays.KIND_WORDS[stay.kind]
         self.dialog = ""

@@ -20,8 +20,8 @@ from auzap_console.plugin.types import Persona
 from auzap_console.services.context import ServiceError
 from auzap_console.text import normalize
 from auzap_vertical_daycare import demo, packages, report_cards, stays
-from auzap_vertical_daycare.desk import local_today
 from auzap_vertical_daycare.models import KINDS, Stay
+from auzap_vertical_daycare.stays import local_today
 
 WORDS = {"creche": "daycare", "hotel": "hotel"}
 PERSONA = "hotel"

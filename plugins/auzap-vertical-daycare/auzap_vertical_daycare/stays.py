@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from auzap_console.models import Pet
+from auzap_console.db_types import utcnow
+from auzap_console.models import Pet, Tenant
 from auzap_console.services import audit
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 from auzap_console.services.plugins import settings_for
@@ -80,6 +82,12 @@ def full_days(session: Session, *, actor: Actor, kind: str, start: date, end: da
     return [start + timedelta(days=i) for i in range((end - start).days) if taken[start + timedelta(days=i)] >= limit]
 
 
+def local_today(session: Session, *, actor: Actor, now: datetime | None = None) -> date:
+    """The shop's date now, in its time zone (the server's date may already be tomorrow)."""
+    tenant = session.get(Tenant, actor.tenant_id)
+    return (now or utcnow()).astimezone(ZoneInfo(tenant.timezone if tenant else "America/Sao_Paulo")).date()
+
+
 def split_list(raw: str) -> list[str]:
     """A comma-separated setting as its items."""
     return [v.strip() for v in (raw or "").split(",") if v.strip()]
@@ -111,7 +119,7 @@ def check(
     """Every rule a booking must pass (dates, vaccines, a place on each day); returns the pet and the end date."""
     if kind not in KINDS:
         raise ServiceError("Escolha creche ou hotel.")
-    today = today or date.today()
+    today = today or local_today(session, actor=actor)
     if start < today:
         raise ServiceError("Essa data já passou; escolha um dia a partir de hoje.")
     nights = 1 if kind == "daycare" else int(nights)

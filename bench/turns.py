@@ -1,0 +1,210 @@
+"""Concurrent turns with a slow model: messages/s and webhook→reply latency vs. the number of workers.
+
+A local chat-completions server answers every request after `--model-seconds` (1.5 s by default),
+so a turn is mostly waiting. Signed WAHA webhooks go to the real endpoint (granian) at `--rate`
+messages/s from distinct new numbers; `auzap worker --processes N` (real RQ workers) answers them
+through the official `openai` SDK; the replies arrive at a local WAHA server. Printed per N:
+messages/s sustained, p50/p95 from the webhook POST to the reply's arrival, p95 / model time,
+the workers' memory (RSS) and the most PostgreSQL connections seen.
+
+    .venv/bin/python bench/turns.py --workers 8,16,32            # SQLite file (writes serialise)
+    DATABASE_URL=postgresql+psycopg://auzap_app:auzap_app@127.0.0.1:5432/auzap_bench \\
+    DATABASE_ADMIN_URL=postgresql+psycopg://postgres@127.0.0.1:5432/auzap_bench \\
+      .venv/bin/python bench/turns.py --workers 8,16,32
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+REDIS_URL = "redis://127.0.0.1:6379/13"
+PORT = 8941
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    found = [int(p) for p in out]
+    for child in list(found):
+        found += _children(child)
+    return found
+
+
+def _pg_connections(admin_url: str) -> int:
+    if not admin_url.startswith("postgresql"):
+        return 0
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(admin_url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")).scalar() - 1)
+    finally:
+        engine.dispose()
+
+
+def run(n_workers: int, args, env: dict, path: str, secret: str, waha) -> dict:
+    import httpx
+
+    waha.sent.clear()
+    worker = subprocess.Popen(
+        [str(ROOT / ".venv/bin/auzap"), "worker", "--processes", str(n_workers)],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(4 + n_workers * 0.15)  # the workers import and connect
+    posted: dict[str, float] = {}
+    arrived: dict[str, float] = {}
+    stop = threading.Event()
+    peak_connections = [0]
+
+    def watch() -> None:
+        seen = 0
+        while not stop.is_set():
+            while seen < len(waha.sent):
+                arrived.setdefault(waha.sent[seen]["chatId"], time.monotonic())
+                seen += 1
+            time.sleep(0.005)
+
+    def count_connections() -> None:
+        while not stop.is_set():
+            peak_connections[0] = max(peak_connections[0], _pg_connections(env.get("DATABASE_ADMIN_URL", "")))
+            time.sleep(0.5)
+
+    threads = [threading.Thread(target=watch, daemon=True), threading.Thread(target=count_connections, daemon=True)]
+    for t in threads:
+        t.start()
+    from tests.fakes.waha_server import waha_message
+
+    client = httpx.Client(timeout=30)
+    start = time.monotonic()
+    for i in range(args.messages):
+        due = start + i / args.rate
+        time.sleep(max(0.0, due - time.monotonic()))
+        sender = f"55119{60000000 + n_workers * 10000 + i:08d}@c.us"
+        body = json.dumps(waha_message(message_id=f"false_{sender}_B{n_workers}x{i}", sender=sender, text="oi, tudo bem?")).encode()
+        sig = hmac.new(secret.encode(), body, hashlib.sha512).hexdigest()
+        posted[sender] = time.monotonic()
+        client.post(f"http://127.0.0.1:{PORT}{path}", content=body, headers={"Content-Type": "application/json", "X-Webhook-Hmac": sig})
+    deadline = time.monotonic() + 60 + args.messages * args.model_seconds / max(1, n_workers)
+    while len(arrived) < args.messages and time.monotonic() < deadline:
+        time.sleep(0.05)
+    rss = [_rss_mb(p) for p in _children(worker.pid)]
+    stop.set()
+    os.killpg(worker.pid, signal.SIGTERM)
+    try:
+        worker.wait(30)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+    latencies = sorted(arrived[s] - posted[s] for s in arrived)
+    span = max(arrived.values()) - min(posted.values()) if arrived else float("inf")
+    q = statistics.quantiles(latencies, n=20) if len(latencies) >= 20 else [float("nan")] * 19
+    return {
+        "workers": n_workers,
+        "answered": len(arrived),
+        "rate": len(arrived) / span,
+        "p50": statistics.median(latencies) if latencies else float("nan"),
+        "p95": q[18],
+        "rss": statistics.mean(r for r in rss if r) if any(rss) else 0.0,
+        "connections": peak_connections[0],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workers", default="4,16,32", help="worker process counts to try, comma-separated")
+    parser.add_argument("--messages", type=int, default=300)
+    parser.add_argument("--rate", type=float, default=25.0, help="messages/s sent")
+    parser.add_argument("--model-seconds", type=float, default=1.5)
+    args = parser.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="auzap-bench-")
+    db_url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/bench.db"
+    os.environ.update({"DATABASE_URL": db_url, "REDIS_URL": REDIS_URL, "OPENAI_API_KEY": "", "JOB_RETRY_INTERVALS": "1,2"})
+    from redis import Redis
+
+    Redis.from_url(REDIS_URL).flushdb()
+    from auzap_console.db import tenant_session
+    from auzap_console.migrate import upgrade_database
+    from auzap_console.plugin.manager import load_plugins
+    from auzap_console.services import agents, auth, catalog
+    from auzap_console.services.channels import create_channel
+    from auzap_console.services.context import Actor
+    from tests.fakes.openai_server import FakeOpenAI
+    from tests.fakes.waha_server import FakeWaha
+
+    upgrade_database()
+    load_plugins()
+    with tenant_session(None) as s:
+        tenant, _ = auth.signup(
+            s, shop_name=f"Bench {time.time_ns()}", owner_name="Bench", email=f"t{time.time_ns()}@x.com", password="ração-do-rex-42"
+        )
+    actor = Actor(tenant_id=tenant.id, role="owner")
+    with FakeOpenAI() as model, FakeWaha(api_key="k") as waha:
+        model.delay = args.model_seconds
+        with tenant_session(tenant.id) as s:
+            catalog.save_service(s, actor=actor, name="Banho P", price_cents=5000, duration_minutes=60, category="bath")
+            for persona in ("customer_assistant", "sdr"):
+                agents.save_config(s, actor=actor, persona=persona, enabled=True, typing_delay_ms=0)
+            new = create_channel(s, actor=actor, name="Zap", provider="waha", base_url=waha.base_url, credentials={"api_key": "k"})
+            path, secret = new.webhook_path, new.channel.webhook_secret
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "OPENAI_API_KEY": "sk-test",
+            "OPENAI_BASE_URL": model.base_url,
+            "OPENAI_MAX_RETRIES": "0",
+        }
+        granian = [str(ROOT / ".venv/bin/granian"), "--interface", "asgi", "--port", str(PORT), "--workers", "1", "--log-level", "warning"]
+        web = subprocess.Popen(
+            [*granian, "_bench_apps:real"],
+            cwd=ROOT / "bench",
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(4)
+        try:
+            rows = [run(int(n), args, env, path, secret, waha) for n in args.workers.split(",")]
+        finally:
+            os.killpg(web.pid, signal.SIGTERM)
+    engine = "sqlite" if db_url.startswith("sqlite") else "postgresql"
+    print(f"database: {engine}; model answers after {args.model_seconds} s; {args.messages} messages sent at {args.rate}/s")
+    print("workers  answered   msg/s   p50 s   p95 s  p95/model  RSS/worker MB  PG connections")
+    for r in rows:
+        print(
+            f"{r['workers']:7d}  {r['answered']:8d}  {r['rate']:6.1f}  {r['p50']:6.2f}  {r['p95']:6.2f}"
+            f"  {r['p95'] / args.model_seconds:9.2f}  {r['rss']:13.0f}  {r['connections']:14d}"
+        )
+
+
+if __name__ == "__main__":
+    main()
