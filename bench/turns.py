@@ -69,15 +69,18 @@ def _pg_connections(admin_url: str) -> int:
 
 def run(n_workers: int, args, env: dict, path: str, secret: str, waha) -> dict:
     import httpx
+    from redis import Redis
 
+    Redis.from_url(REDIS_URL).flushdb()  # nothing left over from the previous round
     waha.sent.clear()
+    log = open(Path(tempfile.gettempdir()) / f"auzap-bench-workers-{n_workers}.log", "w")  # noqa: SIM115
     worker = subprocess.Popen(
         [str(ROOT / ".venv/bin/auzap"), "worker", "--processes", str(n_workers)],
         cwd=ROOT,
         env=env,
         start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     time.sleep(4 + n_workers * 0.15)  # the workers import and connect
     posted: dict[str, float] = {}
@@ -112,7 +115,10 @@ def run(n_workers: int, args, env: dict, path: str, secret: str, waha) -> dict:
         body = json.dumps(waha_message(message_id=f"false_{sender}_B{n_workers}x{i}", sender=sender, text="oi, tudo bem?")).encode()
         sig = hmac.new(secret.encode(), body, hashlib.sha512).hexdigest()
         posted[sender] = time.monotonic()
-        client.post(f"http://127.0.0.1:{PORT}{path}", content=body, headers={"Content-Type": "application/json", "X-Webhook-Hmac": sig})
+        response = client.post(
+            f"http://127.0.0.1:{PORT}{path}", content=body, headers={"Content-Type": "application/json", "X-Webhook-Hmac": sig}
+        )
+        response.raise_for_status()
     deadline = time.monotonic() + 60 + args.messages * args.model_seconds / max(1, n_workers)
     while len(arrived) < args.messages and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -123,6 +129,7 @@ def run(n_workers: int, args, env: dict, path: str, secret: str, waha) -> dict:
         worker.wait(30)
     except subprocess.TimeoutExpired:
         os.killpg(worker.pid, signal.SIGKILL)
+    arrived = {s: t for s, t in arrived.items() if s in posted}
     latencies = sorted(arrived[s] - posted[s] for s in arrived)
     span = max(arrived.values()) - min(posted.values()) if arrived else float("inf")
     q = statistics.quantiles(latencies, n=20) if len(latencies) >= 20 else [float("nan")] * 19
@@ -148,6 +155,7 @@ def main() -> None:
     tmp = tempfile.mkdtemp(prefix="auzap-bench-")
     db_url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/bench.db"
     os.environ.update({"DATABASE_URL": db_url, "REDIS_URL": REDIS_URL, "OPENAI_API_KEY": "", "JOB_RETRY_INTERVALS": "1,2"})
+    os.environ.setdefault("SECRET_KEY", "bench-" + "k" * 40)  # workers refuse the default key outside local mode
     from redis import Redis
 
     Redis.from_url(REDIS_URL).flushdb()

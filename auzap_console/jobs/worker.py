@@ -30,16 +30,37 @@ class MetricsWorker(Worker):
 
 
 def _prepare() -> None:
-    """Load plugins and configure mappers once, before forking work horses."""
+    """Load plugins, the job modules and the model SDK once, before forking work horses.
+
+    RQ forks a work horse per job: whatever the parent has not imported, every job imports again
+    (the agent runtime and the `openai` SDK cost ≈ 0.9 s of CPU — more than a whole turn's work).
+    """
+    import importlib
+
     from sqlalchemy.orm import configure_mappers
 
     import auzap_console.models  # noqa: F401
-    from auzap_console.plugin.manager import load_plugins
+    from auzap_console.plugin.manager import load_plugins, registry
 
     check_secret_key()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     load_plugins()
+    registry()  # every plugin's contributions validated once
     configure_mappers()
+    for module in PRELOAD:
+        importlib.import_module(module)
+
+
+PRELOAD = (
+    "openai",
+    "auzap_console.agents.runtime",
+    "auzap_console.agents.model",
+    "auzap_console.jobs.inbound",
+    "auzap_console.jobs.agent",
+    "auzap_console.jobs.outbound",
+    "auzap_console.jobs.media",
+    "auzap_console.jobs.outbox",
+)
 
 
 def run_worker(*, burst: bool = False, with_scheduler: bool = True, name: str | None = None) -> bool:
