@@ -14,6 +14,7 @@ test). The console's own test suite uses these same helpers.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -97,16 +98,25 @@ def _point_at(url: str) -> None:
 
 @pytest.fixture
 def auzap_db(tmp_path, monkeypatch) -> str:
-    """A migrated SQLite database for one test (plugin migrations included)."""
+    """A migrated SQLite database for one test (plugin migrations included).
+
+    Jobs run on the in-process queue, retried without waiting, and are drained before the
+    database goes away (a send that cannot succeed does not keep pytest waiting).
+    """
+    from auzap_console.jobs import queues
     from auzap_console.migrate import upgrade_database
 
     url = f"sqlite:///{tmp_path / 'auzap-plugin-test.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("DATABASE_ADMIN_URL", "")
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("JOB_RETRY_INTERVALS", "0,0")
     _point_at(url)
     upgrade_database(url)
     yield url
+    with contextlib.suppress(TimeoutError):
+        queues.in_process().drain(timeout=30)
     monkeypatch.undo()
     _point_at("")
 
