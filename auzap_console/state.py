@@ -21,7 +21,7 @@ from auzap_console.auth_routes import LOGOUT_PATH, TICKET_PATH, browser_redirect
 from auzap_console.db import tenant_session
 from auzap_console.i18n import t
 from auzap_console.models import ROLE_RANK
-from auzap_console.services import auth
+from auzap_console.services import auth, customers
 from auzap_console.services.context import PermissionDenied, ServiceError
 from auzap_console.settings import get_settings
 
@@ -277,8 +277,6 @@ class TutorLookupMixin(rx.State, mixin=True):
     @guarded
     async def find_tutor(self, phone: str):
         """Look the tutor up by phone when the field is left."""
-        from auzap_console.services import customers
-
         user = await self._user("staff")  # type: ignore[attr-defined]
         self._forget_tutor()
         if not phone.strip():

@@ -36,11 +36,6 @@ class IngestResult:
     ignored: int = 0
 
 
-def ingest(channel: Channel, events: list[Event]) -> IngestResult:
-    """One delivery (see `ingest_many`)."""
-    return ingest_many([(channel, events)])[0]
-
-
 def ingest_many(deliveries: list[tuple[Channel, list[Event]]]) -> list[IngestResult]:
     """Store several deliveries' inbound events (one INSERT per shop), then enqueue their jobs in one round trip.
 

@@ -58,7 +58,11 @@ def handle_event(tenant_id: int, event_id: int) -> dict:
             media=payload.get("media"),
         )
         with tenant_session(tenant_id) as session:
-            session.exec(update(InboundEvent).where(InboundEvent.id == event_id).values(message_id=received.message_id))  # type: ignore[call-overload]
+            session.exec(
+                update(InboundEvent)
+                .where(InboundEvent.tenant_id == tenant_id, InboundEvent.id == event_id)
+                .values(message_id=received.message_id)
+            )  # type: ignore[call-overload]
         conversation_id, message_id, pending = received.conversation_id, received.message_id, received.pending
     else:
         with tenant_session(tenant_id) as session:

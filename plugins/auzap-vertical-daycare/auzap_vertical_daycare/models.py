@@ -7,18 +7,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from auzap_console.db_types import UTCDateTime, utcnow
+from auzap_console.plugin.columns import tenant_fk
 
 KINDS = ("daycare", "hotel")  # a daycare day, or hotel nights
 STATUSES = ("reserved", "checked_in", "checked_out", "cancelled")
 HOLDING = ("reserved", "checked_in")  # statuses that take a place
-
-
-def _tenant() -> int:
-    return Field(sa_column=Column(Integer, ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False, index=True))
 
 
 class Stay(SQLModel, table=True):
@@ -28,7 +25,7 @@ class Stay(SQLModel, table=True):
     __table_args__ = (Index("ix_daycare_stays_days", "tenant_id", "kind", "start_date", "end_date"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    tenant_id: int = _tenant()
+    tenant_id: int = tenant_fk()
     customer_id: int = Field(foreign_key="customers.id", ondelete="CASCADE", index=True)
     pet_id: int = Field(foreign_key="pets.id", ondelete="CASCADE")
     kind: str = Field(max_length=12)
@@ -54,7 +51,7 @@ class Capacity(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("tenant_id", "kind"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    tenant_id: int = _tenant()
+    tenant_id: int = tenant_fk()
     kind: str = Field(max_length=12)
     places: int = 0
 
@@ -65,7 +62,7 @@ class Package(SQLModel, table=True):
     __tablename__ = "daycare_packages"
 
     id: int | None = Field(default=None, primary_key=True)
-    tenant_id: int = _tenant()
+    tenant_id: int = tenant_fk()
     customer_id: int = Field(foreign_key="customers.id", ondelete="CASCADE", index=True)
     days: int
     price_cents: int = 0
@@ -83,7 +80,7 @@ class ReportCard(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("stay_id", "day"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    tenant_id: int = _tenant()
+    tenant_id: int = tenant_fk()
     stay_id: int = Field(foreign_key="daycare_stays.id", ondelete="CASCADE", index=True)
     day: date
     meals: str = Field(max_length=12)

@@ -10,15 +10,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from auzap_console.db_types import utcnow
-from auzap_console.models import Pet, Tenant
+from auzap_console.models import Pet
 from auzap_console.services import audit
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 from auzap_console.services.plugins import settings_for
+from auzap_console.services.tenants import get_tenant
+from auzap_console.services.usage import local_day
 from auzap_console.services.vaccinations import vaccinations
 from auzap_console.text import fold
 from auzap_vertical_daycare import packages
@@ -84,8 +85,7 @@ def full_days(session: Session, *, actor: Actor, kind: str, start: date, end: da
 
 def local_today(session: Session, *, actor: Actor, now: datetime | None = None) -> date:
     """The shop's date now, in its time zone (the server's date may already be tomorrow)."""
-    tenant = session.get(Tenant, actor.tenant_id)
-    return (now or utcnow()).astimezone(ZoneInfo(tenant.timezone if tenant else "America/Sao_Paulo")).date()
+    return local_day(now or utcnow(), get_tenant(session, actor=actor).timezone)
 
 
 def split_list(raw: str) -> list[str]:

@@ -106,7 +106,8 @@ def schedule(
     return row
 
 
-def _local(session: Session, actor: Actor, moment: datetime) -> datetime:
+def local_time(session: Session, actor: Actor, moment: datetime) -> datetime:
+    """A moment on the shop's clock (what tutors and the team read)."""
     tenant = session.get(Tenant, actor.tenant_id)
     return moment.astimezone(ZoneInfo(tenant.timezone))
 
@@ -134,7 +135,7 @@ def summary_text(session: Session, *, actor: Actor, plan: Plan, done: TrainingSe
     if plan.status == "completed":
         lines.append("Plano concluído — parabéns pela dedicação! 🐾")
     elif upcoming:
-        lines.append(f"Próxima sessão: {_local(session, actor, upcoming[0].starts_at):%d/%m às %H:%M}.")
+        lines.append(f"Próxima sessão: {local_time(session, actor, upcoming[0].starts_at):%d/%m às %H:%M}.")
     else:
         lines.append("É só responder aqui para marcar a próxima sessão.")
     return "\n".join(lines)

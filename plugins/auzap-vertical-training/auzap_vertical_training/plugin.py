@@ -34,11 +34,6 @@ def _plan_for(ctx: ToolContext, pet: str) -> plans.PlanRow | None:
     return rows[0] if rows else None
 
 
-def _local(ctx: ToolContext, moment: datetime) -> datetime:
-    tenant = ctx.session.get(Tenant, ctx.tenant_id)
-    return moment.astimezone(ZoneInfo(tenant.timezone))
-
-
 def training_progress(ctx: ToolContext, pet: str = "") -> dict:
     """Conta como está o adestramento do pet: sessões feitas, nota de cada objetivo e a próxima sessão.
 
@@ -59,7 +54,7 @@ def training_progress(ctx: ToolContext, pet: str = "") -> dict:
     if scored:
         parts.append("Objetivos: " + "; ".join(scored) + ".")
     if row.next_at:
-        parts.append(f"Próxima sessão: {_local(ctx, row.next_at):%d/%m às %H:%M}.")
+        parts.append(f"Próxima sessão: {plans.local_time(ctx.session, ctx.actor, row.next_at):%d/%m às %H:%M}.")
     elif row.plan.status == "active":
         parts.append("A próxima sessão ainda não está marcada; quer marcar?")
     return {"summary": " ".join(parts)}
@@ -82,7 +77,8 @@ def book_training_session(ctx: ToolContext, when: datetime, pet: str = "") -> di
     except ServiceError as exc:
         return {"summary": str(exc), "booked": False}
     trainer = f" com {booked.trainer}" if booked.trainer else ""
-    return {"summary": f"Marquei a sessão de {row.pet}{trainer} em {_local(ctx, booked.starts_at):%d/%m às %H:%M}. 🐶", "booked": True}
+    when = plans.local_time(ctx.session, ctx.actor, booked.starts_at)
+    return {"summary": f"Marquei a sessão de {row.pet}{trainer} em {when:%d/%m às %H:%M}. 🐶", "booked": True}
 
 
 @hookimpl
