@@ -177,6 +177,7 @@ def channel_add(
 @app.command("worker")
 def worker_command(
     processes: int = typer.Option(1, help="How many worker processes."),
+    threads: int = typer.Option(1, help="RQ workers per process, in threads (turns waiting on the model); 1 forks a work horse per job."),
     burst: bool = typer.Option(False, help="Quit when the queues are empty."),
 ) -> None:
     """Run RQ workers (high, default, low queues, with the scheduler). Needs REDIS_URL."""
@@ -186,7 +187,7 @@ def worker_command(
         _fail("REDIS_URL não configurado: no modo local os jobs rodam dentro do console.")
     from auzap_console.jobs.worker import run_workers
 
-    run_workers(processes, burst=burst)
+    run_workers(processes, threads=threads, burst=burst)
 
 
 @app.command("chat")

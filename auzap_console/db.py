@@ -42,7 +42,8 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")  # writers queue on busy_timeout instead of failing
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    settings = get_settings()  # at most pool_size + max_overflow connections per process: see README "Sizing"
+    return create_engine(url, pool_pre_ping=True, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow)
 
 
 @lru_cache

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     database_url: str = Field(DEFAULT_SQLITE_URL, description="App connection (non-owner role on PostgreSQL).")
     database_admin_url: str = Field("", description="Owner connection used by migrations; defaults to database_url.")
     app_db_role: str = Field("auzap_app", description="PostgreSQL role the app connects as (RLS applies to it).")
+    db_pool_size: int = Field(5, description="PostgreSQL connections each process keeps open (SQLAlchemy pool).")
+    db_max_overflow: int = Field(10, description="Extra PostgreSQL connections a process may open under load, closed when returned.")
     redis_url: str = Field("", description="Unset: jobs run in an in-process queue (local mode).")
     job_retry_intervals: str = Field("5,30,120", description="Seconds between job retries (comma-separated).")
     campaign_spread_ms: int = Field(60_000, description="A campaign minute's sends are spread over this long (tests shorten it).")

@@ -2,15 +2,16 @@
 
 A local chat-completions server answers every request after `--model-seconds` (1.5 s by default),
 so a turn is mostly waiting. Signed WAHA webhooks go to the real endpoint (granian) at `--rate`
-messages/s from distinct new numbers; `auzap worker --processes N` (real RQ workers) answers them
-through the official `openai` SDK; the replies arrive at a local WAHA server. Printed per N:
+messages/s from distinct new numbers; `auzap worker --processes P --threads T` (real RQ workers:
+T > 1 runs T RQ workers in threads of each process, T = 1 forks a work horse per job) answers them
+through the official `openai` SDK; the replies arrive at a local WAHA server. Printed per P×T:
 messages/s sustained, p50/p95 from the webhook POST to the reply's arrival, p95 / model time,
 the workers' memory (RSS) and the most PostgreSQL connections seen.
 
-    .venv/bin/python bench/turns.py --workers 8,16,32            # SQLite file (writes serialise)
+    .venv/bin/python bench/turns.py --workers 1x32,2x32        # SQLite file (writes serialise)
     DATABASE_URL=postgresql+psycopg://auzap_app:auzap_app@127.0.0.1:5432/auzap_bench \\
     DATABASE_ADMIN_URL=postgresql+psycopg://postgres@127.0.0.1:5432/auzap_bench \\
-      .venv/bin/python bench/turns.py --workers 8,16,32
+      .venv/bin/python bench/turns.py --workers 16x1,1x32,2x32
 """
 
 from __future__ import annotations
@@ -54,6 +55,23 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by these processes (from /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _postgres_pids() -> list[int]:
+    out = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout.split()
+    return [int(p) for p in out]
+
+
 def _pg_connections(admin_url: str) -> int:
     if not admin_url.startswith("postgresql"):
         return 0
@@ -67,24 +85,35 @@ def _pg_connections(admin_url: str) -> int:
         engine.dispose()
 
 
-def run(n_workers: int, args, env: dict, path: str, secret: str, waha) -> dict:
+def run(shape: str, args, env: dict, path: str, secret: str, waha, web_pid: int) -> dict:
+    processes, _, threads = shape.partition("x")
+    processes, threads = int(processes), int(threads or 1)
+    n_workers = processes * threads
+    tag = f"{processes}x{threads}"
     import httpx
     from redis import Redis
 
     Redis.from_url(REDIS_URL).flushdb()  # nothing left over from the previous round
     waha.sent.clear()
-    log = open(Path(tempfile.gettempdir()) / f"auzap-bench-workers-{n_workers}.log", "w")  # noqa: SIM115
+    log = open(Path(tempfile.gettempdir()) / f"auzap-bench-workers-{tag}.log", "w")  # noqa: SIM115
     worker = subprocess.Popen(
-        [str(ROOT / ".venv/bin/auzap"), "worker", "--processes", str(n_workers)],
+        [str(ROOT / ".venv/bin/auzap"), "worker", "--processes", str(processes), "--threads", str(threads)],
         cwd=ROOT,
         env=env,
         start_new_session=True,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    time.sleep(4 + n_workers * 0.15)  # the workers import and connect
+    time.sleep(4 + processes * 0.15 + threads * 0.02)  # the workers import and connect
     posted: dict[str, float] = {}
     arrived: dict[str, float] = {}
+    worker_pids = [worker.pid, *_children(worker.pid)]
+    cpu_before = {
+        "web": _cpu_seconds([web_pid]),
+        "workers": _cpu_seconds(worker_pids),
+        "postgres": _cpu_seconds(_postgres_pids()),
+        "bench": time.process_time(),
+    }
     stop = threading.Event()
     peak_connections = [0]
 
@@ -101,8 +130,8 @@ def run(n_workers: int, args, env: dict, path: str, secret: str, waha) -> dict:
             peak_connections[0] = max(peak_connections[0], _pg_connections(env.get("DATABASE_ADMIN_URL", "")))
             time.sleep(0.5)
 
-    threads = [threading.Thread(target=watch, daemon=True), threading.Thread(target=count_connections, daemon=True)]
-    for t in threads:
+    watchers = [threading.Thread(target=watch, daemon=True), threading.Thread(target=count_connections, daemon=True)]
+    for t in watchers:
         t.start()
     from tests.fakes.waha_server import waha_message
 
@@ -111,8 +140,8 @@ def run(n_workers: int, args, env: dict, path: str, secret: str, waha) -> dict:
     for i in range(args.messages):
         due = start + i / args.rate
         time.sleep(max(0.0, due - time.monotonic()))
-        sender = f"55119{60000000 + n_workers * 10000 + i:08d}@c.us"
-        body = json.dumps(waha_message(message_id=f"false_{sender}_B{n_workers}x{i}", sender=sender, text="oi, tudo bem?")).encode()
+        sender = f"55119{60000000 + (processes * 100 + threads) * 1000 + i:08d}@c.us"
+        body = json.dumps(waha_message(message_id=f"false_{sender}_B{tag}_{i}", sender=sender, text="oi, tudo bem?")).encode()
         sig = hmac.new(secret.encode(), body, hashlib.sha512).hexdigest()
         posted[sender] = time.monotonic()
         response = client.post(
@@ -123,6 +152,13 @@ def run(n_workers: int, args, env: dict, path: str, secret: str, waha) -> dict:
     while len(arrived) < args.messages and time.monotonic() < deadline:
         time.sleep(0.05)
     rss = [_rss_mb(p) for p in _children(worker.pid)]
+    worker_pids = [worker.pid, *_children(worker.pid)]
+    cpu = {
+        "web": _cpu_seconds([web_pid]) - cpu_before["web"],
+        "workers": _cpu_seconds(worker_pids) - cpu_before["workers"],
+        "postgres": _cpu_seconds(_postgres_pids()) - cpu_before["postgres"],
+        "bench": time.process_time() - cpu_before["bench"],  # this process: the senders, the fake model and the fake WAHA
+    }
     stop.set()
     os.killpg(worker.pid, signal.SIGTERM)
     try:
@@ -134,19 +170,20 @@ def run(n_workers: int, args, env: dict, path: str, secret: str, waha) -> dict:
     span = max(arrived.values()) - min(posted.values()) if arrived else float("inf")
     q = statistics.quantiles(latencies, n=20) if len(latencies) >= 20 else [float("nan")] * 19
     return {
-        "workers": n_workers,
+        "workers": tag,
         "answered": len(arrived),
         "rate": len(arrived) / span,
         "p50": statistics.median(latencies) if latencies else float("nan"),
         "p95": q[18],
         "rss": statistics.mean(r for r in rss if r) if any(rss) else 0.0,
         "connections": peak_connections[0],
+        "cpu_ms": {k: 1000 * v / max(1, len(arrived)) for k, v in cpu.items()},
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--workers", default="4,16,32", help="worker process counts to try, comma-separated")
+    parser.add_argument("--workers", default="16x1,1x32,2x32", help="shapes to try, processes x threads, comma-separated")
     parser.add_argument("--messages", type=int, default=300)
     parser.add_argument("--rate", type=float, default=25.0, help="messages/s sent")
     parser.add_argument("--model-seconds", type=float, default=1.5)
@@ -201,17 +238,20 @@ def main() -> None:
         )
         time.sleep(4)
         try:
-            rows = [run(int(n), args, env, path, secret, waha) for n in args.workers.split(",")]
+            rows = [run(shape, args, env, path, secret, waha, web.pid) for shape in args.workers.split(",")]
         finally:
             os.killpg(web.pid, signal.SIGTERM)
     engine = "sqlite" if db_url.startswith("sqlite") else "postgresql"
     print(f"database: {engine}; model answers after {args.model_seconds} s; {args.messages} messages sent at {args.rate}/s")
-    print("workers  answered   msg/s   p50 s   p95 s  p95/model  RSS/worker MB  PG connections")
+    print("P x T    answered   msg/s   p50 s   p95 s  p95/model  RSS/process MB  PG connections")
     for r in rows:
         print(
-            f"{r['workers']:7d}  {r['answered']:8d}  {r['rate']:6.1f}  {r['p50']:6.2f}  {r['p95']:6.2f}"
-            f"  {r['p95'] / args.model_seconds:9.2f}  {r['rss']:13.0f}  {r['connections']:14d}"
+            f"{r['workers']:>7}  {r['answered']:8d}  {r['rate']:6.1f}  {r['p50']:6.2f}  {r['p95']:6.2f}"
+            f"  {r['p95'] / args.model_seconds:9.2f}  {r['rss']:14.0f}  {r['connections']:14d}"
         )
+    print("CPU ms per answered message (2 cores = 2,000 ms/s):")
+    for r in rows:
+        print(f"{r['workers']:>7}  " + "  ".join(f"{k} {v:5.1f}" for k, v in r["cpu_ms"].items()))
 
 
 if __name__ == "__main__":

@@ -359,7 +359,7 @@ def _converse(ctx: _Context, client: ModelClient | None) -> _Outcome:
                 messages=messages, tools=[openai_schema(s) for s in tools.values()], model=model, context=ctx.turn
             )
         except Exception as exc:
-            log.warning("model call failed: %s", exc)
+            log.warning("model call failed: %s (%r)", exc, exc.__cause__)
             record(kind="model", model=model, result={"error": str(exc)[:500]}, latency_ms=int((time.monotonic() - started) * 1000))
             break
         out.tokens_in, out.tokens_out = out.tokens_in + reply.tokens_in, out.tokens_out + reply.tokens_out

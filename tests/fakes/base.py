@@ -34,6 +34,13 @@ class JSONHandler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
+class _Server(ThreadingHTTPServer):
+    """A threading server whose listen backlog takes a burst of concurrent clients (the default is 5)."""
+
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class LocalServer:
     """Use as a context manager; subclasses set `handler` (a JSONHandler subclass)."""
 
@@ -42,7 +49,7 @@ class LocalServer:
     def __init__(self):
         handler = type("BoundHandler", (self.handler,), {"fake": self})
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server = _Server(("127.0.0.1", 0), handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
