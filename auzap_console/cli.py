@@ -179,15 +179,29 @@ def worker_command(
     processes: int = typer.Option(1, help="How many worker processes."),
     threads: int = typer.Option(1, help="RQ workers per process, in threads (turns waiting on the model); 1 forks a work horse per job."),
     burst: bool = typer.Option(False, help="Quit when the queues are empty."),
+    cron: bool = typer.Option(True, help="Also run the periodic jobs (--no-cron when `auzap cron` runs once elsewhere)."),
 ) -> None:
-    """Run RQ workers (high, default, low queues, with the scheduler). Needs REDIS_URL."""
+    """Run RQ workers (send, high, default, low queues). Needs REDIS_URL."""
+    _need_redis()
+    from auzap_console.jobs.worker import run_workers
+
+    run_workers(processes, threads=threads, burst=burst, cron=cron)
+
+
+@app.command("cron")
+def cron_command() -> None:
+    """Enqueue the periodic jobs (outbox sweep, plugin schedules) with RQ's cron: run exactly one. Needs REDIS_URL."""
+    _need_redis()
+    from auzap_console.jobs.worker import run_cron
+
+    run_cron()
+
+
+def _need_redis() -> None:
     from auzap_console.settings import get_settings
 
     if not get_settings().redis_url:
         _fail("REDIS_URL não configurado: no modo local os jobs rodam dentro do console.")
-    from auzap_console.jobs.worker import run_workers
-
-    run_workers(processes, threads=threads, burst=burst)
 
 
 @app.command("chat")

@@ -14,12 +14,10 @@ async def _bare(request: Request) -> JSONResponse:
 bare = Starlette(routes=[Route("/webhooks/{key}", _bare, methods=["POST"])])
 
 
-def _real():
-    from auzap_console.channels.webhooks import webhook_app
-    from auzap_console.plugin.manager import load_plugins
+def __getattr__(name: str):
+    """`real`: the console's webhook app, imported only when granian asks for it."""
+    if name == "real":
+        from auzap_console.channels.asgi import app
 
-    load_plugins()
-    return webhook_app()
-
-
-real = _real()
+        return app
+    raise AttributeError(name)

@@ -206,13 +206,16 @@ def run_cron() -> None:
             time.sleep(5)
 
 
-def run_workers(processes: int = 1, *, threads: int = 1, burst: bool = False) -> None:
-    """Run `processes` worker processes side by side (each with `threads` thread workers when > 1) and, unless `burst`, the cron."""
+def run_workers(processes: int = 1, *, threads: int = 1, burst: bool = False, cron: bool = True) -> None:
+    """Run `processes` worker processes side by side (each with `threads` thread workers when > 1).
+
+    The cron runs beside them unless `burst` or `cron=False` (then `auzap cron` runs once elsewhere).
+    """
     check_secret_key()
     target = run_worker if threads <= 1 else run_worker_threads
     extra = {} if threads <= 1 else {"threads": threads}
     procs = [multiprocessing.Process(target=target, kwargs={"burst": burst, "with_scheduler": i == 0, **extra}) for i in range(processes)]
-    if not burst:
+    if cron and not burst:
         procs.append(multiprocessing.Process(target=run_cron, name="auzap-cron"))
     if len(procs) == 1:
         target(burst=burst, **extra)
