@@ -1,0 +1,96 @@
+"""The console's main screens use indexes: on a PostgreSQL filled by `tests/utils/big_dataset`
+(50 shops, 50,000 messages, ANALYZEd), every SELECT the inbox, thread, customer search, dashboard
+and calendar run — captured as the app role sends them, under row-level security — is EXPLAINed,
+and a sequential scan of a big table fails the test. bench/dataset.py times the same calls at 1 M
+messages."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+from sqlalchemy import event
+
+from auzap_console.db import get_engine, tenant_session
+from auzap_console.services import calendar, customers, dashboard, inbox, performance
+from auzap_console.services.context import Actor
+from tests.conftest import PG_ADMIN, PG_APP_ROLE, _activate
+from tests.utils.big_dataset import fill
+
+BIG_TABLES = {"messages", "customers", "conversations", "appointments", "pets", "ai_interactions"}
+
+
+@pytest.fixture
+def filled(pg_urls):
+    """A database of its own (the shared test database keeps its few shops), filled and migrated."""
+    from auzap_console.migrate import upgrade_database
+
+    name = f"auzap_plans_{os.getpid()}"
+    plain = PG_ADMIN.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    admin_url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    _activate(f"postgresql+psycopg://{PG_APP_ROLE}:{PG_APP_ROLE}@127.0.0.1:5432/{name}", admin_url)
+    try:
+        upgrade_database()
+        yield fill(admin_url, scale=0.05)
+    finally:
+        _activate(*pg_urls)
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _screens(s, actor: Actor, conversation_id: int) -> None:
+    today = datetime.now(UTC).date()
+    inbox.list_conversations(s, actor=actor, status="open")
+    inbox.list_conversations(s, actor=actor, status="waiting")
+    inbox.list_conversations(s, actor=actor, status="open", search="tosa")
+    inbox.thread(s, actor=actor, conversation_id=conversation_id)
+    customers.list_customers(s, actor=actor)
+    customers.list_customers(s, actor=actor, search="silva")
+    dashboard.figures(s, actor=actor)
+    performance.report(s, actor=actor, period="ultimos_30_dias")
+    calendar.week_overview(s, actor=actor, week_of=today)
+    calendar.day_agenda(s, actor=actor, day=today)
+
+
+def _seq_scans(plan: dict) -> list[str]:
+    found = []
+    if plan.get("Node Type") == "Seq Scan" and plan.get("Relation Name") in BIG_TABLES:
+        found.append(plan["Relation Name"])
+    for child in plan.get("Plans", []):
+        found += _seq_scans(child)
+    return found
+
+
+def test_no_screen_query_scans_a_big_table_sequentially(filled):
+    failures = []
+    for tenant_id in (filled.tenant_ids[0], filled.tenant_ids[len(filled.tenant_ids) // 2]):  # the largest shop and a typical one
+        captured: list[tuple[str, object]] = []
+
+        def capture(conn, cursor, statement, parameters, context, executemany):
+            if statement.lstrip().upper().startswith("SELECT") and "set_config" not in statement:
+                captured.append((statement, parameters))  # noqa: B023
+
+        event.listen(get_engine(), "before_cursor_execute", capture)
+        try:
+            with tenant_session(tenant_id) as s:
+                _screens(s, Actor(tenant_id=tenant_id, role="owner"), filled.busiest_conversation[tenant_id])
+        finally:
+            event.remove(get_engine(), "before_cursor_execute", capture)
+        assert len(captured) > 15
+        with tenant_session(tenant_id) as s:
+            connection = s.connection()
+            for statement, parameters in captured:
+                (plan,) = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, parameters).scalar()
+                scans = _seq_scans(plan["Plan"])
+                if scans:
+                    failures.append(f"{scans}: {' '.join(statement.split())[:300]}")
+    assert not failures, "sequential scans of big tables:\n" + "\n".join(failures)
+    with tenant_session(filled.tenant_ids[0]) as s:  # the check itself sees a scan where there is one
+        s.connection().exec_driver_sql("SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off")
+        (plan,) = s.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) SELECT id FROM messages WHERE media_url = 'x'").scalar()
+    assert _seq_scans(plan["Plan"]) == ["messages"]
