@@ -51,11 +51,14 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
+    from auzap_console.migrate import include_in_comparison
+
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_in_comparison,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -26,6 +26,14 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
+POSTGRES_ONLY_INDEX_PREFIX = "ix_trgm_"  # trigram search indexes: created by migrations on PostgreSQL, not in the models
+
+
+def include_in_comparison(obj, name, type_, reflected, compare_to) -> bool:
+    """Autogenerate's filter: PostgreSQL-only search indexes are not a difference from the models."""
+    return not (type_ == "index" and reflected and (name or "").startswith(POSTGRES_ONLY_INDEX_PREFIX))
+
+
 class MigrationError(Exception):
     """The database cannot be migrated as asked; `str(exc)` says why and what to do (pt-BR)."""
 

@@ -61,7 +61,10 @@ class Appointment(SQLModel, table=True):
     """A booking of one service for one pet; the price is frozen at booking time."""
 
     __tablename__ = "appointments"
-    __table_args__ = (Index("ix_appointments_tenant_start", "tenant_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_appointments_tenant_start", "tenant_id", "starts_at"),
+        Index("ix_appointments_tenant_created", "tenant_id", "created_at"),  # bookings made in a period (dashboard)
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = tenant_fk()

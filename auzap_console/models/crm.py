@@ -18,7 +18,10 @@ class Customer(SQLModel, table=True):
     """A pet tutor; `phone` is canonical E.164 (Brazilian mobiles with the 9th digit)."""
 
     __tablename__ = "customers"
-    __table_args__ = (UniqueConstraint("tenant_id", "phone"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "phone"),
+        Index("ix_customers_tenant_name", "tenant_id", "name", "id"),  # the customer list, by name
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = tenant_fk()

@@ -83,6 +83,9 @@ class Conversation(SQLModel, table=True):
     """A chat between one customer and one channel."""
 
     __tablename__ = "conversations"
+    __table_args__ = (  # the inbox: a shop's open (or closed, or test) chats newest first, read in index order
+        Index("ix_conversations_inbox", "tenant_id", "is_test", "status", "last_message_at", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = tenant_fk()
@@ -108,7 +111,11 @@ class Message(SQLModel, table=True):
     """One WhatsApp message; (channel, provider id) is the idempotency key."""
 
     __tablename__ = "messages"
-    __table_args__ = (UniqueConstraint("channel_id", "provider_message_id"),)
+    __table_args__ = (
+        UniqueConstraint("channel_id", "provider_message_id"),
+        Index("ix_messages_conversation_id_id", "conversation_id", "id"),  # a thread's last messages, previews
+        Index("ix_messages_tenant_created", "tenant_id", "created_at"),  # a shop's period figures
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = tenant_fk()

@@ -199,6 +199,7 @@ def fill(admin_dsn: str, scale: float = 1.0, *, seed: int = 7, now: datetime | N
                 plan.append((t, first_conversation + k, at))
                 if at > last_at.get(first_conversation + k, at - timedelta(seconds=1)):
                     last_at[first_conversation + k] = at
+        plan.sort(key=lambda row: row[2])  # stored in arrival order, all shops interleaved, as production writes them
         conversation_columns = ("id", "tenant_id", "customer_id", "persona", "status", "ai_paused", "waiting_human")
         conversation_columns += ("last_message_at", "unread_count", "created_at")
         dataset.counts["conversations"] = _copy(
@@ -250,7 +251,7 @@ def fill(admin_dsn: str, scale: float = 1.0, *, seed: int = 7, now: datetime | N
         first_appointment = _next_ids(cur, "appointments", sum(appointments_per))
 
         def appointment_rows():
-            aid = first_appointment
+            rows = []
             for t, n in zip(dataset.tenant_ids, appointments_per, strict=True):
                 span = owners[t]
                 for _ in range(n):
@@ -260,21 +261,11 @@ def fill(admin_dsn: str, scale: float = 1.0, *, seed: int = 7, now: datetime | N
                     starts = datetime(day.year, day.month, day.day, rnd.randint(11, 20), rnd.choice((0, 30)), tzinfo=UTC)
                     past = starts < now
                     status = rnd.choice(("completed", "completed", "completed", "no_show", "cancelled")) if past else "confirmed"
-                    yield (
-                        aid,
-                        t,
-                        first_customer + k,
-                        first_pet + k,
-                        service,
-                        starts,
-                        starts + timedelta(hours=1),
-                        status,
-                        5000,
-                        "ai",
-                        "",
-                        starts - timedelta(days=3),
-                    )
-                    aid += 1
+                    ends, booked = starts + timedelta(hours=1), starts - timedelta(days=3)
+                    rows.append((t, first_customer + k, first_pet + k, service, starts, ends, status, 5000, "ai", "", booked))
+            rows.sort(key=lambda row: row[-1])  # in booking order, as they were made
+            for aid, row in enumerate(rows, start=first_appointment):
+                yield (aid, *row)
 
         dataset.counts["appointments"] = _copy(
             cur,
