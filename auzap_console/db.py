@@ -15,7 +15,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
-from auzap_console import dispatch
+from auzap_console import dispatch, live
 from auzap_console.settings import PROJECT_ROOT, get_settings
 
 TENANT_SETTING = "app.tenant_id"
@@ -78,16 +78,19 @@ def tenant_session(tenant_id: int | None) -> Iterator[Session]:
     session = Session(get_engine(), expire_on_commit=False)
     session.info["tenant_id"] = tenant_id
     event.listen(session, "after_begin", _set_tenant_on_begin)
+    event.listen(session, "after_flush", live.touched)
     try:
         yield session
         session.commit()
     except BaseException:
         session.info.pop("after_commit", None)
+        session.info.pop("live", None)
         session.rollback()
         raise
     finally:
         session.close()
     dispatch.run(session)  # only reached after a successful commit
+    live.publish(session.info.pop("live", set()))
 
 
 def bind_tenant(session: Session, tenant_id: int) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import reflex as rx
 
+from auzap_console import live
 from auzap_console.auth_routes import LOGOUT_PATH, TICKET_PATH, browser_redirect, cookie_value
 from auzap_console.db import tenant_session
 from auzap_console.i18n import t
@@ -291,19 +292,36 @@ class TutorLookupMixin(rx.State, mixin=True):
         self.form_error = "" if pets else t("tutor.no_pets", name=customer.name)  # type: ignore[attr-defined]
 
 
-async def poll(state: Any, *, path: str, seconds: int, refresh: Callable[[], Any], keep_going: Callable[[], bool] = lambda: True) -> None:
-    """The body of a background "watch" event: `refresh()` every `seconds` while the page at `path` is open.
+LIVE_COALESCE_SECONDS = 0.3
 
-    At most one loop per tab (the state's `watching` flag), for at most an hour; it stops when the
-    user leaves the page, logs out, `keep_going()` turns false or the refresh raises a ServiceError.
+
+async def poll(
+    state: Any,
+    *,
+    path: str,
+    seconds: int,
+    refresh: Callable[[], Any],
+    keep_going: Callable[[], bool] = lambda: True,
+    tenant_id: int | None = None,
+) -> None:
+    """The body of a background "watch" event: `refresh()` while the page at `path` is open.
+
+    Every `seconds`; with `tenant_id`, as soon as that shop's conversations change (`live`: a push
+    from whichever process committed it) and every `seconds` only as a safety net. At most one loop
+    per tab (the state's `watching` flag), for at most an hour; it stops when the user leaves the
+    page, logs out, `keep_going()` turns false or the refresh raises a ServiceError.
     """
     async with state:
         if state.watching:
             return
         state.watching = True
     try:
-        for _ in range(3600 // seconds):
-            await asyncio.sleep(seconds)
+        deadline = asyncio.get_running_loop().time() + 3600
+        while asyncio.get_running_loop().time() < deadline:
+            if tenant_id is None:
+                await asyncio.sleep(seconds)
+            elif await live.changed(tenant_id, timeout=seconds):
+                await asyncio.sleep(LIVE_COALESCE_SECONDS)  # a turn commits a few times in a row: one refresh for all
             async with state:
                 if not state.router.url.path.startswith(path) or not keep_going():
                     break

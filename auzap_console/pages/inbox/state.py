@@ -17,10 +17,10 @@ from auzap_console.phones import format_phone
 from auzap_console.plugin import manager
 from auzap_console.services import assignment, inbox, queues, quick_replies, usage
 from auzap_console.services.context import ServiceError
-from auzap_console.state import Option, PagedListMixin, ProtectedState, guarded, poll
+from auzap_console.state import LoginRequired, Option, PagedListMixin, ProtectedState, guarded, poll
 
 PER_PAGE = 20
-POLL_SECONDS = 3
+FALLBACK_SECONDS = 60  # new messages are pushed (`live`); this only catches what no commit announced
 TICKS = {"queued": "🕓", "sent": "✓", "delivered": "✓✓", "read": "✓✓", "failed": "⚠"}
 SENDER_LABELS = {"customer": "", "ai": "IA", "human": "Equipe", "system": "Sistema"}
 ALL = "all"
@@ -287,8 +287,13 @@ class InboxState(PagedListMixin, ProtectedState):
 
     @rx.event(background=True)
     async def watch(self):
-        """Refresh the list and the open thread every few seconds while the inbox is open."""
-        await poll(self, path="/inbox", seconds=POLL_SECONDS, refresh=self._refresh)
+        """Refresh the list and the open thread when the shop's conversations change, while the inbox is open."""
+        async with self:
+            try:
+                tenant_id = (await self._user()).tenant_id
+            except LoginRequired:
+                return
+        await poll(self, path="/inbox", seconds=FALLBACK_SECONDS, refresh=self._refresh, tenant_id=tenant_id)
 
     @rx.event
     @guarded
