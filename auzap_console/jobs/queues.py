@@ -34,6 +34,7 @@ FAILURE_TTL = 7 * 24 * 3600
 # MONITOR_INTERVAL + 60 s past each beat. A job silent for STALE_AFTER s lost its worker.
 MONITOR_INTERVAL = 10
 STALE_AFTER = 25
+POPPED_GRACE_SECONDS = 2.0  # a worker marks a popped job started within this (see `_started_meanwhile`)
 ACTIVE, FAILED, MISSING = "active", "failed", "missing"
 _attempt = threading.local()
 
@@ -172,11 +173,30 @@ def job_state(key: str) -> str:
         return FAILED
     if status == JobStatus.QUEUED:
         queue = rq_queue(job.origin)
-        if conn.lpos(queue.key, key) is not None:
+        if conn.lpos(queue.key, key) is not None or _started_meanwhile(job):
             return ACTIVE
         conn.lrem(queue.intermediate_queue_key, 0, key)  # dequeued by a worker that died before starting it
     job.delete()
     return MISSING
+
+
+def _started_meanwhile(job, seconds: float = POPPED_GRACE_SECONDS) -> bool:
+    """True when a queued job missing from its list turns out to have been popped, not lost.
+
+    Between a worker's BLPOP and its 'started' mark the job is in no list: look again for a moment
+    before calling it lost (re-enqueued then, it would run twice).
+    """
+    from rq.job import JobStatus
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        try:
+            if job.get_status(refresh=True) != JobStatus.QUEUED:
+                return True
+        except Exception:  # gone meanwhile: finished and cleaned up by whoever ran it
+            return True
+    return False
 
 
 def discard(key: str) -> None:

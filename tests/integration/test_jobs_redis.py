@@ -75,3 +75,25 @@ def test_real_rq_worker_process_answers(redis_db):
     assert done.returncode == 0, done.stderr[-2000:]
     (reply,) = _replies(shop)
     assert "horário de funcionamento" in reply.body
+
+
+def test_a_job_just_popped_by_a_worker_is_not_taken_for_lost(redis_db):
+    """Between a worker's BLPOP and its 'started' mark the job is in no list: the outbox sweep's
+    `job_state` must not re-enqueue it then (it would run twice), only when nobody marks it."""
+    import threading
+    import time
+
+    from rq.job import Job, JobStatus
+
+    key = queues.enqueue(flaky, "popped", queue=queues.HIGH, job_key="popped-job")
+    redis_db.lpop(Queue(queues.HIGH, connection=redis_db).key)  # what a worker's BLPOP does
+    job = Job.fetch(key, connection=redis_db)
+    threading.Timer(0.4, lambda: job.set_status(JobStatus.STARTED)).start()  # the worker gets to it
+    assert queues.job_state(key) == queues.ACTIVE
+    assert Job.fetch(key, connection=redis_db).get_status() == JobStatus.STARTED
+
+    lost = queues.enqueue(flaky, "lost", queue=queues.HIGH, job_key="lost-job")
+    redis_db.lpop(Queue(queues.HIGH, connection=redis_db).key)  # popped by a worker that died at once
+    started = time.monotonic()
+    assert queues.job_state(lost) == queues.MISSING
+    assert time.monotonic() - started >= queues.POPPED_GRACE_SECONDS

@@ -1,8 +1,9 @@
 """Several machines' worth of processes on one PostgreSQL and one Redis: two webhook servers
 (granian, `auzap_console.channels.asgi:app`) take every provider delivery — each message posted
 to both, as a provider's retry landing on the other machine would — and two `auzap worker`
-processes (threads) plus one `auzap cron` answer them: every message stored once, answered once,
-sent once, in its own shop."""
+processes (threads) answer them: every message stored once, answered once, sent once, in its own
+shop. (No `auzap cron` here: its outbox sweep would also pick up the other tests' leftovers in the
+shared database; tests/unit/test_deploy_files.py runs it.)"""
 
 from __future__ import annotations
 
@@ -88,7 +89,6 @@ def test_two_webhook_servers_and_two_workers_lose_and_duplicate_nothing(redis_db
         ]
         worker = [sys.executable, "-m", "auzap_console.cli", "worker", "--threads", "4", "--no-cron"]
         procs += [_start(worker, tmp_path / f"worker{i}.log") for i in range(2)]
-        procs.append(_start([sys.executable, "-m", "auzap_console.cli", "cron"], tmp_path / "cron.log"))
         try:
             for i, port in enumerate(ports):
                 _wait_up(port, procs[i], tmp_path / f"web{i}.log")
