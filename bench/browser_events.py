@@ -16,13 +16,10 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,18 +57,6 @@ def _quantiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
 
 
-def _wait_http(url: str, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as resp:
-                if resp.status < 500:
-                    return
-        except OSError:
-            time.sleep(1)
-    raise TimeoutError(url)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", default="auzap_dataset")
@@ -90,6 +75,7 @@ def main() -> None:
     from auzap_console.db import tenant_session
     from auzap_console.services import team
     from auzap_console.services.context import Actor, ServiceError
+    from tests.utils.processes import stop_group, wait_http
 
     try:
         with tenant_session(tenant_id) as s:
@@ -115,8 +101,8 @@ def main() -> None:
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
     results: dict[str, list[float]] = {}
     try:
-        _wait_http(f"http://localhost:{PORT}/ping", 400)
-        _wait_http(f"http://localhost:{PORT}/login", 60)
+        wait_http(f"http://localhost:{PORT}/ping", 400)
+        wait_http(f"http://localhost:{PORT}/login", 60)
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as p:
@@ -158,11 +144,7 @@ def main() -> None:
             timed("customer search", lambda i: page.fill("#customer-search", names[i % len(names)] + " " * (i // len(names) % 2)))
             browser.close()
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+        stop_group(server)
         shutil.rmtree(web, ignore_errors=True)
     print(f"largest shop of {args.database} ({slug}); Chromium headless; {args.runs} runs each after 3 warm-ups; ms")
     base_p95 = _quantiles(results["baseline: fetch('/ping')"])[1]

@@ -4,16 +4,14 @@ by headless Chromium through Playwright. The run fails if the app logs an error.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import _activate
+from tests.utils.processes import stop_group, wait_http
 
 ROOT = Path(__file__).resolve().parents[2]
 FRONTEND_PORT = BACKEND_PORT = int(os.environ.get("E2E_PORT", "3111"))  # prod mode serves both on one port
@@ -24,18 +22,7 @@ expect.set_options(timeout=30_000)
 
 
 def _wait_http(url: str, seconds: float, proc: subprocess.Popen | None = None, log_path: Path | None = None) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            tail = log_path.read_text(errors="replace")[-3000:] if log_path else ""
-            raise RuntimeError(f"the app exited with {proc.returncode}:\n{tail}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as resp:
-                if resp.status < 500:
-                    return
-        except OSError:
-            time.sleep(1)
-    raise TimeoutError(url)
+    wait_http(url, seconds, proc, log_path)
 
 
 @pytest.fixture(scope="session")
@@ -70,11 +57,7 @@ def app_server(tmp_path_factory):
         _wait_http(f"{BASE}/login", 60, proc, log_path)
         yield {"url": BASE, "db_url": url, "log": log_path}
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        stop_group(proc)
         log.close()
     text = log_path.read_text(errors="replace")
     bad = [line for line in text.splitlines() if "Traceback" in line or " ERROR " in line or line.startswith("ERROR")]

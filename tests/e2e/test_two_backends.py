@@ -16,7 +16,6 @@ import asyncio
 import itertools
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import threading
@@ -25,7 +24,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import _wait_http
+from tests.utils.processes import stop_group, wait_http
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/6"
@@ -90,15 +89,6 @@ def _start(command: list[str], env: dict, log: Path) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stdout=log.open("w"), stderr=subprocess.STDOUT)
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-
-
 @pytest.mark.redis
 def test_a_session_survives_event_connections_alternating_between_two_backends(pg_urls, browser, tmp_path):
     from redis import Redis
@@ -124,11 +114,11 @@ def test_a_session_survives_event_connections_alternating_between_two_backends(p
     backend_a = _start(reflex, {**env, "FRONTEND_PORT": str(port_a), "BACKEND_PORT": str(port_a)}, tmp_path / "a.log")
     backend_b = None
     try:
-        _wait_http(f"http://localhost:{port_a}/ping", 400, backend_a, tmp_path / "a.log")
-        _wait_http(f"http://localhost:{port_a}/login", 60, backend_a, tmp_path / "a.log")
+        wait_http(f"http://localhost:{port_a}/ping", 400, backend_a, tmp_path / "a.log")
+        wait_http(f"http://localhost:{port_a}/login", 60, backend_a, tmp_path / "a.log")
         granian = [str(ROOT / ".venv/bin/granian"), "--interface", "asgi", "--factory", "--port", str(port_b), "--log-level", "warning"]
         backend_b = _start([*granian, "auzap_console.auzap_console:app"], {**env, "REFLEX_ENV_MODE": "prod"}, tmp_path / "b.log")
-        _wait_http(f"http://localhost:{port_b}/ping", 120, backend_b, tmp_path / "b.log")
+        wait_http(f"http://localhost:{port_b}/ping", 120, backend_b, tmp_path / "b.log")
         with Balancer(port_lb, port_a, [port_a, port_b]) as balancer:
             context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="pt-BR")
             page = context.new_page()
@@ -157,7 +147,7 @@ def test_a_session_survives_event_connections_alternating_between_two_backends(p
     finally:
         for proc in (backend_b, backend_a):
             if proc is not None:
-                _stop(proc)
+                stop_group(proc)
     for name in ("a.log", "b.log"):
         text = (tmp_path / name).read_text(errors="replace")
         assert "Traceback" not in text, text[-3000:]

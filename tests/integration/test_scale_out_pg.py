@@ -11,7 +11,6 @@ import hashlib
 import hmac
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -29,6 +28,7 @@ from auzap_console.services.agents import save_config
 from auzap_console.services.channels import create_channel
 from tests.fakes.waha_server import FakeWaha, waha_message
 from tests.utils.agent_helpers import agent_shop
+from tests.utils.processes import stop_group
 
 pytestmark = pytest.mark.redis
 REDIS_URL = "redis://127.0.0.1:6379/9"
@@ -115,12 +115,7 @@ def test_two_webhook_servers_and_two_workers_lose_and_duplicate_nothing(redis_db
             time.sleep(2)  # room for a duplicate to show up
         finally:
             for proc in procs:
-                os.killpg(proc.pid, signal.SIGTERM)
-            for proc in procs:
-                try:
-                    proc.wait(30)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
+                stop_group(proc, 30)
         for waha, (shop, _, _) in zip((waha_a, waha_b), shops, strict=True):
             assert len(waha.sent) == PER_SHOP, "each message sent exactly once"
             assert len({m["chatId"] for m in waha.sent}) == PER_SHOP  # one reply to each sender

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shlex
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ import yaml
 from typer.testing import CliRunner
 
 from auzap_console.cli import app
+from tests.utils.processes import stop_group
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -97,10 +97,6 @@ def test_honcho_starts_the_procfile_webhooks_worker_and_cron(tmp_path, pg_urls):
             time.sleep(0.5)
         assert swept in (tmp_path / "honcho.log").read_text(), (tmp_path / "honcho.log").read_text()[-3000:]
     finally:
-        os.killpg(honcho.pid, signal.SIGTERM)
-        try:
-            honcho.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(honcho.pid, signal.SIGKILL)
+        stop_group(honcho, 30)
         log.close()
     assert "Traceback" not in (tmp_path / "honcho.log").read_text()
