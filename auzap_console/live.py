@@ -20,6 +20,13 @@ from auzap_console.settings import get_settings
 
 log = logging.getLogger("auzap.live")
 CHANNEL = "auzap:live"
+SAFETY_NET_SECONDS = 60  # with Redis every process hears every commit: a slow refresh only for what none announced
+LOCAL_SAFETY_NET_SECONDS = 3  # local mode: a webhook may land in another web worker process, which this one cannot hear
+
+
+def safety_net_seconds() -> int:
+    """How often an open inbox refreshes even when nothing was announced to this process."""
+    return SAFETY_NET_SECONDS if get_settings().redis_url else LOCAL_SAFETY_NET_SECONDS
 
 
 def touched(session, flush_context) -> None:
@@ -56,12 +63,14 @@ class _Listener:
 
     def __init__(self) -> None:
         self.waiters: dict[int, set[asyncio.Event]] = {}
+        self.versions: dict[int, int] = {}  # changes heard per shop: a tab busy refreshing misses no wake-up
         self.loop: asyncio.AbstractEventLoop | None = None
         self.task: asyncio.Task | None = None
         self.lock = threading.Lock()
 
     def wake(self, tenant_ids) -> None:
         for tenant_id in tenant_ids:
+            self.versions[tenant_id] = self.versions.get(tenant_id, 0) + 1
             for event in self.waiters.get(tenant_id, ()):
                 event.set()
 
@@ -96,9 +105,14 @@ class _Listener:
                 log.warning("live updates paused (%s); retrying in 5 s", exc)
                 await asyncio.sleep(5)
 
-    async def changed(self, tenant_id: int, timeout: float) -> bool:
-        """Wait until shop `tenant_id` changes (True) or `timeout` seconds pass (False)."""
+    async def changed(self, tenant_id: int, timeout: float, since: int | None = None) -> bool:
+        """Wait until shop `tenant_id` changes (True) or `timeout` seconds pass (False).
+
+        With `since` (a `version` read earlier), a change heard meanwhile counts at once.
+        """
         self.ensure_started()
+        if since is not None and self.versions.get(tenant_id, 0) != since:
+            return True
         event = asyncio.Event()
         self.waiters.setdefault(tenant_id, set()).add(event)
         try:
@@ -114,6 +128,16 @@ class _Listener:
 _listener = _Listener()
 
 
-async def changed(tenant_id: int, timeout: float) -> bool:
-    """Wait for a change to shop `tenant_id`'s conversations (True) or until `timeout` (False)."""
-    return await _listener.changed(tenant_id, timeout)
+async def changed(tenant_id: int, timeout: float, since: int | None = None) -> bool:
+    """Wait for a change to shop `tenant_id`'s conversations (True) or until `timeout` (False).
+
+    Pass `since=version(tenant_id)` read before the last refresh: a change that arrived while the
+    caller was busy is not lost.
+    """
+    return await _listener.changed(tenant_id, timeout, since)
+
+
+def version(tenant_id: int) -> int:
+    """How many changes of this shop this process has heard (compare with a later `changed(since=…)`)."""
+    _listener.ensure_started()
+    return _listener.versions.get(tenant_id, 0)

@@ -148,9 +148,9 @@ def run_worker_threads(threads: int, *, burst: bool = False, with_scheduler: boo
             list(QUEUES),
             connection=connection,
             job_monitoring_interval=MONITOR_INTERVAL,
-            maintenance_interval=MAINTENANCE_INTERVAL,
+            maintenance_interval=MAINTENANCE_INTERVAL if i == 0 else 24 * 3600,  # one registry clean-up per process, not per thread
         )
-        for _ in range(threads)
+        for i in range(threads)
     ]
     stopping = threading.Event()
 

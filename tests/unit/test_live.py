@@ -106,3 +106,20 @@ def test_a_commit_in_another_process_reaches_this_one_through_redis(monkeypatch)
         Redis.from_url("redis://127.0.0.1:6379/7").flushdb()  # the answer job the other process queued
         monkeypatch.undo()
         get_settings.cache_clear()
+
+
+def test_a_change_heard_while_the_tab_was_refreshing_is_not_lost(local_jobs):
+    """The tab reads `version` before refreshing; a commit during the refresh wakes its next wait at once."""
+    shop = make_shop("Loja Ocupada")
+
+    async def scenario():
+        seen = live.version(shop.tenant_id)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, lambda: receive_text(tenant_id=shop.tenant_id, phone="+5511975550003", text="oi"))
+        await asyncio.sleep(0.05)  # the wake-up arrives while nobody waits
+        started = loop.time()
+        woke = await live.changed(shop.tenant_id, 5, since=seen)
+        return woke, loop.time() - started
+
+    woke, waited = asyncio.run(scenario())
+    assert woke is True and waited < 0.5

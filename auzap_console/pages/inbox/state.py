@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import reflex as rx
 
+from auzap_console import live
 from auzap_console.i18n import count, local_datetime, t
 from auzap_console.phones import format_phone
 from auzap_console.plugin import manager
@@ -20,7 +21,6 @@ from auzap_console.services.context import ServiceError
 from auzap_console.state import LoginRequired, Option, PagedListMixin, ProtectedState, guarded, poll
 
 PER_PAGE = 20
-FALLBACK_SECONDS = 60  # new messages are pushed (`live`); this only catches what no commit announced
 TICKS = {"queued": "🕓", "sent": "✓", "delivered": "✓✓", "read": "✓✓", "failed": "⚠"}
 SENDER_LABELS = {"customer": "", "ai": "IA", "human": "Equipe", "system": "Sistema"}
 ALL = "all"
@@ -293,7 +293,7 @@ class InboxState(PagedListMixin, ProtectedState):
                 tenant_id = (await self._user()).tenant_id
             except LoginRequired:
                 return
-        await poll(self, path="/inbox", seconds=FALLBACK_SECONDS, refresh=self._refresh, tenant_id=tenant_id)
+        await poll(self, path="/inbox", seconds=live.safety_net_seconds(), refresh=self._refresh, tenant_id=tenant_id)
 
     @rx.event
     @guarded
