@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import threading
 from functools import lru_cache
 
 from auzap_console.settings import get_settings
@@ -53,6 +52,10 @@ def publish(tenant_ids: set[int]) -> None:
 
 @lru_cache
 def _redis(url: str):
+    """A Redis client with short timeouts: the publish runs right after every commit and must never hold it up.
+
+    Like `jobs.queues.redis_connection`, which this module cannot import (jobs → db → live).
+    """
     from redis import Redis
 
     return Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
@@ -66,7 +69,6 @@ class _Listener:
         self.versions: dict[int, int] = {}  # changes heard per shop: a tab busy refreshing misses no wake-up
         self.loop: asyncio.AbstractEventLoop | None = None
         self.task: asyncio.Task | None = None
-        self.lock = threading.Lock()
 
     def wake(self, tenant_ids) -> None:
         for tenant_id in tenant_ids:

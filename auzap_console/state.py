@@ -321,9 +321,9 @@ async def poll(
         while asyncio.get_running_loop().time() < deadline:
             if tenant_id is None:
                 await asyncio.sleep(seconds)
-            elif await live.changed(tenant_id, timeout=seconds, since=seen):
-                await asyncio.sleep(LIVE_COALESCE_SECONDS)  # a turn commits a few times in a row: one refresh for all
-            if tenant_id is not None:
+            else:
+                if await live.changed(tenant_id, timeout=seconds, since=seen):
+                    await asyncio.sleep(LIVE_COALESCE_SECONDS)  # a turn commits a few times in a row: one refresh for all
                 seen = live.version(tenant_id)  # read before refreshing: what arrives during the refresh wakes the next wait
             async with state:
                 if not state.router.url.path.startswith(path) or not keep_going():

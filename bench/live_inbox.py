@@ -28,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 
 class _Url:
@@ -64,6 +65,7 @@ def main() -> None:
     tmp = tempfile.mkdtemp(prefix="auzap-bench-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.db")
     os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/12" if args.redis else ""
+    from _bench_shop import new_shop
     from sqlalchemy import event
 
     from auzap_console import live
@@ -72,17 +74,12 @@ def main() -> None:
     from auzap_console.db import get_engine, tenant_session
     from auzap_console.migrate import upgrade_database
     from auzap_console.plugin.manager import load_plugins
-    from auzap_console.services import auth, inbox
-    from auzap_console.services.context import Actor
+    from auzap_console.services import inbox
 
     upgrade_database()
     load_plugins()
-    with tenant_session(None) as s:
-        tenant, _ = auth.signup(
-            s, shop_name=f"Bench {time.time_ns()}", owner_name="Bench", email=f"l{time.time_ns()}@x.com", password="ração-do-rex-42"
-        )
-    actor = Actor(tenant_id=tenant.id, role="owner")
-    first, _ = receive_text(tenant_id=tenant.id, phone="+5511976660000", text="oi")
+    tenant_id, actor = new_shop("Bench")
+    first, _ = receive_text(tenant_id=tenant_id, phone="+5511976660000", text="oi")
     statements = [0]
     tab_thread = threading.get_ident()
 
@@ -93,7 +90,7 @@ def main() -> None:
 
     def refresh_of(stamps: list[float]):
         async def refresh() -> None:
-            with tenant_session(tenant.id) as s:
+            with tenant_session(tenant_id) as s:
                 inbox.list_conversations(s, actor=actor, status="open")
                 inbox.thread(s, actor=actor, conversation_id=first)
             stamps.append(time.monotonic())
@@ -108,13 +105,13 @@ def main() -> None:
         def writer(stop: threading.Event) -> None:
             i = 0
             while not stop.wait(args.every):
-                receive_text(tenant_id=tenant.id, phone=f"+55119766{i % 10000:05d}", text="oi, tem horário?")
+                receive_text(tenant_id=tenant_id, phone=f"+55119766{i % 10000:05d}", text="oi, tem horário?")
                 committed.append(time.monotonic())
                 i += 1
 
         async def scenario() -> None:
             tabs = [Tab() for _ in range(args.tabs)]
-            kwargs = {"seconds": 3} if mode == "poll" else {"seconds": live.safety_net_seconds(), "tenant_id": tenant.id}
+            kwargs = {"seconds": 3} if mode == "poll" else {"seconds": live.safety_net_seconds(), "tenant_id": tenant_id}
             tasks = [
                 asyncio.create_task(console_state.poll(tab, path="/inbox", refresh=refresh_of(stamps[i]), **kwargs))
                 for i, tab in enumerate(tabs)

@@ -24,6 +24,7 @@ def main() -> None:
     os.environ["REDIS_URL"] = REDIS_URL
     os.environ["JOB_RETRY_INTERVALS"] = "0"
     from _bench_jobs import noop
+    from _bench_shop import new_shop
     from redis import Redis
     from rq import Queue, SimpleWorker
 
@@ -33,19 +34,14 @@ def main() -> None:
     from auzap_console.jobs.agent import answer_conversation
     from auzap_console.migrate import upgrade_database
     from auzap_console.plugin.manager import load_plugins
-    from auzap_console.services import auth, catalog
-    from auzap_console.services.context import Actor
+    from auzap_console.services import catalog
 
     conn = Redis.from_url(REDIS_URL)
     conn.flushdb()
     upgrade_database()
     load_plugins()
-    with tenant_session(None) as s:
-        tenant, _ = auth.signup(
-            s, shop_name=f"Bench {time.time_ns()}", owner_name="Bench", email=f"p{time.time_ns()}@x.com", password="ração-do-rex-42"
-        )
-    actor = Actor(tenant_id=tenant.id, role="owner")
-    with tenant_session(tenant.id) as s:
+    tenant_id, actor = new_shop("Bench")
+    with tenant_session(tenant_id) as s:
         catalog.save_service(s, actor=actor, name="Banho P", price_cents=5000, duration_minutes=60, category="bath")
     worker = SimpleWorker([Queue(q, connection=conn) for q in queues.QUEUES], connection=conn)
 
@@ -58,10 +54,10 @@ def main() -> None:
 
     conversations = []
     for i in range(args.messages):
-        conversation_id, _ = receive_text(tenant_id=tenant.id, phone=f"+55119{(80000000 + i):08d}", text="quanto custa o banho?")
+        conversation_id, _ = receive_text(tenant_id=tenant_id, phone=f"+55119{(80000000 + i):08d}", text="quanto custa o banho?")
         conversations.append(conversation_id)
     for i, conversation_id in enumerate(conversations):
-        queues.enqueue(answer_conversation, tenant.id, conversation_id, queue=queues.HIGH, job_key=queues.job_id("bench", i))
+        queues.enqueue(answer_conversation, tenant_id, conversation_id, queue=queues.HIGH, job_key=queues.job_id("bench", i))
     started = time.perf_counter()
     worker.work(burst=True)
     rate = args.messages / (time.perf_counter() - started)

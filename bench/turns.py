@@ -196,25 +196,22 @@ def main() -> None:
     from redis import Redis
 
     Redis.from_url(REDIS_URL).flushdb()
+    from _bench_shop import new_shop
+
     from auzap_console.db import tenant_session
     from auzap_console.migrate import upgrade_database
     from auzap_console.plugin.manager import load_plugins
-    from auzap_console.services import agents, auth, catalog
+    from auzap_console.services import agents, catalog
     from auzap_console.services.channels import create_channel
-    from auzap_console.services.context import Actor
     from tests.fakes.openai_server import FakeOpenAI
     from tests.fakes.waha_server import FakeWaha
 
     upgrade_database()
     load_plugins()
-    with tenant_session(None) as s:
-        tenant, _ = auth.signup(
-            s, shop_name=f"Bench {time.time_ns()}", owner_name="Bench", email=f"t{time.time_ns()}@x.com", password="ração-do-rex-42"
-        )
-    actor = Actor(tenant_id=tenant.id, role="owner")
+    tenant_id, actor = new_shop("Bench")
     with FakeOpenAI() as model, FakeWaha(api_key="k") as waha:
         model.delay = args.model_seconds
-        with tenant_session(tenant.id) as s:
+        with tenant_session(tenant_id) as s:
             catalog.save_service(s, actor=actor, name="Banho P", price_cents=5000, duration_minutes=60, category="bath")
             for persona in ("customer_assistant", "sdr"):
                 agents.save_config(s, actor=actor, persona=persona, enabled=True, typing_delay_ms=0)

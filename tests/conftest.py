@@ -48,15 +48,8 @@ def sqlite_url(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def pg_urls() -> tuple[str, str]:
     """A fresh PostgreSQL database migrated as the owner; returns (app_url, admin_url)."""
-    import psycopg
-
     name = f"auzap_test_{os.getpid()}"
-    base = PG_ADMIN.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    admin_url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-    app_url = f"postgresql+psycopg://{PG_APP_ROLE}:{PG_APP_ROLE}@127.0.0.1:5432/{name}"
+    app_url, admin_url = create_pg_database(name)
     _activate(app_url, admin_url)
     from auzap_console.migrate import upgrade_database
 
@@ -65,7 +58,23 @@ def pg_urls() -> tuple[str, str]:
     from auzap_console.db import reset_engine
 
     reset_engine()
-    with psycopg.connect(base, autocommit=True) as conn:
+    drop_pg_database(name)
+
+
+def create_pg_database(name: str) -> tuple[str, str]:
+    """An empty PostgreSQL database `name` (dropped first if left over); returns (app_url, admin_url)."""
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"postgresql+psycopg://{PG_APP_ROLE}:{PG_APP_ROLE}@127.0.0.1:5432/{name}", PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_pg_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
-import psycopg
 import pytest
 from sqlalchemy import event
 
 from auzap_console.db import get_engine, tenant_session
 from auzap_console.services import calendar, customers, dashboard, inbox, performance
 from auzap_console.services.context import Actor
-from tests.conftest import PG_ADMIN, PG_APP_ROLE, _activate
+from tests.conftest import _activate, create_pg_database, drop_pg_database
 from tests.utils.big_dataset import fill
 
 BIG_TABLES = {"messages", "customers", "conversations", "appointments", "pets", "ai_interactions"}
@@ -28,19 +27,14 @@ def filled(pg_urls):
     from auzap_console.migrate import upgrade_database
 
     name = f"auzap_plans_{os.getpid()}"
-    plain = PG_ADMIN.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    admin_url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-    _activate(f"postgresql+psycopg://{PG_APP_ROLE}:{PG_APP_ROLE}@127.0.0.1:5432/{name}", admin_url)
+    app_url, admin_url = create_pg_database(name)
+    _activate(app_url, admin_url)
     try:
         upgrade_database()
         yield fill(admin_url, scale=0.05)
     finally:
         _activate(*pg_urls)
-        with psycopg.connect(plain, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_pg_database(name)
 
 
 def _screens(s, actor: Actor, conversation_id: int) -> None:
