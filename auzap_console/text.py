@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 ABBREVIATIONS = {
     "vc": "voce",
@@ -160,8 +161,12 @@ def fold(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", plain))
 
 
+@lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
-    """Lower-case, no accents, no emojis, no stretched letters, abbreviations expanded."""
+    """Lower-case, no accents, no emojis, no stretched letters, abbreviations expanded.
+
+    Cached: a turn normalizes the same message, tool examples and keywords dozens of times.
+    """
     text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
     text = re.sub(r"[^\w\s:/,.?!+-]", " ", text)
     text = re.sub(r"([a-z])\1{2,}", r"\1", text)

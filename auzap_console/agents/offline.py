@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
+from functools import lru_cache
 
 from auzap_console.agents import policy, slots
 from auzap_console.agents.model import ModelReply, ToolCall, TurnContext
@@ -47,11 +48,13 @@ def terms(text: str) -> list[str]:
     return text_terms(text, INTENT_STOP)
 
 
-def intent_terms(text: str, words: tuple[frozenset[str], frozenset[str]]) -> list[str]:
+@lru_cache(maxsize=8192)
+def intent_terms(text: str, words: tuple[frozenset[str], frozenset[str]]) -> tuple[str, ...]:
     """Intent words, crudely stemmed (first 5 letters: "remarca"/"remarcar"), without dates and pet names.
 
     Any word of the shop's catalog counts as the same word ("_svc"): an example about "banho"
-    then matches a message about "creche" just as well.
+    then matches a message about "creche" just as well. Cached: every turn ranks the same
+    tool examples against the same shop's words.
     """
     slot_words, service_words = words
     out = []
@@ -60,7 +63,7 @@ def intent_terms(text: str, words: tuple[frozenset[str], frozenset[str]]) -> lis
             out.append("_svc")
         elif w not in slot_words and not w[:1].isdigit():
             out.append(w[:5])
-    return out
+    return tuple(out)
 
 
 def _slot_words(known: slots.Known) -> tuple[frozenset[str], frozenset[str]]:

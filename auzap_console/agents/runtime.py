@@ -493,8 +493,15 @@ def _finish(ctx: _Context, out: _Outcome) -> TurnResult:
         if not reply_text:
             menu = assignment.request_human(session, actor=actor, conversation=conversation, reason=ctx.last_text)
             reply_text = f"{FALLBACK_REPLY}\n\n{menu}" if menu else FALLBACK_REPLY
-        for usage in out.usage:
-            add_usage(session, tenant_id=actor.tenant_id, persona=ctx.persona.name, **usage)
+        add_usage(  # the reply and every model call of the turn, in one UPDATE
+            session,
+            tenant_id=actor.tenant_id,
+            persona=ctx.persona.name,
+            messages_out=1,
+            tokens_in=sum(u["tokens_in"] for u in out.usage),
+            tokens_out=sum(u["tokens_out"] for u in out.usage),
+            cost_micro_usd=sum(u["cost_micro_usd"] for u in out.usage),
+        )
         _update_summary(session, actor, ctx.tenant, conversation, ctx.last_text, out.calls, ctx.now)
         return _reply(
             session,
@@ -508,6 +515,7 @@ def _finish(ctx: _Context, out: _Outcome) -> TurnResult:
             out.model,
             ctx.config.typing_delay_ms,
             out.interactions,
+            count_usage=False,
         )
 
 
@@ -557,6 +565,7 @@ def _reply(
     model: str,
     typing_delay_ms: int = 0,
     interactions: list[AIInteraction] = (),
+    count_usage: bool = True,
 ) -> TurnResult:
     message = conversations.add_message(
         session,
@@ -568,6 +577,7 @@ def _reply(
         tokens_in=tokens_in,
         tokens_out=tokens_out,
         pending=conversation.channel_id is not None,
+        count_usage=count_usage,
     )
     for interaction in interactions:
         interaction.message_id = message.id

@@ -10,6 +10,7 @@ import re
 import typing
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Literal, get_args, get_origin
 
 from auzap_console import dates, lexicon
@@ -72,7 +73,7 @@ def extractor_for(spec: ToolSpec, param: str) -> str:
     """The extractor name of one parameter of a tool."""
     if param in spec.slots:
         return spec.slots[param]
-    hint = typing.get_type_hints(spec.function).get(param)
+    hint = _type_hints(spec.function).get(param)
     kinds = (
         [a for a in get_args(hint) if a is not type(None)] if get_origin(hint) in (typing.Union, __import__("types").UnionType) else [hint]
     )
@@ -84,6 +85,12 @@ def extractor_for(spec: ToolSpec, param: str) -> str:
     if get_origin(kind) is Literal:
         return BY_NAME.get(param) if BY_NAME.get(param) in ("species", "size", "urgency") else "choice"
     return BY_NAME.get(param, "")
+
+
+@lru_cache(maxsize=1024)
+def _type_hints(function) -> dict:
+    """A tool function's resolved annotations (resolving them is slow; the functions do not change)."""
+    return typing.get_type_hints(function)
 
 
 def choices(spec: ToolSpec, param: str) -> list[str]:

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from auzap_console.channels import http
 from auzap_console.channels.types import (
     ChannelRef,
     Event,
@@ -129,11 +130,11 @@ class CloudApiProvider:
         """`GET {graph}/{media-id}` for a short-lived URL, then `GET` the URL with the same token."""
         headers = {"Authorization": f"Bearer {channel.credentials.get('access_token', '')}"}
         try:
-            found = httpx.get(f"{(channel.base_url or GRAPH).rstrip('/')}/{media.ref}", headers=headers, timeout=TIMEOUT)
+            found = http.client().get(f"{(channel.base_url or GRAPH).rstrip('/')}/{media.ref}", headers=headers, timeout=TIMEOUT)
             if found.status_code >= 400:
                 raise ProviderError(f"Graph API {found.status_code} ao buscar a mídia", retryable=found.status_code >= 500)
             info = found.json()
-            file = httpx.get(info["url"], headers=headers, timeout=MEDIA_TIMEOUT)
+            file = http.client().get(info["url"], headers=headers, timeout=MEDIA_TIMEOUT)
         except (httpx.HTTPError, KeyError, ValueError) as exc:
             raise ProviderError(f"não foi possível baixar a mídia: {exc}", kind="unreachable") from exc
         if file.status_code >= 400:
@@ -163,7 +164,7 @@ class CloudApiProvider:
         url = f"{(channel.base_url or GRAPH).rstrip('/')}/{channel.external_id}/media"
         headers = {"Authorization": f"Bearer {channel.credentials.get('access_token', '')}"}
         try:
-            uploaded = httpx.post(
+            uploaded = http.client().post(
                 url,
                 data={"messaging_product": "whatsapp", "type": mime},
                 files={"file": (filename or "arquivo", data, mime)},
@@ -188,7 +189,7 @@ class CloudApiProvider:
         url = f"{(channel.base_url or GRAPH).rstrip('/')}/{channel.external_id}/messages"
         headers = {"Authorization": f"Bearer {channel.credentials.get('access_token', '')}"}
         try:
-            response = httpx.post(url, json=body, headers=headers, timeout=TIMEOUT)
+            response = http.client().post(url, json=body, headers=headers, timeout=TIMEOUT)
         except httpx.HTTPError as exc:
             raise ProviderError(f"Graph API unreachable: {exc}", kind="unreachable") from exc
         data = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
@@ -208,7 +209,7 @@ class CloudApiProvider:
         url = f"{(channel.base_url or GRAPH).rstrip('/')}/{channel.external_id}"
         headers = {"Authorization": f"Bearer {channel.credentials.get('access_token', '')}"}
         try:
-            response = httpx.get(url, params={"fields": "display_phone_number"}, headers=headers, timeout=TIMEOUT)
+            response = http.client().get(url, params={"fields": "display_phone_number"}, headers=headers, timeout=TIMEOUT)
         except httpx.HTTPError as exc:
             raise ProviderError(f"Graph API unreachable: {exc}", kind="unreachable") from exc
         if response.status_code in (401, 403):

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from auzap_console.channels import http
 from auzap_console.channels.types import (
     ChannelRef,
     Event,
@@ -121,7 +122,7 @@ class EvolutionProvider:
         url = f"{channel.base_url.rstrip('/')}/chat/getBase64FromMediaMessage/{channel.external_id}"
         body = {"message": {"key": {"id": media.ref}}, "convertToMp4": False}
         try:
-            r = httpx.post(url, json=body, headers={"apikey": channel.credentials.get("api_key", "")}, timeout=MEDIA_TIMEOUT)
+            r = http.client().post(url, json=body, headers={"apikey": channel.credentials.get("api_key", "")}, timeout=MEDIA_TIMEOUT)
         except httpx.HTTPError as exc:
             raise ProviderError(f"Evolution unreachable: {exc}", kind="unreachable") from exc
         if r.status_code >= 400:
@@ -136,7 +137,7 @@ class EvolutionProvider:
         """The server answers, accepts the key and knows the instance (`GET /instance/connectionState/{instance}`)."""
         url = f"{channel.base_url.rstrip('/')}/instance/connectionState/{channel.external_id}"
         try:
-            r = httpx.get(url, headers={"apikey": channel.credentials.get("api_key", "")}, timeout=TIMEOUT)
+            r = http.client().get(url, headers={"apikey": channel.credentials.get("api_key", "")}, timeout=TIMEOUT)
         except httpx.HTTPError as exc:
             raise ProviderError(f"Evolution unreachable: {exc}", kind="unreachable") from exc
         if r.status_code in (401, 403):
@@ -159,11 +160,11 @@ class EvolutionProvider:
             }
         }
         try:
-            r = httpx.post(f"{base}/webhook/set/{instance}", json=hook, headers=headers, timeout=TIMEOUT)
+            r = http.client().post(f"{base}/webhook/set/{instance}", json=hook, headers=headers, timeout=TIMEOUT)
             if r.status_code >= 400:
                 raise ProviderError(f"Evolution webhook/set answered {r.status_code}: {r.text[:160]}", retryable=False)
             params = {"number": pairing_phone.lstrip("+")} if pairing_phone else None
-            r = httpx.get(f"{base}/instance/connect/{instance}", params=params, headers=headers, timeout=TIMEOUT)
+            r = http.client().get(f"{base}/instance/connect/{instance}", params=params, headers=headers, timeout=TIMEOUT)
         except httpx.HTTPError as exc:
             raise ProviderError(f"Evolution unreachable: {exc}", kind="unreachable") from exc
         if r.status_code >= 400:
@@ -195,7 +196,7 @@ class EvolutionProvider:
     def _send(self, channel: ChannelRef, action: str, body: dict, timeout: httpx.Timeout = TIMEOUT) -> str:
         url = f"{channel.base_url.rstrip('/')}/message/{action}/{channel.external_id}"
         try:
-            response = httpx.post(url, json=body, headers={"apikey": channel.credentials.get("api_key", "")}, timeout=timeout)
+            response = http.client().post(url, json=body, headers={"apikey": channel.credentials.get("api_key", "")}, timeout=timeout)
         except httpx.HTTPError as exc:
             raise ProviderError(f"Evolution unreachable: {exc}") from exc
         if response.status_code >= 400:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from auzap_console.channels import http
 from auzap_console.channels.types import (
     ChannelRef,
     Event,
@@ -117,7 +118,7 @@ class WahaProvider:
         if not path.startswith("/api/files/"):
             raise ProviderError(f"endereço de mídia inesperado: {path[:80]}", retryable=False)
         try:
-            response = httpx.get(
+            response = http.client().get(
                 channel.base_url.rstrip("/") + path, headers={"X-Api-Key": channel.credentials.get("api_key", "")}, timeout=MEDIA_TIMEOUT
             )
         except httpx.HTTPError as exc:
@@ -159,7 +160,7 @@ class WahaProvider:
         channel: ChannelRef, method: str, path: str, body: dict | None = None, *, ok: tuple = (200, 201), headers: dict | None = None
     ) -> httpx.Response:
         try:
-            response = httpx.request(
+            response = http.client().request(
                 method,
                 channel.base_url.rstrip("/") + path,
                 json=body,
@@ -218,7 +219,7 @@ class WahaProvider:
     def _send(self, channel: ChannelRef, path: str, body: dict, timeout: httpx.Timeout = TIMEOUT) -> str:
         headers = {"X-Api-Key": channel.credentials.get("api_key", ""), "Content-Type": "application/json"}
         try:
-            response = httpx.post(channel.base_url.rstrip("/") + path, json=body, headers=headers, timeout=timeout)
+            response = http.client().post(channel.base_url.rstrip("/") + path, json=body, headers=headers, timeout=timeout)
         except httpx.HTTPError as exc:
             raise ProviderError(f"WAHA unreachable: {exc}") from exc
         if response.status_code >= 400:

@@ -74,7 +74,9 @@ def add_usage(
         "cost_micro_usd": UsageDaily.cost_micro_usd + cost_micro_usd,
     }
     where = (UsageDaily.tenant_id == tenant_id, UsageDaily.day == day, UsageDaily.persona == persona)
-    if session.execute(update(UsageDaily).where(*where).values(**values)).rowcount:
+    # No ORM synchronisation: usage rows are never held in the session while counting.
+    counting = update(UsageDaily).where(*where).values(**values).execution_options(synchronize_session=False)
+    if session.execute(counting).rowcount:
         return
     try:
         with session.begin_nested():
@@ -91,7 +93,7 @@ def add_usage(
                 )
             )
     except IntegrityError:
-        session.execute(update(UsageDaily).where(*where).values(**values))
+        session.execute(counting)
 
 
 # --- money -----------------------------------------------------------------------------------
