@@ -61,7 +61,7 @@ def reset_engine() -> None:
 
 def _set_tenant_on_begin(session: Session, transaction, connection) -> None:
     tenant_id = session.info.get("tenant_id")
-    if connection.dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql" and not transaction.nested:  # a savepoint keeps its transaction's setting
         connection.execute(
             text("SELECT set_config(:name, :value, true)"),
             {"name": TENANT_SETTING, "value": "" if tenant_id is None else str(tenant_id)},

@@ -550,7 +550,7 @@ PT_BR: dict[str, str] = {
     "agt.tools": "O que este agente pode fazer",
     "err.tools_none": "Marque pelo menos uma coisa que o agente pode fazer (ou desligue o agente).",
     "agt.handoff": "Palavras que chamam um humano (separadas por vírgula)",
-    "agt.typing": "Segundos \u201cdigitando…\u201d antes de responder",
+    "agt.typing": "Tempo mínimo até a resposta, \u201cdigitando…\u201d (segundos)",
     "agt.saved": "Agente salvo.",
     "agt.model_title": "Acesso ao modelo de IA",
     "agt.model_hint": "Sem chave, os agentes usam o motor offline (modo local). Com uma chave, usam a API compatível com OpenAI informada (OpenAI, Ollama, vLLM…). A chave fica criptografada.",

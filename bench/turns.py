@@ -67,8 +67,8 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def _postgres_pids() -> list[int]:
-    out = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout.split()
+def _pids_named(name: str) -> list[int]:
+    out = subprocess.run(["pgrep", "-x", name], capture_output=True, text=True).stdout.split()
     return [int(p) for p in out]
 
 
@@ -83,6 +83,42 @@ def _pg_connections(admin_url: str) -> int:
             return int(conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")).scalar() - 1)
     finally:
         engine.dispose()
+
+
+def _wait_ready(n_workers: int, timeout: float = 120.0) -> None:
+    """Until every RQ worker thread/process has registered (imports done, plugins loaded), then a breath."""
+    from redis import Redis
+    from rq import Worker
+
+    conn = Redis.from_url(REDIS_URL)
+    deadline = time.monotonic() + timeout
+    while Worker.count(connection=conn) < n_workers and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1.0)
+
+
+def _post_message(client, path: str, secret: str, sender: str, message_id: str) -> None:
+    from tests.fakes.waha_server import waha_message
+
+    body = json.dumps(waha_message(message_id=message_id, sender=sender, text="oi, tudo bem?")).encode()
+    sig = hmac.new(secret.encode(), body, hashlib.sha512).hexdigest()
+    response = client.post(
+        f"http://127.0.0.1:{PORT}{path}", content=body, headers={"Content-Type": "application/json", "X-Webhook-Hmac": sig}
+    )
+    response.raise_for_status()
+
+
+def _warm_up(n: int, tag: str, path: str, secret: str, waha, timeout: float = 120.0) -> None:
+    """Answer `n` messages before measuring: every worker thread has connected, compiled its queries and filled its caches."""
+    import httpx
+
+    with httpx.Client(timeout=30) as client:
+        for i in range(n):
+            _post_message(client, path, secret, f"55118{i:08d}@c.us", f"false_warm_{tag}_{i}")
+    deadline = time.monotonic() + timeout
+    while len(waha.sent) < n and time.monotonic() < deadline:
+        time.sleep(0.05)
+    waha.sent.clear()
 
 
 def run(shape: str, args, env: dict, path: str, secret: str, waha, web_pid: int) -> dict:
@@ -104,14 +140,16 @@ def run(shape: str, args, env: dict, path: str, secret: str, waha, web_pid: int)
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    time.sleep(4 + processes * 0.15 + threads * 0.02)  # the workers import and connect
+    _wait_ready(n_workers)
+    _warm_up(args.warmup, tag, path, secret, waha)  # CPU is counted from here: start-up and first queries are not a message's cost
     posted: dict[str, float] = {}
     arrived: dict[str, float] = {}
     worker_pids = [worker.pid, *_children(worker.pid)]
     cpu_before = {
-        "web": _cpu_seconds([web_pid]),
+        "web": _cpu_seconds([web_pid, *_children(web_pid)]),
         "workers": _cpu_seconds(worker_pids),
-        "postgres": _cpu_seconds(_postgres_pids()),
+        "postgres": _cpu_seconds(_pids_named("postgres")),
+        "redis": _cpu_seconds(_pids_named("redis-server")),
         "bench": time.process_time(),
     }
     stop = threading.Event()
@@ -133,30 +171,24 @@ def run(shape: str, args, env: dict, path: str, secret: str, waha, web_pid: int)
     watchers = [threading.Thread(target=watch, daemon=True), threading.Thread(target=count_connections, daemon=True)]
     for t in watchers:
         t.start()
-    from tests.fakes.waha_server import waha_message
-
     client = httpx.Client(timeout=30)
     start = time.monotonic()
     for i in range(args.messages):
         due = start + i / args.rate
         time.sleep(max(0.0, due - time.monotonic()))
         sender = f"55119{60000000 + (processes * 100 + threads) * 1000 + i:08d}@c.us"
-        body = json.dumps(waha_message(message_id=f"false_{sender}_B{tag}_{i}", sender=sender, text="oi, tudo bem?")).encode()
-        sig = hmac.new(secret.encode(), body, hashlib.sha512).hexdigest()
         posted[sender] = time.monotonic()
-        response = client.post(
-            f"http://127.0.0.1:{PORT}{path}", content=body, headers={"Content-Type": "application/json", "X-Webhook-Hmac": sig}
-        )
-        response.raise_for_status()
+        _post_message(client, path, secret, sender, f"false_{sender}_B{tag}_{i}")
     deadline = time.monotonic() + 60 + args.messages * args.model_seconds / max(1, n_workers)
     while len(arrived) < args.messages and time.monotonic() < deadline:
         time.sleep(0.05)
     rss = [_rss_mb(p) for p in _children(worker.pid)]
     worker_pids = [worker.pid, *_children(worker.pid)]
     cpu = {
-        "web": _cpu_seconds([web_pid]) - cpu_before["web"],
+        "web": _cpu_seconds([web_pid, *_children(web_pid)]) - cpu_before["web"],
         "workers": _cpu_seconds(worker_pids) - cpu_before["workers"],
-        "postgres": _cpu_seconds(_postgres_pids()) - cpu_before["postgres"],
+        "postgres": _cpu_seconds(_pids_named("postgres")) - cpu_before["postgres"],
+        "redis": _cpu_seconds(_pids_named("redis-server")) - cpu_before["redis"],
         "bench": time.process_time() - cpu_before["bench"],  # this process: the senders, the fake model and the fake WAHA
     }
     stop.set()
@@ -187,6 +219,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=300)
     parser.add_argument("--rate", type=float, default=25.0, help="messages/s sent")
     parser.add_argument("--model-seconds", type=float, default=1.5)
+    parser.add_argument("--warmup", type=int, default=64, help="messages answered before measuring")
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="auzap-bench-")
@@ -248,7 +281,8 @@ def main() -> None:
         )
     print("CPU ms per answered message (2 cores = 2,000 ms/s):")
     for r in rows:
-        print(f"{r['workers']:>7}  " + "  ".join(f"{k} {v:5.1f}" for k, v in r["cpu_ms"].items()))
+        parts = "  ".join(f"{k} {v:5.1f}" for k, v in r["cpu_ms"].items())
+        print(f"{r['workers']:>7}  {parts}  total {sum(r['cpu_ms'].values()):5.1f}")
 
 
 if __name__ == "__main__":

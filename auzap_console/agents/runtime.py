@@ -27,7 +27,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import event
@@ -43,6 +43,7 @@ from auzap_console.db import tenant_session
 from auzap_console.db_types import utcnow
 from auzap_console.metrics import MODEL_LATENCY, MODEL_TOKENS
 from auzap_console.models import AgentConfig, AIInteraction, Conversation, Customer, Message, Pet, Tenant
+from auzap_console.models.messaging import Processing
 from auzap_console.plugin import manager
 from auzap_console.plugin.types import Persona, ToolSpec
 from auzap_console.services import assignment, audit, booking, catalog, conversations, knowledge, opt_out, owner_summary, reminder_replies
@@ -160,7 +161,8 @@ def _gate_and_load(actor: Actor, conversation_id: int, now: datetime | None) -> 
         tenant = session.exec(select(Tenant).where(Tenant.id == actor.tenant_id)).one()
         rows = conversations.history(session, actor=actor, conversation_id=conversation.id, limit=HISTORY)
         # Answered means no inbound message is waiting in the outbox (a retried failure waits again).
-        if not rows or not conversations.has_pending_inbound(session, actor=actor, conversation_id=conversation.id):
+        waiting = any(m.direction == "in" and m.processing == Processing.PENDING for m in rows)
+        if not rows or not (waiting or conversations.has_pending_inbound(session, actor=actor, conversation_id=conversation.id)):
             return TurnResult("", None, conversation.persona, "", skipped="already answered")
         last_in = next((m for m in reversed(rows) if m.direction == "in"), None)
         last_text = media_turn.text_of(last_in) if last_in is not None else ""
@@ -493,15 +495,8 @@ def _finish(ctx: _Context, out: _Outcome) -> TurnResult:
         if not reply_text:
             menu = assignment.request_human(session, actor=actor, conversation=conversation, reason=ctx.last_text)
             reply_text = f"{FALLBACK_REPLY}\n\n{menu}" if menu else FALLBACK_REPLY
-        add_usage(  # the reply and every model call of the turn, in one UPDATE
-            session,
-            tenant_id=actor.tenant_id,
-            persona=ctx.persona.name,
-            messages_out=1,
-            tokens_in=sum(u["tokens_in"] for u in out.usage),
-            tokens_out=sum(u["tokens_out"] for u in out.usage),
-            cost_micro_usd=sum(u["cost_micro_usd"] for u in out.usage),
-        )
+        for usage in out.usage:  # summed with the reply's count into one UPDATE at commit
+            add_usage(session, tenant_id=actor.tenant_id, persona=ctx.persona.name, **usage)
         _update_summary(session, actor, ctx.tenant, conversation, ctx.last_text, out.calls, ctx.now)
         return _reply(
             session,
@@ -515,7 +510,6 @@ def _finish(ctx: _Context, out: _Outcome) -> TurnResult:
             out.model,
             ctx.config.typing_delay_ms,
             out.interactions,
-            count_usage=False,
         )
 
 
@@ -565,8 +559,8 @@ def _reply(
     model: str,
     typing_delay_ms: int = 0,
     interactions: list[AIInteraction] = (),
-    count_usage: bool = True,
 ) -> TurnResult:
+    delay_ms = _typing_left(conversation.last_message_at, typing_delay_ms)
     message = conversations.add_message(
         session,
         actor=actor,
@@ -577,9 +571,18 @@ def _reply(
         tokens_in=tokens_in,
         tokens_out=tokens_out,
         pending=conversation.channel_id is not None,
-        count_usage=count_usage,
     )
     for interaction in interactions:
         interaction.message_id = message.id
         session.add(interaction)
-    return TurnResult(text, message.id, conversation.persona, engine, calls, typing_delay_ms=typing_delay_ms)
+    return TurnResult(text, message.id, conversation.persona, engine, calls, typing_delay_ms=delay_ms)
+
+
+def _typing_left(last_message_at: datetime | None, typing_delay_ms: int) -> int:
+    """The "typing…" time still to wait: it counts from the customer's message, so the turn's own time is part of it."""
+    if not typing_delay_ms or last_message_at is None:
+        return typing_delay_ms
+    if last_message_at.tzinfo is None:  # SQLite gives naive UTC back
+        last_message_at = last_message_at.replace(tzinfo=UTC)
+    elapsed_ms = (utcnow() - last_message_at).total_seconds() * 1000
+    return max(0, min(typing_delay_ms, int(typing_delay_ms - elapsed_ms)))

@@ -8,7 +8,7 @@ from auzap_console.agents.runtime import run_turn
 from auzap_console.db import tenant_session
 from auzap_console.jobs import media as media_jobs
 from auzap_console.jobs import queues
-from auzap_console.jobs.outbound import enqueue_send
+from auzap_console.jobs.outbound import enqueue_send, send_reply
 from auzap_console.metrics import JOB_LATENCY, MESSAGES
 from auzap_console.models import Conversation
 from auzap_console.services import assignment, conversations
@@ -33,10 +33,14 @@ def enqueue_answer(tenant_id: int, conversation_id: int, message_id: int, *, aga
     return queues.enqueue(answer_message, tenant_id, conversation_id, message_id, queue=queues.HIGH, job_key=key, revive=True)
 
 
-def answer_message(tenant_id: int, conversation_id: int, message_id: int) -> dict:
-    """The job of one inbound message: its media first (fetched once, transcribed), then the turn."""
+def answer_message(tenant_id: int, conversation_id: int, message_id: int, has_media: bool = True) -> dict:
+    """The job of one inbound message: its media first (fetched once, transcribed), then the turn.
+
+    `has_media=False` (the caller just stored a text message) skips looking for media.
+    """
     try:
-        media_jobs.prepare(tenant_id, message_id)
+        if has_media:
+            media_jobs.prepare(tenant_id, message_id)
     except Exception:
         if not queues.is_final_attempt():
             raise  # retried with back-off; the last attempt records the failure and answers anyway
@@ -60,7 +64,7 @@ def answer_conversation(tenant_id: int, conversation_id: int) -> dict:
         raise
     MESSAGES.labels("out", "answered" if result.message_id else result.skipped or "skipped").inc()
     if result.message_id:
-        enqueue_send(tenant_id, result.message_id, delay_ms=result.typing_delay_ms)
+        send_reply(tenant_id, result.message_id, delay_ms=result.typing_delay_ms)
     return {"message_id": result.message_id, "persona": result.persona, "skipped": result.skipped}
 
 

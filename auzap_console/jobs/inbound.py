@@ -1,23 +1,21 @@
 """Inbound event jobs (queue `high`): a webhook's stored event becomes a message, then its turn runs.
 
 The webhook only stored the raw event (`InboundEvent`); this job finds or creates the contact,
-routes the persona, stores the `Message` (de-duplicated on the provider id, so a second run finds
-it) and answers it in the same job. Safe to run twice: the event remembers its message, and the
-turn does nothing for a message already answered.
+routes the persona, stores the `Message` (de-duplicated on the provider id) and marks the event
+with it in one transaction, then answers it in the same job. Safe to run twice: the event
+remembers its message, and the turn does nothing for a message already answered.
 """
 
 from __future__ import annotations
 
 import logging
 
-from sqlmodel import update
-
 from auzap_console.db import tenant_session
 from auzap_console.jobs import queues
 from auzap_console.jobs.agent import answer_message
 from auzap_console.models import InboundEvent, Message
 from auzap_console.models.messaging import Processing
-from auzap_console.services.inbound import receive_message
+from auzap_console.services.inbound import Received, announce, store_message
 
 log = logging.getLogger("auzap.jobs.inbound")
 
@@ -40,36 +38,41 @@ def enqueue_new_events(tenant_events: list[tuple[int, int]]) -> None:
 
 
 def handle_event(tenant_id: int, event_id: int) -> dict:
-    """Store the event's message (once) and answer it."""
+    """Store the event's message (once) and answer it.
+
+    The message is stored and the event marked with it in one transaction: a second run
+    finds the mark, never a second message.
+    """
+    stored: Received | None = None
+    text, has_media = "", True
     with tenant_session(tenant_id) as session:
         event = session.get(InboundEvent, event_id)
         if event is None or event.tenant_id != tenant_id:
             return {"skipped": "gone"}
-        payload, channel_id, provider_id, message_id = dict(event.payload), event.channel_id, event.provider_message_id, event.message_id
-    if message_id is None:
-        received = receive_message(
-            tenant_id=tenant_id,
-            phone=payload["phone"],
-            text=payload.get("text", ""),
-            name=payload.get("sender_name", ""),
-            channel_id=channel_id,
-            provider_message_id=provider_id,
-            sender_id=payload.get("sender_id", ""),
-            media=payload.get("media"),
-        )
-        with tenant_session(tenant_id) as session:
-            session.exec(
-                update(InboundEvent)
-                .where(InboundEvent.tenant_id == tenant_id, InboundEvent.id == event_id)
-                .values(message_id=received.message_id)
-            )  # type: ignore[call-overload]
-        conversation_id, message_id, pending = received.conversation_id, received.message_id, received.pending
-    else:
-        with tenant_session(tenant_id) as session:
-            message = session.get(Message, message_id)
+        if event.message_id is None:
+            payload = dict(event.payload)
+            text, has_media = payload.get("text", ""), bool(payload.get("media"))
+            stored = store_message(
+                session,
+                tenant_id=tenant_id,
+                phone=payload["phone"],
+                text=text,
+                name=payload.get("sender_name", ""),
+                channel_id=event.channel_id,
+                provider_message_id=event.provider_message_id,
+                sender_id=payload.get("sender_id", ""),
+                media=payload.get("media"),
+            )
+            event.message_id = stored.message_id or None
+            session.add(event)
+            conversation_id, message_id, pending = stored.conversation_id, stored.message_id, stored.pending
+        else:
+            message = session.get(Message, event.message_id)
             if message is None:
                 return {"skipped": "gone"}
-            conversation_id, pending = message.conversation_id, message.processing == Processing.PENDING
+            conversation_id, message_id, pending = message.conversation_id, message.id, message.processing == Processing.PENDING
+    if stored is not None and not stored.duplicate:
+        announce(tenant_id, stored, text)
     if not pending:
         return {"skipped": "answered", "message_id": message_id}
-    return answer_message(tenant_id, conversation_id, message_id)
+    return answer_message(tenant_id, conversation_id, message_id, has_media)

@@ -16,6 +16,7 @@ from auzap_console.services import media
 from auzap_console.services.channels import channel_ref, provider_for
 
 log = logging.getLogger("auzap.outbound")
+INLINE_SEND_SECONDS = 180  # longer than any provider call (media uploads time out after 60 s)
 
 
 def send_key(message_id: int) -> str:
@@ -34,6 +35,25 @@ def enqueue_send(tenant_id: int, message_id: int, *, delay_ms: int = 0, again: b
     return queues.enqueue(send_message, tenant_id, message_id, queue=queues.SEND, job_key=key, delay_ms=delay_ms, revive=True)
 
 
+def send_reply(tenant_id: int, message_id: int, *, delay_ms: int = 0) -> str:
+    """A turn's reply: sent right here when it may go at once (one job less per message), else by its send job.
+
+    While it is sent here the send job's key is marked (`queues.doing_here`): the outbox sweep
+    sees it running and never sends it beside us. A failure here (a provider error worth
+    retrying, the database away) leaves the reply pending for its send job, retried with back-off.
+    """
+    if delay_ms > 0:
+        return enqueue_send(tenant_id, message_id, delay_ms=delay_ms)
+    key = send_key(message_id)
+    try:
+        with queues.doing_here(key, INLINE_SEND_SECONDS) as mine:
+            if mine:
+                return send_message(tenant_id, message_id, inline=True)
+    except Exception:
+        log.warning("reply %s was not sent by its turn's job; its send job takes over", message_id, exc_info=True)
+    return enqueue_send(tenant_id, message_id)
+
+
 @dataclass(frozen=True)
 class _Outgoing:
     """What the provider call needs, read in a short transaction."""
@@ -46,14 +66,15 @@ class _Outgoing:
     media: dict | None = None  # a stored file to send, with the body as its caption
 
 
-def send_message(tenant_id: int, message_id: int) -> str:
+def send_message(tenant_id: int, message_id: int, *, inline: bool = False) -> str:
     """Send one outbound message. Idempotent: a message that already has a provider id is not resent.
 
     Three steps, so no transaction (and on SQLite no write lock) is held while the provider
     answers: read what to send, call the provider, record the outcome. One send per message
     at a time is the queue's job (the hashed job id; a dead worker's job is reaped, not doubled).
     Retryable provider errors raise (RQ retries with back-off) until the last attempt;
-    permanent ones, and the last attempt's, mark it failed with the reason.
+    permanent ones, and the last attempt's, mark it failed with the reason. `inline` (sent
+    by the turn's job, see `send_reply`) always raises a retryable error: the send job retries.
     """
     outgoing = _read(tenant_id, message_id)
     if isinstance(outgoing, str):
@@ -82,7 +103,7 @@ def send_message(tenant_id: int, message_id: int) -> str:
         else:
             provider_id = provider.send_text(outgoing.channel, outgoing.phone, outgoing.body)
     except ProviderError as exc:
-        if exc.retryable and not queues.is_final_attempt():
+        if exc.retryable and (inline or not queues.is_final_attempt()):
             raise
         log.warning("message %s failed for good: %s", message_id, exc)
         return _record(tenant_id, message_id, error=str(exc)[:300])
@@ -91,21 +112,25 @@ def send_message(tenant_id: int, message_id: int) -> str:
 
 
 def _read(tenant_id: int, message_id: int) -> _Outgoing | str:
+    """The message, its channel and the customer's phone, in one query."""
     with tenant_session(tenant_id) as session:
-        message = session.exec(select(Message).where(Message.tenant_id == tenant_id, Message.id == message_id)).one()
+        message, channel, phone = session.exec(
+            select(Message, Channel, Customer.phone)
+            .join(Conversation, Conversation.id == Message.conversation_id)
+            .join(Customer, Customer.id == Conversation.customer_id)
+            .outerjoin(Channel, (Channel.id == Message.channel_id) & (Channel.tenant_id == tenant_id))
+            .where(Message.tenant_id == tenant_id, Message.id == message_id)
+        ).one()
         if message.direction != "out" or message.provider_message_id:
             return "already sent"
-        conversation = session.get(Conversation, message.conversation_id)
-        channel = session.get(Channel, message.channel_id) if message.channel_id else None
-        if channel is None or channel.tenant_id != tenant_id:
+        if channel is None:
             message.processing = Processing.DONE if message.processing else Processing.NONE
             session.add(message)
             return "no channel"
-        customer = session.get(Customer, conversation.customer_id)
         return _Outgoing(
             provider=channel.provider,
             channel=channel_ref(channel),
-            phone=customer.phone,
+            phone=phone,
             body=message.body,
             template=(message.meta or {}).get("template"),
             media=(message.meta or {}).get("media"),

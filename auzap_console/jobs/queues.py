@@ -12,10 +12,12 @@ import hashlib
 import heapq
 import itertools
 import logging
+import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import lru_cache
 from typing import Any
@@ -36,6 +38,7 @@ MONITOR_INTERVAL = 10
 STALE_AFTER = 25
 POPPED_GRACE_SECONDS = 2.0  # a worker marks a popped job started within this (see `_started_meanwhile`)
 ACTIVE, FAILED, MISSING = "active", "failed", "missing"
+HERE_PREFIX = "auzap:doing-here:"  # + job key: that job's work is being done inside another job (`doing_here`)
 _attempt = threading.local()
 
 
@@ -140,6 +143,32 @@ def _enqueue_rq(func: Callable[..., Any], args: tuple, queue: str, job_key: str 
     return q.enqueue_call(func, args=args, timeout=timeout, **options).id
 
 
+@contextmanager
+def doing_here(key: str, seconds: int) -> Iterator[bool]:
+    """Do the work of job `key` inside the running job instead of enqueuing it; yields True when it is ours to do.
+
+    While inside, `job_state(key)` is ACTIVE and `enqueue(..., job_key=key)` does nothing, so the
+    outbox sweep never starts the same work beside it. The mark expires after `seconds`: if this
+    worker is killed meanwhile, the sweep later finds the work MISSING and enqueues its job.
+    Yields False when the key is already marked (its work is being done elsewhere).
+    """
+    if not get_settings().redis_url:
+        with in_process().hold(key) as mine:
+            yield mine
+        return
+    conn = redis_connection()
+    token = f"{os.getpid()}-{threading.get_ident()}-{time.time_ns()}"
+    mine = bool(conn.set(HERE_PREFIX + key, token, nx=True, ex=seconds))
+    try:
+        yield mine
+    finally:
+        if mine:  # only our own mark: an expired one may be someone else's by now
+            conn.eval(_DELETE_IF_OURS, 1, HERE_PREFIX + key, token)
+
+
+_DELETE_IF_OURS = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+
+
 def is_final_attempt() -> bool:
     """True when the job running in this thread has no retry left (its failure is for good)."""
     if getattr(_attempt, "final", None) is not None:  # the in-process queue
@@ -162,6 +191,8 @@ def job_state(key: str) -> str:
     from rq.job import Job, JobStatus
 
     conn = redis_connection()
+    if conn.exists(HERE_PREFIX + key):
+        return ACTIVE
     try:
         job = Job.fetch(key, connection=conn)
     except NoSuchJobError:
@@ -299,6 +330,24 @@ class InProcessQueue:
                 return FAILED
             self.seen.pop(key, None)
             return MISSING
+
+    @contextmanager
+    def hold(self, key: str) -> Iterator[bool]:
+        """`doing_here` in local mode: the key counts as a running job until the block ends."""
+        with self.lock:
+            running = self.seen.get(key)
+            mine = running is None or running.done()
+            if mine:
+                marker: Future = Future()
+                self.seen[key] = marker
+        try:
+            yield mine
+        finally:
+            if mine:
+                with self.lock:
+                    if self.seen.get(key) is marker:
+                        self.seen.pop(key)
+                marker.set_result(None)
 
     @staticmethod
     def _run(func: Callable[..., Any], args: tuple, key: str) -> Any:

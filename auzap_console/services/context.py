@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel
 
 from auzap_console.i18n import t
 from auzap_console.models import ROLE_RANK
@@ -52,10 +52,15 @@ M = TypeVar("M", bound=SQLModel)
 
 
 def get_scoped(session: Session, model: type[M], row_id: int, actor: Actor) -> M:
-    """Load `model` row `row_id` of the actor's tenant, or raise `NotFound`."""
-    row = session.exec(
-        select(model).where(model.id == row_id, model.tenant_id == actor.tenant_id)  # type: ignore[attr-defined]
-    ).first()
-    if row is None:
+    """Load `model` row `row_id` of the actor's tenant, or raise `NotFound`.
+
+    By primary key, so a row this session already holds costs no query; another tenant's row is
+    NotFound exactly like a missing one (and on PostgreSQL row-level security hides it anyway).
+    """
+    try:
+        row = session.get(model, int(row_id))
+    except (TypeError, ValueError):
+        row = None
+    if row is None or row.tenant_id != actor.tenant_id:  # type: ignore[attr-defined]
         raise NotFound(t("err.not_found"))
     return row

@@ -66,12 +66,8 @@ def add_message(
     tokens_out: int = 0,
     pending: bool = False,
     meta: dict | None = None,
-    count_usage: bool = True,
 ) -> Message:
     """Append a message, bump the conversation, and count it in today's usage.
-
-    `count_usage=False` leaves the counting to the caller (an agent turn adds its reply and
-    its tokens to the day's usage in one UPDATE).
 
     `pending` puts it in the outbox: an inbound message awaiting its agent turn, or an
     outbound one awaiting its send (see `jobs.outbox`). `meta` says what a message the shop
@@ -97,14 +93,13 @@ def add_message(
         conversation.unread_count += 1
     session.add(conversation)
     session.flush()
-    if count_usage:
-        add_usage(
-            session,
-            tenant_id=actor.tenant_id,
-            persona=conversation.persona,
-            messages_in=1 if direction == "in" else 0,
-            messages_out=1 if direction == "out" else 0,
-        )
+    add_usage(
+        session,
+        tenant_id=actor.tenant_id,
+        persona=conversation.persona,
+        messages_in=1 if direction == "in" else 0,
+        messages_out=1 if direction == "out" else 0,
+    )
     return message
 
 

@@ -47,10 +47,18 @@ def remember_facts(session: Session, *, actor: Actor, customer_id: int, facts: l
     return memory
 
 
-def append_summary(session: Session, *, actor: Actor, customer_id: int, line: str) -> CustomerMemory:
-    """Add one line to the running summary (the last SUMMARY_LINES kept)."""
-    memory = memory_for(session, actor=actor, customer_id=customer_id)
+def append_summary(session: Session, *, actor: Actor, customer_id: int, line: str) -> None:
+    """Add one line to the running summary (the last SUMMARY_LINES kept).
+
+    A customer's first summary is inserted with its line (one INSERT … ON CONFLICT DO NOTHING);
+    when a concurrent writer created the row first, the line is added to theirs.
+    """
+    memory = find_memory(session, actor=actor, customer_id=customer_id)
+    if memory is None:
+        get_scoped(session, Customer, customer_id, actor)  # the customer must be this tenant's
+        if insert_ignore(session, CustomerMemory(tenant_id=actor.tenant_id, customer_id=customer_id, summary=line)):
+            return
+        memory = memory_for(session, actor=actor, customer_id=customer_id)
     memory.summary = "\n".join([*(memory.summary.splitlines() if memory.summary else []), line][-SUMMARY_LINES:])
     memory.updated_at = utcnow()
     session.add(memory)
-    return memory

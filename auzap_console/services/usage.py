@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import event, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
@@ -52,6 +52,9 @@ def local_day(now: datetime, tz: str) -> date:
     return now.astimezone(ZoneInfo(tz)).date()
 
 
+PENDING = "usage_pending"  # session.info key: this transaction's increments, written just before its commit
+
+
 def add_usage(
     session: Session,
     *,
@@ -64,14 +67,48 @@ def add_usage(
     cost_micro_usd: int = 0,
     now: datetime | None = None,
 ) -> None:
-    """Add to the shop's counters for its local day with an atomic UPDATE; insert the row the first time."""
+    """Add to the shop's counters for its local day, written when the transaction commits.
+
+    Every message of a shop counts on the same row, so the row lock is taken as late as possible:
+    a transaction's increments are summed and written as its last statements (`apply_pending`,
+    run before every commit), one atomic UPDATE per day and persona.
+    """
     day = local_day(now or datetime.now(UTC), tenant_timezone(session, tenant_id))
+    counts = session.info.setdefault(PENDING, {}).setdefault((tenant_id, day, persona), [0, 0, 0, 0, 0])
+    for i, value in enumerate((tokens_in, tokens_out, messages_in, messages_out, cost_micro_usd)):
+        counts[i] += value
+
+
+def apply_pending(session: Session) -> None:
+    """Write this transaction's usage increments now (before a commit, or before reading the counters)."""
+    pending = session.info.pop(PENDING, None)
+    if not pending:
+        return
+    session.flush()
+    for (tenant_id, day, persona), counts in sorted(pending.items(), key=lambda item: (item[0][0], item[0][1], item[0][2])):
+        _count(session, tenant_id, day, persona, counts)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_before_commit(session: Session) -> None:
+    if not session.in_nested_transaction():  # a savepoint's release is not the commit
+        apply_pending(session)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_rollback(session: Session) -> None:
+    session.info.pop(PENDING, None)
+
+
+def _count(session: Session, tenant_id: int, day: date, persona: str, counts: list[int]) -> None:
+    """One atomic UPDATE of a day's counters; the row is inserted the first time."""
+    tokens_in, tokens_out, messages_in, messages_out, cost = counts
     values = {
         "tokens_in": UsageDaily.tokens_in + tokens_in,
         "tokens_out": UsageDaily.tokens_out + tokens_out,
         "messages_in": UsageDaily.messages_in + messages_in,
         "messages_out": UsageDaily.messages_out + messages_out,
-        "cost_micro_usd": UsageDaily.cost_micro_usd + cost_micro_usd,
+        "cost_micro_usd": UsageDaily.cost_micro_usd + cost,
     }
     where = (UsageDaily.tenant_id == tenant_id, UsageDaily.day == day, UsageDaily.persona == persona)
     # No ORM synchronisation: usage rows are never held in the session while counting.
@@ -89,7 +126,7 @@ def add_usage(
                     tokens_out=tokens_out,
                     messages_in=messages_in,
                     messages_out=messages_out,
-                    cost_micro_usd=cost_micro_usd,
+                    cost_micro_usd=cost,
                 )
             )
     except IntegrityError:
@@ -161,6 +198,7 @@ def update_money_settings(session: Session, *, actor: Actor, rate_text: str, bud
 
 
 def _month_rows(session: Session, tenant_id: int, tz: str, now: datetime | None) -> list[UsageDaily]:
+    apply_pending(session)
     today = local_day(now or datetime.now(UTC), tz)
     return list(
         session.exec(
@@ -173,6 +211,7 @@ def _month_rows(session: Session, tenant_id: int, tz: str, now: datetime | None)
 
 def month_cost_micro_usd(session: Session, tenant_id: int, tz: str, now: datetime | None = None) -> int:
     """The estimated model cost of the shop's current month so far."""
+    apply_pending(session)
     today = local_day(now or datetime.now(UTC), tz)
     total = session.exec(
         select(func.coalesce(func.sum(UsageDaily.cost_micro_usd), 0)).where(

@@ -24,7 +24,7 @@ from starlette.testclient import TestClient
 from auzap_console.agents.chat import receive_text
 from auzap_console.channels.webhooks import webhook_app
 from auzap_console.db import tenant_session
-from auzap_console.jobs import outbox, queues
+from auzap_console.jobs import outbound, outbox, queues
 from auzap_console.jobs.agent import answer_key, enqueue_answer
 from auzap_console.jobs.inbound import event_key, handle_event
 from auzap_console.models import Conversation, Customer, InboundEvent, Message
@@ -240,3 +240,48 @@ def test_the_typing_delay_schedules_the_send_on_rq(shared_redis):
     assert Job.fetch(key, connection=shared_redis).get_status() == "scheduled"
     assert Queue(queues.SEND, connection=shared_redis).count == 0
     assert queues.job_state(key) == queues.ACTIVE
+
+
+def test_a_reply_that_may_go_at_once_is_sent_by_its_turns_job_without_a_send_job(shared_redis):
+    with FakeWaha(api_key="k") as waha:
+        shop, path, secret = _waha_shop("Loja Envio Direto", waha)
+        payload = waha_message(message_id="false_x_INLINE1", sender=SENDER, text="quanto custa a tosa completa?")
+        assert _post(TestClient(webhook_app()), path, secret, payload).status_code == 200
+        send = Queue(queues.SEND, connection=shared_redis)
+        _burst(shared_redis)
+        assert len(waha.sent) == 1 and "Tosa completa: R$ 90,00" in waha.sent[0]["text"]
+        with tenant_session(shop.tenant_id) as s:
+            reply = s.exec(select(Message).where(Message.tenant_id == shop.tenant_id, Message.direction == "out")).one()
+        assert reply.processing == "done" and reply.delivery_status in ("sent", "delivered") and reply.provider_message_id
+        assert send.count == 0 and queues.job_state(outbound.send_key(reply.id)) == queues.MISSING  # no job was needed
+        assert not shared_redis.keys(queues.HERE_PREFIX + "*")  # the mark is gone with the send
+
+
+def test_a_reply_whose_direct_send_fails_goes_to_its_send_job_and_is_retried(shared_redis):
+    with FakeWaha(api_key="k") as waha:
+        shop, path, secret = _waha_shop("Loja Envio Falho", waha)
+        waha.fail_next = 1  # the provider answers 500 to the turn's own attempt
+        payload = waha_message(message_id="false_x_INLINE2", sender=SENDER, text="quanto custa o banho?")
+        assert _post(TestClient(webhook_app()), path, secret, payload).status_code == 200
+        _burst(shared_redis)  # the event job answers, fails to send, enqueues the send job; the burst runs it
+        assert len(waha.sent) == 1 and "Banho P: R$ 50,00" in waha.sent[0]["text"]
+        with tenant_session(shop.tenant_id) as s:
+            reply = s.exec(select(Message).where(Message.tenant_id == shop.tenant_id, Message.direction == "out")).one()
+        assert reply.processing == "done" and reply.provider_message_id
+
+
+def test_the_sweep_never_sends_a_reply_beside_its_turns_job(shared_redis):
+    """While the turn's job sends a reply itself, the reply's send job counts as running."""
+    key = outbound.send_key(424242)
+    with queues.doing_here(key, 30) as mine:
+        assert mine
+        assert queues.job_state(key) == queues.ACTIVE
+        assert queues.enqueue(record, "beside", queue=queues.SEND, job_key=key, revive=True) == key
+        assert Queue(queues.SEND, connection=shared_redis).count == 0  # nothing enqueued beside it
+        with queues.doing_here(key, 30) as second:
+            assert not second  # a second sender backs off
+    assert queues.job_state(key) == queues.MISSING
+    with queues.doing_here(key, 1) as mine:  # a worker killed mid-send: the mark expires, the sweep takes over
+        assert mine
+        time.sleep(1.2)
+        assert queues.job_state(key) == queues.MISSING
