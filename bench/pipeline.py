@@ -63,7 +63,7 @@ def main() -> None:
     rate = args.messages / (time.perf_counter() - started)
     print(f"database: {os.environ['DATABASE_URL'].split('://')[0]}, {args.messages} messages, 1 RQ SimpleWorker")
     print(f"RQ no-op jobs              : {noop_rate:8.1f} jobs/s")
-    print(f"messages answered (offline): {rate:8.1f} msg/s  (each also enqueues its send job)")
+    print(f"messages answered (offline): {rate:8.1f} msg/s  (a turn each: routing, prompt, tool call, stored reply, usage)")
     print(f"ratio pipeline / no-op     : {rate / noop_rate:8.3f}")
 
 
