@@ -52,23 +52,14 @@ def _stored(session: Session, tenant_id: int, channel_id: int | None, provider_m
 
 
 def receive_message(
-    *,
-    tenant_id: int,
-    phone: str,
-    text: str,
-    name: str = "",
-    channel_id: int | None = None,
-    provider_message_id: str | None = None,
-    sender_id: str = "",
-    is_test: bool = False,
-    media: dict | None = None,
+    *, tenant_id: int, text: str, channel_id: int | None = None, provider_message_id: str | None = None, **contact
 ) -> Received:
-    """Store one inbound message: contact (created if new), persona routing, conversation, message.
+    """Store one inbound message in its own transaction: `store_message`'s work, then plugins hear of it.
 
+    `contact` is the rest of `store_message`'s fields (phone, name, sender_id, is_test, media).
     A (channel, provider id) already stored, including by a concurrent delivery caught by
-    the unique constraint, is reported as a duplicate. Plugins hear about new messages
-    after the commit. `media` (what `MediaRef.as_meta` gives) is kept in the message's meta;
-    the answer job fetches the file before the turn.
+    the unique constraint, is reported as a duplicate. `media` (what `MediaRef.as_meta` gives)
+    is kept in the message's meta; the answer job fetches the file before the turn.
     """
     if provider_message_id:
         existing = _existing(tenant_id, channel_id, provider_message_id)
@@ -76,16 +67,7 @@ def receive_message(
             return existing
     with tenant_session(tenant_id) as session:
         received = store_message(
-            session,
-            tenant_id=tenant_id,
-            phone=phone,
-            text=text,
-            name=name,
-            channel_id=channel_id,
-            provider_message_id=provider_message_id,
-            sender_id=sender_id,
-            is_test=is_test,
-            media=media,
+            session, tenant_id=tenant_id, text=text, channel_id=channel_id, provider_message_id=provider_message_id, **contact
         )
     if not received.duplicate:
         announce(tenant_id, received, text)

@@ -85,7 +85,7 @@ def apply_pending(session: Session) -> None:
     if not pending:
         return
     session.flush()
-    for (tenant_id, day, persona), counts in sorted(pending.items(), key=lambda item: (item[0][0], item[0][1], item[0][2])):
+    for (tenant_id, day, persona), counts in sorted(pending.items()):
         _count(session, tenant_id, day, persona, counts)
 
 
