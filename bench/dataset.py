@@ -103,6 +103,7 @@ def main() -> None:
             "baseline: one customer by id": lambda s, c=some_customer: s.get(Customer, c),
             "inbox list (open, page 1)": lambda s: inbox.list_conversations(s, actor=actor, status="open"),  # noqa: B023
             "inbox search 'tosa'": lambda s: inbox.list_conversations(s, actor=actor, status="open", search="tosa"),  # noqa: B023
+            "inbox search 'gato' (no hit)": lambda s: inbox.list_conversations(s, actor=actor, status="open", search="gato"),  # noqa: B023
             "conversation thread": lambda s: inbox.thread(s, actor=actor, conversation_id=busiest[tenant_id]),  # noqa: B023
             "customer search 'silva'": lambda s: customers.list_customers(s, actor=actor, search="silva"),  # noqa: B023
             "dashboard figures": lambda s: dashboard.figures(s, actor=actor),  # noqa: B023

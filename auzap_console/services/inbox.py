@@ -87,21 +87,21 @@ def list_conversations(
         if len(digits) >= 3:
             conds.append(Customer.phone.like(f"%{digits}%"))  # type: ignore[attr-defined]
         if len(term) >= 3:  # inside the messages too
-            said = select(Message.conversation_id).where(
-                Message.tenant_id == actor.tenant_id, func.lower(Message.body).like(f"%{term}%"), Message.direction != "note"
-            )
-            conds.append(Conversation.id.in_(said))  # type: ignore[union-attr]
+            conds.append(Conversation.id.in_(_conversations_saying(session, actor, term)))  # type: ignore[union-attr]
         stmt = stmt.where(or_(*conds))
     if label:  # a JSON list: its text holds the quoted label (the same on SQLite and PostgreSQL)
         quoted = json.dumps(label.strip().lower()).replace("!", "!!").replace("%", "!%").replace("_", "!_")
         stmt = stmt.where(cast(Conversation.labels, String).like(f"%{quoted}%", escape="!"))  # "!": PostgreSQL's "\" stays literal
-    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     page, per_page = max(1, page), max(1, min(per_page, 100))
-    rows = session.exec(
-        stmt.order_by(Conversation.last_message_at.desc().nulls_last(), Conversation.id.desc())  # type: ignore[union-attr]
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
+    ordered = stmt.order_by(Conversation.last_message_at.desc().nulls_last(), Conversation.id.desc())  # type: ignore[union-attr]
+    if term:  # a search is costly to repeat: the page and the total come from one pass
+        counted = session.exec(ordered.add_columns(func.count().over()).offset((page - 1) * per_page).limit(per_page)).all()
+        rows = [(c, cust) for c, cust, _ in counted]
+        total = counted[0][2] if counted else (0 if page == 1 else None)
+    else:
+        rows, total = session.exec(ordered.offset((page - 1) * per_page).limit(per_page)).all(), None
+    if total is None:
+        total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     previews: dict[int, str] = {}
     ids = [c.id for c, _ in rows]
     if ids:
@@ -115,6 +115,20 @@ def list_conversations(
         for conv_id, body in session.exec(select(Message.conversation_id, Message.body).where(Message.id.in_(last_ids))):  # type: ignore[union-attr]
             previews[conv_id] = body
     return InboxPage([(c, cust, previews.get(c.id, "")) for c, cust in rows], int(total), page, per_page)
+
+
+def _conversations_saying(session: Session, actor: Actor, term: str):
+    """The shop's conversations with a message (not a note) containing `term`, as a subquery.
+
+    On PostgreSQL through `auzap_message_search` (see `rls.MESSAGE_SEARCH_FUNCTION`): under
+    row-level security the trigram index cannot serve this LIKE, and a shop's messages are many.
+    """
+    pattern = f"%{term}%"
+    if session.get_bind().dialect.name == "postgresql":
+        return select(func.auzap_message_search(pattern))
+    return select(Message.conversation_id).where(
+        Message.tenant_id == actor.tenant_id, func.lower(Message.body).like(pattern), Message.direction != "note"
+    )
 
 
 def thread(

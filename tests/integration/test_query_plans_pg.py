@@ -10,7 +10,7 @@ import os
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 
 from auzap_console.db import get_engine, tenant_session
 from auzap_console.services import calendar, customers, dashboard, inbox, performance
@@ -88,3 +88,29 @@ def test_no_screen_query_scans_a_big_table_sequentially(filled):
         s.connection().exec_driver_sql("SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off")
         (plan,) = s.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) SELECT id FROM messages WHERE media_url = 'x'").scalar()
     assert _seq_scans(plan["Plan"]) == ["messages"]
+
+
+def _index_names(plan: dict) -> set[str]:
+    names = {plan["Index Name"]} if "Index Name" in plan else set()
+    for child in plan.get("Plans", []):
+        names |= _index_names(child)
+    return names
+
+
+def test_the_message_search_function_can_use_the_trigram_index(filled):
+    """`auzap_message_search` runs MESSAGE_SEARCH_SQL without the policy (that is its point): run as
+    the owner, the LIKE is an index condition of the trigram index. The planner prefers the shop's
+    own index on a database this small, so those are dropped inside the (rolled back) transaction."""
+    from auzap_console.rls import MESSAGE_SEARCH_SQL
+
+    largest = filled.tenant_ids[0]
+    statement = MESSAGE_SEARCH_SQL.replace("$1", str(largest)).replace("$2", "'%%gato%%'")  # %% for the driver
+    owner = create_engine(os.environ["DATABASE_ADMIN_URL"])  # the fixture's database, as its owner
+    try:
+        with owner.connect() as conn:
+            conn.exec_driver_sql("DROP INDEX ix_messages_tenant_id; DROP INDEX ix_messages_tenant_created")
+            (plan,) = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement).scalar()
+            conn.rollback()
+    finally:
+        owner.dispose()
+    assert "ix_trgm_messages_body" in _index_names(plan["Plan"]) and not _seq_scans(plan["Plan"])

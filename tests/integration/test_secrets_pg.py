@@ -20,6 +20,7 @@ from auzap_console.rls import (
     AUTH_FUNCTIONS,
     CHANNEL_FUNCTION_SIGNATURES,
     CHANNEL_LOOKUP_FUNCTION,
+    MESSAGE_SEARCH_SIGNATURES,
     OUTBOX_FUNCTION_SIGNATURES,
     REMINDERS_FUNCTION_SIGNATURES,
 )
@@ -47,7 +48,13 @@ def fresh_pg(pg_urls):
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-DEFINER_FUNCTIONS = (*AUTH_FUNCTION_SIGNATURES, *CHANNEL_FUNCTION_SIGNATURES, *OUTBOX_FUNCTION_SIGNATURES, *REMINDERS_FUNCTION_SIGNATURES)
+DEFINER_FUNCTIONS = (
+    *AUTH_FUNCTION_SIGNATURES,
+    *CHANNEL_FUNCTION_SIGNATURES,
+    *OUTBOX_FUNCTION_SIGNATURES,
+    *REMINDERS_FUNCTION_SIGNATURES,
+    *MESSAGE_SEARCH_SIGNATURES,
+)
 SEARCH_PATH = "search_path=pg_catalog, public, pg_temp"
 
 
@@ -165,6 +172,7 @@ CALLS = {
     "auzap_channel_status_counts()": "SELECT * FROM auzap_channel_status_counts()",
     "auzap_outbox_due(integer,integer)": "SELECT * FROM auzap_outbox_due(0, 1)",
     "auzap_reminders_due(timestamp with time zone,integer)": "SELECT * FROM auzap_reminders_due(now(), 1)",
+    "auzap_message_search(text)": "SELECT * FROM auzap_message_search('%x%')",
 }
 
 

@@ -27,3 +27,21 @@ def test_labels_search_and_row_level_security():
         assert s.execute(text("SELECT count(*) FROM queues")).scalar() == 0
         assert s.execute(text("SELECT count(*) FROM quick_replies")).scalar() == 0
         assert inbox.list_conversations(s, actor=b.actor, status="all", label="ração").rows == []
+
+
+def test_search_inside_messages_stays_in_the_sessions_shop():
+    """The inbox's message search runs in `auzap_message_search` (SECURITY DEFINER, so the trigram
+    index can serve it): it answers only for the shop the session is pinned to, and nothing without one."""
+    a, b = agent_shop("Loja Busca PG A"), agent_shop("Loja Busca PG B")
+    mine, _ = receive_text(tenant_id=a.tenant_id, phone=PHONE, text="o Rex precisa de hidratação")
+    theirs, _ = receive_text(tenant_id=b.tenant_id, phone=PHONE, text="o Rex precisa de hidratação")
+    with tenant_session(a.tenant_id) as s:
+        assert s.execute(text("SELECT * FROM auzap_message_search('%hidrata%')")).scalars().all() == [mine]
+        found = inbox.list_conversations(s, actor=a.actor, status="all", search="hidrata")
+        assert [c.id for c, _, _ in found.rows] == [mine] and found.total == 1
+        assert inbox.list_conversations(s, actor=a.actor, status="all", search="hidrata", page=2).total == 1  # total past the last page
+    with tenant_session(b.tenant_id) as s:
+        assert s.execute(text("SELECT * FROM auzap_message_search('%hidrata%')")).scalars().all() == [theirs]
+        assert [c.id for c, _, _ in inbox.list_conversations(s, actor=b.actor, status="all", search="hidrata").rows] == [theirs]
+    with tenant_session(None) as s:  # no shop: nothing, not everything
+        assert s.execute(text("SELECT count(*) FROM auzap_message_search('%%')")).scalar() == 0
