@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -26,12 +27,25 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
-POSTGRES_ONLY_INDEX_PREFIX = "ix_trgm_"  # trigram search indexes: created by migrations on PostgreSQL, not in the models
+POSTGRES_ONLY_INDEX_PREFIXES = ("ix_trgm_", "ix_pg_")  # search and lookup indexes created by migrations on PostgreSQL only
+PARTITIONING_TABLES = re.compile(r"messages_(\d{4}_\d{2}|default)|message_keys")  # `auzap_console.partitions`
 
 
 def include_in_comparison(obj, name, type_, reflected, compare_to) -> bool:
-    """Autogenerate's filter: PostgreSQL-only search indexes are not a difference from the models."""
-    return not (type_ == "index" and reflected and (name or "").startswith(POSTGRES_ONLY_INDEX_PREFIX))
+    """Autogenerate's filter: what PostgreSQL has and the models do not is not a difference.
+
+    That is the PostgreSQL-only indexes, and what partitioning `messages` moves (its partitions, the
+    `message_keys` table holding its unique key, the foreign keys that pointed at it).
+    """
+    if type_ == "index" and reflected and (name or "").startswith(POSTGRES_ONLY_INDEX_PREFIXES):
+        return False
+    if type_ == "table" and reflected and compare_to is None and PARTITIONING_TABLES.fullmatch(name or ""):
+        return False
+    if type_ == "unique_constraint" and not reflected and obj.table.name == "messages":
+        return compare_to is not None  # on PostgreSQL `message_keys` holds it
+    if type_ == "foreign_key_constraint" and not reflected and obj.referred_table.name == "messages":
+        return compare_to is not None  # a partitioned table cannot be referred to by id alone
+    return True
 
 
 class MigrationError(Exception):

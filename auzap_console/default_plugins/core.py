@@ -40,8 +40,12 @@ def register_segment_filters(register):
 
 @hookimpl
 def register_schedules(register):
-    """Hourly: forget old login and sign-up attempts (they hold e-mails and IPs). Every minute: due reminders, campaigns."""
+    """Hourly: forget old login and sign-up attempts (they hold e-mails and IPs). Every minute: due reminders, campaigns.
+
+    Daily: the coming months' partitions of messages (PostgreSQL).
+    """
     register(name="prune-login-attempts", cron="17 * * * *", function="auzap_console.jobs.maintenance:prune_login_attempts_job")
+    register(name="message-partitions", cron="41 3 * * *", function="auzap_console.jobs.maintenance:create_message_partitions_job")
     register(name="send-reminders", cron="* * * * *", function="auzap_console.jobs.reminders:send_due_reminders_job")
     register(name="send-campaigns", cron="* * * * *", function="auzap_console.jobs.campaigns:send_due_campaigns_job")
     register(name="owner-summary", cron="* * * * *", function="auzap_console.jobs.owner_summary:send_summaries_job")

@@ -54,6 +54,7 @@ DEFINER_FUNCTIONS = (
     *OUTBOX_FUNCTION_SIGNATURES,
     *REMINDERS_FUNCTION_SIGNATURES,
     *MESSAGE_SEARCH_SIGNATURES,
+    "auzap_message_partitions(date,date)",
 )
 SEARCH_PATH = "search_path=pg_catalog, public, pg_temp"
 
@@ -173,6 +174,7 @@ CALLS = {
     "auzap_outbox_due(integer,integer)": "SELECT * FROM auzap_outbox_due(0, 1)",
     "auzap_reminders_due(timestamp with time zone,integer)": "SELECT * FROM auzap_reminders_due(now(), 1)",
     "auzap_message_search(text)": "SELECT * FROM auzap_message_search('%x%')",
+    "auzap_message_partitions(date,date)": "SELECT auzap_message_partitions(current_date, current_date)",
 }
 
 

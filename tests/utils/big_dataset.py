@@ -224,6 +224,8 @@ def fill(admin_dsn: str, scale: float = 1.0, *, seed: int = 7, now: datetime | N
             ),
         )
         first_message = _next_ids(cur, "messages", len(plan))
+        if cur.execute("SELECT to_regprocedure('auzap_message_partitions(date, date)')").fetchone()[0]:
+            cur.execute("SELECT auzap_message_partitions(%s, %s)", (plan[0][2].date(), now.date()))  # the year's months
         message_columns = ("id", "tenant_id", "conversation_id", "direction", "sender", "body", "media_url", "delivery_status")
         message_columns += ("tokens_in", "tokens_out", "created_at", "processing")
         dataset.counts["messages"] = _copy(
