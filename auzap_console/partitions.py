@@ -117,6 +117,14 @@ CREATE TRIGGER messages_deleted AFTER DELETE ON messages REFERENCING OLD TABLE A
 """
 
 
+OWN_FOREIGN_KEYS = (  # what `messages` refers to, re-created on the new table both ways
+    "ALTER TABLE messages ADD CONSTRAINT messages_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id) ON DELETE CASCADE",
+    "ALTER TABLE messages ADD CONSTRAINT messages_conversation_id_fkey"
+    " FOREIGN KEY (conversation_id) REFERENCES conversations(id) ON DELETE CASCADE",
+    "ALTER TABLE messages ADD CONSTRAINT messages_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES channels(id) ON DELETE SET NULL",
+)
+
+
 def is_partitioned(conn: Connection) -> bool:
     """Whether `messages` is the partitioned table (PostgreSQL after 0017)."""
     if conn.dialect.name != "postgresql":
@@ -148,12 +156,8 @@ def partition_messages(conn: Connection) -> None:
     run("INSERT INTO messages SELECT * FROM messages_unpartitioned")
     run("DROP TABLE messages_unpartitioned CASCADE")  # with it go the policy and the four foreign keys to it
     run("ALTER TABLE messages ADD CONSTRAINT messages_pkey PRIMARY KEY (id, created_at)")
-    run("ALTER TABLE messages ADD CONSTRAINT messages_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id) ON DELETE CASCADE")
-    run(
-        "ALTER TABLE messages ADD CONSTRAINT messages_conversation_id_fkey"
-        " FOREIGN KEY (conversation_id) REFERENCES conversations(id) ON DELETE CASCADE"
-    )
-    run("ALTER TABLE messages ADD CONSTRAINT messages_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES channels(id) ON DELETE SET NULL")
+    for statement in OWN_FOREIGN_KEYS:
+        run(statement)
     for definition in indexes:
         run(definition.replace(" ON public.messages_unpartitioned ", " ON public.messages "))
     run("CREATE INDEX ix_pg_messages_provider ON messages (channel_id, provider_message_id)")  # the re-delivery lookups
@@ -194,12 +198,8 @@ def unpartition_messages(conn: Connection) -> None:
         run(f"DROP FUNCTION IF EXISTS {name}")
     run("ALTER TABLE messages ADD CONSTRAINT messages_pkey PRIMARY KEY (id)")
     run("ALTER TABLE messages ADD CONSTRAINT messages_channel_id_provider_message_id_key UNIQUE (channel_id, provider_message_id)")
-    run("ALTER TABLE messages ADD CONSTRAINT messages_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id) ON DELETE CASCADE")
-    run(
-        "ALTER TABLE messages ADD CONSTRAINT messages_conversation_id_fkey"
-        " FOREIGN KEY (conversation_id) REFERENCES conversations(id) ON DELETE CASCADE"
-    )
-    run("ALTER TABLE messages ADD CONSTRAINT messages_channel_id_fkey FOREIGN KEY (channel_id) REFERENCES channels(id) ON DELETE SET NULL")
+    for statement in OWN_FOREIGN_KEYS:
+        run(statement)
     for definition in indexes:
         run(definition.replace(" ON ONLY public.messages_partitioned ", " ON public.messages "))
     for table in REFERENCING:
