@@ -141,7 +141,7 @@ def main() -> None:
         for proc, port in ((bare, 8931), (real, 8932)):
             proc.terminate()
             # granian re-parents its workers: stop everything serving the port.
-            subprocess.run(["pkill", "-f", f"--port {port} --workers 1 --log-level warning _bench_apps"], check=False)
+            subprocess.run(["pkill", "-f", "--", f"--port {port} --workers 1 --log-level warning _bench_apps"], check=False)
     load = f"wrk -t2 -c{args.concurrency} -d{args.seconds}s" if args.client == "wrk" else f"httpx, {args.requests} requests"
     print(f"database: {db_url.split('://')[0]}, load: {load}, concurrency {args.concurrency}, 1 granian worker each")
     print(f"bare Starlette endpoint : {base_rate:8.0f} req/s")
