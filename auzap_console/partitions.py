@@ -22,6 +22,8 @@ SQLite keeps the plain table of the models.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
@@ -130,6 +132,30 @@ def is_partitioned(conn: Connection) -> bool:
     if conn.dialect.name != "postgresql":
         return False
     return bool(conn.execute(text("SELECT relkind = 'p' FROM pg_class WHERE oid = to_regclass('public.messages')")).scalar())
+
+
+def months_ahead(conn: Connection) -> int | None:
+    """How many months after the current one have their partition, without a gap.
+
+    None: not partitioned; -1: not even the current month. `/health` shows it: below
+    `MONTHS_AHEAD` the daily schedule has not been running, and from the first missing month on
+    new messages would wait in the default partition.
+    """
+    if not is_partitioned(conn):
+        return None
+    names = set(
+        conn.execute(
+            text(
+                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'public.messages'::regclass"
+            )
+        ).scalars()
+    )
+    today = datetime.now(UTC)
+    year, month, ahead = today.year, today.month, -1
+    while f"messages_{year:04d}_{month:02d}" in names:
+        ahead += 1
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return ahead
 
 
 def _index_definitions(conn: Connection, table: str, skip: tuple[str, ...]) -> list[str]:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from auzap_console import partitions
 from auzap_console.db import tenant_session
 from auzap_console.metrics import CONTENT_TYPE_LATEST, scrape
 from auzap_console.models import Channel
@@ -24,11 +25,14 @@ def _database() -> dict:
     try:
         with tenant_session(None) as session:
             session.execute(text("SELECT 1"))
+            extra = {}
             if session.get_bind().dialect.name == "postgresql":
                 rows = session.execute(text("SELECT status, total FROM auzap_channel_status_counts()")).all()
+                extra["message_partitions_months_ahead"] = partitions.months_ahead(session.connection())
             else:
                 rows = session.execute(select(Channel.status, func.count()).group_by(Channel.status)).all()
-        return {"ok": True, "latency_ms": round((time.monotonic() - started) * 1000, 1), "channels": {s: int(n) for s, n in rows}}
+        latency = round((time.monotonic() - started) * 1000, 1)
+        return {"ok": True, "latency_ms": latency, "channels": {s: int(n) for s, n in rows}} | extra
     except Exception as exc:
         return {"ok": False, "error": str(exc)[:200]}
 

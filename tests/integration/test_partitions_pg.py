@@ -183,3 +183,21 @@ def test_the_migration_keeps_every_row_both_ways(fresh_pg):
     again = receive_message(tenant_id=shop.tenant_id, text="oi", channel_id=shop.channel_id, provider_message_id="m-1", phone=PHONE)
     new = receive_message(tenant_id=shop.tenant_id, text="novo", channel_id=shop.channel_id, provider_message_id="m-3", phone=PHONE)
     assert again.duplicate and new.message_id > max(row[0] for row in before)  # the id sequence went along
+
+
+def test_health_shows_how_many_months_ahead_have_their_partition(pg_urls, monkeypatch):
+    from starlette.testclient import TestClient
+
+    from auzap_console.channels.webhooks import webhook_app
+    from auzap_console.settings import get_settings
+
+    create_message_partitions_job()
+    monkeypatch.setenv("HEALTH_TOKEN", "saude-123")
+    monkeypatch.setenv("REDIS_URL", "")
+    get_settings.cache_clear()
+    try:
+        body = TestClient(webhook_app()).get("/health?token=saude-123").json()
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert body["database"]["message_partitions_months_ahead"] == 3  # MONTHS_AHEAD without a gap (a far month made by hand is not counted)
