@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from alembic import command
 from auzap_console.db import make_engine
+from auzap_console.partitions import REFERENCING
 from auzap_console.rls import grant_app_role
 from auzap_console.settings import PROJECT_ROOT, get_settings
 
@@ -28,6 +29,7 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 POSTGRES_ONLY_INDEX_PREFIXES = ("ix_trgm_", "ix_pg_")  # search and lookup indexes created by migrations on PostgreSQL only
+MESSAGE_KEY = {"channel_id", "provider_message_id"}
 PARTITIONING_TABLES = re.compile(r"messages_(\d{4}_\d{2}|default)|message_keys")  # `auzap_console.partitions`
 
 
@@ -41,10 +43,10 @@ def include_in_comparison(obj, name, type_, reflected, compare_to) -> bool:
         return False
     if type_ == "table" and reflected and compare_to is None and PARTITIONING_TABLES.fullmatch(name or ""):
         return False
-    if type_ == "unique_constraint" and not reflected and obj.table.name == "messages":
+    if type_ == "unique_constraint" and not reflected and obj.table.name == "messages" and set(obj.columns.keys()) == MESSAGE_KEY:
         return compare_to is not None  # on PostgreSQL `message_keys` holds it
-    if type_ == "foreign_key_constraint" and not reflected and obj.referred_table.name == "messages":
-        return compare_to is not None  # a partitioned table cannot be referred to by id alone
+    if type_ == "foreign_key_constraint" and not reflected and obj.referred_table.name == "messages" and obj.table.name in REFERENCING:
+        return compare_to is not None  # a partitioned table cannot be referred to by id alone; a trigger keeps them
     return True
 
 

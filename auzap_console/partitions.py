@@ -13,10 +13,13 @@ What PostgreSQL asks in return, and what keeps the guarantees:
   tables that did (`ai_interactions`, `appointment_reminders`, `campaign_recipients`,
   `inbound_events`, all ON DELETE SET NULL) are kept in step by a statement trigger on delete.
 - Row-level security: the policy is on the parent and on every partition (the app role could
-  otherwise read a partition by name). Partitions are created ahead by `auzap_message_partitions`
-  (SECURITY DEFINER: the app role owns nothing), called daily by the maintenance job; a row
-  outside every month lands in `messages_default`, and a later partition for its month takes
-  it over, so nothing is refused or lost.
+  otherwise read a partition by name). Partitions are created ahead by
+  `auzap_message_partitions_ahead()` (SECURITY DEFINER: the app role owns nothing), called daily
+  by the maintenance job; a row outside every month lands in `messages_default`, and the next
+  run makes its month and moves it there, so nothing is refused or lost.
+- The triggers run for statements on `messages`. Removing messages by DETACH, DROP or TRUNCATE
+  of a month, or by a DELETE naming a partition, would leave their keys and the pointers to them:
+  archive a month by deleting through `messages`.
 SQLite keeps the plain table of the models.
 """
 
@@ -33,6 +36,10 @@ MONTHS_AHEAD = 3
 REFERENCING = ("ai_interactions", "appointment_reminders", "campaign_recipients", "inbound_events")  # message_id → messages.id
 
 QUOTED_TENANT = CURRENT_TENANT.replace("'", "''")  # inside a quoted string of the function
+# `auzap_message_partitions(first, last)` makes any range of months: the migration owner's (revoked
+# from the app role by `rls.grant_app_role`, which may not pile up partitions). The app role's
+# daily job may only call `auzap_message_partitions_ahead()`: this month, the next MONTHS_AHEAD,
+# and the months of rows waiting in the default partition.
 PARTITION_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION auzap_message_partitions(p_first date, p_last date)
 RETURNS integer
@@ -44,10 +51,10 @@ DECLARE
   part text;
   made integer := 0;
 BEGIN
-  IF p_last > p_first + 3660 THEN
-    RAISE EXCEPTION 'auzap_message_partitions: at most ten years at a time';
-  END IF;
   PERFORM pg_advisory_xact_lock(hashtext('auzap_message_partitions'));  -- two callers at once: one waits, then finds them made
+  -- No row may enter the default partition between looking at it and taking a month out of it
+  -- (the new partition's check would then fail): writers of messages wait for this transaction.
+  LOCK TABLE public.messages_default IN SHARE ROW EXCLUSIVE MODE;
   WHILE month <= p_last LOOP
     part := 'messages_' || to_char(month, 'YYYY_MM');
     lo := month::timestamp AT TIME ZONE 'UTC';
@@ -75,6 +82,22 @@ BEGIN
   RETURN made;
 END $fn$;
 REVOKE EXECUTE ON FUNCTION auzap_message_partitions(date, date) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION auzap_message_partitions_ahead()
+RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $fn$
+DECLARE
+  today date := (now() AT TIME ZONE 'UTC')::date;
+  waiting date;
+  made integer;
+BEGIN
+  made := public.auzap_message_partitions(today, (today + interval '{MONTHS_AHEAD} months')::date);
+  FOR waiting IN SELECT DISTINCT date_trunc('month', created_at AT TIME ZONE 'UTC')::date FROM public.messages_default LOOP
+    made := made + public.auzap_message_partitions(waiting, waiting);
+  END LOOP;
+  RETURN made;
+END $fn$;
+REVOKE EXECUTE ON FUNCTION auzap_message_partitions_ahead() FROM PUBLIC;
 """
 
 KEYS_TRIGGERS = f"""
@@ -127,6 +150,14 @@ OWN_FOREIGN_KEYS = (  # what `messages` refers to, re-created on the new table b
 )
 
 
+FUNCTIONS = (
+    "auzap_message_keys_sync()",
+    "auzap_messages_deleted()",
+    "auzap_message_partitions_ahead()",
+    "auzap_message_partitions(date, date)",
+)
+
+
 def is_partitioned(conn: Connection) -> bool:
     """Whether `messages` is the partitioned table (PostgreSQL after 0017)."""
     if conn.dialect.name != "postgresql":
@@ -163,6 +194,42 @@ def _index_definitions(conn: Connection, table: str, skip: tuple[str, ...]) -> l
     return [definition for name, definition in rows if name not in skip]
 
 
+def _copy_grants(conn: Connection, source: str, targets: tuple[str, ...]) -> None:
+    """The table privileges others hold on `source`, granted on `targets` (a re-created table starts with none)."""
+    grants = conn.execute(
+        text(
+            "SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END, a.privilege_type"
+            " FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = to_regclass(:source) AND a.grantee <> c.relowner"
+        ),
+        {"source": f"public.{source}"},
+    ).all()
+    for grantee, privilege in grants:
+        for target in targets:
+            conn.execute(text(f'GRANT {privilege} ON "{target}" TO {grantee}'))
+
+
+def _refuse_unknown_dependents(conn: Connection, table: str) -> None:
+    """Stop before DROP … CASCADE takes along a foreign key or view this module does not re-create."""
+    foreign = conn.execute(
+        text("SELECT conrelid::regclass::text, conname FROM pg_constraint WHERE contype = 'f' AND confrelid = to_regclass(:t)"),
+        {"t": f"public.{table}"},
+    ).all()
+    views = conn.execute(
+        text(
+            "SELECT DISTINCT r.ev_class::regclass::text FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid"
+            " WHERE d.refobjid = to_regclass(:t) AND r.ev_class <> to_regclass(:t)"
+        ),
+        {"t": f"public.{table}"},
+    ).all()
+    unknown = [f"{owner} ({name})" for owner, name in foreign if owner not in REFERENCING] + [f"view {v}" for (v,) in views]
+    if unknown:
+        raise RuntimeError(
+            "messages cannot be partitioned while these depend on it: "
+            + ", ".join(unknown)
+            + ". Drop them first (a plugin's foreign key to messages.id: keep a plain message_id column instead)."
+        )
+
+
 def partition_messages(conn: Connection) -> None:
     """Turn the plain `messages` into the partitioned one, rows, ids and indexes kept (migration 0017)."""
     if conn.dialect.name != "postgresql" or is_partitioned(conn):
@@ -174,12 +241,14 @@ def partition_messages(conn: Connection) -> None:
     run("ALTER SEQUENCE messages_id_seq OWNED BY messages.id")
     run("CREATE TABLE messages_default PARTITION OF messages DEFAULT")
     conn.execute(text(PARTITION_FUNCTION))
-    first = conn.execute(text("SELECT coalesce(min(created_at), now())::date FROM messages_unpartitioned")).scalar()
+    first = conn.execute(text("SELECT (coalesce(min(created_at), now()) AT TIME ZONE 'UTC')::date FROM messages_unpartitioned")).scalar()
     conn.execute(
         text("SELECT auzap_message_partitions(:first, (now() + make_interval(months => :ahead))::date)"),
         {"first": first, "ahead": MONTHS_AHEAD},
     )
     run("INSERT INTO messages SELECT * FROM messages_unpartitioned")
+    _refuse_unknown_dependents(conn, "messages_unpartitioned")
+    _copy_grants(conn, "messages_unpartitioned", ("messages", "messages_default"))
     run("DROP TABLE messages_unpartitioned CASCADE")  # with it go the policy and the four foreign keys to it
     run("ALTER TABLE messages ADD CONSTRAINT messages_pkey PRIMARY KEY (id, created_at)")
     for statement in OWN_FOREIGN_KEYS:
@@ -198,6 +267,7 @@ def partition_messages(conn: Connection) -> None:
         " PRIMARY KEY (channel_id, provider_message_id))"
     )
     run("CREATE INDEX ix_message_keys_message_id ON message_keys (message_id)")
+    _copy_grants(conn, "messages", ("message_keys",))  # the key trigger writes it with the caller's rights
     enable_tenant_rls(conn, "message_keys")
     run(
         "INSERT INTO message_keys (channel_id, provider_message_id, tenant_id, message_id)"
@@ -218,9 +288,10 @@ def unpartition_messages(conn: Connection) -> None:
     run("CREATE TABLE messages (LIKE messages_partitioned INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
     run("ALTER SEQUENCE messages_id_seq OWNED BY messages.id")
     run("INSERT INTO messages SELECT * FROM messages_partitioned")
+    _copy_grants(conn, "messages_partitioned", ("messages",))
     run("DROP TABLE messages_partitioned CASCADE")  # its partitions, triggers and policies
     run("DROP TABLE message_keys")
-    for name in ("auzap_message_keys_sync()", "auzap_messages_deleted()", "auzap_message_partitions(date, date)"):
+    for name in FUNCTIONS:
         run(f"DROP FUNCTION IF EXISTS {name}")
     run("ALTER TABLE messages ADD CONSTRAINT messages_pkey PRIMARY KEY (id)")
     run("ALTER TABLE messages ADD CONSTRAINT messages_channel_id_provider_message_id_key UNIQUE (channel_id, provider_message_id)")

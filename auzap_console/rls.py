@@ -223,7 +223,8 @@ def create_campaigns_function(conn: Connection) -> None:
 # under the policy. EXECUTE plans it with the actual pattern: a common word and a rare one need
 # different plans.
 MESSAGE_SEARCH_SQL = (
-    "SELECT DISTINCT m.conversation_id FROM public.messages m WHERE m.tenant_id = $1 AND lower(m.body) LIKE $2 AND m.direction <> 'note'"
+    "SELECT DISTINCT m.conversation_id FROM public.messages m"
+    " WHERE m.tenant_id = $1 AND lower(m.body) LIKE $2 ESCAPE '!' AND m.direction <> 'note'"
 )
 MESSAGE_SEARCH_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION auzap_message_search(p_pattern text)
@@ -264,6 +265,11 @@ def create_auth_functions(conn: Connection) -> None:
         _revoke_from_public(conn, AUTH_FUNCTION_SIGNATURES)
 
 
+# SECURITY DEFINER functions for the migration owner only: `auzap_message_partitions` makes any
+# range of months (the app role's daily job has `auzap_message_partitions_ahead()`).
+OWNER_ONLY_FUNCTIONS = ("auzap_message_partitions(date, date)",)
+
+
 def grant_app_role(conn: Connection, role: str, password: str | None = None) -> None:
     """Make sure the app role exists and may use (never own) every table.
 
@@ -278,6 +284,9 @@ def grant_app_role(conn: Connection, role: str, password: str | None = None) -> 
     conn.execute(text(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"'))
     conn.execute(text(f'GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO "{role}"'))  # the lookups are revoked from PUBLIC
     conn.execute(text(f'REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM "{role}"'))
+    for signature in OWNER_ONLY_FUNCTIONS:  # granted above with all the others
+        if conn.execute(text("SELECT to_regprocedure(:f)"), {"f": signature}).scalar():
+            conn.execute(text(f'REVOKE EXECUTE ON FUNCTION {signature} FROM "{role}"'))
     # Every tenant's e-mails and IPs: only through the auzap_attempt_* functions.
     conn.execute(text(f'REVOKE ALL ON login_attempts FROM "{role}"'))
     conn.execute(text(f'REVOKE ALL ON SEQUENCE login_attempts_id_seq FROM "{role}"'))

@@ -12,7 +12,7 @@ from sqlmodel import Session, func, select
 
 from auzap_console.db_types import utcnow
 from auzap_console.i18n import t
-from auzap_console.models import Appointment, Conversation, Customer, Pet
+from auzap_console.models import Appointment, Conversation, Customer, InboundEvent, Message, Pet
 from auzap_console.models.crm import SIZES, SPECIES  # re-exported: the pet form offers them
 from auzap_console.phones import InvalidPhone, normalize_phone
 from auzap_console.services import audit, limits
@@ -135,9 +135,17 @@ def save_customer(
 
 
 def delete_customer(session: Session, *, actor: Actor, customer_id: int) -> None:
-    """Delete a customer with their pets, appointments and conversations (manager and up)."""
+    """Delete a customer with their pets, appointments and conversations (manager and up).
+
+    The raw webhook events of their messages go too: they hold the phone and the text, and an
+    event left without its message looks unhandled, so the outbox sweep would store it again —
+    bringing the customer back, and answering them.
+    """
     actor.require("manager")
     customer = get_scoped(session, Customer, customer_id, actor)
+    theirs = select(Conversation.id).where(Conversation.tenant_id == actor.tenant_id, Conversation.customer_id == customer.id)
+    said = select(Message.id).where(Message.tenant_id == actor.tenant_id, Message.conversation_id.in_(theirs))  # type: ignore[attr-defined]
+    session.exec(delete(InboundEvent).where(InboundEvent.tenant_id == actor.tenant_id, InboundEvent.message_id.in_(said)))  # type: ignore[call-overload,union-attr]
     for model in (Appointment, Conversation, Pet):
         session.exec(delete(model).where(model.tenant_id == actor.tenant_id, model.customer_id == customer.id))  # type: ignore[call-overload]
     session.delete(customer)

@@ -83,11 +83,12 @@ def list_conversations(
     term = (search or "").strip().lower()
     if term:
         digits = "".join(ch for ch in term if ch.isdigit())
-        conds = [func.lower(Customer.name).like(f"%{term}%")]
+        contains = "%" + term.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"  # what is typed, not wildcards
+        conds = [func.lower(Customer.name).like(contains, escape="!")]
         if len(digits) >= 3:
             conds.append(Customer.phone.like(f"%{digits}%"))  # type: ignore[attr-defined]
         if len(term) >= 3:  # inside the messages too
-            conds.append(Conversation.id.in_(_conversations_saying(session, actor, term)))  # type: ignore[union-attr]
+            conds.append(Conversation.id.in_(_conversations_saying(session, actor, contains)))  # type: ignore[union-attr]
         stmt = stmt.where(or_(*conds))
     if label:  # a JSON list: its text holds the quoted label (the same on SQLite and PostgreSQL)
         quoted = json.dumps(label.strip().lower()).replace("!", "!!").replace("%", "!%").replace("_", "!_")
@@ -117,17 +118,16 @@ def list_conversations(
     return InboxPage([(c, cust, previews.get(c.id, "")) for c, cust in rows], int(total), page, per_page)
 
 
-def _conversations_saying(session: Session, actor: Actor, term: str):
-    """The shop's conversations with a message (not a note) containing `term`, as a subquery.
+def _conversations_saying(session: Session, actor: Actor, pattern: str):
+    """The shop's conversations with a message (not a note) matching `pattern` (LIKE, "!" escapes), as a subquery.
 
     On PostgreSQL through `auzap_message_search` (see `rls.MESSAGE_SEARCH_FUNCTION`): under
     row-level security the trigram index cannot serve this LIKE, and a shop's messages are many.
     """
-    pattern = f"%{term}%"
     if session.get_bind().dialect.name == "postgresql":
         return select(func.auzap_message_search(pattern))
     return select(Message.conversation_id).where(
-        Message.tenant_id == actor.tenant_id, func.lower(Message.body).like(pattern), Message.direction != "note"
+        Message.tenant_id == actor.tenant_id, func.lower(Message.body).like(pattern, escape="!"), Message.direction != "note"
     )
 
 

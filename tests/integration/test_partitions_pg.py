@@ -7,6 +7,8 @@ keeps every row both ways."""
 from __future__ import annotations
 
 import os
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import psycopg
@@ -122,6 +124,8 @@ def test_deleting_messages_clears_what_pointed_at_them(pg_urls):
         assert s.execute(text("SELECT count(*) FROM message_keys WHERE message_id = :id"), {"id": got.message_id}).scalar() == 0
     again = receive_message(tenant_id=shop.tenant_id, text="oi", channel_id=shop.channel_id, provider_message_id="del-1", phone=PHONE)
     assert not again.duplicate  # its key went with it
+    with tenant_session(shop.tenant_id) as s:  # the raw event, now without a message, would be stored again by a later sweep
+        s.execute(text("DELETE FROM inbound_events WHERE tenant_id = :t"), {"t": shop.tenant_id})
 
 
 def test_the_daily_job_makes_months_ahead_and_a_stray_row_moves_into_its_month(pg_urls):
@@ -134,11 +138,41 @@ def test_the_daily_job_makes_months_ahead_and_a_stray_row_moves_into_its_month(p
         s.execute(text("UPDATE messages SET created_at = :at WHERE id = :id"), {"at": far, "id": got.message_id})
     with _admin(admin_url) as conn:
         assert conn.execute("SELECT count(*) FROM messages_default WHERE id = %s", (got.message_id,)).fetchone()[0] == 1
-        assert conn.execute("SELECT auzap_message_partitions(%s, %s)", (far.date(), far.date())).fetchone()[0] == 1
+    assert create_message_partitions_job() == 1  # its month, made by the next run
+    with _admin(admin_url) as conn:
         assert conn.execute("SELECT count(*) FROM messages_default").fetchone()[0] == 0
         assert conn.execute(f"SELECT count(*) FROM {_month(far)} WHERE id = %s", (got.message_id,)).fetchone()[0] == 1
     with tenant_session(shop.tenant_id) as s:
         assert s.get(Message, got.message_id).created_at == far
+
+
+def test_a_row_arriving_in_the_default_partition_while_the_job_runs_moves_too(pg_urls):
+    _, admin_url = pg_urls
+    shop = _shop_with_channel("Loja Partição Corrida")
+    first = receive_message(tenant_id=shop.tenant_id, text="oi", channel_id=shop.channel_id, provider_message_id="r-1", phone=PHONE)
+    second = receive_message(tenant_id=shop.tenant_id, text="oi", channel_id=shop.channel_id, provider_message_id="r-2", phone=PHONE)
+    stray = datetime(datetime.now(UTC).year + 5, 2, 3, 12, tzinfo=UTC)
+    move = text("UPDATE messages SET created_at = :at WHERE id = :id")
+    with tenant_session(shop.tenant_id) as s:
+        s.execute(move, {"at": stray, "id": first.message_id})
+    writing = threading.Event()
+
+    def late_writer():  # a second row for that month, still uncommitted when the job starts
+        with tenant_session(shop.tenant_id) as s:
+            s.execute(move, {"at": stray + timedelta(days=1), "id": second.message_id})
+            writing.set()
+            time.sleep(1.0)
+
+    writer = threading.Thread(target=late_writer)
+    writer.start()
+    assert writing.wait(5)
+    made = create_message_partitions_job()  # waits for the writer, then takes both (it used to fail on the second)
+    writer.join()
+    assert made == 1
+    with _admin(admin_url) as conn:
+        assert conn.execute("SELECT count(*) FROM messages_default").fetchone()[0] == 0
+        moved = conn.execute(f"SELECT count(*) FROM {_month(stray)} WHERE id IN (%s, %s)", (first.message_id, second.message_id))
+        assert moved.fetchone()[0] == 2
 
 
 @pytest.fixture
@@ -177,9 +211,11 @@ def test_the_migration_keeps_every_row_both_ways(fresh_pg):
         constraints = {row[0] for row in conn.execute("SELECT conname FROM pg_constraint WHERE conrelid = 'messages'::regclass")}
         assert "messages_channel_id_provider_message_id_key" in constraints
         assert conn.execute("SELECT count(*) FROM pg_constraint WHERE conname = 'inbound_events_message_id_fkey'").fetchone()[0] == 1
-    upgrade_database(admin_url)
+    receive_message(tenant_id=shop.tenant_id, text="e agora?", channel_id=shop.channel_id, provider_message_id="m-4", phone=PHONE)
+    before, _ = snapshot()  # the app role still reads and writes the re-created table: its grants went along
+    command.upgrade(alembic_config(admin_url), "heads")  # plain alembic (no re-grant afterwards)
     after_up, kind = snapshot()
-    assert kind == "p" and after_up == before
+    assert kind == "p" and after_up == before and len(before) == 3
     again = receive_message(tenant_id=shop.tenant_id, text="oi", channel_id=shop.channel_id, provider_message_id="m-1", phone=PHONE)
     new = receive_message(tenant_id=shop.tenant_id, text="novo", channel_id=shop.channel_id, provider_message_id="m-3", phone=PHONE)
     assert again.duplicate and new.message_id > max(row[0] for row in before)  # the id sequence went along

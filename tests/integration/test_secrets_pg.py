@@ -54,7 +54,7 @@ DEFINER_FUNCTIONS = (
     *OUTBOX_FUNCTION_SIGNATURES,
     *REMINDERS_FUNCTION_SIGNATURES,
     *MESSAGE_SEARCH_SIGNATURES,
-    "auzap_message_partitions(date,date)",
+    "auzap_message_partitions_ahead()",
 )
 SEARCH_PATH = "search_path=pg_catalog, public, pg_temp"
 
@@ -174,7 +174,7 @@ CALLS = {
     "auzap_outbox_due(integer,integer)": "SELECT * FROM auzap_outbox_due(0, 1)",
     "auzap_reminders_due(timestamp with time zone,integer)": "SELECT * FROM auzap_reminders_due(now(), 1)",
     "auzap_message_search(text)": "SELECT * FROM auzap_message_search('%x%')",
-    "auzap_message_partitions(date,date)": "SELECT auzap_message_partitions(current_date, current_date)",
+    "auzap_message_partitions_ahead()": "SELECT auzap_message_partitions_ahead()",
 }
 
 
@@ -187,3 +187,5 @@ def test_definer_functions_pin_search_path_and_only_the_app_role_executes_them(p
             conn.execute(call).fetchall()
         with _raw(other_role) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute(call)
+    with _raw(app_url) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):  # any range of months: the owner's only
+        conn.execute("SELECT auzap_message_partitions('1990-01-01', '1999-12-01')")

@@ -43,5 +43,6 @@ def test_search_inside_messages_stays_in_the_sessions_shop():
     with tenant_session(b.tenant_id) as s:
         assert s.execute(text("SELECT * FROM auzap_message_search('%hidrata%')")).scalars().all() == [theirs]
         assert [c.id for c, _, _ in inbox.list_conversations(s, actor=b.actor, status="all", search="hidrata").rows] == [theirs]
+        assert inbox.list_conversations(s, actor=b.actor, status="all", search="%%%").rows == []  # typed, not wildcards
     with tenant_session(None) as s:  # no shop: nothing, not everything
         assert s.execute(text("SELECT count(*) FROM auzap_message_search('%%')")).scalar() == 0

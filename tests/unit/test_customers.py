@@ -100,3 +100,33 @@ def test_delete_customer_takes_pets_along_and_needs_manager(shop_factory):
     with tenant_session(shop.tenant_id) as s:
         assert customers.list_customers(s, actor=shop.actor).total == 0
         assert s.get(Pet, 1) is None or s.get(Pet, 1).customer_id != c.id
+
+
+def test_a_deleted_customer_does_not_come_back_through_the_outbox_sweep(shop_factory):
+    """Their raw webhook events go with them: left without a message they looked unhandled, and the
+    sweep stored them again (customer, conversation, message) and answered."""
+    from sqlmodel import func, select
+
+    from auzap_console.jobs import outbox
+    from auzap_console.models import Customer, InboundEvent
+    from auzap_console.services.channels import create_channel
+    from auzap_console.services.inbound import receive_message
+
+    shop = shop_factory()
+    with tenant_session(shop.tenant_id) as s:
+        channel_id = create_channel(s, actor=shop.actor, name="WhatsApp", provider="simulator").channel.id
+    got = receive_message(tenant_id=shop.tenant_id, text="oi", channel_id=channel_id, provider_message_id="lgpd-1", phone="+5511987650001")
+    with tenant_session(shop.tenant_id) as s:
+        event = InboundEvent(
+            tenant_id=shop.tenant_id, channel_id=channel_id, provider_message_id="lgpd-1", payload={"phone": "+5511987650001", "text": "oi"}
+        )
+        s.add(event)
+        event.message_id = got.message_id
+        customer_id = s.exec(select(Customer.id).where(Customer.tenant_id == shop.tenant_id)).one()
+    with tenant_session(shop.tenant_id) as s:
+        customers.delete_customer(s, actor=shop.actor, customer_id=customer_id)
+    assert [e for e in outbox.due_events(min_age_seconds=0) if e[0] == shop.tenant_id] == []
+    outbox.sweep()
+    with tenant_session(shop.tenant_id) as s:
+        assert s.exec(select(func.count()).select_from(InboundEvent).where(InboundEvent.tenant_id == shop.tenant_id)).one() == 0
+        assert s.exec(select(func.count()).select_from(Customer).where(Customer.tenant_id == shop.tenant_id)).one() == 0

@@ -34,6 +34,10 @@ def test_filters_search_and_unread():
     assert everyone.total == 2 and waiting.total == 1 and waiting.rows[0][1].name == "Carlos Lead"
     assert [c.name for _, c, _ in found.rows] == ["Carlos Lead"] and [c.name for _, c, _ in by_phone.rows] == ["Joana Tutora"]
     assert all(preview for _, _, preview in everyone.rows)
+    with tenant_session(shop.tenant_id) as s:  # what is typed is looked for, not LIKE's wildcards
+        assert inbox.list_conversations(s, actor=shop.actor, status="all", search="%%%").total == 0
+        assert inbox.list_conversations(s, actor=shop.actor, status="all", search="a_e").total == 0  # "atendente" has no "a_e"
+        assert inbox.list_conversations(s, actor=shop.actor, status="all", search="atend").total == 1
     cid = _conversation_id(shop)
     with tenant_session(shop.tenant_id) as s:
         inbox.mark_read(s, actor=shop.actor, conversation_id=cid)
