@@ -35,3 +35,8 @@ class UTCDateTime(TypeDecorator):
 def utcnow() -> datetime:
     """Current time, timezone-aware UTC."""
     return datetime.now(UTC)
+
+
+def escape_like(value: str) -> str:
+    """`value` for a `LIKE … ESCAPE '!'` pattern: its `%`, `_` and `!` match themselves, not anything."""
+    return value.replace("!", "!!").replace("%", "!%").replace("_", "!_")

@@ -10,7 +10,7 @@ from sqlalchemy import String, cast, delete, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
-from auzap_console.db_types import utcnow
+from auzap_console.db_types import escape_like, utcnow
 from auzap_console.i18n import t
 from auzap_console.models import Appointment, Conversation, Customer, InboundEvent, Message, Pet
 from auzap_console.models.crm import SIZES, SPECIES  # re-exported: the pet form offers them
@@ -51,7 +51,7 @@ def list_customers(session: Session, *, actor: Actor, search: str = "", page: in
             conditions.append(Customer.phone.like(f"%{digits}%"))  # type: ignore[attr-defined]
         pet_owner_ids = select(Pet.customer_id).where(Pet.tenant_id == actor.tenant_id, func.lower(Pet.name).like(like))
         conditions.append(Customer.id.in_(pet_owner_ids))  # type: ignore[union-attr]
-        tag = json.dumps(term.lower())[1:-1].replace("!", "!!").replace("%", "!%").replace("_", "!_")  # as the JSON text holds it
+        tag = escape_like(json.dumps(term.lower())[1:-1])  # as the JSON text holds it
         conditions.append(func.lower(cast(Customer.tags, String)).like(f"%{tag}%", escape="!"))
         stmt = stmt.where(or_(*conditions))
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()

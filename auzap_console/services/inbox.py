@@ -9,7 +9,7 @@ from sqlalchemy import String, cast, or_
 from sqlmodel import Session, func, select
 
 from auzap_console import dispatch
-from auzap_console.db_types import utcnow
+from auzap_console.db_types import escape_like, utcnow
 from auzap_console.i18n import t
 from auzap_console.models import AIInteraction, Conversation, Customer, Message, User
 from auzap_console.models.messaging import DeliveryStatus, Processing
@@ -83,7 +83,7 @@ def list_conversations(
     term = (search or "").strip().lower()
     if term:
         digits = "".join(ch for ch in term if ch.isdigit())
-        contains = "%" + term.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"  # what is typed, not wildcards
+        contains = "%" + escape_like(term) + "%"  # what is typed, not wildcards
         conds = [func.lower(Customer.name).like(contains, escape="!")]
         if len(digits) >= 3:
             conds.append(Customer.phone.like(f"%{digits}%"))  # type: ignore[attr-defined]
@@ -91,7 +91,7 @@ def list_conversations(
             conds.append(Conversation.id.in_(_conversations_saying(session, actor, contains)))  # type: ignore[union-attr]
         stmt = stmt.where(or_(*conds))
     if label:  # a JSON list: its text holds the quoted label (the same on SQLite and PostgreSQL)
-        quoted = json.dumps(label.strip().lower()).replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        quoted = escape_like(json.dumps(label.strip().lower()))
         stmt = stmt.where(cast(Conversation.labels, String).like(f"%{quoted}%", escape="!"))  # "!": PostgreSQL's "\" stays literal
     page, per_page = max(1, page), max(1, min(per_page, 100))
     ordered = stmt.order_by(Conversation.last_message_at.desc().nulls_last(), Conversation.id.desc())  # type: ignore[union-attr]

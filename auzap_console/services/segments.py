@@ -19,7 +19,7 @@ from sqlalchemy import String, cast, extract
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
-from auzap_console.db_types import utcnow
+from auzap_console.db_types import escape_like, utcnow
 from auzap_console.i18n import t
 from auzap_console.models import Appointment, Customer, Pet, Segment
 from auzap_console.models.crm import LEAD_STAGES, SIZES, SPECIES
@@ -53,7 +53,7 @@ def _vip(stmt, value: Any, tenant_id: int):
 
 
 def _tag(stmt, value: Any, tenant_id: int):
-    quoted = json.dumps(str(value).strip().lower()).replace("!", "!!").replace("%", "!%").replace("_", "!_")
+    quoted = escape_like(json.dumps(str(value).strip().lower()))
     return stmt.where(func.lower(cast(Customer.tags, String)).like(f"%{quoted}%", escape="!"))
 
 
