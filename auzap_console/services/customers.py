@@ -44,12 +44,12 @@ def list_customers(session: Session, *, actor: Actor, search: str = "", page: in
     stmt = select(Customer).where(Customer.tenant_id == actor.tenant_id)
     term = (search or "").strip()
     if term:
-        like = f"%{term.lower()}%"
-        conditions = [func.lower(Customer.name).like(like), func.lower(Customer.email).like(like)]
+        like = f"%{escape_like(term.lower())}%"  # what is typed, not wildcards
+        conditions = [func.lower(Customer.name).like(like, escape="!"), func.lower(Customer.email).like(like, escape="!")]
         digits = "".join(ch for ch in term if ch.isdigit())
         if len(digits) >= 3:
             conditions.append(Customer.phone.like(f"%{digits}%"))  # type: ignore[attr-defined]
-        pet_owner_ids = select(Pet.customer_id).where(Pet.tenant_id == actor.tenant_id, func.lower(Pet.name).like(like))
+        pet_owner_ids = select(Pet.customer_id).where(Pet.tenant_id == actor.tenant_id, func.lower(Pet.name).like(like, escape="!"))
         conditions.append(Customer.id.in_(pet_owner_ids))  # type: ignore[union-attr]
         tag = escape_like(json.dumps(term.lower())[1:-1])  # as the JSON text holds it
         conditions.append(func.lower(cast(Customer.tags, String)).like(f"%{tag}%", escape="!"))

@@ -58,6 +58,16 @@ def test_search_and_pagination(shop_factory):
     assert by_name.total == 10
 
 
+def test_search_wildcards_are_literal(shop_factory):
+    shop = shop_factory()
+    _customer(shop, name="Ana 100% Tosa", phone="11 97000-1000")
+    _customer(shop, name="Bia_Banho", phone="11 97000-1001")
+    _customer(shop, name="Carla", phone="11 97000-1002")
+    with tenant_session(shop.tenant_id) as s:
+        found = {term: [c.name for c, _ in customers.list_customers(s, actor=shop.actor, search=term).rows] for term in ("%", "_", "a_b")}
+    assert found == {"%": ["Ana 100% Tosa"], "_": ["Bia_Banho"], "a_b": ["Bia_Banho"]}
+
+
 def test_pets_crud_and_validation(shop_factory):
     shop = shop_factory()
     c = _customer(shop)
