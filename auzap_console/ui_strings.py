@@ -386,6 +386,7 @@ PT_BR: dict[str, str] = {
     "dash.today_empty": "Nenhum agendamento para hoje.",
     "dash.revenue_chart": "Receita por semana (serviços concluídos)",
     "dash.of_total": "de {total}",
+    "dash.since": "desde {day}",
     "dash.revenue": "Receita",
     # customers
     "cust.title": "Clientes e pets",

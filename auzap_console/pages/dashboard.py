@@ -60,6 +60,8 @@ class DashboardState(ProtectedState):
     today_count: int = 0
     revenue_week: str = ""
     revenue_month: str = ""
+    week_hint: str = ""  # "desde 30/11": a week that began last month can out-earn the month
+    month_hint: str = ""
     active_customers: int = 0
     customers_hint: str = ""
     open_conversations: int = 0
@@ -98,6 +100,8 @@ class DashboardState(ProtectedState):
         self.today_count = figs.today_count
         self.revenue_week = money(figs.revenue_week_cents) if figs.revenue_visible else ""
         self.revenue_month = money(figs.revenue_month_cents) if figs.revenue_visible else ""
+        self.week_hint = t("dash.since", day=f"{figs.week_start:%d/%m}") if figs.week_start else ""
+        self.month_hint = t("dash.since", day=f"{figs.month_start:%d/%m}") if figs.month_start else ""
         self.active_customers = figs.active_customers
         self.customers_hint = t("dash.of_total", total=count(figs.total_customers, "cadastrado", "cadastrados"))
         self.open_conversations = figs.open_conversations
@@ -209,8 +213,20 @@ def dashboard_page() -> rx.Component:
                     rx.cond(
                         DashboardState.show_revenue,
                         rx.fragment(
-                            kpi_card(t("dash.revenue_week"), DashboardState.revenue_week, "wallet", card_id="kpi-week"),
-                            kpi_card(t("dash.revenue_month"), DashboardState.revenue_month, "trending-up", card_id="kpi-month"),
+                            kpi_card(
+                                t("dash.revenue_week"),
+                                DashboardState.revenue_week,
+                                "wallet",
+                                hint=DashboardState.week_hint,
+                                card_id="kpi-week",
+                            ),
+                            kpi_card(
+                                t("dash.revenue_month"),
+                                DashboardState.revenue_month,
+                                "trending-up",
+                                hint=DashboardState.month_hint,
+                                card_id="kpi-month",
+                            ),
                         ),
                     ),
                     kpi_card(

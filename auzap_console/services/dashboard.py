@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, func, select
@@ -45,6 +45,8 @@ class DashboardFigures:
     open_conversations: int
     revenue_by_week: list[dict] = field(default_factory=list)
     revenue_visible: bool = True
+    week_start: date | None = None  # local days the week's and the month's revenue count from
+    month_start: date | None = None
 
 
 @dataclass
@@ -161,4 +163,6 @@ def figures(session: Session, *, actor: Actor, now: datetime | None = None) -> D
         open_conversations=int(open_conversations),
         revenue_by_week=by_week,
         revenue_visible=show,
+        week_start=week_start.astimezone(tz).date(),
+        month_start=month_start.astimezone(tz).date(),
     )

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from auzap_console.db import tenant_session
 from auzap_console.models import Appointment, Conversation
@@ -44,6 +44,7 @@ def test_figures_follow_the_tenant_time_zone(shop_factory):
     assert [(a.time, a.customer, a.status) for a in f.today] == [("09:00", "Ana", "completed"), ("23:30", "Bia", "confirmed")]
     assert f.revenue_week_cents == 5000 + 7000
     assert f.revenue_month_cents == 5000 + 7000 + 1100 + 9000
+    assert (f.week_start, f.month_start) == (date(2026, 11, 16), date(2026, 11, 1))  # shown as "desde 16/11", "desde 01/11"
     assert f.active_customers == 2 and f.total_customers == 3
     assert f.open_conversations == 1
     assert len(f.revenue_by_week) == 8 and f.revenue_by_week[-1]["receita"] == 120.0
