@@ -7,7 +7,7 @@ Pages call `t("key")` when they are compiled; services call it for error message
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -56,6 +56,17 @@ def parse_money(text: str) -> int:
 def local_datetime(value: datetime, tz: str, locale: str = "pt_BR") -> str:
     """A timestamp shown in the tenant's time zone, e.g. `22/11/2026 14:30`."""
     return format_datetime(value.astimezone(ZoneInfo(tz)), "dd/MM/yyyy HH:mm", locale=locale)
+
+
+def list_when(value: datetime, tz: str, now: datetime | None = None) -> str:
+    """When something last happened, as a list shows it: `14:30` today, `ontem`, `28/11` this year, else `28/11/2025`."""
+    zone = ZoneInfo(tz)
+    local, today = value.astimezone(zone), (now or datetime.now(zone)).astimezone(zone).date()
+    if local.date() == today:
+        return local.strftime("%H:%M")
+    if local.date() == today - timedelta(days=1):
+        return t("when.yesterday")
+    return local.strftime("%d/%m" if local.year == today.year else "%d/%m/%Y")
 
 
 def local_date(value: datetime, tz: str, locale: str = "pt_BR") -> str:

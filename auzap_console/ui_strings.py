@@ -387,6 +387,7 @@ PT_BR: dict[str, str] = {
     "dash.revenue_chart": "Receita por semana (serviços concluídos)",
     "dash.of_total": "de {total}",
     "dash.since": "desde {day}",
+    "when.yesterday": "ontem",
     "dash.revenue": "Receita",
     # customers
     "cust.title": "Clientes e pets",
@@ -683,6 +684,7 @@ PT_BR: dict[str, str] = {
     "inbox.retried": "Certo, tentando de novo.",
     "inbox.retry_not_failed": "Esta mensagem não está com falha.",
     "inbox.empty": "Nenhuma conversa aqui. Quando clientes escreverem no WhatsApp, elas aparecem nesta lista.",
+    "inbox.no_match": "Nenhuma conversa encontrada para esta busca e estes filtros.",
     # channels
     "ch.title": "Canais (WhatsApp)",
     "ch.new": "Conectar número",

@@ -179,7 +179,11 @@ def hand_back(session: Session, *, actor: Actor, conversation_id: int) -> Conver
 
 
 def reply_as_human(session: Session, *, actor: Actor, conversation_id: int, text: str) -> Message:
-    """Store a human reply (sent once the transaction commits); replying also takes over."""
+    """Store a human reply (sent once the transaction commits).
+
+    Replying takes over a conversation the AI holds, one waiting for the team (a hand-off)
+    and one nobody holds: it is no longer waiting, and it is the replier's.
+    """
     actor.require("staff")
     text = (text or "").strip()
     if not text:
@@ -187,8 +191,8 @@ def reply_as_human(session: Session, *, actor: Actor, conversation_id: int, text
     if len(text) > 4096:
         raise ServiceError(t("err.message_long"))
     conversation = get_scoped(session, Conversation, conversation_id, actor)
-    if not conversation.ai_paused:
-        take_over(session, actor=actor, conversation_id=conversation_id)
+    if not conversation.ai_paused or conversation.waiting_human or conversation.assigned_user_id is None:
+        take_over(session, actor=actor, conversation_id=conversation_id)  # a colleague's conversation stays theirs
     message = conversations.add_message(
         session,
         actor=actor,

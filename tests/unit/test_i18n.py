@@ -28,6 +28,13 @@ def test_dates_in_tenant_timezone():
     assert i18n.local_date(moment, "America/Sao_Paulo") == "21/11/2026"
 
 
+def test_list_when_shows_the_day_unless_it_is_today():
+    now = datetime(2026, 12, 6, 15, 0, tzinfo=UTC)  # 12:00 in São Paulo
+    at = [datetime(2026, 12, 6, 3, 5, tzinfo=UTC), datetime(2026, 12, 6, 2, 59, tzinfo=UTC), datetime(2026, 11, 28, 13, 0, tzinfo=UTC)]
+    assert [i18n.list_when(v, "America/Sao_Paulo", now) for v in at] == ["00:05", "ontem", "28/11"]
+    assert i18n.list_when(datetime(2025, 12, 31, 12, 0, tzinfo=UTC), "America/Sao_Paulo", now) == "31/12/2025"
+
+
 def test_english_can_be_switched_on(monkeypatch):
     monkeypatch.setenv("AUZAP_LANGUAGE", "en")
     assert i18n.t("nav.customers") == "Customers & pets"

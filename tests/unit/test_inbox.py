@@ -8,7 +8,7 @@ from auzap_console.agents.chat import chat, receive_text
 from auzap_console.agents.runtime import run_turn
 from auzap_console.db import tenant_session
 from auzap_console.i18n import t
-from auzap_console.models import Conversation, Message
+from auzap_console.models import Conversation, Message, User
 from auzap_console.pages.inbox import InboxState
 from auzap_console.services import inbox
 from auzap_console.services.context import ServiceError
@@ -65,6 +65,30 @@ def test_take_over_pauses_ai_and_hand_back_resumes():
             raise AssertionError("empty reply accepted")
         except ServiceError as exc:
             assert "Escreva" in str(exc)
+
+
+def test_a_team_reply_to_a_handed_off_conversation_ends_the_wait():
+    shop = agent_shop("Loja Espera")
+    chat(tenant_id=shop.tenant_id, phone=PHONE, text="oi")
+    cid = _conversation_id(shop)
+    with tenant_session(shop.tenant_id) as s:  # the AI handed it to the team: paused, waiting, nobody's
+        conversation = s.get(Conversation, cid)
+        conversation.ai_paused, conversation.waiting_human, conversation.assigned_user_id = True, True, None
+        s.add(conversation)
+    with tenant_session(shop.tenant_id) as s:
+        inbox.reply_as_human(s, actor=shop.actor, conversation_id=cid, text="Oi! Aqui é a equipe.")
+    with tenant_session(shop.tenant_id) as s:
+        conversation = s.get(Conversation, cid)
+        assert (conversation.waiting_human, conversation.ai_paused, conversation.assigned_user_id) == (False, True, shop.actor.user_id)
+        colleague = User(tenant_id=shop.tenant_id, email=f"colega-{cid}@example.com", password_hash="x", name="Colega")
+        s.add(colleague)
+        s.flush()
+        conversation.assigned_user_id = colleague_id = colleague.id  # a colleague holds it now
+        s.add(conversation)
+    with tenant_session(shop.tenant_id) as s:
+        inbox.reply_as_human(s, actor=shop.actor, conversation_id=cid, text="Complementando.")
+    with tenant_session(shop.tenant_id) as s:
+        assert s.get(Conversation, cid).assigned_user_id == colleague_id
 
 
 def test_inbox_handlers_never_show_or_touch_another_tenant():

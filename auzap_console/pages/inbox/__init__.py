@@ -136,7 +136,11 @@ def inbox_page() -> rx.Component:
                             pager(InboxState.page, InboxState.pages, InboxState.summary, InboxState.prev_page, InboxState.next_page),
                             width="100%",
                         ),
-                        empty_state(t("inbox.empty"), "inbox", state_id="inbox-empty"),
+                        rx.cond(
+                            InboxState.search != "",
+                            empty_state(t("inbox.no_match"), "search-x", state_id="inbox-empty"),
+                            empty_state(t("inbox.empty"), "inbox", state_id="inbox-empty"),
+                        ),
                     ),
                 ),
                 width="100%",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import reflex as rx
 
 from auzap_console import live
-from auzap_console.i18n import count, local_datetime, t
+from auzap_console.i18n import count, list_when, local_datetime, t
 from auzap_console.phones import format_phone
 from auzap_console.plugin import manager
 from auzap_console.services import assignment, inbox, queues, quick_replies, usage
@@ -240,7 +240,7 @@ class InboxState(PagedListMixin, ProtectedState):
                     waiting=c.waiting_human,
                     test=c.is_test,
                     paused=c.ai_paused,
-                    when=local_datetime(c.last_message_at, user.timezone)[-5:] if c.last_message_at else "",
+                    when=list_when(c.last_message_at, user.timezone) if c.last_message_at else "",
                     assignee=team.get(c.assigned_user_id or 0, ""),
                     closed=c.status == "closed",
                     labels=list(c.labels or []),
