@@ -299,6 +299,7 @@ PT_BR: dict[str, str] = {
     "cal.h.confirmed": "tutor confirmou pelo WhatsApp",
     "cal.h.finding": "registrou achado de saúde ({area})",
     "cal.running": "{who} até {until}",
+    "cal.ends_tomorrow": "amanhã {time}",
     "cal.lane_nobody": "Sem profissional",
     "cal.lane_shop": "Agenda da loja",
     "cal.reminder_sent": "lembrete de {hours} h enviado",

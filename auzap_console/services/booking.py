@@ -70,8 +70,11 @@ def _fits(tenant: Tenant, service: Service, start: datetime) -> bool:
     if window is None:
         return False
     end = start + timedelta(minutes=service.duration_minutes)
-    long_stay = service.duration_minutes >= 8 * 60  # daycare/hotel: only the drop-off must be in hours
-    return window[0] <= start and (start < window[1] if long_stay else end <= window[1])
+    if service.duration_minutes < staff.LONG_STAY_MINUTES:
+        return window[0] <= start and end <= window[1]
+    # daycare/hotel: dropped off and picked up while the shop is open (a day of daycare at 17:30 would end at 03:30)
+    pickup = opening_hours(tenant, end.astimezone(ZoneInfo(tenant.timezone)).date())
+    return window[0] <= start < window[1] and pickup is not None and pickup[0] <= end <= pickup[1]
 
 
 def available_slots(

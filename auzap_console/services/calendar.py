@@ -21,6 +21,7 @@ from auzap_console.services.staff import hours_on
 from auzap_console.services.tenants import get_tenant
 
 NO_LANE = 0  # appointments nobody is assigned to
+DAY_END = "23:59"  # the `ends` of an appointment that runs past midnight: it holds its lane to the end of the day
 
 
 @dataclass
@@ -29,7 +30,8 @@ class AgendaItem:
 
     id: int
     starts: str  # HH:MM in the shop's zone
-    ends: str
+    ends: str  # HH:MM, or DAY_END when it ends on a later day (an overnight stay)
+    ends_label: str  # what the page shows: "10:30", or "amanhã 09:30" / "09/12 09:30" for a later day
     customer: str
     customer_id: int
     pet: str
@@ -190,11 +192,13 @@ def _items(session: Session, actor: Actor, tz: ZoneInfo, rows, members: dict[int
             if a.service_id == appointment.service_id and a.starts_at < appointment.ends_at and a.ends_at > appointment.starts_at
         ]
         member = members.get(appointment.staff_id or 0)
+        starts, ends = appointment.starts_at.astimezone(tz), appointment.ends_at.astimezone(tz)
         items.append(
             AgendaItem(
                 id=appointment.id,
-                starts=appointment.starts_at.astimezone(tz).strftime("%H:%M"),
-                ends=appointment.ends_at.astimezone(tz).strftime("%H:%M"),
+                starts=starts.strftime("%H:%M"),
+                ends=ends.strftime("%H:%M") if ends.date() == starts.date() else DAY_END,
+                ends_label=_end_label(starts, ends),
                 customer=customer,
                 customer_id=appointment.customer_id,
                 pet=pet or "",
@@ -217,6 +221,15 @@ def _items(session: Session, actor: Actor, tz: ZoneInfo, rows, members: dict[int
             )
         )
     return items
+
+
+def _end_label(starts: datetime, ends: datetime) -> str:
+    """The end as the agenda says it: the time on the same day, else with its day."""
+    if ends.date() == starts.date():
+        return ends.strftime("%H:%M")
+    if ends.date() == starts.date() + timedelta(days=1):
+        return t("cal.ends_tomorrow", time=ends.strftime("%H:%M"))
+    return ends.strftime("%d/%m %H:%M")
 
 
 def _lanes(tenant: Tenant, day: date, members: list[StaffMember], items: list[AgendaItem], only: int | None) -> list[Lane]:

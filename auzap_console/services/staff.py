@@ -20,7 +20,7 @@ from auzap_console.services import audit, limits
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 from auzap_console.services.tenants import WEEKDAYS, validate_business_hours
 
-LONG_STAY_MINUTES = 8 * 60  # daycare/hotel: only the drop-off must be in hours, and nobody is held
+LONG_STAY_MINUTES = 8 * 60  # daycare/hotel: dropped off and picked up in opening hours, and nobody is held
 
 
 def list_staff(session: Session, *, actor: Actor, active_only: bool = False) -> list[StaffMember]:

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from auzap_console.db import tenant_session
 from auzap_console.i18n import t
-from auzap_console.models import Appointment, AuditLog, Customer, Service
+from auzap_console.models import Appointment, AuditLog, Customer, Service, Tenant
 from auzap_console.pages.calendar import CalendarState
 from auzap_console.services import booking, calendar
 from auzap_console.services.context import NotFound, ServiceError
@@ -183,3 +183,34 @@ def test_only_the_owner_switches_the_pickup_notice():
     owner.call(SettingsState.set_notify_ready, False)
     with tenant_session(shop.tenant_id) as s:
         assert s.get(Tenant, shop.tenant_id).settings["notify_ready"] is False
+
+
+def test_stays_are_picked_up_while_the_shop_is_open_and_an_overnight_one_says_when_it_ends():
+    from auzap_console.pages.calendar.state import item_row
+    from auzap_console.services import catalog
+
+    shop = agent_shop("Loja Hotel")
+    with tenant_session(shop.tenant_id) as s:
+        tenant = s.get(Tenant, shop.tenant_id)
+        tenant.business_hours = {**tenant.business_hours, "sun": None}  # closed on Sundays
+        s.add(tenant)
+        hotel = catalog.save_service(
+            s, actor=shop.actor, name="Hotel", price_cents=12000, duration_minutes=1440, category="hotel", capacity=5
+        )
+        creche = catalog.save_service(
+            s, actor=shop.actor, name="Creche", price_cents=7000, duration_minutes=600, category="daycare", capacity=5
+        )
+    monday = _next_monday()
+    stay = _book(shop, monday, 9, service="Hotel", minute=30)
+    with tenant_session(shop.tenant_id) as s:
+        agenda = calendar.day_agenda(s, actor=shop.actor, day=monday)
+        creche_slots = booking.available_slots(s, actor=shop.actor, service_id=creche.id, day=monday)
+        hotel_saturday = booking.available_slots(s, actor=shop.actor, service_id=hotel.id, day=monday + timedelta(days=5))
+    (item,) = agenda.items
+    assert (item.id, item.starts, item.ends, item.ends_label) == (stay, "09:30", calendar.DAY_END, "amanhã 09:30")
+    assert item_row(item).time == "09:30–amanhã 09:30"
+    assert agenda.slots[-1] == "23:30"  # it holds the day to its end
+    assert [x.astimezone(SP).strftime("%H:%M") for x in creche_slots] == ["08:00"]  # ten hours, picked up by 18:00
+    assert hotel_saturday == []  # it would be picked up on Sunday, closed
+    with pytest.raises(ServiceError, match="fechados"):
+        _book(shop, monday, 17, service="Creche", minute=30)

@@ -116,7 +116,7 @@ def item_row(i: calendar.AgendaItem) -> ItemRow:
     """What the page shows of an agenda item."""
     return ItemRow(
         id=i.id,
-        time=f"{i.starts}–{i.ends}",
+        time=f"{i.starts}–{i.ends_label}",
         customer=i.customer,
         customer_id=i.customer_id,
         pet=i.pet,
@@ -163,7 +163,7 @@ def _grid(agenda: calendar.DayAgenda, rows: list[ItemRow], tz: ZoneInfo, now: da
                     can_add=not off and not busy and start > now,
                     start=start.astimezone(UTC).isoformat(),
                     appts=items,
-                    running=", ".join(t("cal.running", who=i.pet or i.customer, until=i.ends) for i in running),
+                    running=", ".join(t("cal.running", who=i.pet or i.customer, until=i.ends_label) for i in running),
                     running_color=STATUS_COLORS.get(running[0].status, "gray") if running else "gray",
                 )
             )
