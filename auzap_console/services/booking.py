@@ -8,6 +8,7 @@ when professionals are assigned to the service's category — one of them works 
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -336,6 +337,35 @@ def set_status(session: Session, *, actor: Actor, appointment_id: int, status: s
         details={"from": previous, "to": status, **({"tutor_notified": True} if notified else {})},
     )
     return appointment
+
+
+def days_held(session: Session, *, actor: Actor, category: str, start: date, end: date) -> Counter[date]:
+    """Per local day of [start, end): appointments of `category` services holding a place (daycare and hotel verticals).
+
+    A visit holds its day; a stay that ends on a later day holds every day before its pick-up day
+    (the hotel's nights), as a vertical's own stays do.
+    """
+    tz = ZoneInfo(_tenant(session, actor).timezone)
+    since, until = (datetime.combine(d, time(), tzinfo=tz).astimezone(UTC) for d in (start, end))
+    rows = session.exec(
+        select(Appointment.starts_at, Appointment.ends_at)
+        .join(Service, Service.id == Appointment.service_id)
+        .where(
+            Appointment.tenant_id == actor.tenant_id,
+            Service.category == category,
+            Appointment.status.in_(HOLDING_STATUSES),  # type: ignore[attr-defined]
+            Appointment.starts_at < until,
+            Appointment.ends_at > since,
+        )
+    ).all()
+    held: Counter[date] = Counter()
+    for starts_at, ends_at in rows:
+        first, pickup = starts_at.astimezone(tz).date(), ends_at.astimezone(tz).date()
+        day = max(first, start)
+        while day < min(max(pickup, first + timedelta(days=1)), end):
+            held[day] += 1
+            day += timedelta(days=1)
+    return held
 
 
 def _with_names(

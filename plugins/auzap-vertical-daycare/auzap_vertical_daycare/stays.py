@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from auzap_console.db_types import utcnow
 from auzap_console.models import Pet
-from auzap_console.services import audit
+from auzap_console.services import audit, booking
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 from auzap_console.services.plugins import settings_for
 from auzap_console.services.tenants import get_tenant
@@ -57,7 +57,7 @@ def set_places(session: Session, *, actor: Actor, kind: str, value: int) -> None
 
 
 def occupancy(session: Session, *, actor: Actor, kind: str, start: date, end: date) -> Counter:
-    """Pets staying on each day of [start, end) (one query for the range)."""
+    """Pets staying on each day of [start, end): this plugin's stays and the agenda's daycare/hotel appointments."""
     rows = session.exec(
         select(Stay.start_date, Stay.end_date).where(
             Stay.tenant_id == actor.tenant_id,
@@ -67,7 +67,7 @@ def occupancy(session: Session, *, actor: Actor, kind: str, start: date, end: da
             Stay.end_date > start,
         )
     ).all()
-    taken: Counter = Counter()
+    taken: Counter = booking.days_held(session, actor=actor, category=kind, start=start, end=end)  # booked in the Agenda
     for first, last in rows:
         day = max(first, start)
         while day < min(last, end):

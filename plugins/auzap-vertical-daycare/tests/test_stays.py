@@ -108,3 +108,31 @@ def test_another_shop_neither_sees_nor_fills_these_places(auzap_tenant):
 def test_the_hotel_desk_takes_only_hotel_talk(auzap_chat):
     assert auzap_chat("quanto custa o banho?").persona != "hotel"
     assert auzap_chat("tem vaga no hotel dia 20?").persona == "hotel"
+
+
+def test_the_agendas_daycare_and_hotel_bookings_take_places_too(auzap_tenant):
+    """A hotel night or daycare day booked in the Agenda (a core appointment) fills the same places."""
+    from datetime import UTC, datetime, time
+    from zoneinfo import ZoneInfo
+
+    from auzap_console.services import booking, catalog
+    from auzap_console.testing import open_every_day
+
+    shop = open_every_day(auzap_tenant, (("Hotel (pernoite)", 12000, "hotel", 1440), ("Creche (diária)", 7000, "daycare", 600)))
+    (c0, p0), (c1, p1), (c2, p2) = _pets(shop, 3)
+    start = TODAY + timedelta(days=5)
+    at = datetime.combine(start, time(9, 30), tzinfo=ZoneInfo("America/Sao_Paulo")).astimezone(UTC)
+    with tenant_session(shop.tenant_id) as s:
+        by_name = {svc.name: svc.id for svc in catalog.list_services(s, actor=shop.actor)}
+        booking.book(s, actor=shop.actor, customer_id=c0, pet_id=p0, service_id=by_name["Hotel (pernoite)"], starts_at=at)
+        booking.book(
+            s, actor=shop.actor, customer_id=c1, pet_id=p1, service_id=by_name["Creche (diária)"], starts_at=at - timedelta(minutes=90)
+        )  # 08:00-18:00
+        stays.set_places(s, actor=shop.actor, kind="hotel", value=1)
+    with tenant_session(shop.tenant_id) as s:
+        hotel = stays.occupancy(s, actor=shop.actor, kind="hotel", start=start - timedelta(days=1), end=start + timedelta(days=3))
+        daycare = stays.occupancy(s, actor=shop.actor, kind="daycare", start=start, end=start + timedelta(days=2))
+        assert (hotel[start - timedelta(days=1)], hotel[start], hotel[start + timedelta(days=1)]) == (0, 1, 0)  # one night
+        assert (daycare[start], daycare[start + timedelta(days=1)]) == (1, 0)
+    with tenant_session(shop.tenant_id) as s, pytest.raises(ServiceError, match=start.strftime("%d/%m")):
+        stays.book(s, actor=shop.actor, customer_id=c2, pet_id=p2, kind="hotel", start=start, nights=1)  # the Agenda's guest took it
