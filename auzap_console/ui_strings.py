@@ -167,6 +167,7 @@ PT_BR: dict[str, str] = {
     "seg.filters": "Filtros",
     "seg.any": "Qualquer",
     "seg.any_service": "Qualquer serviço",
+    "seg.service_off": "Visitas: sem filtro",
     "seg.species": "Espécie do pet",
     "seg.inactive_days": "Sem visita há (dias)",
     "seg.did": "fizeram",

@@ -18,6 +18,7 @@ from auzap_console.state import Option, ProtectedState, guarded
 from auzap_console.template import template
 
 ANY = "any"
+NO_SERVICE_FILTER = "off"  # the visits row is off; ANY there means "any service"
 MONTHS = ("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro")
 
 
@@ -51,7 +52,7 @@ class SegmentsState(ProtectedState):
     species: str = ANY
     inactive_days: str = ""
     birthday_month: str = ANY
-    service: str = ANY
+    service: str = NO_SERVICE_FILTER
     service_mode: str = "not_used"
     service_days: str = "90"
     reach: int = 0
@@ -79,9 +80,10 @@ class SegmentsState(ProtectedState):
             criteria["inactive_days"] = int(self.inactive_days)
         if self.birthday_month != ANY:
             criteria["birthday_month"] = int(self.birthday_month)
-        if self.service != ANY:
-            days = int(self.service_days) if self.service_days.strip().isdigit() else 90
-            criteria[f"service_{self.service_mode}"] = {"service_id": int(self.service), "days": days}
+        if self.service != NO_SERVICE_FILTER:
+            days = int(self.service_days) if self.service_days.strip().isdigit() and int(self.service_days) > 0 else 90
+            service_id = None if self.service == ANY else int(self.service)
+            criteria[f"service_{self.service_mode}"] = {"service_id": service_id, "days": days}
         for spec in self.extra_filters:
             value = (self.extra_values.get(spec.name) or "").strip()
             if spec.kind == "number" and value.isdigit():
@@ -102,7 +104,7 @@ class SegmentsState(ProtectedState):
         """Services for the filter and the saved segments with their reach (on opening and after saving)."""
         user = await self._user("manager")
         with self._session(user) as session:
-            self.services = [Option(ANY, t("seg.any_service"))] + [
+            self.services = [Option(NO_SERVICE_FILTER, t("seg.service_off")), Option(ANY, t("seg.any_service"))] + [
                 Option(str(s.id), s.name) for s in catalog.list_services(session, actor=user.actor)
             ]
             self.saved = [

@@ -69,11 +69,15 @@ def _size(stmt, value: Any, tenant_id: int):
     return stmt.where(Customer.id.in_(_pet_owners(tenant_id, Pet.size == value)))  # type: ignore[union-attr]
 
 
-def _visits(tenant_id: int, value: Any):
-    """(service id, days) from `{"service_id": 3, "days": 90}`."""
+def _visits(tenant_id: int, value: Any) -> tuple[int | None, int]:
+    """(service id, days) from `{"service_id": 3, "days": 90}`; no service id (or "any") means any service."""
     try:
-        return int(value["service_id"]), int(value.get("days", 90))
-    except (TypeError, KeyError, ValueError) as exc:
+        raw = value.get("service_id")
+        days = int(value.get("days", 90))
+        if days < 1:
+            raise ValueError(days)
+        return (None if raw in (None, "", "any") else int(raw)), days
+    except (AttributeError, TypeError, ValueError) as exc:
         raise ServiceError(t("err.segment_value", name=t("seg.service"))) from exc
 
 
@@ -82,10 +86,11 @@ def _used(stmt, value: Any, tenant_id: int, used: bool = True):
     since = utcnow() - timedelta(days=days)
     visited = select(Appointment.customer_id).where(
         Appointment.tenant_id == tenant_id,
-        Appointment.service_id == service_id,
         Appointment.status == "completed",
         Appointment.starts_at >= since,
     )
+    if service_id is not None:
+        visited = visited.where(Appointment.service_id == service_id)
     condition = Customer.id.in_(visited)  # type: ignore[union-attr]
     return stmt.where(condition if used else ~condition)
 

@@ -66,6 +66,9 @@ def test_filters_combine_and_opted_out_customers_are_always_left_out():
     assert _names(shop, {"birthday_month": 11}) == (2, ["Bia Poodle", "Caio Labrador"])
     assert _names(shop, {"service_used": {"service_id": shop.bath, "days": 30}}) == (1, ["Bia Poodle"])
     assert _names(shop, {"service_not_used": {"service_id": shop.bath, "days": 30}})[0] == 2
+    assert _names(shop, {"service_used": {"service_id": None, "days": 30}}) == (1, ["Bia Poodle"])  # any service
+    assert _names(shop, {"service_not_used": {"service_id": "any", "days": 30}}) == (2, ["Ana Gato", "Caio Labrador"])
+    assert _names(shop, {"service_used": {"service_id": None, "days": 5}}) == (0, [])
     assert _names(shop, {"inactive_days": 90}) == (2, ["Ana Gato", "Caio Labrador"])  # never came, or 120 days ago
 
 
@@ -125,6 +128,12 @@ def test_the_builder_page_counts_as_filters_change_and_saves():
     tab.call(SegmentsState.change, "species", "dog")
     tab.call(SegmentsState.change, "vip", True)
     assert (state.reach, state.sample) == (1, ["Bia Poodle"])
+    tab.call(SegmentsState.change, "vip", False)
+    tab.call(SegmentsState.change, "service", "any")  # "Qualquer serviço · não fizeram · 90 dias"
+    assert (state.reach, state.sample) == (1, ["Caio Labrador"])
+    tab.call(SegmentsState.change, "service", "off")
+    assert state.reach == 2
+    tab.call(SegmentsState.change, "vip", True)
     tab.call(SegmentsState.change, "service", str(shop.bath))
     tab.call(SegmentsState.change, "service_mode", "used")
     tab.call(SegmentsState.change, "service_days", "30")
