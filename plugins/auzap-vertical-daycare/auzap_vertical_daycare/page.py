@@ -37,7 +37,7 @@ class GuestRow:
     dates: str = ""
     room: str = ""
     notes: str = ""
-    card_sent: bool = False
+    card: str = ""  # today's report card: "" none yet, "sent" to the tutor, "kept" (the tutor has no WhatsApp conversation)
 
 
 @dataclass
@@ -67,11 +67,13 @@ class PackageRow:
     left: int = 0
 
 
-def _row(guest: desk.Guest, sent: set[int] | None = None) -> GuestRow:
+def _row(guest: desk.Guest, cards: dict[int, bool] | None = None) -> GuestRow:
     notes = " · ".join(
         x for x in (guest.feeding and f"Alimentação: {guest.feeding}", guest.medication and f"Medicação: {guest.medication}") if x
     )
-    return GuestRow(guest.id, guest.pet, guest.customer, guest.kind_label, guest.dates, guest.room, notes, guest.id in (sent or set()))
+    made = (cards or {}).get(guest.id)
+    card = "" if made is None else "sent" if made else "kept"
+    return GuestRow(guest.id, guest.pet, guest.customer, guest.kind_label, guest.dates, guest.room, notes, card)
 
 
 def _tone(taken: int, places: int) -> str:
@@ -113,9 +115,9 @@ class DeskState(ProtectedState, TutorLookupMixin):
             day = stays.local_today(session, actor=user.actor)
             board = desk.board(session, actor=user.actor, start=day)
             today = desk.today(session, actor=user.actor, day=day)
-            sent = report_cards.sent_today(session, actor=user.actor, day=day)
+            cards = report_cards.made_on(session, actor=user.actor, day=day)
             self.arriving = [_row(g) for g in today.arriving]
-            self.staying = [_row(g, sent) for g in today.staying]
+            self.staying = [_row(g, cards) for g in today.staying]
             self.upcoming = [_row(g) for g in desk.upcoming(session, actor=user.actor, day=day, limit=20)]
             self.package_rows = [
                 PackageRow(b.id, b.customer, f"{b.left} de {b.days} diárias · {money(b.price_cents)}", b.left)
@@ -376,9 +378,10 @@ def _arriving(row: GuestRow) -> rx.Component:
 def _staying(row: GuestRow) -> rx.Component:
     return _guest_card(
         row,
-        rx.cond(
-            row.card_sent,
-            rx.badge(rx.icon("check", size=14), "Boletim enviado", color_scheme="green", size="2"),
+        rx.match(
+            row.card,
+            ("sent", rx.badge(rx.icon("check", size=14), "Boletim enviado", color_scheme="green", size="2")),
+            ("kept", rx.badge(rx.icon("phone-off", size=14), "Boletim salvo · tutor sem WhatsApp", color_scheme="gray", size="2")),
             rx.button(
                 rx.icon("clipboard-pen", size=16),
                 "Boletim",

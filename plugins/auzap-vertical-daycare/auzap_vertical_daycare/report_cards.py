@@ -57,7 +57,7 @@ def send(
         select(ReportCard.id).where(ReportCard.tenant_id == actor.tenant_id, ReportCard.stay_id == stay.id, ReportCard.day == day)
     ).first()
     if exists:
-        raise ServiceError("O boletim de hoje deste pet já foi enviado.")
+        raise ServiceError("O boletim de hoje deste pet já foi feito.")
     card = ReportCard(
         tenant_id=actor.tenant_id,
         stay_id=stay.id,
@@ -100,6 +100,8 @@ def for_customer(session: Session, *, actor: Actor, customer_id: int, day: date)
     )
 
 
-def sent_today(session: Session, *, actor: Actor, day: date) -> set[int]:
-    """Stays whose card of `day` has been made (the desk shows them as done)."""
-    return set(session.exec(select(ReportCard.stay_id).where(ReportCard.tenant_id == actor.tenant_id, ReportCard.day == day)).all())
+def made_on(session: Session, *, actor: Actor, day: date) -> dict[int, bool]:
+    """Stays whose card of `day` has been made, each with whether it went to the tutor (False: no WhatsApp conversation)."""
+    cards = select(ReportCard.stay_id, ReportCard.message_id).where(ReportCard.tenant_id == actor.tenant_id, ReportCard.day == day)
+    rows = session.exec(cards)
+    return {stay_id: message_id is not None for stay_id, message_id in rows}

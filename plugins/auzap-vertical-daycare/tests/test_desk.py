@@ -111,9 +111,34 @@ def test_the_report_card_goes_to_the_tutor_with_its_photo_once(auzap_tenant, auz
     assert message.id == card.message_id and message.sender == "system"
     assert "Boletim de Thor" in message.body and "comeu metade" in message.body and "Brincou com a bolinha" in message.body
     assert message.meta["media"]["kind"] == "image" and message.meta["media"]["key"] == card.photo_key
-    with tenant_session(shop.tenant_id) as s, pytest.raises(ServiceError, match="já foi enviado"):
+    with tenant_session(shop.tenant_id) as s, pytest.raises(ServiceError, match="já foi feito"):
         report_cards.send(s, actor=shop.actor, stay_id=stay_id, day=_today(), meals="all", mood="happy")
     assert len(_outbound(shop)) == 1
+
+
+def test_a_card_for_a_tutor_without_whatsapp_is_kept_not_shown_as_sent(auzap_tenant, auzap_customer, auzap_whatsapp):
+    from auzap_console.services import customers
+    from auzap_vertical_daycare.page import _row
+
+    shop, joana = auzap_tenant, auzap_customer
+    with tenant_session(shop.tenant_id) as s:
+        walk_in = customers.save_customer(s, actor=shop.actor, name="Bia Balcão", phone="+5511961234567")
+        walk_in_pet = customers.save_pet(s, actor=shop.actor, customer_id=walk_in.id, name="Nina", species="dog").id
+    _vaccinated(shop, joana.pet_id)
+    _vaccinated(shop, walk_in_pet)
+    stay_ids = [_book(shop, joana)]
+    with tenant_session(shop.tenant_id) as s:
+        stay_ids.append(stays.book(s, actor=shop.actor, customer_id=walk_in.id, pet_id=walk_in_pet, kind="daycare", start=_today()).id)
+        for stay_id in stay_ids:
+            desk.check_in(s, actor=shop.actor, stay_id=stay_id)
+    with tenant_session(shop.tenant_id) as s:
+        for stay_id in stay_ids:
+            report_cards.send(s, actor=shop.actor, stay_id=stay_id, day=_today(), meals="all", mood="happy")
+    with tenant_session(shop.tenant_id) as s:
+        made = report_cards.made_on(s, actor=shop.actor, day=_today())
+        staying = desk.today(s, actor=shop.actor, day=_today()).staying
+    assert made == {stay_ids[0]: True, stay_ids[1]: False}
+    assert sorted((row.pet, row.card) for row in (_row(g, made) for g in staying)) == [("Nina", "kept"), ("Thor", "sent")]
 
 
 def test_the_assistant_tells_todays_report_card(auzap_tenant, auzap_customer, auzap_chat):
