@@ -32,6 +32,7 @@ from auzap_console.pages import (  # noqa: F401  (importing a page module regist
     usage,
 )
 from auzap_console.pages.login import LoginState, login_page
+from auzap_console.pages.not_found import not_found_page
 from auzap_console.pages.signup import signup_page
 from auzap_console.plugin.manager import load_plugins
 from auzap_console.settings import check_secret_key, get_settings
@@ -65,5 +66,6 @@ app = rx.App(
 )
 app.add_page(login_page, route="/login", title=f"{t('auth.login')} · {t('app.name')}", on_load=LoginState.on_load)
 app.add_page(signup_page, route="/signup", title=f"{t('auth.signup')} · {t('app.name')}")
+app.add_page(not_found_page, route="404", title=f"{t('notfound.title')} · {t('app.name')}")
 register_pages(app)
 app.register_lifespan_task(local_periodic_jobs)

@@ -390,6 +390,9 @@ PT_BR: dict[str, str] = {
     "dash.of_total": "de {total}",
     "dash.since": "desde {day}",
     "when.yesterday": "ontem",
+    "notfound.title": "Página não encontrada",
+    "notfound.subtitle": "O endereço pode ter mudado ou sido digitado errado.",
+    "notfound.back": "Voltar ao console",
     "dash.revenue": "Receita",
     # customers
     "cust.title": "Clientes e pets",

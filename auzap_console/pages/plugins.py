@@ -25,10 +25,11 @@ def _item_label(c) -> str:
 
 
 def _plugin_title(info) -> str:
-    """A plugin's human name: its first persona or provider title, or the built-ins' own."""
-    for c in info.contributions:
-        if c.kind in ("persona", "channel_provider") and getattr(c.item, "title", ""):
-            return c.item.title
+    """A plugin's human name: its page's title (as the menu says it), else its first persona or provider title, or the built-ins' own."""
+    for kinds in (("page",), ("persona", "channel_provider")):
+        for c in info.contributions:
+            if c.kind in kinds and getattr(c.item, "title", ""):
+                return c.item.title
     return t(BUILTIN_TITLES[info.name]) if info.name in BUILTIN_TITLES else info.name
 
 

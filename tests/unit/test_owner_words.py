@@ -44,6 +44,17 @@ def test_plugins_show_titles_and_plural_counts():
     assert "ferramentas" in rows["customer_assistant"].summary and "ferramentass" not in rows["customer_assistant"].summary
 
 
+def test_a_plugin_is_called_by_its_page_title_before_its_persona_or_its_package_name():
+    from types import SimpleNamespace as NS
+
+    from auzap_console.pages.plugins import _plugin_title
+
+    page, persona = NS(kind="page", item=NS(title="Adestramento")), NS(kind="persona", item=NS(title="Hotel e hospedagem"))
+    assert _plugin_title(NS(name="training", contributions=[persona, page])) == "Adestramento"
+    assert _plugin_title(NS(name="daycare", contributions=[persona])) == "Hotel e hospedagem"
+    assert _plugin_title(NS(name="extra", contributions=[])) == "extra"
+
+
 def test_inbox_says_what_the_ai_used_in_plain_words():
     from auzap_console.agents.chat import chat
     from auzap_console.pages.inbox import InboxState

@@ -293,11 +293,17 @@ def _plan_card(card: PlanCard) -> rx.Component:
 
 def _list() -> rx.Component:
     return rx.vstack(
-        rx.segmented_control.root(
-            *[rx.segmented_control.item(o.label, value=o.value) for o in FILTERS],
-            value=S.status_filter,
-            on_change=S.set_filter,
-            id="training-filter",
+        rx.box(  # three labels: on a phone the row shrinks to the screen (it scrolled the whole page sideways)
+            rx.segmented_control.root(
+                *[rx.segmented_control.item(o.label, value=o.value) for o in FILTERS],
+                value=S.status_filter,
+                on_change=S.set_filter,
+                id="training-filter",
+                size=rx.breakpoints(initial="1", sm="2"),
+                width="100%",
+            ),
+            width="100%",
+            max_width="420px",
         ),
         rx.cond(
             S.cards.length() > 0,
