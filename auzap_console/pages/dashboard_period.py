@@ -75,7 +75,7 @@ class PeriodState(ProtectedState):
         with self._session(user) as session:
             r = performance.report(session, actor=user.actor, period=self.period)
             found = owner_summary.recent_insights(session, actor=user.actor)
-        self.label, self.show_revenue = r.label, r.show_revenue
+        self.label, self.show_revenue = t(f"dash.period_{self.period}"), r.show_revenue  # the select's words ("Mês passado")
         self.revenue = money(r.revenue_cents)
         self.bookings = str(r.bookings)
         self.no_show_rate = f"{r.no_show_rate:.0%}".replace(".", ",")
@@ -231,7 +231,7 @@ def period_section() -> rx.Component:
                     _chart_card(
                         t("dash.chart_cost_persona"),
                         _bar_chart(
-                            s.cost_by_persona, "persona", [("custo", t("dash.cost_brl"), VIOLET)], y_format=BRL_JS, layout="vertical"
+                            s.cost_by_persona, "persona", [("custo", t("dash.cost_brl"), VIOLET)], y_format=BRL_CENTS_JS, layout="vertical"
                         ),
                         "chart-cost-persona",
                     ),
@@ -243,7 +243,7 @@ def period_section() -> rx.Component:
                     _chart_card(
                         t("dash.chart_funnel"),
                         rx.vstack(
-                            _bar_chart(s.funnel, "etapa", [("clientes", t("dash.customers"), TEAL)], interval0=True),
+                            _bar_chart(s.funnel, "etapa", [("clientes", t("dash.customers"), TEAL)], layout="vertical"),
                             rx.cond(
                                 s.show_revenue,
                                 rx.text(

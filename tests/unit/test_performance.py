@@ -125,3 +125,15 @@ def test_another_shop_sees_nothing_and_staff_cannot_read_it():
             performance.report(s, actor=Actor(tenant_id=b.tenant_id, role="staff"), period="mes")
     with tenant_session(a.tenant_id) as s:
         assert performance.report(s, actor=a.actor, period="ultimos_30_dias").revenue_cents == 14000
+
+
+def test_the_period_cards_name_the_period_as_the_select_does():
+    from auzap_console.pages.dashboard_period import PeriodState
+    from tests.conftest import session_token
+    from tests.utils.reflex_harness import Browser
+
+    shop = agent_shop("Loja Período")
+    tab = Browser(session_token(shop.email, shop.password))
+    tab.call(PeriodState.load)
+    tab.call(PeriodState.set_period, "mes_passado")
+    assert tab.state(PeriodState).label == "Mês passado"  # it said "o mês passado", a phrase for the analyst's sentences
