@@ -155,6 +155,14 @@ STOP = frozenset(
 )
 
 
+def in_sentence(name: str) -> str:
+    """A catalog name inside a sentence: "Banho M" → "banho M", "Creche (diária)" → "creche" (no nested brackets)."""
+    name = re.sub(r"\s*\([^)]*\)", "", name).strip() or name.strip()
+    if len(name) > 1 and name[0].isupper() and not name[1].isupper():
+        return name[0].lower() + name[1:]
+    return name
+
+
 def fold(text: str) -> str:
     """Lower-case, no accents, words only: for comparing names (no abbreviation expansion)."""
     plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()

@@ -35,6 +35,7 @@ from auzap_console.services import audit, booking, segments
 from auzap_console.services.context import Actor, ServiceError
 from auzap_console.services.tenants import get_tenant
 from auzap_console.services.vaccinations import vaccinations
+from auzap_console.text import in_sentence
 
 KINDS = ("winback", "followup", "birthday", "vaccine_due", "rhythm")
 DEFAULTS = {"winback": {"days": 60}, "followup": {"review_url": ""}, "birthday": {}, "vaccine_due": {}, "rhythm": {}}
@@ -178,7 +179,7 @@ def _winback(session, actor, tenant, tz, span, rules, now) -> list[Planned]:
                     nome=_first(customer.name),
                     pet=pets.get(customer.id) or t("reminder.your_pet"),
                     dias=days_away,
-                    servico=service.name.lower(),
+                    servico=in_sentence(service.name),
                     dia=_when(day),
                     horas=hours,
                 )
@@ -222,7 +223,7 @@ def _followup(session, actor, tenant, tz, span, rules, now) -> list[Planned]:
         if (customer_id, day) in seen:
             continue
         seen.add((customer_id, day))
-        text = t("auto.followup_text", nome=_first(name), pet=pet or t("reminder.your_pet"), servico=service.lower())
+        text = t("auto.followup_text", nome=_first(name), pet=pet or t("reminder.your_pet"), servico=in_sentence(service))
         out.append(Planned(customer_id, name, day, f"{text} {t('auto.review', url=review)}" if review else text))
     return out
 
@@ -311,7 +312,7 @@ def _rhythm(session, actor, tenant, tz, span, rules, now) -> list[Planned]:
                 "auto.rhythm_text",
                 nome=_first(name),
                 pet=pets.get(customer_id) or t("reminder.your_pet"),
-                servico=seen[-1][1].lower(),
+                servico=in_sentence(seen[-1][1]),
                 dias=interval,
             )
             out.append(Planned(customer_id, name, day, text))

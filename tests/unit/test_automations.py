@@ -76,7 +76,7 @@ def test_the_winback_offers_only_free_times_each_to_one_customer_and_no_day_over
     assert per_day[tomorrow] == 1 and max(per_day.values()) == 2  # 10:00–11:00 free tomorrow; 09:00/10:00 and 11:00 other days
     offered = [x for p in planned for x in p.offers]
     assert len(offered) == len(set(offered))  # no time offered twice
-    assert "Ainda temos horário para banho p na" in planned[0].text
+    assert "Ainda temos horário para banho P na" in planned[0].text
     with tenant_session(shop.tenant_id) as s:  # everyone says yes to their first time: every booking fits
         for p in planned:
             booking.book(s, actor=shop.actor, customer_id=p.customer_id, service_id=shop.bath_id, starts_at=p.offers[0])
@@ -134,7 +134,7 @@ def test_the_weeks_preview_of_followup_birthday_and_rhythm():
         rhythm = automations.plan(s, actor=shop.actor, kind="rhythm", now=now, days=7)
     assert [p.customer for p in birthday] == ["Sumido 01 Lima"] and "5 anos" in birthday[0].text
     assert [p.customer for p in rhythm] == ["Sumido 02 Lima"] and "a cada 10 dias" in rhythm[0].text
-    assert [p.customer for p in followup] == ["Joana Tutora"] and "de ontem (banho p)" in followup[0].text
+    assert [p.customer for p in followup] == ["Joana Tutora"] and "de ontem (banho P)" in followup[0].text
 
 
 def test_another_shop_is_never_planned_with_this_ones_customers():
@@ -192,3 +192,19 @@ def test_the_vaccine_reminder_goes_a_week_before_the_next_dose():
         today_only = automations.plan(s, actor=shop.actor, kind="vaccine_due", now=now)
     assert [(p.customer, p.day) for p in planned] == [("Joana Tutora", due - timedelta(days=7))]
     assert f"vence em {due:%d/%m}" in planned[0].text and today_only == []
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Banho M", "banho M"),
+        ("Creche (diária)", "creche"),
+        ("Hotel (pernoite)", "hotel"),
+        ("Tosa completa", "tosa completa"),
+        ("SPA", "SPA"),
+    ],
+)
+def test_a_service_name_reads_right_inside_a_message(name, said):
+    from auzap_console.text import in_sentence
+
+    assert in_sentence(name) == said
