@@ -41,6 +41,7 @@ from auzap_console.agents.prompt import build_system_prompt
 from auzap_console.agents.tools import ToolContext, ToolError, coerce_arguments, openai_schema
 from auzap_console.db import tenant_session
 from auzap_console.db_types import utcnow
+from auzap_console.i18n import t
 from auzap_console.metrics import MODEL_LATENCY, MODEL_TOKENS
 from auzap_console.models import AgentConfig, AIInteraction, Conversation, Customer, Message, Pet, Tenant
 from auzap_console.models.messaging import Processing
@@ -362,7 +363,8 @@ def _converse(ctx: _Context, client: ModelClient | None) -> _Outcome:
             )
         except Exception as exc:
             log.warning("model call failed: %s (%r)", exc, exc.__cause__)
-            record(kind="model", model=model, result={"error": str(exc)[:500]}, latency_ms=int((time.monotonic() - started) * 1000))
+            failed = {"error": str(exc)[:500], "why": model_failure_words(exc)}
+            record(kind="model", model=model, result=failed, latency_ms=int((time.monotonic() - started) * 1000))
             break
         out.tokens_in, out.tokens_out = out.tokens_in + reply.tokens_in, out.tokens_out + reply.tokens_out
         MODEL_LATENCY.labels(client.name).observe(time.monotonic() - started)
@@ -576,6 +578,23 @@ def _reply(
         interaction.message_id = message.id
         session.add(interaction)
     return TurnResult(text, message.id, conversation.persona, engine, calls, typing_delay_ms=delay_ms)
+
+
+def model_failure_words(exc: BaseException) -> str:
+    """Why the model did not answer, in the owner's words (Testar agente shows it under the apology)."""
+    import openai
+
+    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+        return t("model.err.key")
+    if isinstance(exc, openai.RateLimitError):
+        return t("model.err.quota")
+    if isinstance(exc, openai.NotFoundError):
+        return t("model.err.model")
+    if isinstance(exc, openai.APIConnectionError):  # a time-out is one too
+        return t("model.err.connection")
+    if isinstance(exc, openai.APIStatusError):
+        return t("model.err.status", code=exc.status_code)
+    return t("model.err.other", what=type(exc).__name__)
 
 
 def _typing_left(last_message_at: datetime | None, typing_delay_ms: int) -> int:

@@ -96,12 +96,14 @@ class PlaygroundState(ProtectedState):
         try:
             result = await asyncio.to_thread(run_playground_turn, user.tenant_id, user.user_id, persona, text)
             reply = result.text or t("pg.skipped", reason=SKIP_REASONS.get(result.skipped, result.skipped))
-            entry = ChatLine("ai" if result.text else "system", reply, result.tools)
+            entries = [ChatLine("ai" if result.text else "system", reply, result.tools)]
+            if result.model_failed:
+                entries.append(ChatLine("system", t("pg.model_failed", why=result.model_failed)))
         except Exception:
             log.exception("playground turn failed")
-            entry = ChatLine("system", t("err.unexpected"))
+            entries = [ChatLine("system", t("err.unexpected"))]
         async with self:
-            self.messages.append(entry)
+            self.messages.extend(entries)
             self.sending = False
 
 

@@ -36,6 +36,7 @@ class PlaygroundReply:
     text: str
     tools: str
     skipped: str = ""
+    model_failed: str = ""  # why the model did not answer, for the owner (the customer only sees the apology)
 
 
 def _tools_text(interactions: list[AIInteraction]) -> str:
@@ -77,12 +78,14 @@ def run_playground_turn(tenant_id: int, user_id: int, persona: str, text: str) -
             paused = session.get(Conversation, conversation_id).ai_paused
             spent = usage.budget_exhausted(session, tenant_id)
             if reply is not None:
-                tools = session.exec(
+                behind = session.exec(
                     select(AIInteraction)
-                    .where(AIInteraction.tenant_id == tenant_id, AIInteraction.message_id == reply.id, AIInteraction.kind == "tool")
+                    .where(AIInteraction.tenant_id == tenant_id, AIInteraction.message_id == reply.id)
                     .order_by(AIInteraction.id)
                 ).all()
-                return PlaygroundReply(reply.body, _tools_text(list(tools)))
+                tools = [row for row in behind if row.kind == "tool"]
+                why = next((row.result["why"] for row in behind if row.kind == "model" and row.result.get("why")), "")
+                return PlaygroundReply(reply.body, _tools_text(tools), model_failed=why)
         if paused:
             return PlaygroundReply("", "", skipped="ai paused")
         if spent:

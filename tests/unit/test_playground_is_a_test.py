@@ -28,3 +28,27 @@ def test_playground_chats_stay_out_of_the_inbox_and_kpis():
     assert [c.is_test for c, _, _ in real.rows] == [False]
     assert [c.is_test for c, _, _ in tests.rows] == [True] and tests.rows[0][0].tenant_id == shop.tenant_id
     assert kpis.open_conversations == 1
+
+
+def test_the_owner_testing_an_agent_is_told_why_the_model_did_not_answer(monkeypatch):
+    """A wrong key or an unreachable endpoint: the customer's apology, and under it the reason for the owner."""
+    from auzap_console.services.agents import save_model_settings
+    from auzap_console.settings import get_settings
+    from tests.fakes.openai_server import FakeOpenAI
+
+    monkeypatch.setenv("OPENAI_MAX_RETRIES", "0")
+    get_settings.cache_clear()
+    shop = agent_shop("Loja Chave Errada")
+    with FakeOpenAI() as fake:
+        with tenant_session(shop.tenant_id) as s:
+            save_model_settings(s, actor=shop.actor, api_key="sk-wrong", base_url=fake.base_url, model="gpt-4o-mini")
+        refused = run_playground_turn(shop.tenant_id, shop.owner_id, "customer_assistant", "oi")
+    with tenant_session(shop.tenant_id) as s:
+        save_model_settings(s, actor=shop.actor, api_key="sk-test", base_url="http://127.0.0.1:9/v1", model="gpt-4o-mini")
+    unreachable = run_playground_turn(shop.tenant_id, shop.owner_id, "customer_assistant", "oi de novo")
+    get_settings.cache_clear()
+    assert "equipe" in refused.text and "chave da API foi recusada" in refused.model_failed
+    assert "não foi possível conectar" in unreachable.model_failed
+    keyless = agent_shop("Loja Sem Chave")
+    offline = run_playground_turn(keyless.tenant_id, keyless.owner_id, "customer_assistant", "oi")
+    assert offline.model_failed == ""
