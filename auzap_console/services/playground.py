@@ -15,6 +15,7 @@ from sqlmodel import select
 from auzap_console import dispatch
 from auzap_console.db import tenant_session
 from auzap_console.models import AIInteraction, Conversation, Message
+from auzap_console.plugin import manager
 from auzap_console.services import usage
 from auzap_console.services.context import Actor
 from auzap_console.services.conversations import customer_for_phone
@@ -40,11 +41,15 @@ class PlaygroundReply:
 
 
 def _tools_text(interactions: list[AIInteraction]) -> str:
+    """What the agent looked up or did, in the owner's words: "Serviços e preços (banho) → …"."""
+    specs = manager.tools()
     lines = []
     for row in interactions:
-        args = ", ".join(f"{k}={v}" for k, v in row.arguments.items())
+        label = specs[row.tool].display_label if row.tool in specs else row.tool
+        label = label[:1].upper() + label[1:]
+        values = ", ".join(str(v) for v in row.arguments.values() if v not in (None, ""))
         outcome = row.result.get("error") or row.result.get("summary") or json.dumps(row.result, ensure_ascii=False)
-        lines.append(f"{row.tool}({args}) → {str(outcome)[:160]}")
+        lines.append(f"{label}{f' ({values})' if values else ''} → {str(outcome)[:160]}")
     return "\n".join(lines)
 
 

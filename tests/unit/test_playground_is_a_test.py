@@ -19,6 +19,7 @@ def test_playground_chats_stay_out_of_the_inbox_and_kpis():
     shop, other = agent_shop("Loja Teste Flag"), agent_shop("Loja Outra Flag")
     reply = run_playground_turn(shop.tenant_id, shop.owner_id, "customer_assistant", "quanto custa o banho?")
     assert "Banho P" in reply.text
+    assert reply.tools and "list_services" not in reply.tools and "query=" not in reply.tools  # the owner's words
     chat(tenant_id=shop.tenant_id, phone=PHONE, text="oi")  # a real customer
     run_playground_turn(other.tenant_id, other.owner_id, "customer_assistant", "oi")
     with tenant_session(shop.tenant_id) as s:
