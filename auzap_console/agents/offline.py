@@ -303,11 +303,12 @@ class OfflineEngine:
             keys = [label, *(fold(k) for k in options[i].get("keys", []))]
             if any(k and re.search(rf"\b{re.escape(k)}\b", fold(text)) for k in keys):
                 chosen = i
+        candidates = options + list(offer.get("more") or [])  # the times shown, then the other free ones
         if chosen is None and at and options and re.fullmatch(r"\d{2}:\d{2}", options[0]["label"]):
             hour = int(at.group(1))
             hour = hour + 12 if 1 <= hour <= 6 else hour
             wanted = f"{hour:02d}:{at.group(2) or '00'}"
-            chosen = next((i for i, o in enumerate(options) if o["label"] == wanted), None)
+            chosen = next((i for i, o in enumerate(candidates) if o["label"] == wanted), None)
             if chosen is None and len(norm.split()) <= 4:
                 return f"Esse horário não está entre os livres. Os horários que tenho são: {', '.join(o['label'] for o in options)}."
         if chosen is None:
@@ -320,6 +321,8 @@ class OfflineEngine:
                     index = ORDINALS[key]
                     chosen = index if -len(options) <= index < len(options) else None
         if chosen is None and is_yes(text) and options and len(terms(text)) <= 2:
+            if len(options) > 1:  # "sim" to a list is not a choice: never book the first time for them
+                return f"Qual prefere? {', '.join(o['label'] for o in options)}."
             chosen = 0
         if chosen is None:
             if is_no(text):
@@ -327,7 +330,7 @@ class OfflineEngine:
             return None
         ctx.state.pop("offer", None)
         ctx.state.pop("frame", None)
-        picked = {**offer.get("arguments", {}), offer["slot"]: options[chosen]["value"]}
+        picked = {**offer.get("arguments", {}), offer["slot"]: candidates[chosen]["value"]}
         return self._fill_and_call(ctx.specs[offer["tool"]], text, ctx, self._known(ctx), picked, fixed=picked)
 
     def _small_talk(self, kind: str, ctx: TurnContext) -> str:

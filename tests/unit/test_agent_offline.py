@@ -59,6 +59,15 @@ def test_booking_across_several_messages():
     assert len(_appointments(shop)) == 1
 
 
+def test_any_free_time_of_the_day_can_be_picked_and_a_bare_yes_to_a_list_books_nothing():
+    shop = agent_shop()
+    offered = _say(shop, "quero agendar um banho pro Thor amanhã")
+    assert "08:00" in offered.reply and "17:00" in offered.reply and "14:00" not in offered.reply  # the day in a few times
+    assert "Qual prefere?" in _say(shop, "sim").reply and _appointments(shop) == []  # "sim" is not "the first one"
+    done = _say(shop, "pode ser às 14h")  # free, though not among the times shown
+    assert [c["tool"] for c in done.tool_calls] == ["book_appointment"] and "14:00" in done.reply, done.reply
+
+
 def test_cancel_needs_a_yes():
     shop = agent_shop()
     _say(shop, "marcar banho pro Thor segunda 10h")

@@ -23,6 +23,7 @@ from auzap_console.text import fold, normalize
 
 DAY_NAMES = {"mon": "Segunda", "tue": "Terça", "wed": "Quarta", "thu": "Quinta", "fri": "Sexta", "sat": "Sábado", "sun": "Domingo"}
 PERIODS = {"manha": (0, 12), "tarde": (12, 18), "noite": (18, 24)}
+SHOWN_TIMES = 8  # free times listed in a message; the others can still be picked by their time
 SIZES = [
     ("pequeno", "P", ["pequena", "p", "porte p", "pequenininho"]),
     ("médio", "M", ["medio", "media", "m"]),
@@ -208,23 +209,34 @@ def _offer_times(ctx: ToolContext, svc: Service, day: date, period: str = "", pe
         intro += f"{'Não abrimos' if closed else 'Não tenho horário livre'} {asked_label}. O próximo dia com vaga é {label}: "
     else:
         intro += f"Horários livres para {svc.name} em {label}: "
-    local = [s.astimezone(tz) for s in slots[:8]]
-    times = [m.strftime("%H:%M") for m in local]
+    every = [
+        {"label": m.strftime("%H:%M"), "value": m.replace(tzinfo=None).isoformat(timespec="minutes")}
+        for m in (s.astimezone(tz) for s in slots)
+    ]
+    shown = _spread(every, SHOWN_TIMES)  # the whole day in a few times; any other free time can be picked too
+    times = [o["label"] for o in shown]
     arguments = {"service": svc.name, **({"pet": pet} if pet else {})}
+    rest = f" (também tenho outros horários entre {every[0]['label']} e {every[-1]['label']})" if len(every) > len(shown) else ""
     return {
         "servico": svc.name,
         "dia": day.isoformat(),
-        "horarios": times,
-        "summary": f"{intro}{', '.join(times)}. Qual prefere?",
+        "horarios": [o["label"] for o in every],
+        "summary": f"{intro}{', '.join(times)}{rest}. Qual prefere?",
         "offer": {
             "tool": "book_appointment",
             "slot": "when",
             "arguments": arguments,
-            "options": [
-                {"label": t, "value": m.replace(tzinfo=None).isoformat(timespec="minutes")} for t, m in zip(times, local, strict=True)
-            ],
+            "options": shown,
+            "more": [o for o in every if o not in shown],
         },
     }
+
+
+def _spread(options: list[dict], n: int) -> list[dict]:
+    """At most `n` options spread over the list (first and last included), in order."""
+    if len(options) <= n:
+        return options
+    return [options[round(i * (len(options) - 1) / (n - 1))] for i in range(n)]
 
 
 def _ambiguity(exc: Ambiguous, arguments: dict) -> dict:
