@@ -723,7 +723,7 @@ PT_BR: dict[str, str] = {
     "ch.test": "Testar envio",
     "ch.test_phone": "Telefone de destino",
     "ch.test_text": "Mensagem",
-    "ch.test_ok": "Mensagem enviada (id {id}).",
+    "ch.test_ok": "Mensagem de teste enviada para {phone}.",
     "ch.connect": "Conectar (QR)",
     "ch.refresh": "Atualizar status",
     "ch.disconnect": "Desconectar",

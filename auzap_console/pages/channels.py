@@ -9,6 +9,7 @@ import reflex as rx
 
 from auzap_console.components.common import advanced, empty_state, field, form_dialog, page_header
 from auzap_console.i18n import t
+from auzap_console.phones import format_phone
 from auzap_console.plugin import manager
 from auzap_console.services import channels as channel_service
 from auzap_console.state import AuthState, FormDialogMixin, Option, ProtectedState, guarded
@@ -263,12 +264,11 @@ class ChannelsState(FormDialogMixin, ProtectedState):
     async def send_test(self, form: dict):
         """Send a test message through one channel."""
         user = await self._user("manager")
-        provider_id = channel_service.test_send(
-            actor=user.actor, channel_id=int(form.get("channel_id") or 0), phone=form.get("phone", ""), text_=form.get("text", "")
-        )
+        phone = form.get("phone", "")
+        channel_service.test_send(actor=user.actor, channel_id=int(form.get("channel_id") or 0), phone=phone, text_=form.get("text", ""))
         self.form_error = ""
         await self._refresh()
-        return rx.toast.success(t("ch.test_ok", id=provider_id or "—"), id="toast-test")
+        return rx.toast.success(t("ch.test_ok", phone=format_phone(phone)), id="toast-test")
 
 
 def _provider_field(f: rx.Var) -> rx.Component:

@@ -92,6 +92,8 @@ class ServicesState(FormDialogMixin, ProtectedState):
     async def save(self, form: dict):
         """Validate and store the form."""
         user = await self._user("manager")
+        if len((form.get("name") or "").strip()) < 2:  # the form's first field is answered first
+            raise ServiceError(t("err.service_name"), field="name")
         try:
             price = parse_money(form.get("price", ""))
         except (ValueError, ArithmeticError) as exc:

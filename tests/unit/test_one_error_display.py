@@ -3,6 +3,7 @@ the field at fault; an error with no form on screen is a toast; a success dismis
 
 from __future__ import annotations
 
+from auzap_console.i18n import t
 from auzap_console.pages.services import ServicesState
 from tests.conftest import make_shop, session_token
 from tests.utils.reflex_harness import Browser
@@ -18,6 +19,8 @@ def test_form_errors_are_inline_only_and_success_clears_them():
     state = tab.state(ServicesState)
     tab.call(ServicesState.load)
     tab.call(ServicesState.open_new)
+    empty = tab.call(ServicesState.save, {"name": "", "price": "", "duration": "", "category": "bath", "capacity": "1"})
+    assert state.form_error == t("err.service_name") and "name" in _events(empty)  # the first field first, not "Preço inválido"
     bad = tab.call(ServicesState.save, {"name": "Banho P", "price": "oitenta", "duration": "30", "category": "bath", "capacity": "1"})
     assert "Preço inválido" in state.form_error and "toast" not in _events(bad)  # inline, no toast
     assert "price" in _events(bad) and "focus" in _events(bad)  # the field at fault gets the focus

@@ -64,8 +64,8 @@ def test_the_team_works_a_conversation_from_the_inbox():
     tab.call(InboxState.set_label, "all")
 
     tab.call(InboxState.typed, "/pr")
-    assert [o.label for o in inbox_state.quick] == ["/preco — Oi {nome}, o banho do {pet} é R$ 50,00."]
-    events = tab.call(InboxState.use_quick, inbox_state.quick[0].value)
+    assert [(o.shortcut, o.body) for o in inbox_state.quick] == [("/preco", "Oi {nome}, o banho do {pet} é R$ 50,00.")]
+    events = tab.call(InboxState.use_quick, inbox_state.quick[0].id)
     assert "Oi Joana, o banho do Thor é R$ 50,00." in str(events) and inbox_state.quick == []
     tab.call(InboxState.set_note_mode, True)
     tab.call(InboxState.reply, {"text": "ligar à tarde"})

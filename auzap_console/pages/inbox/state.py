@@ -45,6 +45,15 @@ def _tool_chip(tools: list) -> str:
 
 
 @dataclass
+class QuickRow:
+    """A quick reply offered while typing "/…": its shortcut and the start of its text."""
+
+    id: str
+    shortcut: str
+    body: str
+
+
+@dataclass
 class ConversationRow:
     """A line of the conversation list."""
 
@@ -174,7 +183,7 @@ class InboxState(PagedListMixin, ProtectedState):
     people: list[Option] = []
     queue_choices: list[Option] = []
     note_mode: bool = False
-    quick: list[Option] = []
+    quick: list[QuickRow] = []
     closing: bool = False
     form_error: str = ""
     budget_notice: str = ""
@@ -393,7 +402,7 @@ class InboxState(PagedListMixin, ProtectedState):
         user = await self._user()
         with self._session(user) as session:
             found = quick_replies.matching(session, actor=user.actor, typed=value)
-        self.quick = [Option(str(r.id), f"/{r.shortcut} — {r.body[:60]}") for r in found]
+        self.quick = [QuickRow(str(r.id), f"/{r.shortcut}", " ".join(r.body.split())[:200]) for r in found]
 
     @rx.event
     @guarded

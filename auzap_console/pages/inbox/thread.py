@@ -283,14 +283,16 @@ def _reply_box() -> rx.Component:
                 rx.foreach(
                     s.quick,
                     lambda o: rx.button(
-                        o.label,
+                        rx.text(o.shortcut, weight="bold", white_space="nowrap"),
+                        rx.text(o.body, class_name="ellipsis", color_scheme="gray"),  # one line, cut at the edge, never mid-box
                         type="button",
                         variant="ghost",
                         size="1",
-                        on_click=s.use_quick(o.value),
+                        on_click=s.use_quick(o.id),
                         class_name="quick-reply",
                         width="100%",
                         justify="start",
+                        min_width="0",
                     ),
                 ),
                 spacing="0",
