@@ -65,7 +65,7 @@ def form_error(message: rx.Var) -> rx.Component:
 def field(label: str, control: rx.Component, hint: str = "") -> rx.Component:
     """A labelled form control, with an optional hint below it."""
     below = [rx.text(hint, size="1", color_scheme="gray", class_name="field-hint")] if hint else []
-    return rx.vstack(rx.text(label, size="2", weight="medium"), control, *below, spacing="1", width="100%")
+    return rx.vstack(rx.text(label, size="2", weight="medium"), control, *below, spacing="1", width="100%", min_width="0")
 
 
 def pager(page: rx.Var, pages: rx.Var, summary: rx.Var, on_prev, on_next) -> rx.Component:

@@ -82,7 +82,14 @@ def _editor() -> rx.Component:
             ),
             field(
                 t("camp.name"),
-                rx.input(value=S.name, on_change=lambda v: S.set_field("name", v), name="campaign-name", id="campaign-name", max_length=80),
+                rx.input(
+                    value=S.name,
+                    on_change=lambda v: S.set_field("name", v),
+                    name="campaign-name",
+                    id="campaign-name",
+                    max_length=80,
+                    width="100%",
+                ),
             ),
             rx.grid(
                 field(
@@ -169,6 +176,8 @@ def _editor() -> rx.Component:
                         type="datetime-local",
                         name="campaign-when",
                         id="campaign-when",
+                        width="100%",
+                        min_width="0",  # the browser's date widget is wider than half the card
                     ),
                     t("camp.when_hint"),
                 ),

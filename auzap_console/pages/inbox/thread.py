@@ -173,7 +173,9 @@ def _close_dialog() -> rx.Component:
                 rx.vstack(
                     field(
                         t("inbox.resolution"),
-                        rx.input(name="resolution", placeholder=t("inbox.resolution_hint"), id="close-resolution", max_length=300),
+                        rx.input(
+                            name="resolution", placeholder=t("inbox.resolution_hint"), id="close-resolution", max_length=300, width="100%"
+                        ),
                     ),
                     form_error(InboxState.form_error),
                     rx.hstack(
@@ -183,6 +185,7 @@ def _close_dialog() -> rx.Component:
                         width="100%",
                     ),
                     spacing="3",
+                    width="100%",
                 ),
                 on_submit=InboxState.close_conversation,
                 reset_on_submit=False,
