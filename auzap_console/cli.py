@@ -138,6 +138,33 @@ def user_add(
     typer.echo(f"Usuário {user.email} ({user.role}) adicionado.")
 
 
+@user_app.command("reset-password")
+def user_reset_password(
+    tenant: str = typer.Option(..., help="Tenant slug."),
+    email: str = typer.Option(..., help="The user's e-mail (an owner who forgot their password, too)."),
+    password: str = typer.Option(..., prompt="Nova senha", hide_input=True, confirmation_prompt=True),
+) -> None:
+    """Set a new password for a user of a tenant (their open sessions end)."""
+    from sqlmodel import select
+
+    from auzap_console.models import User
+    from auzap_console.services import team
+    from auzap_console.services.auth import normalize_email
+    from auzap_console.services.context import Actor, ServiceError
+    from auzap_console.services.tenants import tenant_id_for_slug
+
+    try:
+        tenant_id = tenant_id_for_slug(tenant)
+        with tenant_session(tenant_id) as session:
+            found = session.exec(select(User).where(User.tenant_id == tenant_id, User.email == normalize_email(email))).first()
+            if found is None:
+                _fail(f"Nenhum usuário {email} em {tenant}.")
+            team.reset_password(session, actor=Actor(tenant_id=tenant_id, role="owner"), user_id=found.id, new_password=password)
+    except ServiceError as exc:
+        _fail(str(exc))
+    typer.echo(f"Senha de {normalize_email(email)} redefinida; as sessões abertas foram encerradas.")
+
+
 channel_app = typer.Typer(help="WhatsApp channels.", no_args_is_help=True)
 app.add_typer(channel_app, name="channel")
 

@@ -59,5 +59,6 @@ def login_page() -> rx.Component:
             on_submit=LoginState.submit,
             width="100%",
         ),
+        rx.text(t("auth.forgot"), size="1", color_scheme="gray", id="forgot-password"),
         rx.hstack(rx.text(t("auth.no_account"), size="2"), rx.link(t("auth.signup_link"), href="/signup", id="signup-link", size="2")),
     )

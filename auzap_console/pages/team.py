@@ -35,6 +35,11 @@ class TeamState(FormDialogMixin, ProtectedState):
     loaded: bool = False
     denied: bool = False
     rows: list[MemberRow] = []
+    reset_id: int = 0  # whose password the "Nova senha" dialog sets (0: closed)
+    reset_name: str = ""
+
+    def _errors_inline(self, handler: str = "") -> bool:
+        return self.dialog or self.reset_id > 0
 
     async def _refresh(self) -> None:
         user = await self._user("manager")
@@ -101,6 +106,30 @@ class TeamState(FormDialogMixin, ProtectedState):
 
     @rx.event
     @guarded
+    async def open_reset(self, user_id: int):
+        """Open the "Nova senha" dialog for one team member (owner only)."""
+        await self._user("owner")
+        row = next(r for r in self.rows if r.id == int(user_id))
+        self.reset_id, self.reset_name, self.form_error = row.id, row.name, ""
+
+    @rx.event
+    def close_reset(self):
+        """Close the "Nova senha" dialog."""
+        self.reset_id, self.form_error = 0, ""
+
+    @rx.event
+    @guarded(busy="saving")
+    async def reset_password(self, form: dict):
+        """Set the new password; the person logs in with it (their open sessions end)."""
+        user = await self._user("owner")
+        with self._session(user) as session:
+            team.reset_password(session, actor=user.actor, user_id=self.reset_id, new_password=form.get("new_password", ""))
+        name = self.reset_name
+        self.reset_id, self.form_error = 0, ""
+        return rx.toast.success(t("team.password_reset", name=name), id="toast-saved")
+
+    @rx.event
+    @guarded
     async def toggle_active(self, user_id: int):
         """Deactivate or reactivate a user."""
         user = await self._user("owner")
@@ -133,11 +162,23 @@ def _status(row: rx.Var) -> rx.Component:
 def _toggle(row: rx.Var) -> rx.Component:
     return rx.cond(
         AuthState.is_owner & ~row.me,
-        rx.button(
-            rx.cond(row.active, t("team.deactivate"), t("team.activate")),
-            size="1",
-            variant="soft",
-            on_click=TeamState.toggle_active(row.id),
+        rx.hstack(
+            rx.button(
+                rx.cond(row.active, t("team.deactivate"), t("team.activate")),
+                size="1",
+                variant="soft",
+                on_click=TeamState.toggle_active(row.id),
+            ),
+            rx.button(
+                rx.icon("key-round", size=14),
+                t("team.new_password"),
+                size="1",
+                variant="soft",
+                color_scheme="gray",
+                on_click=TeamState.open_reset(row.id),
+                class_name="team-reset",
+            ),
+            spacing="2",
         ),
     )
 
@@ -239,6 +280,22 @@ def team_page() -> rx.Component:
             saving=TeamState.saving,
             submit_id="team-save",
             max_width="480px",
+        ),
+        form_dialog(
+            t("team.new_password"),
+            rx.text(TeamState.reset_name, weight="bold"),
+            field(
+                t("team.password"),
+                rx.input(name="new_password", type="password", id="team-new-password", width="100%", auto_complete="new-password"),
+                t("team.new_password_hint"),
+            ),
+            open=TeamState.reset_id > 0,
+            on_submit=TeamState.reset_password,
+            on_close=TeamState.close_reset,
+            error=TeamState.form_error,
+            saving=TeamState.saving,
+            submit_id="team-reset-save",
+            max_width="440px",
         ),
         width="100%",
     )

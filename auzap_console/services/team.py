@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
+from auzap_console.db_types import utcnow
 from auzap_console.i18n import t
 from auzap_console.models import ROLES, User
 from auzap_console.services import audit, limits
@@ -75,4 +76,22 @@ def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) ->
     if not active:
         revoke_user_sessions(session, actor=actor, user_id=user.id)
     audit.record(session, actor=actor, action="user.active", entity="user", entity_id=user.id, details={"active": active})
+    return user
+
+
+def reset_password(session: Session, *, actor: Actor, user_id: int, new_password: str) -> User:
+    """Give a team member a new password (owner only), for someone who forgot theirs; their sessions end.
+
+    Owners change their own password in Configurações (it asks for the current one).
+    """
+    actor.require("owner")
+    user = get_scoped(session, User, user_id, actor)
+    if user.id == actor.user_id:
+        raise ServiceError(t("err.reset_own_password"))
+    validate_password(new_password, personal=(user.email, user.name))
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = utcnow()
+    session.add(user)
+    revoke_user_sessions(session, actor=actor, user_id=user.id)
+    audit.record(session, actor=actor, action="user.password_reset", entity="user", entity_id=user.id)
     return user

@@ -105,6 +105,12 @@ def test_cli_tenant_create_user_add_and_plugins_list():
     )
     assert result.exit_code == 0, result.output
     assert auth.resolve_session(session_token("davi@cli.example.com", "senha-cli-123")).role == "manager"
+    reset = ["user", "reset-password", "--tenant", "loja-do-cli", "--email", "Davi@CLI.example.com", "--password", "nova-senha-cli-456"]
+    result = runner.invoke(app, reset)
+    assert result.exit_code == 0 and "redefinida" in result.output, result.output
+    assert auth.resolve_session(session_token("davi@cli.example.com", "nova-senha-cli-456")).role == "manager"
+    result = runner.invoke(app, [*reset[:5], "ninguem@cli.example.com", *reset[6:]])
+    assert result.exit_code == 1 and "Nenhum usuário" in result.output
     result = runner.invoke(
         app, ["user", "add", "--tenant", "nao-existe", "--name", "X", "--email", "x@cli.example.com", "--password", "ração-do-rex-42"]
     )
