@@ -390,6 +390,7 @@ PT_BR: dict[str, str] = {
     "dash.of_total": "de {total}",
     "dash.since": "desde {day}",
     "when.yesterday": "ontem",
+    "err.segment_days": "Dias: use um número inteiro de 1 para cima (o filtro ficou sem efeito).",
     "team.new_password": "Nova senha",
     "team.new_password_hint": "Passe a senha à pessoa; as sessões abertas dela são encerradas. Ela pode trocá-la depois em Configurações.",
     "team.password_reset": "Senha de {name} redefinida.",

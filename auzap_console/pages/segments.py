@@ -131,7 +131,11 @@ class SegmentsState(ProtectedState):
         if name in ("vip",):
             value = bool(value)
         setattr(self, name, value)
-        self.form_error = ""
+        days = str(value).strip()
+        if name in ("inactive_days", "service_days") and days and not (days.isdigit() and int(days) > 0):
+            self.form_error = t("err.segment_days")  # said, not silently ignored
+        else:
+            self.form_error = ""
         await self._refresh()
 
     @rx.event

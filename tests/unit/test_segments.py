@@ -133,6 +133,10 @@ def test_the_builder_page_counts_as_filters_change_and_saves():
     assert (state.reach, state.sample) == (1, ["Caio Labrador"])
     tab.call(SegmentsState.change, "service", "off")
     assert state.reach == 2
+    tab.call(SegmentsState.change, "inactive_days", "-5")
+    assert "Dias" in state.form_error and state.reach == 2  # said, and the filter is off
+    tab.call(SegmentsState.change, "inactive_days", "")
+    assert state.form_error == ""
     tab.call(SegmentsState.change, "vip", True)
     tab.call(SegmentsState.change, "service", str(shop.bath))
     tab.call(SegmentsState.change, "service_mode", "used")
