@@ -13,6 +13,7 @@ import reflex as rx
 from auzap_console.components.common import empty_state, field, form_error, option_select, page_header
 from auzap_console.i18n import count, t
 from auzap_console.services import catalog, segments
+from auzap_console.services.context import ServiceError
 from auzap_console.services.segments import LEAD_STAGES, SIZES, SPECIES
 from auzap_console.state import Option, ProtectedState, guarded
 from auzap_console.template import template
@@ -131,12 +132,11 @@ class SegmentsState(ProtectedState):
         if name in ("vip",):
             value = bool(value)
         setattr(self, name, value)
+        self.form_error = ""
+        await self._refresh()
         days = str(value).strip()
         if name in ("inactive_days", "service_days") and days and not (days.isdigit() and int(days) > 0):
-            self.form_error = t("err.segment_days")  # said, not silently ignored
-        else:
-            self.form_error = ""
-        await self._refresh()
+            raise ServiceError(t("err.segment_days"))  # said, not silently ignored
 
     @rx.event
     @guarded
