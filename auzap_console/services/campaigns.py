@@ -32,6 +32,7 @@ from auzap_console.services import audit, campaign_text, conversations, limits, 
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 from auzap_console.services.plugins import disabled_plugins
 from auzap_console.services.tenants import get_tenant
+from auzap_console.text import in_sentence
 
 RATE_RANGE = (1, 600)
 DEFAULT_RATE = 30
@@ -151,7 +152,7 @@ def recipient_values(session: Session, *, actor: Actor, customer: Customer, chan
     return {
         "nome": (customer.name or "").split(" ")[0] or t("camp.fallback_name"),
         "pet": pet or t("reminder.your_pet"),
-        "ultimo_servico": (last or t("camp.fallback_service")).lower(),
+        "ultimo_servico": in_sentence(last or t("camp.fallback_service")),
         "dias_sem_vir": str(days) if days is not None else t("camp.fallback_days"),
         "link_agendamento": f"https://wa.me/{digits}?text={quote(t('camp.link_text'))}" if digits else "",
         "loja": shop,

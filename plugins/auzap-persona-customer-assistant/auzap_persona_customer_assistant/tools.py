@@ -19,7 +19,7 @@ from auzap_console.lexicon import BREEDS, is_female
 from auzap_console.models import Appointment, Customer, Pet, Service, Tenant
 from auzap_console.services import booking, catalog, customers, health
 from auzap_console.services.context import ServiceError
-from auzap_console.text import fold, normalize
+from auzap_console.text import fold, in_sentence, normalize
 
 DAY_NAMES = {"mon": "Segunda", "tue": "Terça", "wed": "Quarta", "thu": "Quinta", "fri": "Sexta", "sat": "Sábado", "sun": "Domingo"}
 PERIODS = {"manha": (0, 12), "tarde": (12, 18), "noite": (18, 24)}
@@ -334,7 +334,7 @@ def pet_health_notes(ctx: ToolContext, pet: str = "") -> dict:
     if not rows:
         return {"achados": [], "summary": "Não temos nenhuma observação de saúde registrada nos atendimentos. 🐾"}
     items = [{"pet": r.pet, "onde": r.area, "gravidade": r.severity, "observacao": r.note, "quando": r.when[:10]} for r in rows]
-    lines = [f"• {r.pet}, {r.when[:10]}{' no ' + r.service.lower() if r.service else ''}: {r.note}" for r in rows[:5]]
+    lines = [f"• {r.pet}, {r.when[:10]}{' no ' + in_sentence(r.service) if r.service else ''}: {r.note}" for r in rows[:5]]
     return {
         "achados": items,
         "summary": "O que nossa equipe anotou:\n" + "\n".join(lines) + "\nSe quiser, chamo alguém da equipe para explicar melhor.",
