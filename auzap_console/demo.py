@@ -56,8 +56,8 @@ SERVICES = [
     ("Tosa higiênica", "grooming", 4000, 45, 2, "Patas, barriga e região íntima."),
     ("Tosa completa", "grooming", 9000, 120, 2, "Tosa na máquina ou tesoura, com banho."),
     ("Hidratação", "bath", 3500, 30, 2, "Hidratação de pelagem com máscara."),
-    ("Creche (diária)", "daycare", 7000, 600, 15, "Dia inteiro de creche com recreação."),
-    ("Hotel (pernoite)", "hotel", 12000, 1440, 8, "Pernoite com acompanhamento."),
+    ("Creche (diária)", "daycare", 7000, 600, 10, "Dia inteiro de creche com recreação."),  # the places of Creche e hotel
+    ("Hotel (pernoite)", "hotel", 12000, 1440, 6, "Pernoite com acompanhamento."),
     ("Adestramento (sessão)", "training", 15000, 60, 1, "Sessão individual de adestramento."),
     ("Consulta veterinária", "vet", 18000, 30, 1, "Consulta clínica geral."),
 ]
