@@ -322,6 +322,7 @@ class OfflineEngine:
                     chosen = index if -len(options) <= index < len(options) else None
         if chosen is None and is_yes(text) and options and len(terms(text)) <= 2:
             if len(options) > 1:  # "sim" to a list is not a choice: never book the first time for them
+                self._keep_in_frame(text, ctx)  # "pode ser às 14h" while the size is asked: the 14h is kept
                 return f"Qual prefere? {', '.join(o['label'] for o in options)}."
             chosen = 0
         if chosen is None:
@@ -329,9 +330,21 @@ class OfflineEngine:
                 ctx.state.pop("offer", None)
             return None
         ctx.state.pop("offer", None)
-        ctx.state.pop("frame", None)
+        frame = ctx.state.pop("frame", None) or {}
         picked = {**offer.get("arguments", {}), offer["slot"]: candidates[chosen]["value"]}
-        return self._fill_and_call(ctx.specs[offer["tool"]], text, ctx, self._known(ctx), picked, fixed=picked)
+        # What the frame already knew stays (a day said before the size was asked), under what was just picked.
+        known_before = frame.get("slots", {}) if frame.get("tool") == offer["tool"] else {}
+        return self._fill_and_call(ctx.specs[offer["tool"]], text, ctx, self._known(ctx), {**known_before, **picked}, fixed=picked)
+
+    def _keep_in_frame(self, text: str, ctx: TurnContext) -> None:
+        """Merge what `text` says into the open frame without answering it (the pending question comes first)."""
+        frame = ctx.state.get("frame")
+        if not frame or frame.get("tool") not in ctx.specs:
+            return
+        slots_now = dict(frame.get("slots", {}))
+        for param, value in self._filled(ctx.specs[frame["tool"]], text, self._known(ctx)).items():
+            slots_now[param] = _merge_moment(slots_now.get(param), value) if isinstance(value, dict) else value
+        ctx.state["frame"] = {**frame, "slots": slots_now}  # a new dict: the turn's state is compared with the one it began with
 
     def _small_talk(self, kind: str, ctx: TurnContext) -> str:
         if kind == "thanks":

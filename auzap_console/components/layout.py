@@ -31,13 +31,13 @@ def nav_link(entry: NavEntry, suffix: str = "") -> rx.Component:
     """One sidebar link, highlighted on its own page."""
     active = rx.State.router.page.path == entry.route
     link = rx.link(
-        rx.hstack(rx.icon(entry.icon, size=18), rx.text(entry.title, size="2", class_name="ellipsis"), align="center", spacing="3"),
+        rx.hstack(rx.icon(entry.icon, size=16), rx.text(entry.title, size="2", class_name="ellipsis"), align="center", spacing="2"),
         href=entry.route,
         id=f"nav-{entry.route.strip('/') or 'dashboard'}{suffix}",
         underline="none",
         color=rx.cond(active, "white", "var(--gray-12)"),
         background=rx.cond(active, BRAND, "transparent"),
-        padding="0.45em 0.75em",  # twenty pages fit a 1280×800 screen without scrolling the menu
+        padding="0.3em 0.6em",  # twenty pages fit a 1280×800 screen without scrolling the menu
         border_radius="8px",
         width="100%",
         _hover={"background": rx.cond(active, BRAND, "var(--gray-3)")},
@@ -61,20 +61,25 @@ def local_mode_badge(suffix: str = "") -> rx.Component:
 def user_box(suffix: str = "") -> rx.Component:
     """Who is logged in, and the logout button."""
     return rx.vstack(
-        rx.text(AuthState.user_name, weight="bold", size="2", id=f"user-name{suffix}"),
-        rx.text(AuthState.tenant_name, size="1", color_scheme="gray", id=f"tenant-name{suffix}"),
-        rx.badge(AuthState.role_label, variant="soft"),
+        rx.hstack(
+            rx.text(AuthState.user_name, weight="bold", size="2", id=f"user-name{suffix}", class_name="ellipsis"),
+            rx.badge(AuthState.role_label, variant="soft"),
+            align="center",
+            justify="between",
+            width="100%",
+        ),
+        rx.text(AuthState.tenant_name, size="1", color_scheme="gray", id=f"tenant-name{suffix}", class_name="ellipsis", max_width="100%"),
         rx.button(
-            rx.icon("log-out", size=16),
+            rx.icon("log-out", size=14),
             t("app.logout"),
             on_click=AuthState.logout,
             variant="soft",
             color_scheme="gray",
-            size="2",
+            size="1",
             width="100%",
             id=f"logout{suffix}",
         ),
-        spacing="2",
+        spacing="1",
         width="100%",
     )
 
@@ -93,12 +98,13 @@ def sidebar(nav: list[NavEntry]) -> rx.Component:
             *[nav_link(e) for e in nav], spacing="0", width="100%", flex="1", min_height="0", overflow_y="auto", id="sidebar-links"
         ),
         user_box(),
+        spacing="2",
         width="240px",
         min_width="240px",
         height="100vh",
         position="sticky",
         top="0",
-        padding="1em",
+        padding="0.75em 1em",
         border_right="1px solid var(--gray-5)",
         background="var(--gray-1)",
         display=["none", "none", "flex"],

@@ -20,6 +20,9 @@ from auzap_console.state import LoginRequired, ProtectedState, guarded
 from auzap_console.template import template
 
 log = logging.getLogger("auzap.ui")
+SCROLL_TO_END = rx.call_script(  # the newest line in view (after React has drawn it)
+    "setTimeout(() => { const c = document.getElementById('pg-chat'); if (c) c.scrollTop = c.scrollHeight; }, 60)"
+)
 SKIP_REASONS = {
     "ai paused": "IA pausada: um atendente assumiu",
     "budget": "IA pausada: o limite mensal de gasto foi atingido",
@@ -89,10 +92,12 @@ class PlaygroundState(ProtectedState):
             try:
                 user = await self._user("staff")
             except LoginRequired:
-                return rx.redirect("/login")
+                yield rx.redirect("/login")
+                return
             self.form_error, self.sending = "", True
             self.messages.append(ChatLine("customer", text))
             persona = self.persona
+        yield SCROLL_TO_END
         try:
             result = await asyncio.to_thread(run_playground_turn, user.tenant_id, user.user_id, persona, text)
             reply = result.text or t("pg.skipped", reason=SKIP_REASONS.get(result.skipped, result.skipped))
@@ -105,6 +110,7 @@ class PlaygroundState(ProtectedState):
         async with self:
             self.messages.extend(entries)
             self.sending = False
+        yield SCROLL_TO_END
 
 
 def _bubble(message: rx.Var) -> rx.Component:
@@ -167,6 +173,7 @@ def playground_page() -> rx.Component:
                 min_height="320px",
                 max_height="60vh",
                 overflow_y="auto",
+                id="pg-chat",
             ),
             width="100%",
             background="#efeae2",

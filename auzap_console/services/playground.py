@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import select
 
@@ -47,10 +48,21 @@ def _tools_text(interactions: list[AIInteraction]) -> str:
     for row in interactions:
         label = specs[row.tool].display_label if row.tool in specs else row.tool
         label = label[:1].upper() + label[1:]
-        values = ", ".join(str(v) for v in row.arguments.values() if v not in (None, ""))
+        values = ", ".join(_value_words(v) for v in row.arguments.values() if v not in (None, ""))
         outcome = row.result.get("error") or row.result.get("summary") or json.dumps(row.result, ensure_ascii=False)
         lines.append(f"{label}{f' ({values})' if values else ''} → {str(outcome)[:160]}")
     return "\n".join(lines)
+
+
+def _value_words(value: object) -> str:
+    """An argument as the owner reads it: "2026-12-07" → "07/12", "2026-12-07T14:00" → "07/12 14:00"."""
+    text = str(value)
+    for shape, shown in (("%Y-%m-%dT%H:%M", "%d/%m %H:%M"), ("%Y-%m-%d", "%d/%m")):
+        try:
+            return datetime.strptime(text[:16] if "T" in text else text, shape).strftime(shown)
+        except ValueError:
+            continue
+    return text
 
 
 def run_playground_turn(tenant_id: int, user_id: int, persona: str, text: str) -> PlaygroundReply:

@@ -68,6 +68,20 @@ def test_any_free_time_of_the_day_can_be_picked_and_a_bare_yes_to_a_list_books_n
     assert [c["tool"] for c in done.tool_calls] == ["book_appointment"] and "14:00" in done.reply, done.reply
 
 
+def test_a_size_question_keeps_the_day_and_time_already_said():
+    from sqlmodel import delete
+
+    shop = agent_shop()
+    with tenant_session(shop.tenant_id) as s:  # no pet on record: the bath's size is unknown
+        s.exec(delete(Pet).where(Pet.tenant_id == shop.tenant_id))
+    asked = _say(shop, "quero agendar banho amanhã")
+    assert "Banho G" in asked.reply and "Banho P" in asked.reply and "pequeno ou grande" in asked.reply
+    assert "Horários livres" not in asked.reply  # no times for a size nobody chose
+    assert "Qual prefere?" in _say(shop, "pode ser às 14h").reply and _appointments(shop) == []
+    done = _say(shop, "pequeno")
+    assert [c["tool"] for c in done.tool_calls] == ["book_appointment"] and "Banho P" in done.reply and "14:00" in done.reply
+
+
 def test_cancel_needs_a_yes():
     shop = agent_shop()
     _say(shop, "marcar banho pro Thor segunda 10h")

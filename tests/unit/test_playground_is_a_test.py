@@ -53,3 +53,9 @@ def test_the_owner_testing_an_agent_is_told_why_the_model_did_not_answer(monkeyp
     keyless = agent_shop("Loja Sem Chave")
     offline = run_playground_turn(keyless.tenant_id, keyless.owner_id, "customer_assistant", "oi")
     assert offline.model_failed == ""
+
+
+def test_the_tools_box_shows_dates_as_the_owner_writes_them():
+    from auzap_console.services.playground import _value_words
+
+    assert [_value_words(v) for v in ("2026-12-07", "2026-12-07T14:00", "banho", 3)] == ["07/12", "07/12 14:00", "banho", "3"]

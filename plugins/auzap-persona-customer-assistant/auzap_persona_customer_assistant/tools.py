@@ -119,10 +119,18 @@ def _find_service(ctx: ToolContext, query: str, pet: Pet | None = None) -> Servi
         last = _last_service(ctx, pet, [s.id for s in top])
         top = [s for s in top if s.id == last] or top
     if len(top) > 1:
-        options = [{"label": s.name, "value": s.name} for s in top]
+        options = [{"label": s.name, "value": s.name, "keys": _size_words(s.name)} for s in top]
         prices = "; ".join(f"{s.name}: {money(s.price_cents)}" for s in top)
-        raise Ambiguous(f"temos mais de uma opção — {prices}. Qual delas?", "service", options)
+        sizes = [word for word, _, _ in SIZES if any(o["keys"][:1] == [word] for o in options)]  # small to big
+        sized = f" (é pelo porte do pet: {', '.join(sizes[:-1])} ou {sizes[-1]})" if len(sizes) == len(options) else ""
+        raise Ambiguous(f"temos mais de uma opção — {prices}. Qual delas?{sized}", "service", options)
     return top[0]
+
+
+def _size_words(name: str) -> list[str]:
+    """How a customer says the size a service name ends with ("Banho P" → pequeno, pequena, porte p…)."""
+    letter = name.rsplit(" ", 1)[-1] if " " in name else ""
+    return next(([word, *others] for word, code, others in SIZES if code == letter), [])
 
 
 def my_pets(ctx: ToolContext) -> dict:
@@ -257,11 +265,16 @@ def check_availability(ctx: ToolContext, service: str, day: date, period: Litera
     pet = _safe_pet(ctx)
     try:
         svc = _find_service(ctx, service, pet)
-    except Ambiguous as exc:
-        likely = _offer_times(ctx, _find_service(ctx, exc.options[0]["value"], pet), day, period)
-        offer = _ambiguity(exc, {})
-        offer["summary"] += f" ({likely['summary'].removesuffix(' Qual prefere?')})"
-        return offer
+    except Ambiguous as exc:  # which one first: its free times follow (times for a size nobody chose would mislead)
+        return {
+            "summary": exc.args[0][0].upper() + exc.args[0][1:],
+            "offer": {
+                "tool": "check_availability",
+                "slot": exc.slot,
+                "arguments": {"day": day.isoformat(), **({"period": period} if period else {})},
+                "options": exc.options,
+            },
+        }
     return _offer_times(ctx, svc, day, period, pet.name if pet else "")
 
 
