@@ -58,6 +58,14 @@ def local_datetime(value: datetime, tz: str, locale: str = "pt_BR") -> str:
     return format_datetime(value.astimezone(ZoneInfo(tz)), "dd/MM/yyyy HH:mm", locale=locale)
 
 
+def duration_words(minutes: int) -> str:
+    """A service's length as people say it: `45 min`, `1 h 30`, `10 h`."""
+    hours, rest = divmod(int(minutes), 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
 def list_when(value: datetime, tz: str, now: datetime | None = None) -> str:
     """When something last happened, as a list shows it: `14:30` today, `ontem`, `28/11` this year, else `28/11/2025`."""
     zone = ZoneInfo(tz)

@@ -849,7 +849,7 @@ PT_BR: dict[str, str] = {
     "camp.go_segments": "Ir para Segmentos",
     "camp.no_channels": "Conecte um número de WhatsApp antes.",
     "camp.go_channels": "Ir para Canais",
-    "camp.not_planned": "rascunho",
+    "camp.not_planned": "Destinatários definidos ao agendar",
     "camp.status_draft": "Rascunho",
     "camp.status_scheduled": "Agendada",
     "camp.status_running": "Enviando",

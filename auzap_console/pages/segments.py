@@ -169,6 +169,23 @@ def _choice(label: str, name: str, value: rx.Var, options: list[tuple[str, str]]
     )
 
 
+def _visit_terms(s) -> rx.Component:
+    """The "fizeram / não fizeram nos últimos N dias" terms, shown once a service (or any service) is picked."""
+    return rx.hstack(
+        rx.select.root(
+            rx.select.trigger(id="seg-service-mode"),
+            rx.select.content(rx.select.item(t("seg.did_not"), value="not_used"), rx.select.item(t("seg.did"), value="used")),
+            value=s.service_mode,
+            on_change=lambda v: s.change("service_mode", v),
+        ),
+        rx.text(t("seg.in_the_last"), size="2"),
+        rx.input(value=s.service_days, on_change=lambda v: s.change("service_days", v).debounce(400), width="80px", type="number"),
+        rx.text(t("seg.days"), size="2"),
+        wrap="wrap",
+        align="center",
+    )
+
+
 def _extra(spec: ExtraFilter) -> rx.Component:
     return rx.vstack(
         rx.text(spec.title, size="2", weight="medium"),
@@ -228,15 +245,7 @@ def _builder() -> rx.Component:
             ),
             rx.hstack(
                 option_select(s.services, s.service, lambda v: s.change("service", v), select_id="seg-service"),
-                rx.select.root(
-                    rx.select.trigger(id="seg-service-mode"),
-                    rx.select.content(rx.select.item(t("seg.did_not"), value="not_used"), rx.select.item(t("seg.did"), value="used")),
-                    value=s.service_mode,
-                    on_change=lambda v: s.change("service_mode", v),
-                ),
-                rx.text(t("seg.in_the_last"), size="2"),
-                rx.input(value=s.service_days, on_change=lambda v: s.change("service_days", v).debounce(400), width="80px", type="number"),
-                rx.text(t("seg.days"), size="2"),
+                rx.cond(s.service != NO_SERVICE_FILTER, _visit_terms(s)),  # off: no "não fizeram nos últimos 90 dias" that means nothing
                 wrap="wrap",
                 align="center",
             ),

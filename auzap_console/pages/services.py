@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from auzap_console.components.common import confirm_delete, empty_state, field, form_dialog, page_header
-from auzap_console.i18n import money, parse_money, t
+from auzap_console.i18n import duration_words, money, parse_money, t
 from auzap_console.services import catalog, limits
 from auzap_console.services.context import ServiceError
 from auzap_console.state import AuthState, FormDialogMixin, ProtectedState, guarded
@@ -32,7 +32,8 @@ class ServiceRow:
     category_label: str = ""
     price: str = ""
     price_input: str = ""
-    duration: str = "60"
+    duration: str = "60"  # minutes, as the form edits them
+    duration_label: str = ""  # as the list reads: "45 min", "1 h 30", "10 h", "24 h"
     capacity: str = "1"
     active: bool = True
 
@@ -58,6 +59,7 @@ class ServicesState(FormDialogMixin, ProtectedState):
                 price=money(s.price_cents),
                 price_input=f"{s.price_cents / 100:.2f}".replace(".", ","),
                 duration=str(s.duration_minutes),
+                duration_label=duration_words(s.duration_minutes),
                 capacity=str(s.capacity),
                 active=s.active,
             )
@@ -156,8 +158,8 @@ def _row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.vstack(rx.text(row.name, weight="medium"), rx.text(row.description, size="1", color_scheme="gray"), spacing="0")),
         rx.table.cell(rx.badge(row.category_label, variant="soft")),
-        rx.table.cell(row.price),
-        rx.table.cell(row.duration + " min"),
+        rx.table.cell(row.price, white_space="nowrap"),  # "R$ 1.000,50" on one line
+        rx.table.cell(row.duration_label, white_space="nowrap"),
         rx.table.cell(row.capacity),
         rx.table.cell(_active_badge(row)),
         rx.cond(AuthState.is_manager, rx.table.cell(_actions(row))),
@@ -171,7 +173,7 @@ def _card(row: rx.Var) -> rx.Component:
         rx.hstack(
             rx.vstack(
                 rx.text(row.name, weight="bold", class_name="ellipsis", max_width="100%"),
-                rx.text(row.price, " · ", row.duration, " min · ", t("svc.per_slot", n=""), row.capacity, size="2"),
+                rx.text(row.price, " · ", row.duration_label, " · ", t("svc.per_slot", n=""), row.capacity, size="2"),
                 rx.hstack(rx.badge(row.category_label, variant="soft"), _active_badge(row), spacing="2"),
                 spacing="1",
                 min_width="0",

@@ -35,6 +35,10 @@ def test_list_when_shows_the_day_unless_it_is_today():
     assert i18n.list_when(datetime(2025, 12, 31, 12, 0, tzinfo=UTC), "America/Sao_Paulo", now) == "31/12/2025"
 
 
+def test_durations_read_as_people_say_them():
+    assert [i18n.duration_words(m) for m in (45, 60, 90, 600, 1440)] == ["45 min", "1 h", "1 h 30", "10 h", "24 h"]
+
+
 def test_english_can_be_switched_on(monkeypatch):
     monkeypatch.setenv("AUZAP_LANGUAGE", "en")
     assert i18n.t("nav.customers") == "Customers & pets"
