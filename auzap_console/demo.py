@@ -504,6 +504,8 @@ def _fill(session: Session, tenant: Tenant, rng: random.Random, n_customers: int
             if day.weekday() == 6:
                 day -= timedelta(days=1)
             start_local = datetime.combine(day, time(rng.randint(8, 16), rng.choice([0, 30])), tzinfo=tz)
+            if service.category in ("daycare", "hotel") and day.weekday() == 5:  # Saturday closes at 13:00, Sunday is closed
+                start_local -= timedelta(days=1)
             if service.category == "daycare":  # a whole day: dropped off at opening, picked up at closing
                 start_local = start_local.replace(hour=8, minute=0)
             starts = start_local.astimezone(UTC)

@@ -156,11 +156,17 @@ STOP = frozenset(
 
 
 def in_sentence(name: str) -> str:
-    """A catalog name inside a sentence: "Banho M" → "banho M", "Creche (diária)" → "creche" (no nested brackets)."""
-    name = re.sub(r"\s*\([^)]*\)", "", name).strip() or name.strip()
-    if len(name) > 1 and name[0].isupper() and not name[1].isupper():
-        return name[0].lower() + name[1:]
-    return name
+    """A catalog name inside a sentence: "Banho M" → "banho M", "Tosa Higiênica" → "tosa higiênica", "Creche (diária)" → "creche".
+
+    Words go lower-case except acronyms ("SPA") and a size code at the end ("P", "GG"); brackets go.
+    """
+    words = (re.sub(r"\s*\([^)]*\)", "", name).strip() or name.strip()).split(" ")
+    last = len(words) - 1
+
+    def keeps_capitals(i: int, word: str) -> bool:
+        return word.isupper() and (len(word) > 1 or (i == last and i > 0))
+
+    return " ".join(w if keeps_capitals(i, w) else w.lower() for i, w in enumerate(words))
 
 
 def fold(text: str) -> str:

@@ -299,10 +299,13 @@ class OfflineEngine:
         if at and re.fullmatch(r"\d", norm.strip()) and int(norm.strip()) <= len(options):
             at = None  # a bare "3" is the third option, not 15h
         labels = [fold(o["label"]) for o in options]
+        named = set()
         for i, label in enumerate(labels):  # a label (or one of its keys) said in full ("banho g", "grande")
             keys = [label, *(fold(k) for k in options[i].get("keys", []))]
             if any(k and re.search(rf"\b{re.escape(k)}\b", fold(text)) for k in keys):
-                chosen = i
+                named.add(i)
+        if len(named) == 1:  # "pequeno ou médio?" names two: not a choice
+            chosen = named.pop()
         candidates = options + list(offer.get("more") or [])  # the times shown, then the other free ones
         if chosen is None and at and options and re.fullmatch(r"\d{2}:\d{2}", options[0]["label"]):
             hour = int(at.group(1))
@@ -319,7 +322,7 @@ class OfflineEngine:
                 key = m.group(1) or m.group(2) or m.group(3)
                 if key != "segund" or not re.search(r"\b(segunda)(-| )?feira\b|\bsegunda (as|de|a)\b", norm):
                     index = ORDINALS[key]
-                    chosen = index if -len(options) <= index < len(options) else None
+                    chosen = index % len(options) if -len(options) <= index < len(options) else None  # of the times shown
         if chosen is None and is_yes(text) and options and len(terms(text)) <= 2:
             if len(options) > 1:  # "sim" to a list is not a choice: never book the first time for them
                 self._keep_in_frame(text, ctx)  # "pode ser às 14h" while the size is asked: the 14h is kept

@@ -77,12 +77,12 @@ class SegmentsState(ProtectedState):
         for name in ("lead_stage", "size", "species"):
             if getattr(self, name) != ANY:
                 criteria[name] = getattr(self, name)
-        if self.inactive_days.strip().isdigit():
-            criteria["inactive_days"] = int(self.inactive_days)
+        if _days(self.inactive_days):
+            criteria["inactive_days"] = _days(self.inactive_days)
         if self.birthday_month != ANY:
             criteria["birthday_month"] = int(self.birthday_month)
         if self.service != NO_SERVICE_FILTER:
-            days = int(self.service_days) if self.service_days.strip().isdigit() and int(self.service_days) > 0 else 90
+            days = _days(self.service_days) or 90
             service_id = None if self.service == ANY else int(self.service)
             criteria[f"service_{self.service_mode}"] = {"service_id": service_id, "days": days}
         for spec in self.extra_filters:
@@ -134,8 +134,7 @@ class SegmentsState(ProtectedState):
         setattr(self, name, value)
         self.form_error = ""
         await self._refresh()
-        days = str(value).strip()
-        if name in ("inactive_days", "service_days") and days and not (days.isdigit() and int(days) > 0):
+        if name in ("inactive_days", "service_days") and str(value).strip() and not _days(value):
             raise ServiceError(t("err.segment_days"))  # said, not silently ignored
 
     @rx.event
@@ -151,6 +150,8 @@ class SegmentsState(ProtectedState):
     async def save(self, form: dict):
         """Save the current filters under a name."""
         user = await self._user("manager")
+        if any(str(v).strip() and not _days(v) for v in (self.inactive_days, self.service_days)):
+            raise ServiceError(t("err.segment_days"))
         with self._session(user) as session:
             segments.save_segment(session, actor=user.actor, name=form.get("segment-name", ""), criteria=self._criteria())
         await self._load_lists()
@@ -167,6 +168,12 @@ def _choice(label: str, name: str, value: rx.Var, options: list[tuple[str, str]]
             on_change=lambda v: SegmentsState.change(name, v),
         ),
     )
+
+
+def _days(value) -> int:
+    """A day count typed in a filter: a whole number from 1 up, else 0 (the filter stays off)."""
+    text = str(value).strip()
+    return int(text) if text.isdigit() and int(text) > 0 else 0
 
 
 def _visit_terms(s) -> rx.Component:

@@ -8,7 +8,6 @@ when professionals are assigned to the service's category — one of them works 
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -78,6 +77,16 @@ def _fits(tenant: Tenant, service: Service, start: datetime) -> bool:
     return window[0] <= start < window[1] and pickup is not None and pickup[0] <= end <= pickup[1]
 
 
+def _why_not(tenant: Tenant, service: Service, start: datetime) -> str:
+    """Why a start does not fit: closed then, or (a stay) the pick-up would be when the shop is closed."""
+    tz = ZoneInfo(tenant.timezone)
+    window = opening_hours(tenant, start.astimezone(tz).date())
+    if window and window[0] <= start < window[1] and service.duration_minutes >= staff.LONG_STAY_MINUTES:
+        pickup = (start + timedelta(minutes=service.duration_minutes)).astimezone(tz)
+        return t("err.pickup_closed", when=pickup.strftime("%d/%m às %H:%M"))
+    return t("err.slot_closed")
+
+
 def available_slots(
     session: Session,
     *,
@@ -131,7 +140,7 @@ def _check_slot(
     if start <= (now or utcnow()):
         raise ServiceError(t("err.slot_past"))
     if not _fits(tenant, service, start):
-        raise ServiceError(t("err.slot_closed"))
+        raise ServiceError(_why_not(tenant, service, start))
     end = start + timedelta(minutes=service.duration_minutes)
     if _overlapping(session, actor, service.id, start, end, exclude) >= service.capacity:
         raise ServiceError(t("err.slot_full"))
@@ -339,16 +348,17 @@ def set_status(session: Session, *, actor: Actor, appointment_id: int, status: s
     return appointment
 
 
-def days_held(session: Session, *, actor: Actor, category: str, start: date, end: date) -> Counter[date]:
-    """Per local day of [start, end): appointments of `category` services holding a place (daycare and hotel verticals).
+def stays_booked(session: Session, *, actor: Actor, category: str, start: date, end: date) -> list[tuple[int | None, date, date]]:
+    """Appointments of `category` services holding a place on a local day of [start, end) (daycare and hotel verticals).
 
-    A visit holds its day; a stay that ends on a later day holds every day before its pick-up day
-    (the hotel's nights), as a vertical's own stays do.
+    Each as (pet id, first day, the day after the last one held): a visit holds its day; a stay
+    that ends on a later day holds every day before its pick-up day (the hotel's nights), as a
+    vertical's own stays do, so a vertical can count each pet once.
     """
     tz = ZoneInfo(_tenant(session, actor).timezone)
     since, until = (datetime.combine(d, time(), tzinfo=tz).astimezone(UTC) for d in (start, end))
     rows = session.exec(
-        select(Appointment.starts_at, Appointment.ends_at)
+        select(Appointment.pet_id, Appointment.starts_at, Appointment.ends_at)
         .join(Service, Service.id == Appointment.service_id)
         .where(
             Appointment.tenant_id == actor.tenant_id,
@@ -358,14 +368,11 @@ def days_held(session: Session, *, actor: Actor, category: str, start: date, end
             Appointment.ends_at > since,
         )
     ).all()
-    held: Counter[date] = Counter()
-    for starts_at, ends_at in rows:
+    out = []
+    for pet_id, starts_at, ends_at in rows:
         first, pickup = starts_at.astimezone(tz).date(), ends_at.astimezone(tz).date()
-        day = max(first, start)
-        while day < min(max(pickup, first + timedelta(days=1)), end):
-            held[day] += 1
-            day += timedelta(days=1)
-    return held
+        out.append((pet_id, first, max(pickup, first + timedelta(days=1))))
+    return out
 
 
 def _with_names(

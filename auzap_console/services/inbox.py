@@ -181,8 +181,9 @@ def hand_back(session: Session, *, actor: Actor, conversation_id: int) -> Conver
 def reply_as_human(session: Session, *, actor: Actor, conversation_id: int, text: str) -> Message:
     """Store a human reply (sent once the transaction commits).
 
-    Replying takes over a conversation the AI holds, one waiting for the team (a hand-off)
-    and one nobody holds: it is no longer waiting, and it is the replier's.
+    Replying takes over a conversation the AI holds or nobody holds (a hand-off waiting for the
+    team): it is no longer waiting, and it is the replier's. One a colleague holds stays theirs;
+    the reply only ends its wait.
     """
     actor.require("staff")
     text = (text or "").strip()
@@ -191,8 +192,11 @@ def reply_as_human(session: Session, *, actor: Actor, conversation_id: int, text
     if len(text) > 4096:
         raise ServiceError(t("err.message_long"))
     conversation = get_scoped(session, Conversation, conversation_id, actor)
-    if not conversation.ai_paused or conversation.waiting_human or conversation.assigned_user_id is None:
-        take_over(session, actor=actor, conversation_id=conversation_id)  # a colleague's conversation stays theirs
+    if not conversation.ai_paused or conversation.assigned_user_id in (None, actor.user_id):
+        take_over(session, actor=actor, conversation_id=conversation_id)
+    elif conversation.waiting_human:  # a colleague's conversation stays theirs: the reply only ends the wait
+        conversation.waiting_human = False
+        session.add(conversation)
     message = conversations.add_message(
         session,
         actor=actor,

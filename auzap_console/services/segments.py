@@ -73,9 +73,7 @@ def _visits(tenant_id: int, value: Any) -> tuple[int | None, int]:
     """(service id, days) from `{"service_id": 3, "days": 90}`; no service id (or "any") means any service."""
     try:
         raw = value.get("service_id")
-        days = int(value.get("days", 90))
-        if days < 1:
-            raise ValueError(days)
+        days = max(1, int(value.get("days", 90)))  # a segment saved with 0 days (the page allowed it) still loads
         return (None if raw in (None, "", "any") else int(raw)), days
     except (AttributeError, TypeError, ValueError) as exc:
         raise ServiceError(t("err.segment_value", name=t("seg.service"))) from exc

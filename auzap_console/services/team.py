@@ -88,7 +88,7 @@ def reset_password(session: Session, *, actor: Actor, user_id: int, new_password
     user = get_scoped(session, User, user_id, actor)
     if user.id == actor.user_id:
         raise ServiceError(t("err.reset_own_password"))
-    validate_password(new_password, personal=(user.email, user.name))
+    validate_password(new_password, personal=(user.email, user.name), field="new_password")
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     session.add(user)

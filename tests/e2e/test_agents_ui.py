@@ -31,7 +31,7 @@ def test_configure_agent_then_book_in_the_playground(page):
     expect(page.locator(".bubble-agent").last).to_contain_text("Aqui é a Mel")
     page.fill("#pg-input", "quanto tá o banho?")
     page.click("#pg-send")
-    expect(page.locator(".tool-calls").last).to_contain_text("list_services")
+    expect(page.locator(".tool-calls").last).to_contain_text("Tabela de preços")
     expect(page.locator(".bubble-agent").last).to_contain_text("Banho P: R$ 50,00")
     page.fill("#pg-input", "quero marcar uma tosa completa segunda às 10h")
     page.click("#pg-send")
@@ -123,7 +123,7 @@ def test_owner_connects_a_channel_and_sends_a_test(page):
         expect(page.locator(".channel-card")).to_contain_text("Zap da recepção")
         page.locator(".channel-card input[name=phone]").fill("(11) 98888-7777")
         page.locator(".channel-test").click()
-        expect(page.locator("[data-sonner-toast]").first).to_contain_text("Mensagem enviada")
+        expect(page.locator("[data-sonner-toast]").first).to_contain_text("Mensagem de teste enviada")
         assert waha.sent[0]["chatId"] == "5511988887777@c.us"
         page.locator(".channel-connect").click()
         expect(page.locator(".channel-qr")).to_be_visible()

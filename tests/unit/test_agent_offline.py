@@ -66,6 +66,9 @@ def test_any_free_time_of_the_day_can_be_picked_and_a_bare_yes_to_a_list_books_n
     assert "Qual prefere?" in _say(shop, "sim").reply and _appointments(shop) == []  # "sim" is not "the first one"
     done = _say(shop, "pode ser às 14h")  # free, though not among the times shown
     assert [c["tool"] for c in done.tool_calls] == ["book_appointment"] and "14:00" in done.reply, done.reply
+    _say(shop, "quero agendar um banho pro Thor depois de amanhã")
+    last = _say(shop, "o último")  # the last time shown (11:30), not the last free one of the day
+    assert "11:30" in last.reply, last.reply
 
 
 def test_a_size_question_keeps_the_day_and_time_already_said():

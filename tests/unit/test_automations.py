@@ -202,6 +202,9 @@ def test_the_vaccine_reminder_goes_a_week_before_the_next_dose():
         ("Hotel (pernoite)", "hotel"),
         ("Tosa completa", "tosa completa"),
         ("SPA", "SPA"),
+        ("Tosa Higiênica", "tosa higiênica"),
+        ("Banho E Tosa", "banho e tosa"),
+        ("Banho GG", "banho GG"),
     ],
 )
 def test_a_service_name_reads_right_inside_a_message(name, said):

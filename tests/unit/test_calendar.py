@@ -212,5 +212,7 @@ def test_stays_are_picked_up_while_the_shop_is_open_and_an_overnight_one_says_wh
     assert agenda.slots[-1] == "23:30"  # it holds the day to its end
     assert [x.astimezone(SP).strftime("%H:%M") for x in creche_slots] == ["08:00"]  # ten hours, picked up by 18:00
     assert hotel_saturday == []  # it would be picked up on Sunday, closed
-    with pytest.raises(ServiceError, match="fechados"):
+    with pytest.raises(ServiceError, match="A retirada seria em"):  # open at 17:30; closed at its 03:30 pick-up
         _book(shop, monday, 17, service="Creche", minute=30)
+    with pytest.raises(ServiceError, match="fechados"):
+        _book(shop, monday, 7, service="Creche")

@@ -83,12 +83,14 @@ def test_a_team_reply_to_a_handed_off_conversation_ends_the_wait():
         colleague = User(tenant_id=shop.tenant_id, email=f"colega-{cid}@example.com", password_hash="x", name="Colega")
         s.add(colleague)
         s.flush()
-        conversation.assigned_user_id = colleague_id = colleague.id  # a colleague holds it now
+        conversation.assigned_user_id = colleague_id = colleague.id  # handed to a colleague (round-robin), waiting
+        conversation.waiting_human = True
         s.add(conversation)
     with tenant_session(shop.tenant_id) as s:
         inbox.reply_as_human(s, actor=shop.actor, conversation_id=cid, text="Complementando.")
     with tenant_session(shop.tenant_id) as s:
-        assert s.get(Conversation, cid).assigned_user_id == colleague_id
+        conversation = s.get(Conversation, cid)
+        assert (conversation.assigned_user_id, conversation.waiting_human) == (colleague_id, False)  # still theirs, no longer waiting
 
 
 def test_inbox_handlers_never_show_or_touch_another_tenant():
@@ -101,6 +103,9 @@ def test_inbox_handlers_never_show_or_touch_another_tenant():
     assert state.rows == []
     tab.call(InboxState.open, str(a_conv))
     assert state.messages == [] and state.form_error == t("err.not_found")
+    assert not state.narrowed  # an empty inbox with no filter on says "no conversations yet"
+    tab.call(InboxState.set_label, "reclamação")
+    assert state.narrowed and state.rows == []  # a filter that finds nothing says so
     state.selected_id = a_conv
     tab.call(InboxState.take_over)
     tab.call(InboxState.reply, {"text": "invasão"})

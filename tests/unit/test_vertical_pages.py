@@ -83,7 +83,7 @@ def test_the_desk_books_checks_in_and_sends_the_report_card():
 
     tab.call(DeskState.open_card, stay_id, "Thor")
     tab.call(DeskState.send_card, {"meals": "all", "mood": "happy", "activities": "Bolinha", "notes": ""})
-    assert desk.staying[0].card_sent and "Boletim de Thor" in _outbound(shop)[-1].body
+    assert desk.staying[0].card == "sent" and "Boletim de Thor" in _outbound(shop)[-1].body
 
     tab.call(DeskState.open_package)
     tab.call(DeskState.find_tutor, PHONE)

@@ -137,7 +137,7 @@ def inbox_page() -> rx.Component:
                             width="100%",
                         ),
                         rx.cond(
-                            InboxState.search != "",
+                            InboxState.narrowed,
                             empty_state(t("inbox.no_match"), "search-x", state_id="inbox-empty"),
                             empty_state(t("inbox.empty"), "inbox", state_id="inbox-empty"),
                         ),

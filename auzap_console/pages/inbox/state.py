@@ -181,6 +181,12 @@ class InboxState(PagedListMixin, ProtectedState):
     queue_options: list[Option] = []
     label_options: list[Option] = []
     people: list[Option] = []
+
+    @rx.var
+    def narrowed(self) -> bool:
+        """A search or a filter beyond the tab is on: an empty list then means "nothing found"."""
+        return bool(self.search) or bool(self.persona) or any(v != ALL for v in (self.assignee, self.queue, self.label))
+
     queue_choices: list[Option] = []
     note_mode: bool = False
     quick: list[QuickRow] = []

@@ -221,10 +221,10 @@ def _offer_times(ctx: ToolContext, svc: Service, day: date, period: str = "", pe
         {"label": m.strftime("%H:%M"), "value": m.replace(tzinfo=None).isoformat(timespec="minutes")}
         for m in (s.astimezone(tz) for s in slots)
     ]
-    shown = _spread(every, SHOWN_TIMES)  # the whole day in a few times; any other free time can be picked too
+    shown = every[:SHOWN_TIMES]  # the first ones, in order; any other free time can be picked by its hour
     times = [o["label"] for o in shown]
     arguments = {"service": svc.name, **({"pet": pet} if pet else {})}
-    rest = f" (também tenho outros horários entre {every[0]['label']} e {every[-1]['label']})" if len(every) > len(shown) else ""
+    rest = f" (também tenho outros até as {every[-1]['label']})" if len(every) > len(shown) else ""
     return {
         "servico": svc.name,
         "dia": day.isoformat(),
@@ -235,16 +235,9 @@ def _offer_times(ctx: ToolContext, svc: Service, day: date, period: str = "", pe
             "slot": "when",
             "arguments": arguments,
             "options": shown,
-            "more": [o for o in every if o not in shown],
+            "more": every[SHOWN_TIMES:],
         },
     }
-
-
-def _spread(options: list[dict], n: int) -> list[dict]:
-    """At most `n` options spread over the list (first and last included), in order."""
-    if len(options) <= n:
-        return options
-    return [options[round(i * (len(options) - 1) / (n - 1))] for i in range(n)]
 
 
 def _ambiguity(exc: Ambiguous, arguments: dict) -> dict:

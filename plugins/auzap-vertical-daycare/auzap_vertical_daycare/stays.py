@@ -8,7 +8,7 @@ cannot both succeed (PostgreSQL; SQLite serialises writers anyway).
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
@@ -56,10 +56,14 @@ def set_places(session: Session, *, actor: Actor, kind: str, value: int) -> None
     )
 
 
-def occupancy(session: Session, *, actor: Actor, kind: str, start: date, end: date) -> Counter:
-    """Pets staying on each day of [start, end): this plugin's stays and the agenda's daycare/hotel appointments."""
+def occupancy(session: Session, *, actor: Actor, kind: str, start: date, end: date, besides: int | None = None) -> Counter:
+    """Pets staying on each day of [start, end): this plugin's stays and the Agenda's daycare/hotel appointments.
+
+    A pet is counted once a day, even when it has both a stay here and an appointment in the Agenda;
+    `besides` leaves one pet out (the one being booked: its Agenda booking is not a rival).
+    """
     rows = session.exec(
-        select(Stay.start_date, Stay.end_date).where(
+        select(Stay.pet_id, Stay.start_date, Stay.end_date).where(
             Stay.tenant_id == actor.tenant_id,
             Stay.kind == kind,
             Stay.status.in_(HOLDING),  # type: ignore[attr-defined]
@@ -67,19 +71,24 @@ def occupancy(session: Session, *, actor: Actor, kind: str, start: date, end: da
             Stay.end_date > start,
         )
     ).all()
-    taken: Counter = booking.days_held(session, actor=actor, category=kind, start=start, end=end)  # booked in the Agenda
-    for first, last in rows:
+    agenda = booking.stays_booked(session, actor=actor, category=kind, start=start, end=end)
+    pets_on: dict[date, set] = defaultdict(set)
+    for n, (pet_id, first, last) in enumerate([*rows, *agenda]):
+        if besides is not None and pet_id == besides:
+            continue
         day = max(first, start)
         while day < min(last, end):
-            taken[day] += 1
+            pets_on[day].add(pet_id if pet_id is not None else f"appointment-{n}")  # an appointment without a pet counts alone
             day += timedelta(days=1)
-    return taken
+    return Counter({day: len(pets) for day, pets in pets_on.items()})
 
 
-def full_days(session: Session, *, actor: Actor, kind: str, start: date, end: date, lock: bool = False) -> list[date]:
-    """The days of [start, end) with no place left."""
+def full_days(
+    session: Session, *, actor: Actor, kind: str, start: date, end: date, lock: bool = False, besides: int | None = None
+) -> list[date]:
+    """The days of [start, end) with no place left (for another pet than `besides`)."""
     limit = places(session, actor=actor, kind=kind, lock=lock)
-    taken = occupancy(session, actor=actor, kind=kind, start=start, end=end)
+    taken = occupancy(session, actor=actor, kind=kind, start=start, end=end, besides=besides)
     return [start + timedelta(days=i) for i in range((end - start).days) if taken[start + timedelta(days=i)] >= limit]
 
 
@@ -134,7 +143,7 @@ def check(
         raise ServiceError(
             f"Não consigo reservar: falta vacina em dia para {pet.name} — {', '.join(missing)}. Traga a carteirinha atualizada."
         )
-    full = full_days(session, actor=actor, kind=kind, start=start, end=end, lock=True)
+    full = full_days(session, actor=actor, kind=kind, start=start, end=end, lock=True, besides=pet.id)
     if full:
         days = ", ".join(d.strftime("%d/%m") for d in full)
         raise ServiceError(f"Não há vaga de {KIND_WORDS[kind]} em {days}.")

@@ -136,3 +136,6 @@ def test_the_agendas_daycare_and_hotel_bookings_take_places_too(auzap_tenant):
         assert (daycare[start], daycare[start + timedelta(days=1)]) == (1, 0)
     with tenant_session(shop.tenant_id) as s, pytest.raises(ServiceError, match=start.strftime("%d/%m")):
         stays.book(s, actor=shop.actor, customer_id=c2, pet_id=p2, kind="hotel", start=start, nights=1)  # the Agenda's guest took it
+    with tenant_session(shop.tenant_id) as s:  # the same guest checked in at the desk: one pet, one place
+        stays.book(s, actor=shop.actor, customer_id=c0, pet_id=p0, kind="hotel", start=start, nights=1)
+        assert stays.occupancy(s, actor=shop.actor, kind="hotel", start=start, end=start + timedelta(days=1))[start] == 1
