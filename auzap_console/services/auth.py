@@ -260,12 +260,17 @@ def change_password(session: Session, *, actor: Actor, current_password: str, ne
     user = session.exec(select(User).where(User.id == actor.user_id, User.tenant_id == actor.tenant_id)).one()
     if not verify_password(user.password_hash, current_password or ""):
         raise ServiceError(t("err.current_password"))
+    set_password(session, actor=actor, user=user, new_password=new_password)
+    return _open_session(session, user, ip)
+
+
+def set_password(session: Session, *, actor: Actor, user: User, new_password: str) -> None:
+    """Check and store `user`'s new password, and end every session they had open."""
     validate_password(new_password, personal=(user.email, user.name), field="new_password")
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     session.add(user)
     revoke_user_sessions(session, actor=actor, user_id=user.id)
-    return _open_session(session, user, ip)
 
 
 def revoke_user_sessions(session: Session, *, actor: Actor, user_id: int) -> None:

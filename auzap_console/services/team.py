@@ -5,11 +5,10 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
-from auzap_console.db_types import utcnow
 from auzap_console.i18n import t
 from auzap_console.models import ROLES, User
 from auzap_console.services import audit, limits
-from auzap_console.services.auth import normalize_email, revoke_user_sessions
+from auzap_console.services.auth import normalize_email, revoke_user_sessions, set_password
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 from auzap_console.services.passwords import hash_password, validate_password
 
@@ -88,10 +87,6 @@ def reset_password(session: Session, *, actor: Actor, user_id: int, new_password
     user = get_scoped(session, User, user_id, actor)
     if user.id == actor.user_id:
         raise ServiceError(t("err.reset_own_password"))
-    validate_password(new_password, personal=(user.email, user.name), field="new_password")
-    user.password_hash = hash_password(new_password)
-    user.password_changed_at = utcnow()
-    session.add(user)
-    revoke_user_sessions(session, actor=actor, user_id=user.id)
+    set_password(session, actor=actor, user=user, new_password=new_password)
     audit.record(session, actor=actor, action="user.password_reset", entity="user", entity_id=user.id)
     return user
