@@ -285,7 +285,7 @@ def team_page() -> rx.Component:
             t("team.new_password"),
             rx.text(TeamState.reset_name, weight="bold"),
             field(
-                t("team.password"),
+                t("team.new_password"),
                 rx.input(name="new_password", type="password", id="team-new-password", width="100%", auto_complete="new-password"),
                 t("team.new_password_hint"),
             ),
