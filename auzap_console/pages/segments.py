@@ -77,8 +77,8 @@ class SegmentsState(ProtectedState):
         for name in ("lead_stage", "size", "species"):
             if getattr(self, name) != ANY:
                 criteria[name] = getattr(self, name)
-        if _days(self.inactive_days):
-            criteria["inactive_days"] = _days(self.inactive_days)
+        if inactive := _days(self.inactive_days):
+            criteria["inactive_days"] = inactive
         if self.birthday_month != ANY:
             criteria["birthday_month"] = int(self.birthday_month)
         if self.service != NO_SERVICE_FILTER:

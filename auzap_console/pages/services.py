@@ -94,8 +94,7 @@ class ServicesState(FormDialogMixin, ProtectedState):
     async def save(self, form: dict):
         """Validate and store the form."""
         user = await self._user("manager")
-        if len((form.get("name") or "").strip()) < 2:  # the form's first field is answered first
-            raise ServiceError(t("err.service_name"), field="name")
+        catalog.service_name(form.get("name", ""))  # the form's first field is answered first
         try:
             price = parse_money(form.get("price", ""))
         except (ValueError, ArithmeticError) as exc:

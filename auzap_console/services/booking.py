@@ -65,26 +65,23 @@ def _overlapping(session: Session, actor: Actor, service_id: int, start: datetim
     return session.exec(stmt).one()
 
 
-def _fits(tenant: Tenant, service: Service, start: datetime) -> bool:
-    window = opening_hours(tenant, start.astimezone(ZoneInfo(tenant.timezone)).date())
-    if window is None:
-        return False
-    end = start + timedelta(minutes=service.duration_minutes)
-    if service.duration_minutes < staff.LONG_STAY_MINUTES:
-        return window[0] <= start and end <= window[1]
-    # daycare/hotel: dropped off and picked up while the shop is open (a day of daycare at 17:30 would end at 03:30)
-    pickup = opening_hours(tenant, end.astimezone(ZoneInfo(tenant.timezone)).date())
-    return window[0] <= start < window[1] and pickup is not None and pickup[0] <= end <= pickup[1]
+def _misfit(tenant: Tenant, service: Service, start: datetime) -> str | None:
+    """Why `start` does not fit the opening hours (None when it does).
 
-
-def _why_not(tenant: Tenant, service: Service, start: datetime) -> str:
-    """Why a start does not fit: closed then, or (a stay) the pick-up would be when the shop is closed."""
+    A visit starts and ends within the day's hours. A daycare day or hotel stay is dropped off
+    and picked up while the shop is open (a day of daycare at 17:30 would end at 03:30).
+    """
     tz = ZoneInfo(tenant.timezone)
     window = opening_hours(tenant, start.astimezone(tz).date())
-    if window and window[0] <= start < window[1] and service.duration_minutes >= staff.LONG_STAY_MINUTES:
-        pickup = (start + timedelta(minutes=service.duration_minutes)).astimezone(tz)
-        return t("err.pickup_closed", when=pickup.strftime("%d/%m às %H:%M"))
-    return t("err.slot_closed")
+    end = start + timedelta(minutes=service.duration_minutes)
+    if window is None or not window[0] <= start < window[1]:
+        return t("err.slot_closed")
+    if service.duration_minutes < staff.LONG_STAY_MINUTES:
+        return None if end <= window[1] else t("err.slot_closed")
+    pickup = opening_hours(tenant, end.astimezone(tz).date())
+    if pickup is None or not pickup[0] <= end <= pickup[1]:
+        return t("err.pickup_closed", when=end.astimezone(tz).strftime("%d/%m às %H:%M"))
+    return None
 
 
 def available_slots(
@@ -112,7 +109,7 @@ def available_slots(
         end = cursor + timedelta(minutes=service.duration_minutes)
         if (
             cursor > now
-            and _fits(tenant, service, cursor)
+            and _misfit(tenant, service, cursor) is None
             and _overlapping(session, actor, service.id, cursor, end, exclude) < service.capacity
             and _staff_ok(session, actor, tenant, service, cursor, staff_id, exclude)
         ):
@@ -139,8 +136,9 @@ def _check_slot(
     tenant = _tenant(session, actor)
     if start <= (now or utcnow()):
         raise ServiceError(t("err.slot_past"))
-    if not _fits(tenant, service, start):
-        raise ServiceError(_why_not(tenant, service, start))
+    misfit = _misfit(tenant, service, start)
+    if misfit:
+        raise ServiceError(misfit)
     end = start + timedelta(minutes=service.duration_minutes)
     if _overlapping(session, actor, service.id, start, end, exclude) >= service.capacity:
         raise ServiceError(t("err.slot_full"))

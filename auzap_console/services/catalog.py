@@ -20,6 +20,14 @@ def list_services(session: Session, *, actor: Actor, active_only: bool = False) 
     return list(session.exec(stmt.order_by(Service.category, Service.name)))
 
 
+def service_name(name: str) -> str:
+    """A service's name, checked (the form checks it before parsing the price, so the first field is answered first)."""
+    name = limits.bounded(name, limits.NAME, t("svc.name"), field="name")
+    if len(name) < 2:
+        raise ServiceError(t("err.service_name"), field="name")
+    return name
+
+
 def save_service(
     session: Session,
     *,
@@ -35,10 +43,8 @@ def save_service(
 ) -> Service:
     """Create or update a service (manager and up); names are unique per tenant."""
     actor.require("manager")
-    name = limits.bounded(name, limits.NAME, t("svc.name"), field="name")
+    name = service_name(name)
     description = limits.bounded(description, limits.DESCRIPTION, t("svc.description"), field="description")
-    if len(name) < 2:
-        raise ServiceError(t("err.service_name"), field="name")
     if price_cents < 0 or price_cents > 10_000_000:
         raise ServiceError(t("err.price_invalid"), field="price")
     if not 5 <= duration_minutes <= 24 * 60 * 30:
