@@ -54,32 +54,31 @@ def list_conversations(
     `assignee`: "me", "none" (nobody yet) or a user id; `queue_id` one queue; `label` one label.
     The search matches the customer's name and phone and the words of the messages.
     """
-    stmt = (
-        select(Conversation, Customer)
-        .join(Customer, Customer.id == Conversation.customer_id)
-        .where(Conversation.tenant_id == actor.tenant_id)
-    )
-    stmt = stmt.where(Conversation.is_test == (status == "test"))
+    where = [Conversation.tenant_id == actor.tenant_id, Conversation.is_test == (status == "test")]
     if status == "open":
-        stmt = stmt.where(Conversation.status == "open")
+        where.append(Conversation.status == "open")
     elif status == "waiting":
-        stmt = stmt.where(Conversation.waiting_human, Conversation.status == "open")
+        where += [Conversation.waiting_human, Conversation.status == "open"]
     elif status == "unread":
-        stmt = stmt.where(Conversation.unread_count > 0)
+        where.append(Conversation.unread_count > 0)
     elif status == "paused":
-        stmt = stmt.where(Conversation.ai_paused, Conversation.status == "open")
+        where += [Conversation.ai_paused, Conversation.status == "open"]
     elif status == "closed":
-        stmt = stmt.where(Conversation.status == "closed")
+        where.append(Conversation.status == "closed")
     if assignee == "me":
-        stmt = stmt.where(Conversation.assigned_user_id == actor.user_id)
+        where.append(Conversation.assigned_user_id == actor.user_id)
     elif assignee == "none":
-        stmt = stmt.where(Conversation.assigned_user_id.is_(None))  # type: ignore[union-attr]
+        where.append(Conversation.assigned_user_id.is_(None))  # type: ignore[union-attr]
     elif assignee.isdigit():
-        stmt = stmt.where(Conversation.assigned_user_id == int(assignee))
+        where.append(Conversation.assigned_user_id == int(assignee))
     if queue_id:
-        stmt = stmt.where(Conversation.queue_id == queue_id)
+        where.append(Conversation.queue_id == queue_id)
     if persona:
-        stmt = stmt.where(Conversation.persona == persona)
+        where.append(Conversation.persona == persona)
+    if label:  # a JSON list: its text holds the quoted label (the same on SQLite and PostgreSQL)
+        quoted = escape_like(json.dumps(label.strip().lower()))
+        where.append(cast(Conversation.labels, String).like(f"%{quoted}%", escape="!"))  # "!": PostgreSQL's "\" stays literal
+    stmt = select(Conversation, Customer).join(Customer, Customer.id == Conversation.customer_id).where(*where)
     term = (search or "").strip().lower()
     if term:
         digits = "".join(ch for ch in term if ch.isdigit())
@@ -90,10 +89,8 @@ def list_conversations(
         if len(term) >= 3:  # inside the messages too
             conds.append(Conversation.id.in_(_conversations_saying(session, actor, contains)))  # type: ignore[union-attr]
         stmt = stmt.where(or_(*conds))
-    if label:  # a JSON list: its text holds the quoted label (the same on SQLite and PostgreSQL)
-        quoted = escape_like(json.dumps(label.strip().lower()))
-        stmt = stmt.where(cast(Conversation.labels, String).like(f"%{quoted}%", escape="!"))  # "!": PostgreSQL's "\" stays literal
     page, per_page = max(1, page), max(1, min(per_page, 100))
+    # newest first, matching `ix_pg_conversations_inbox_recent` (PostgreSQL) so that a page reads 20 index entries, not the shop
     ordered = stmt.order_by(Conversation.last_message_at.desc().nulls_last(), Conversation.id.desc())  # type: ignore[union-attr]
     if term:  # a search is costly to repeat: the page and the total come from one pass
         counted = session.exec(ordered.add_columns(func.count().over()).offset((page - 1) * per_page).limit(per_page)).all()
@@ -101,8 +98,9 @@ def list_conversations(
         total = counted[0][2] if counted else (0 if page == 1 else None)
     else:
         rows, total = session.exec(ordered.offset((page - 1) * per_page).limit(per_page)).all(), None
-    if total is None:
-        total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    if total is None:  # every conversation has its customer (foreign key): counting needs no join
+        counting = stmt if term else select(Conversation.id).where(*where)
+        total = session.exec(select(func.count()).select_from(counting.subquery())).one()
     previews: dict[int, str] = {}
     ids = [c.id for c, _ in rows]
     if ids:

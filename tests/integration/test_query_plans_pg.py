@@ -131,3 +131,34 @@ def test_the_message_search_function_can_use_the_trigram_index(filled):
         owner.dispose()
     conditions = _index_conditions(plan["Plan"])
     assert conditions and all("~~" in condition for condition in conditions)  # LIKE is what the index looks up
+
+
+def _nodes(plan: dict) -> list[dict]:
+    return [plan, *(node for child in plan.get("Plans", []) for node in _nodes(child))]
+
+
+def test_an_inbox_page_reads_twenty_index_entries_not_the_shop(filled):
+    """The page is `last_message_at DESC NULLS LAST, id DESC`: read in that order from
+    `ix_pg_conversations_inbox_recent` (migration 0018), it stops after a page instead of sorting
+    every open conversation of the shop. On this small a database sorting is as cheap, so sorting is
+    ruled out inside the transaction: without an index in that order the plan would still sort."""
+    largest = filled.tenant_ids[0]
+    captured: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().startswith("SELECT conversations."):
+            captured.append((statement, parameters))
+
+    event.listen(get_engine(), "before_cursor_execute", capture)
+    try:
+        with tenant_session(largest) as s:
+            page = inbox.list_conversations(s, actor=Actor(tenant_id=largest, role="owner"), status="open")
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", capture)
+    assert page.total > 100 and len(page.rows) == 20
+    with tenant_session(largest) as s:
+        s.connection().exec_driver_sql("SET LOCAL enable_sort = off")
+        (plan,) = s.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + captured[0][0], captured[0][1]).scalar()
+    nodes = _nodes(plan["Plan"])
+    assert "ix_pg_conversations_inbox_recent" in {node.get("Index Name") for node in nodes}
+    assert "Sort" not in {node["Node Type"] for node in nodes}
