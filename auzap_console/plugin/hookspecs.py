@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from auzap_console.plugin import PROJECT, hookspec
 
 if TYPE_CHECKING:
-    from datetime import date
+    from datetime import date, datetime
 
     from sqlmodel import Session
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         RegisterSetting,
         RegisterTool,
     )
+    from auzap_console.services.context import Actor
 
 
 @hookspec
@@ -171,6 +172,39 @@ def select_persona(
 
     Returns:
         A persona name, or None to leave the decision to others.
+    """
+
+
+@hookspec
+def booking_refusal(
+    session: Session,
+    actor: Actor,
+    category: str,
+    pet_id: int | None,
+    starts_at: datetime,
+    ends_at: datetime,
+    exclude_appointment: int | None,
+    final: bool,
+) -> str | None:
+    """Refuse an Agenda booking that a vertical cannot take (e.g. no daycare place left that day).
+
+    The core asks after its own checks (opening hours, the service's capacity, professionals):
+    for each free time it offers (`final` False) and for each booking or move (`final` True),
+    inside that transaction: read through `session`, and lock what you count when `final`.
+    The first reason given refuses the time; a plugin that raises is logged and ignored.
+
+    Args:
+        session: The caller's transaction, scoped to the shop.
+        actor: Who is booking (staff, or the agent acting for a customer), for the service API.
+        category: The service's category (`models.catalog.CATEGORIES`: "bath", "daycare", "hotel"…).
+        pet_id: The pet booked, when known (None while only listing free times).
+        starts_at: The start (aware, UTC).
+        ends_at: The end (aware, UTC): for a stay, the pick-up.
+        exclude_appointment: The appointment being moved (do not count it against itself).
+        final: True when the booking is being written.
+
+    Returns:
+        Why not, in Portuguese (shown to staff and to customers), or None to let it through.
     """
 
 

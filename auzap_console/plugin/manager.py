@@ -334,24 +334,30 @@ def prompt_context(*, tenant_id: int, customer_id: int | None, persona: str, dis
     return [str(text) for text in texts if text]
 
 
-def message_received(*, tenant_id: int, conversation_id: int, message_id: int, text: str, disabled: Iterable[str] = ()) -> None:
-    """Tell plugins about an inbound message; a failing plugin is logged and the others still hear it.
+def _each_plugin(hook_name: str, disabled: Iterable[str], **kwargs: Any) -> list[Any]:
+    """Call a hook plugin by plugin, in pluggy's order; a failing plugin is logged and the others still answer.
 
     pluggy stops a hook call at the first exception, so each plugin is called through its own
     subset caller (wrappers and tracing still apply) to keep one broken plugin from silencing the rest.
+    Returns the answers that are not None.
     """
     pm = get_plugin_manager()
     off = set(disabled)
-    for plugin in dict.fromkeys(impl.plugin_name for impl in reversed(pm.hook.message_received.get_hookimpls())):
+    answers: list[Any] = []
+    for plugin in dict.fromkeys(impl.plugin_name for impl in reversed(getattr(pm.hook, hook_name).get_hookimpls())):
         if plugin in off:
             continue
         others = [p for name, p in pm.list_name_plugin() if name != plugin and p is not None]
         try:
-            pm.subset_hook_caller("message_received", remove_plugins=others)(
-                tenant_id=tenant_id, conversation_id=conversation_id, message_id=message_id, text=text
-            )
+            answers += pm.subset_hook_caller(hook_name, remove_plugins=others)(**kwargs)
         except Exception:
-            log.exception("plugin %s failed in message_received", plugin)
+            log.exception("plugin %s failed in %s", plugin, hook_name)
+    return answers
+
+
+def message_received(*, tenant_id: int, conversation_id: int, message_id: int, text: str, disabled: Iterable[str] = ()) -> None:
+    """Tell plugins about an inbound message; a failing plugin is logged and the others still hear it."""
+    _each_plugin("message_received", disabled, tenant_id=tenant_id, conversation_id=conversation_id, message_id=message_id, text=text)
 
 
 def seed_demo(*, session: Any, tenant_id: int, today: Any) -> None:
@@ -364,6 +370,34 @@ def seed_demo(*, session: Any, tenant_id: int, today: Any) -> None:
                 pm.subset_hook_caller("seed_demo", remove_plugins=others)(session=session, tenant_id=tenant_id, today=today)
         except Exception:
             log.exception("plugin %s failed in seed_demo", plugin)
+
+
+def booking_refusal(
+    *,
+    session: Any,
+    actor: Any,
+    category: str,
+    pet_id: int | None,
+    starts_at: Any,
+    ends_at: Any,
+    exclude_appointment: int | None = None,
+    final: bool = False,
+    disabled: Iterable[str] = (),
+) -> str | None:
+    """The first reason a plugin gives to refuse this booking, or None (a failing plugin is logged and ignored)."""
+    reasons = _each_plugin(
+        "booking_refusal",
+        disabled,
+        session=session,
+        actor=actor,
+        category=category,
+        pet_id=pet_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        exclude_appointment=exclude_appointment,
+        final=final,
+    )
+    return next((str(reason) for reason in reasons if reason), None)
 
 
 def select_persona(

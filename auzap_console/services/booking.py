@@ -3,7 +3,8 @@
 A slot is free when it lies inside the tenant's business hours for that weekday, is in
 the future, fewer than `service.capacity` live appointments of that service overlap it, and —
 when professionals are assigned to the service's category — one of them works then and is free
-(`services.staff`). Every change re-plans the appointment's reminders (`services.reminders`).
+(`services.staff`) — and no vertical plugin refuses it (`booking_refusal`: a daycare day with no
+place left). Every change re-plans the appointment's reminders (`services.reminders`).
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from auzap_console.db_types import utcnow
 from auzap_console.i18n import t
 from auzap_console.models import Appointment, Customer, Pet, Service, Tenant
 from auzap_console.models.catalog import HOLDING_STATUSES, LIVE_STATUSES
+from auzap_console.plugin import manager as plugins
 from auzap_console.services import audit, reminders, staff
 from auzap_console.services.context import Actor, NotFound, ServiceError, get_scoped
 from auzap_console.services.notifications import notify_ready
+from auzap_console.services.plugins import disabled_plugins
 from auzap_console.services.tenants import WEEKDAYS
 
 __all__ = ["HOLDING_STATUSES", "LIVE_STATUSES", "NEXT_STATUSES"]
@@ -112,6 +115,7 @@ def available_slots(
             and _misfit(tenant, service, cursor) is None
             and _overlapping(session, actor, service.id, cursor, end, exclude) < service.capacity
             and _staff_ok(session, actor, tenant, service, cursor, staff_id, exclude)
+            and _refusal(session, actor, tenant, service, None, cursor, end, exclude, final=False) is None
         ):
             slots.append(cursor.astimezone(UTC))
         cursor += timedelta(minutes=SLOT_STEP_MINUTES)
@@ -128,8 +132,40 @@ def _staff_ok(
     return True
 
 
+def _refusal(
+    session: Session,
+    actor: Actor,
+    tenant: Tenant,
+    service: Service,
+    pet_id: int | None,
+    start: datetime,
+    end: datetime,
+    exclude: int | None,
+    *,
+    final: bool,
+) -> str | None:
+    """Why a vertical plugin the shop has on refuses this time (e.g. no daycare place that day), or None."""
+    return plugins.booking_refusal(
+        session=session,
+        actor=actor,
+        category=service.category,
+        pet_id=pet_id,
+        starts_at=start.astimezone(UTC),
+        ends_at=end.astimezone(UTC),
+        exclude_appointment=exclude,
+        final=final,
+        disabled=disabled_plugins(tenant),
+    )
+
+
 def _check_slot(
-    session: Session, actor: Actor, service: Service, start: datetime, exclude: int | None = None, now: datetime | None = None
+    session: Session,
+    actor: Actor,
+    service: Service,
+    start: datetime,
+    exclude: int | None = None,
+    now: datetime | None = None,
+    pet_id: int | None = None,
 ) -> datetime:
     if start.tzinfo is None:
         raise ServiceError(t("err.slot_invalid"))
@@ -142,6 +178,9 @@ def _check_slot(
     end = start + timedelta(minutes=service.duration_minutes)
     if _overlapping(session, actor, service.id, start, end, exclude) >= service.capacity:
         raise ServiceError(t("err.slot_full"))
+    refusal = _refusal(session, actor, tenant, service, pet_id, start, end, exclude, final=True)
+    if refusal:
+        raise ServiceError(refusal)
     return end
 
 
@@ -172,7 +211,7 @@ def book(
         pet = get_scoped(session, Pet, pet_id, actor)
         if pet.customer_id != customer.id:
             raise NotFound(t("err.not_found"))
-    ends_at = _check_slot(session, actor, service, starts_at, now=now)
+    ends_at = _check_slot(session, actor, service, starts_at, now=now, pet_id=pet_id)
     assigned = staff.pick(session, actor, _tenant(session, actor), service, starts_at, staff_id)
     appointment = Appointment(
         tenant_id=actor.tenant_id,
@@ -229,7 +268,7 @@ def reschedule(
         raise ServiceError(t("err.appointment_not_live"))
     service = session.get(Service, appointment.service_id)
     before = {"starts_at": appointment.starts_at.isoformat(), "staff_id": appointment.staff_id}
-    appointment.ends_at = _check_slot(session, actor, service, starts_at, exclude=appointment.id, now=now)
+    appointment.ends_at = _check_slot(session, actor, service, starts_at, exclude=appointment.id, now=now, pet_id=appointment.pet_id)
     tenant = _tenant(session, actor)
     wanted = staff_id or appointment.staff_id
     try:
@@ -346,16 +385,28 @@ def set_status(session: Session, *, actor: Actor, appointment_id: int, status: s
     return appointment
 
 
-def stays_booked(session: Session, *, actor: Actor, category: str, start: date, end: date) -> list[tuple[int | None, date, date]]:
+def days_held(starts_at: datetime, ends_at: datetime, timezone: str) -> tuple[date, date]:
+    """The shop's local days a booking holds a place, as [first, end).
+
+    A visit holds its day; a stay that ends on a later day holds every day before its pick-up day
+    (the hotel's nights).
+    """
+    tz = ZoneInfo(timezone)
+    first, pickup = starts_at.astimezone(tz).date(), ends_at.astimezone(tz).date()
+    return first, max(pickup, first + timedelta(days=1))
+
+
+def stays_booked(
+    session: Session, *, actor: Actor, category: str, start: date, end: date, exclude: int | None = None
+) -> list[tuple[int | None, date, date]]:
     """Appointments of `category` services holding a place on a local day of [start, end) (daycare and hotel verticals).
 
-    Each as (pet id, first day, the day after the last one held): a visit holds its day; a stay
-    that ends on a later day holds every day before its pick-up day (the hotel's nights), as a
-    vertical's own stays do, so a vertical can count each pet once.
+    Each as (pet id, first day, the day after the last one held; see `days_held`), as a vertical's
+    own stays are, so a vertical can count each pet once. `exclude` leaves out the one being moved.
     """
-    tz = ZoneInfo(_tenant(session, actor).timezone)
-    since, until = (datetime.combine(d, time(), tzinfo=tz).astimezone(UTC) for d in (start, end))
-    rows = session.exec(
+    timezone = _tenant(session, actor).timezone
+    since, until = (datetime.combine(d, time(), tzinfo=ZoneInfo(timezone)).astimezone(UTC) for d in (start, end))
+    stmt = (
         select(Appointment.pet_id, Appointment.starts_at, Appointment.ends_at)
         .join(Service, Service.id == Appointment.service_id)
         .where(
@@ -365,12 +416,10 @@ def stays_booked(session: Session, *, actor: Actor, category: str, start: date, 
             Appointment.starts_at < until,
             Appointment.ends_at > since,
         )
-    ).all()
-    out = []
-    for pet_id, starts_at, ends_at in rows:
-        first, pickup = starts_at.astimezone(tz).date(), ends_at.astimezone(tz).date()
-        out.append((pet_id, first, max(pickup, first + timedelta(days=1))))
-    return out
+    )
+    if exclude:
+        stmt = stmt.where(Appointment.id != exclude)
+    return [(pet_id, *days_held(starts_at, ends_at, timezone)) for pet_id, starts_at, ends_at in session.exec(stmt).all()]
 
 
 def _with_names(

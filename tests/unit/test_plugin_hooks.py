@@ -330,3 +330,38 @@ def test_hook_seed_demo(plugin, tmp_path, sqlite_url):
         assert "hospede" in joana.tags and seen == [datetime(2026, 11, 18).date()]
     finally:
         _activate(sqlite_url)
+
+
+def test_hook_booking_refusal(plugin, auzap_tenant):
+    from zoneinfo import ZoneInfo
+
+    from auzap_console.services import booking, catalog
+    from auzap_console.services.context import ServiceError
+
+    shop, asked = auzap_tenant, []
+    day = datetime.now(UTC).date() + timedelta(days=3)
+
+    def no_grooming_that_day(category, starts_at, final, pet_id):
+        asked.append((category, final, pet_id))
+        if category == "grooming" and starts_at.astimezone(ZoneInfo("America/Sao_Paulo")).date() == day:
+            return "A tosadora está de folga nesse dia."
+        return None
+
+    plugin("folga", booking_refusal=no_grooming_that_day)
+    plugin("broken", booking_refusal=lambda category: 1 / 0)  # logged and ignored: bookings go on
+    at = datetime.combine(day, datetime.min.time().replace(hour=10), tzinfo=ZoneInfo("America/Sao_Paulo"))
+    with tenant_session(shop.tenant_id) as s:
+        by_name = {svc.name: svc for svc in catalog.list_services(s, actor=shop.actor)}
+        joana = customers.save_customer(s, actor=shop.actor, name="Joana Tutora", phone=PHONE)
+        thor = customers.save_pet(s, actor=shop.actor, customer_id=joana.id, name="Thor", size="P")
+        tosa, banho = by_name["Tosa completa"].id, by_name["Banho P"].id
+        assert booking.available_slots(s, actor=shop.actor, service_id=tosa, day=day) == []
+        assert booking.available_slots(s, actor=shop.actor, service_id=tosa, day=day + timedelta(days=1))
+        with pytest.raises(ServiceError, match="A tosadora está de folga"):
+            booking.book(s, actor=shop.actor, customer_id=joana.id, pet_id=thor.id, service_id=tosa, starts_at=at)
+        booking.book(s, actor=shop.actor, customer_id=joana.id, pet_id=thor.id, service_id=banho, starts_at=at)
+        assert ("grooming", True, thor.id) in asked and ("bath", True, thor.id) in asked and ("grooming", False, None) in asked
+    with tenant_session(shop.tenant_id) as s:  # a shop that switched the plugin off is not asked
+        plugin_service.set_enabled(s, actor=shop.actor, plugin="folga", enabled=False)
+    with tenant_session(shop.tenant_id) as s:
+        assert booking.available_slots(s, actor=shop.actor, service_id=tosa, day=day)

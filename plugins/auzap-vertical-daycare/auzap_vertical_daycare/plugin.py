@@ -1,7 +1,8 @@
 """Daycare and hotel: the plugin's hooks.
 
 Migrations, settings, the hotel desk persona and its tools, the console page, the day-before
-reminder, a segment filter, a dashboard card and demo stays.
+reminder, a segment filter, a dashboard card, demo stays, and the places the Agenda's daycare
+and hotel bookings take (`booking_refusal`).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def stay_availability(ctx: ToolContext, kind: Literal["creche", "hotel"], start:
     full = stays.full_days(ctx.session, actor=ctx.actor, kind=code, start=start, end=start + timedelta(days=nights))
     when = start.strftime("%d/%m") if nights == 1 else f"{start:%d/%m} a {start + timedelta(days=nights):%d/%m}"
     if full:
-        return {"summary": f"Não há vaga de {kind} em {', '.join(d.strftime('%d/%m') for d in full)}.", "available": False}
+        return {"summary": stays.no_place(code, full), "available": False}
     return {"summary": f"Temos vaga de {kind} para {when}. Quer que eu reserve?", "available": True}
 
 
@@ -163,6 +164,23 @@ def register_personas(register):
 def select_persona(text, conversation_persona):
     """Claim messages about hotel stays; everything else keeps the shop's routing."""
     return PERSONA if TOPIC.search(normalize(text)) else None
+
+
+@hookimpl
+def booking_refusal(session, actor, category, pet_id, starts_at, ends_at, exclude_appointment, final):
+    """The Agenda's "Creche (diária)" and "Hotel (pernoite)" take the same places as the desk's stays."""
+    if category not in KINDS:
+        return None
+    return stays.agenda_refusal(
+        session,
+        actor=actor,
+        kind=category,
+        pet_id=pet_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        exclude_appointment=exclude_appointment,
+        final=final,
+    )
 
 
 @hookimpl

@@ -56,11 +56,21 @@ def set_places(session: Session, *, actor: Actor, kind: str, value: int) -> None
     )
 
 
-def occupancy(session: Session, *, actor: Actor, kind: str, start: date, end: date, besides: int | None = None) -> Counter:
+def occupancy(
+    session: Session,
+    *,
+    actor: Actor,
+    kind: str,
+    start: date,
+    end: date,
+    besides: int | None = None,
+    exclude_appointment: int | None = None,
+) -> Counter:
     """Pets staying on each day of [start, end): this plugin's stays and the Agenda's daycare/hotel appointments.
 
     A pet is counted once a day, even when it has both a stay here and an appointment in the Agenda;
-    `besides` leaves one pet out (the one being booked: its Agenda booking is not a rival).
+    `besides` leaves one pet out (the one being booked: its Agenda booking is not a rival), and
+    `exclude_appointment` the Agenda booking being moved.
     """
     rows = session.exec(
         select(Stay.pet_id, Stay.start_date, Stay.end_date).where(
@@ -71,7 +81,7 @@ def occupancy(session: Session, *, actor: Actor, kind: str, start: date, end: da
             Stay.end_date > start,
         )
     ).all()
-    agenda = booking.stays_booked(session, actor=actor, category=kind, start=start, end=end)
+    agenda = booking.stays_booked(session, actor=actor, category=kind, start=start, end=end, exclude=exclude_appointment)
     pets_on: dict[date, set] = defaultdict(set)
     for n, (pet_id, first, last) in enumerate([*rows, *agenda]):
         if besides is not None and pet_id == besides:
@@ -84,11 +94,19 @@ def occupancy(session: Session, *, actor: Actor, kind: str, start: date, end: da
 
 
 def full_days(
-    session: Session, *, actor: Actor, kind: str, start: date, end: date, lock: bool = False, besides: int | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    kind: str,
+    start: date,
+    end: date,
+    lock: bool = False,
+    besides: int | None = None,
+    exclude_appointment: int | None = None,
 ) -> list[date]:
     """The days of [start, end) with no place left (for another pet than `besides`)."""
     limit = places(session, actor=actor, kind=kind, lock=lock)
-    taken = occupancy(session, actor=actor, kind=kind, start=start, end=end, besides=besides)
+    taken = occupancy(session, actor=actor, kind=kind, start=start, end=end, besides=besides, exclude_appointment=exclude_appointment)
     return [start + timedelta(days=i) for i in range((end - start).days) if taken[start + timedelta(days=i)] >= limit]
 
 
@@ -145,9 +163,32 @@ def check(
         )
     full = full_days(session, actor=actor, kind=kind, start=start, end=end, lock=True, besides=pet.id)
     if full:
-        days = ", ".join(d.strftime("%d/%m") for d in full)
-        raise ServiceError(f"Não há vaga de {KIND_WORDS[kind]} em {days}.")
+        raise ServiceError(no_place(kind, full))
     return pet, end
+
+
+def no_place(kind: str, full: list[date]) -> str:
+    """What a customer or the desk reads when days are full."""
+    return f"Não há vaga de {KIND_WORDS[kind]} em {', '.join(d.strftime('%d/%m') for d in full)}."
+
+
+def agenda_refusal(
+    session: Session,
+    *,
+    actor: Actor,
+    kind: str,
+    pet_id: int | None,
+    starts_at: datetime,
+    ends_at: datetime,
+    exclude_appointment: int | None,
+    final: bool,
+) -> str | None:
+    """Why the Agenda cannot take a daycare or hotel booking: a day it holds has no place left here."""
+    first, end = booking.days_held(starts_at, ends_at, get_tenant(session, actor=actor).timezone)
+    full = full_days(
+        session, actor=actor, kind=kind, start=first, end=end, lock=final, besides=pet_id, exclude_appointment=exclude_appointment
+    )
+    return no_place(kind, full) if full else None
 
 
 def book(

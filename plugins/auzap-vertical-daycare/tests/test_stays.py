@@ -139,3 +139,53 @@ def test_the_agendas_daycare_and_hotel_bookings_take_places_too(auzap_tenant):
     with tenant_session(shop.tenant_id) as s:  # the same guest checked in at the desk: one pet, one place
         stays.book(s, actor=shop.actor, customer_id=c0, pet_id=p0, kind="hotel", start=start, nights=1)
         assert stays.occupancy(s, actor=shop.actor, kind="hotel", start=start, end=start + timedelta(days=1))[start] == 1
+
+
+def test_the_agenda_refuses_a_stay_when_the_desk_filled_the_day(auzap_tenant):
+    """Both ways: the desk's stays fill the places the Agenda (staff or the AI's tool) books from."""
+    from datetime import UTC, datetime, time
+    from zoneinfo import ZoneInfo
+
+    from auzap_console.models import Service
+    from auzap_console.services import booking, catalog
+    from auzap_console.services import plugins as plugin_switches
+    from auzap_console.testing import open_every_day
+
+    services = (("Hotel (pernoite)", 12000, "hotel", 1440),)
+    shop = open_every_day(auzap_tenant, services)  # besides the fixture's Banho P, Tosa…
+    (c0, p0), (c1, p1), (c2, _) = _pets(shop, 3)
+    start = TODAY + timedelta(days=6)
+    at = datetime.combine(start, time(9, 0), tzinfo=ZoneInfo("America/Sao_Paulo")).astimezone(UTC)
+    with tenant_session(shop.tenant_id) as s:
+        by_name = {svc.name: svc.id for svc in catalog.list_services(s, actor=shop.actor)}
+        hotel, banho = by_name["Hotel (pernoite)"], by_name["Banho P"]
+        s.get(Service, hotel).capacity = 5  # the service alone would take more guests than the desk's one place
+        stays.set_places(s, actor=shop.actor, kind="hotel", value=1)
+        stays.book(s, actor=shop.actor, customer_id=c0, pet_id=p0, kind="hotel", start=start, nights=2)
+    with tenant_session(shop.tenant_id) as s:
+        assert booking.available_slots(s, actor=shop.actor, service_id=hotel, day=start) == []  # nothing offered
+        assert booking.available_slots(s, actor=shop.actor, service_id=hotel, day=start + timedelta(days=2))  # the day it frees up
+        assert booking.available_slots(s, actor=shop.actor, service_id=banho, day=start)  # other services are not the plugin's
+        with pytest.raises(ServiceError, match=f"Não há vaga de hotel em {start:%d/%m}"):
+            booking.book(s, actor=shop.actor, customer_id=c1, pet_id=p1, service_id=hotel, starts_at=at)
+        guest = booking.book(
+            s, actor=shop.actor, customer_id=c0, pet_id=p0, service_id=hotel, starts_at=at
+        )  # the guest itself: its own place
+    with tenant_session(shop.tenant_id) as s:  # a move onto a full night is refused; off it, allowed
+        later = booking.book(s, actor=shop.actor, customer_id=c2, pet_id=None, service_id=hotel, starts_at=at + timedelta(days=3))
+        with pytest.raises(ServiceError, match="Não há vaga de hotel"):
+            booking.reschedule(s, actor=shop.actor, appointment_id=later.id, starts_at=at + timedelta(days=1))
+        booking.reschedule(s, actor=shop.actor, appointment_id=later.id, starts_at=at + timedelta(days=4))  # not counted against itself
+        assert guest.id
+
+    other = open_every_day(make_shop("Outro hotel"), services)  # another shop's same night is not full
+    (oc, op) = _pets(other, 1)[0]
+    with tenant_session(other.tenant_id) as s:
+        other_hotel = {svc.name: svc.id for svc in catalog.list_services(s, actor=other.actor)}["Hotel (pernoite)"]
+        stays.set_places(s, actor=other.actor, kind="hotel", value=1)
+        assert booking.available_slots(s, actor=other.actor, service_id=other_hotel, day=start)
+        booking.book(s, actor=other.actor, customer_id=oc, pet_id=op, service_id=other_hotel, starts_at=at)
+    with tenant_session(shop.tenant_id) as s:  # with the plugin switched off, the Agenda counts only the service's capacity
+        plugin_switches.set_enabled(s, actor=shop.actor, plugin="daycare", enabled=False)
+    with tenant_session(shop.tenant_id) as s:
+        booking.book(s, actor=shop.actor, customer_id=c1, pet_id=p1, service_id=hotel, starts_at=at)
