@@ -43,7 +43,16 @@ def make_engine(url: str) -> Engine:
 
         return engine
     settings = get_settings()  # at most pool_size + max_overflow connections per process: see README "Sizing"
-    return create_engine(url, pool_pre_ping=True, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        # Plan every statement for its shop. psycopg prepares a statement after 5 runs, and PostgreSQL's
+        # generic plan for `tenant_id = $1` is costed for an average shop: the largest one's inbox page
+        # then sorted all its chats (23 ms instead of 1 ms). Planning costs a fraction of a millisecond.
+        connect_args={"options": "-c plan_cache_mode=force_custom_plan"},
+    )
 
 
 @lru_cache

@@ -18,6 +18,7 @@ from auzap_console.phones import InvalidPhone, normalize_phone
 from auzap_console.services import audit, limits
 from auzap_console.services.auth import EMAIL_RE
 from auzap_console.services.context import Actor, ServiceError, get_scoped
+from auzap_console.services.paging import page_with_total
 
 MAX_PER_PAGE = 100
 
@@ -54,8 +55,12 @@ def list_customers(session: Session, *, actor: Actor, search: str = "", page: in
         tag = escape_like(json.dumps(term.lower())[1:-1])  # as the JSON text holds it
         conditions.append(func.lower(cast(Customer.tags, String)).like(f"%{tag}%", escape="!"))
         stmt = stmt.where(or_(*conditions))
-    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
-    customers = list(session.exec(stmt.order_by(Customer.name, Customer.id).offset((page - 1) * per_page).limit(per_page)))
+    by_name = (Customer.name, Customer.id)
+    if term:  # a search is costly to repeat: the page and the total come from one pass
+        customers, total = page_with_total(session, stmt, order_by=by_name, page=page, per_page=per_page)
+    else:  # the page reads the name index; the count, the shop's index entries
+        customers = list(session.exec(stmt.order_by(*by_name).offset((page - 1) * per_page).limit(per_page)))
+        total = session.exec(select(func.count()).select_from(Customer).where(Customer.tenant_id == actor.tenant_id)).one()
     pets_by_customer: dict[int, list[str]] = {c.id: [] for c in customers}  # type: ignore[misc]
     if customers:
         pet_rows = session.exec(

@@ -100,14 +100,21 @@ def _local_midnight(day, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tz).astimezone(UTC)
 
 
-def _revenue(session: Session, actor: Actor, start: datetime, end: datetime) -> int:
-    stmt = select(func.coalesce(func.sum(Appointment.price_cents), 0)).where(
+def _revenues(session: Session, actor: Actor, spans: list[tuple[datetime, datetime]]) -> list[int]:
+    """Revenue (cents) of each [start, end) span, from one pass over the appointments they cover."""
+    if not spans:
+        return []
+    sums = [
+        func.coalesce(func.sum(Appointment.price_cents).filter(Appointment.starts_at >= start, Appointment.starts_at < end), 0)
+        for start, end in spans
+    ]
+    stmt = select(*sums).where(
         Appointment.tenant_id == actor.tenant_id,
         Appointment.status.in_(REVENUE_STATUSES),  # type: ignore[attr-defined]
-        Appointment.starts_at >= start,
-        Appointment.starts_at < end,
+        Appointment.starts_at >= min(start for start, _ in spans),
+        Appointment.starts_at < max(end for _, end in spans),
     )
-    return int(session.exec(stmt).one())
+    return [int(cents) for cents in session.execute(stmt).one()]
 
 
 def figures(session: Session, *, actor: Actor, now: datetime | None = None) -> DashboardFigures:
@@ -149,15 +156,16 @@ def figures(session: Session, *, actor: Actor, now: datetime | None = None) -> D
     ).one()
     show = revenue_visible(tenant, actor)  # when False the revenue is not even computed
     weeks = [week_start - timedelta(weeks=back) for back in range(7, -1, -1)] if show else []
+    spans = [(week_start, day_end), (month_start, day_end), *((start, start + timedelta(weeks=1)) for start in weeks)]
+    week_cents, month_cents, *weekly = _revenues(session, actor, spans) if show else [0, 0]
     by_week = [
-        {"semana": start.astimezone(tz).strftime("%d/%m"), "receita": _revenue(session, actor, start, start + timedelta(weeks=1)) / 100}
-        for start in weeks
+        {"semana": start.astimezone(tz).strftime("%d/%m"), "receita": cents / 100} for start, cents in zip(weeks, weekly, strict=True)
     ]
     return DashboardFigures(
         today_count=len(today_list),
         today=today_list,
-        revenue_week_cents=_revenue(session, actor, week_start, day_end) if show else 0,
-        revenue_month_cents=_revenue(session, actor, month_start, day_end) if show else 0,
+        revenue_week_cents=week_cents,
+        revenue_month_cents=month_cents,
         active_customers=int(active),
         total_customers=int(total_customers),
         open_conversations=int(open_conversations),

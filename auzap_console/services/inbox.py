@@ -15,6 +15,7 @@ from auzap_console.models import AIInteraction, Conversation, Customer, Message,
 from auzap_console.models.messaging import DeliveryStatus, Processing
 from auzap_console.services import audit, conversations, media
 from auzap_console.services.context import Actor, NotFound, ServiceError, get_scoped
+from auzap_console.services.paging import page_with_total
 
 FILTERS = ("open", "waiting", "unread", "paused", "closed", "all", "test")  # "test": the playground's chats, kept apart
 LABEL_MAX, LABELS_MAX = 30, 10
@@ -91,16 +92,12 @@ def list_conversations(
         stmt = stmt.where(or_(*conds))
     page, per_page = max(1, page), max(1, min(per_page, 100))
     # newest first, matching `ix_pg_conversations_inbox_recent` (PostgreSQL) so that a page reads 20 index entries, not the shop
-    ordered = stmt.order_by(Conversation.last_message_at.desc().nulls_last(), Conversation.id.desc())  # type: ignore[union-attr]
+    newest_first = (Conversation.last_message_at.desc().nulls_last(), Conversation.id.desc())  # type: ignore[union-attr]
     if term:  # a search is costly to repeat: the page and the total come from one pass
-        counted = session.exec(ordered.add_columns(func.count().over()).offset((page - 1) * per_page).limit(per_page)).all()
-        rows = [(c, cust) for c, cust, _ in counted]
-        total = counted[0][2] if counted else (0 if page == 1 else None)
-    else:
-        rows, total = session.exec(ordered.offset((page - 1) * per_page).limit(per_page)).all(), None
-    if total is None:  # every conversation has its customer (foreign key): counting needs no join
-        counting = stmt if term else select(Conversation.id).where(*where)
-        total = session.exec(select(func.count()).select_from(counting.subquery())).one()
+        rows, total = page_with_total(session, stmt, order_by=newest_first, page=page, per_page=per_page)
+    else:  # every conversation has its customer (foreign key): counting needs no join
+        rows = session.exec(stmt.order_by(*newest_first).offset((page - 1) * per_page).limit(per_page)).all()
+        total = session.exec(select(func.count()).select_from(Conversation).where(*where)).one()
     previews: dict[int, str] = {}
     ids = [c.id for c, _ in rows]
     if ids:

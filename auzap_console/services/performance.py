@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, literal
@@ -86,13 +86,24 @@ def report(session: Session, *, actor: Actor, period: str, now: datetime | None 
     return out
 
 
+def _day_of(column, days: list[date], tz: ZoneInfo):
+    """SQL for the index in `days` of the shop's day a timestamp of the window falls on.
+
+    It compares with each local midnight, so it is exact in any time zone (summer time included)
+    and the same on SQLite and PostgreSQL; grouped by it, one row per day leaves the database
+    instead of one per appointment or conversation.
+    """
+    midnights = [datetime.combine(d, time.min, tzinfo=tz).astimezone(UTC) for d in days[1:]]
+    return case(*((column < midnight, index) for index, midnight in enumerate(midnights)), else_=len(midnights))
+
+
 def _appointments(session: Session, actor: Actor, w, tz: ZoneInfo, days, label, out: Report) -> None:
     in_window = (Appointment.tenant_id == actor.tenant_id, Appointment.starts_at >= w.start, Appointment.starts_at < w.end)
     by_day: Counter = Counter()
-    for starts_at, price in session.exec(
-        select(Appointment.starts_at, Appointment.price_cents).where(*in_window, Appointment.status == "completed")
-    ):
-        by_day[starts_at.astimezone(tz).date()] += price
+    day = _day_of(Appointment.starts_at, days, tz).label("day_index")
+    completed = select(day, func.sum(Appointment.price_cents)).where(*in_window, Appointment.status == "completed")
+    for index, cents in session.exec(completed.group_by("day_index")):
+        by_day[days[index]] += int(cents)
     if out.show_revenue:
         out.revenue_cents = sum(by_day.values())
         out.revenue_by_day = [{"dia": label[d], "receita": by_day[d] / 100} for d in days]
@@ -123,24 +134,24 @@ def _appointments(session: Session, actor: Actor, w, tz: ZoneInfo, days, label, 
 
 def _conversations(session: Session, actor: Actor, w, tz: ZoneInfo, days, label, out: Report) -> None:
     handed = Conversation.waiting_human | Conversation.ai_paused | Conversation.assigned_user_id.is_not(None)  # type: ignore[union-attr]
-    rows = session.exec(
-        select(Conversation.id, handed, func.min(Message.created_at))
-        .join(Message, Message.conversation_id == Conversation.id)
-        .where(
-            Conversation.tenant_id == actor.tenant_id,
-            ~Conversation.is_test,
-            Message.tenant_id == actor.tenant_id,
-            Message.direction == "in",
-            Message.created_at >= w.start,
-            Message.created_at < w.end,
-        )
-        .group_by(Conversation.id, handed)
-    ).all()
+    first_in = (  # each conversation's first customer message in the window (a shop has far fewer of these than chats)
+        select(Message.conversation_id, func.min(Message.created_at).label("first"))
+        .where(Message.tenant_id == actor.tenant_id, Message.direction == "in", Message.created_at >= w.start, Message.created_at < w.end)
+        .group_by(Message.conversation_id)
+    ).subquery()
+    per_conversation = (  # … handed off to the team or not
+        select(handed.label("handed"), first_in.c.first)
+        .join(Conversation, Conversation.id == first_in.c.conversation_id)
+        .where(Conversation.tenant_id == actor.tenant_id, ~Conversation.is_test)
+    ).subquery()
+    day = _day_of(per_conversation.c.first, days, tz).label("day_index")
     per_day: dict = defaultdict(lambda: [0, 0])
-    for _, was_handed, first in rows:
-        per_day[first.astimezone(tz).date()][1 if was_handed else 0] += 1
-    out.conversations = len(rows)
-    out.solved_by_ai = sum(1 for _, was_handed, _ in rows if not was_handed)
+    for index, was_handed, count in session.exec(
+        select(day, per_conversation.c.handed, func.count()).group_by("day_index", per_conversation.c.handed)
+    ):
+        per_day[days[index]][1 if was_handed else 0] += count
+    out.conversations = sum(ai + team for ai, team in per_day.values())
+    out.solved_by_ai = sum(ai for ai, _ in per_day.values())
     out.conversations_by_day = [{"dia": label[d], "ia": per_day[d][0], "equipe": per_day[d][1]} for d in days]
 
 

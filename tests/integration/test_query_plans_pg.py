@@ -162,3 +162,16 @@ def test_an_inbox_page_reads_twenty_index_entries_not_the_shop(filled):
     nodes = _nodes(plan["Plan"])
     assert "ix_pg_conversations_inbox_recent" in {node.get("Index Name") for node in nodes}
     assert "Sort" not in {node["Node Type"] for node in nodes}
+
+
+def test_every_statement_is_planned_for_its_shop(filled):
+    """psycopg prepares a statement after 5 runs; PostgreSQL's generic plan for `tenant_id = $1`
+    is costed for an average shop, and the largest shop's inbox page then sorted all its chats.
+    The app's connections plan each statement with its values (`db.make_engine`)."""
+    largest = filled.tenant_ids[0]
+    with tenant_session(largest) as s:
+        assert s.connection().exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
+        for _ in range(8):  # past psycopg's prepare threshold: still a custom plan each time
+            inbox.list_conversations(s, actor=Actor(tenant_id=largest, role="owner"), status="open")
+        generic = s.connection().exec_driver_sql("SELECT count(*) FROM pg_prepared_statements WHERE generic_plans > 0").scalar()
+    assert generic == 0

@@ -48,6 +48,7 @@ def test_figures_follow_the_tenant_time_zone(shop_factory):
     assert f.active_customers == 2 and f.total_customers == 3
     assert f.open_conversations == 1
     assert len(f.revenue_by_week) == 8 and f.revenue_by_week[-1]["receita"] == 120.0
+    assert [w["receita"] for w in f.revenue_by_week[-3:-1]] == [90.0, 11.0]  # weeks of 02/11 and 09/11 (Sunday 23:00 local)
 
 
 def test_empty_shop_has_zero_figures(shop_factory):

@@ -4,7 +4,7 @@ another shop's data never shows; staff cannot read it."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -137,3 +137,34 @@ def test_the_period_cards_name_the_period_as_the_select_does():
     tab.call(PeriodState.load)
     tab.call(PeriodState.set_period, "mes_passado")
     assert tab.state(PeriodState).label == "Mês passado"  # it said "o mês passado", a phrase for the analyst's sentences
+
+
+def test_each_figure_lands_on_the_shops_day_near_midnight():
+    """Bucketed in SQL against the shop's midnights: 23:30 in São Paulo is 02:30 UTC the next day."""
+    shop = agent_shop("Loja Meia-noite")
+    day = datetime.now(SP).date() - timedelta(days=3)
+    late, early = (datetime.combine(day, t, tzinfo=SP).astimezone(UTC) for t in (time(23, 30), time(0, 15)))
+    with tenant_session(shop.tenant_id) as s:
+        bath = s.exec(select(Service).where(Service.tenant_id == shop.tenant_id, Service.name == "Banho P")).one()
+        for at in (late, early):
+            s.add(
+                Appointment(
+                    tenant_id=shop.tenant_id,
+                    customer_id=shop.customer_id,
+                    service_id=bath.id,
+                    starts_at=at,
+                    ends_at=at + timedelta(minutes=30),
+                    status="completed",
+                    price_cents=bath.price_cents,
+                    source="staff",
+                )
+            )
+            chat = Conversation(tenant_id=shop.tenant_id, customer_id=shop.customer_id, status="closed")
+            s.add(chat)
+            s.flush()
+            s.add(Message(tenant_id=shop.tenant_id, conversation_id=chat.id, direction="in", sender="customer", body="oi", created_at=at))
+    with tenant_session(shop.tenant_id) as s:
+        r = performance.report(s, actor=shop.actor, period="ultimos_7_dias")
+    label = day.strftime("%d/%m")
+    assert {row["dia"]: row["receita"] for row in r.revenue_by_day if row["receita"]} == {label: 2 * bath.price_cents / 100}
+    assert {row["dia"]: row["ia"] for row in r.conversations_by_day if row["ia"]} == {label: 2}
