@@ -100,19 +100,20 @@ def _day_of(column, days: list[date], tz: ZoneInfo):
 def _appointments(session: Session, actor: Actor, w, tz: ZoneInfo, days, label, out: Report) -> None:
     in_window = (Appointment.tenant_id == actor.tenant_id, Appointment.starts_at >= w.start, Appointment.starts_at < w.end)
     by_day: Counter = Counter()
+    statuses: Counter = Counter()
     day = _day_of(Appointment.starts_at, days, tz).label("day_index")
-    completed = select(day, func.sum(Appointment.price_cents)).where(*in_window, Appointment.status == "completed")
-    for index, cents in session.exec(completed.group_by("day_index")):
-        by_day[days[index]] += int(cents)
+    per_day_and_status = select(day, Appointment.status, func.count(), func.sum(Appointment.price_cents)).where(*in_window)
+    for index, status, count, cents in session.exec(per_day_and_status.group_by("day_index", Appointment.status)):
+        statuses[status] += count
+        if status == "completed":
+            by_day[days[index]] += int(cents)
     if out.show_revenue:
         out.revenue_cents = sum(by_day.values())
         out.revenue_by_day = [{"dia": label[d], "receita": by_day[d] / 100} for d in days]
-    statuses = dict(session.exec(select(Appointment.status, func.count()).where(*in_window).group_by(Appointment.status)).all())
-    out.no_shows = int(statuses.get("no_show", 0))
-    out.due = out.no_shows + int(statuses.get("completed", 0))
+    out.no_shows = int(statuses["no_show"])
+    out.due = out.no_shows + int(statuses["completed"])
     made = (Appointment.tenant_id == actor.tenant_id, Appointment.created_at >= w.start, Appointment.created_at < w.end)
     made = (*made, Appointment.status.in_(BOOKED))  # type: ignore[attr-defined]
-    out.bookings = int(session.exec(select(func.count()).select_from(Appointment).where(*made)).one())
     services = session.exec(
         select(Service.name, func.count())
         .select_from(Appointment)
@@ -127,6 +128,7 @@ def _appointments(session: Session, actor: Actor, w, tz: ZoneInfo, days, label, 
         (campaigns.attributed(Appointment.customer_id, Appointment.created_at), literal("campaign")), else_=Appointment.source
     ).label("source")
     sources = dict(session.exec(select(source, func.count()).select_from(Appointment).where(*made).group_by(source)).all())
+    out.bookings = int(sum(sources.values()))  # every booking made in the window has one source
     out.bookings_by_source = [
         {"origem": t(f"dash.source_{key}"), "agendamentos": int(sources.get(key, 0))} for key in ("ai", "staff", "campaign")
     ]
