@@ -222,25 +222,45 @@ def create_campaigns_function(conn: Connection) -> None:
 # so the trigram index serves it; it returns conversation ids only, which the caller then reads
 # under the policy. EXECUTE plans it with the actual pattern: a common word and a rare one need
 # different plans.
+# Migration 0019: newest month first, stopping after the month in which `p_enough` conversations
+# have been found (NULL: search everything). A word in every seventh message of a big shop no
+# longer reads all of its months to list the first page (the inbox then says "pelo menos N").
 MESSAGE_SEARCH_SQL = (
-    "SELECT DISTINCT m.conversation_id FROM public.messages m"
-    " WHERE m.tenant_id = $1 AND lower(m.body) LIKE $2 ESCAPE '!' AND m.direction <> 'note'"
+    "SELECT array_agg(DISTINCT m.conversation_id) FROM public.messages m"
+    " WHERE m.tenant_id = $1 AND m.created_at >= $3 AND m.created_at < $4"
+    " AND lower(m.body) LIKE $2 ESCAPE '!' AND m.direction <> 'note'"
 )
 MESSAGE_SEARCH_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION auzap_message_search(p_pattern text)
+CREATE OR REPLACE FUNCTION auzap_message_search(p_pattern text, p_enough integer DEFAULT NULL)
 RETURNS SETOF integer
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $fn$
-DECLARE shop integer := {CURRENT_TENANT};
+DECLARE
+  shop integer := {CURRENT_TENANT};
+  oldest timestamptz;
+  since timestamptz;
+  upto timestamptz := 'infinity';
+  found integer[] := '{{}}';
+  batch integer[];
 BEGIN
   IF shop IS NULL THEN RETURN; END IF;
-  RETURN QUERY EXECUTE '{MESSAGE_SEARCH_SQL.replace("'", "''")}' USING shop, p_pattern;
+  SELECT min(m.created_at) INTO oldest FROM public.messages m WHERE m.tenant_id = shop;
+  IF oldest IS NULL THEN RETURN; END IF;
+  since := CASE WHEN p_enough IS NULL THEN '-infinity'::timestamptz ELSE date_trunc('month', now()) END;
+  LOOP
+    EXECUTE '{MESSAGE_SEARCH_SQL.replace("'", "''")}' INTO batch USING shop, p_pattern, since, upto;
+    found := found || coalesce(batch, '{{}}');
+    EXIT WHEN since <= oldest OR (SELECT count(DISTINCT f) FROM unnest(found) f) >= p_enough;
+    upto := since;
+    since := since - interval '1 month';
+  END LOOP;
+  RETURN QUERY SELECT DISTINCT f FROM unnest(found) f;
 END $fn$;
 """
-MESSAGE_SEARCH_SIGNATURES = ("auzap_message_search(text)",)
+MESSAGE_SEARCH_SIGNATURES = ("auzap_message_search(text,integer)",)
 
 
 def create_message_search_function(conn: Connection) -> None:
-    """Create the shop-pinned SECURITY DEFINER search inside messages (migration 0016)."""
+    """Create the shop-pinned SECURITY DEFINER search inside messages (migrations 0016 and 0019)."""
     if conn.dialect.name == "postgresql":
         conn.execute(text(MESSAGE_SEARCH_FUNCTION))
         _revoke_from_public(conn, MESSAGE_SEARCH_SIGNATURES)

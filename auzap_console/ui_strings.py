@@ -614,6 +614,7 @@ PT_BR: dict[str, str] = {
     # inbox
     "inbox.title": "Conversas",
     "inbox.page": "Página {page} de {pages} · {total}",
+    "inbox.at_least": "pelo menos {total} (as mais recentes)",
     "inbox.search": "Buscar por nome, telefone ou mensagem…",
     "inbox.filter.open": "Abertas",
     "inbox.filter.waiting": "Aguardando",

@@ -30,3 +30,4 @@ def downgrade() -> None:
     """Revert this revision."""
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS auzap_message_search(text)")
+        op.execute("DROP FUNCTION IF EXISTS auzap_message_search(text, integer)")  # what `upgrade` creates since 0019

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import String, cast, or_
+from sqlalchemy import Integer, String, cast, literal, or_
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, func, select
 
 from auzap_console import dispatch
@@ -20,6 +22,7 @@ from auzap_console.services.paging import page_with_total
 FILTERS = ("open", "waiting", "unread", "paused", "closed", "all", "test")  # "test": the playground's chats, kept apart
 LABEL_MAX, LABELS_MAX = 30, 10
 NOTE_MAX = 4096
+SEARCH_ENOUGH = 200  # a word search stops going back in time once this many conversations say it (PostgreSQL)
 
 
 @dataclass
@@ -30,6 +33,7 @@ class InboxPage:
     total: int
     page: int
     per_page: int
+    at_least: bool = False  # the search stopped early: older conversations may match too
 
     @property
     def pages(self) -> int:
@@ -81,6 +85,7 @@ def list_conversations(
         where.append(cast(Conversation.labels, String).like(f"%{quoted}%", escape="!"))  # "!": PostgreSQL's "\" stays literal
     stmt = select(Conversation, Customer).join(Customer, Customer.id == Conversation.customer_id).where(*where)
     term = (search or "").strip().lower()
+    at_least = False
     if term:
         digits = "".join(ch for ch in term if ch.isdigit())
         contains = "%" + escape_like(term) + "%"  # what is typed, not wildcards
@@ -88,7 +93,8 @@ def list_conversations(
         if len(digits) >= 3:
             conds.append(Customer.phone.like(f"%{digits}%"))  # type: ignore[attr-defined]
         if len(term) >= 3:  # inside the messages too
-            conds.append(Conversation.id.in_(_conversations_saying(session, actor, contains)))  # type: ignore[union-attr]
+            saying, at_least = _conversations_saying(session, actor, contains)
+            conds.append(Conversation.id.in_(saying))  # type: ignore[union-attr]
         stmt = stmt.where(or_(*conds))
     page, per_page = max(1, page), max(1, min(per_page, 100))
     # newest first, matching `ix_pg_conversations_inbox_recent` (PostgreSQL) so that a page reads 20 index entries, not the shop
@@ -110,20 +116,24 @@ def list_conversations(
         )
         for conv_id, body in session.exec(select(Message.conversation_id, Message.body).where(Message.id.in_(last_ids))):  # type: ignore[union-attr]
             previews[conv_id] = body
-    return InboxPage([(c, cust, previews.get(c.id, "")) for c, cust in rows], int(total), page, per_page)
+    return InboxPage([(c, cust, previews.get(c.id, "")) for c, cust in rows], int(total), page, per_page, at_least)
 
 
-def _conversations_saying(session: Session, actor: Actor, pattern: str):
-    """The shop's conversations with a message (not a note) matching `pattern` (LIKE, "!" escapes), as a subquery.
+def _conversations_saying(session: Session, actor: Actor, pattern: str) -> tuple[Any, bool]:
+    """The shop's conversations with a message (not a note) matching `pattern` (LIKE, "!" escapes).
 
-    On PostgreSQL through `auzap_message_search` (see `rls.MESSAGE_SEARCH_FUNCTION`): under
-    row-level security the trigram index cannot serve this LIKE, and a shop's messages are many.
+    Returns them (ids or a subquery) and whether the search stopped early. On PostgreSQL through
+    `auzap_message_search` (see `rls.MESSAGE_SEARCH_FUNCTION`): under row-level security the
+    trigram index cannot serve this LIKE, and a big shop's months are many, so it searches the
+    newest months first and stops after the month in which `SEARCH_ENOUGH` conversations were found.
     """
     if session.get_bind().dialect.name == "postgresql":
-        return select(func.auzap_message_search(pattern))
-    return select(Message.conversation_id).where(
+        found = list(session.exec(select(func.auzap_message_search(pattern, SEARCH_ENOUGH))))
+        return select(func.unnest(literal(found, ARRAY(Integer)))), len(found) >= SEARCH_ENOUGH  # one array, not a parameter per id
+    saying = select(Message.conversation_id).where(
         Message.tenant_id == actor.tenant_id, func.lower(Message.body).like(pattern, escape="!"), Message.direction != "note"
     )
+    return saying, False
 
 
 def thread(

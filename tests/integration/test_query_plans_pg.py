@@ -120,6 +120,7 @@ def test_the_message_search_function_can_use_the_trigram_index(filled):
 
     largest = filled.tenant_ids[0]
     statement = MESSAGE_SEARCH_SQL.replace("$1", str(largest)).replace("$2", "'%%gato%%'")  # %% for the driver
+    statement = statement.replace(" AND m.created_at >= $3 AND m.created_at < $4", "")  # every month: only the LIKE is looked up
     owner = create_engine(os.environ["DATABASE_ADMIN_URL"])  # the fixture's database, as its owner
     try:
         with owner.connect() as conn:

@@ -173,7 +173,7 @@ CALLS = {
     "auzap_channel_status_counts()": "SELECT * FROM auzap_channel_status_counts()",
     "auzap_outbox_due(integer,integer)": "SELECT * FROM auzap_outbox_due(0, 1)",
     "auzap_reminders_due(timestamp with time zone,integer)": "SELECT * FROM auzap_reminders_due(now(), 1)",
-    "auzap_message_search(text)": "SELECT * FROM auzap_message_search('%x%')",
+    "auzap_message_search(text,integer)": "SELECT * FROM auzap_message_search('%x%', 10)",
     "auzap_message_partitions_ahead()": "SELECT auzap_message_partitions_ahead()",
 }
 

@@ -46,3 +46,38 @@ def test_search_inside_messages_stays_in_the_sessions_shop():
         assert inbox.list_conversations(s, actor=b.actor, status="all", search="%%%").rows == []  # typed, not wildcards
     with tenant_session(None) as s:  # no shop: nothing, not everything
         assert s.execute(text("SELECT count(*) FROM auzap_message_search('%%')")).scalar() == 0
+
+
+def test_a_word_search_goes_back_a_month_at_a_time_and_says_when_it_stopped(monkeypatch):
+    """`auzap_message_search(pattern, enough)` reads the newest month first and stops after the month
+    in which `enough` conversations said the word; the inbox then gives its total as a floor."""
+    from datetime import timedelta
+
+    from auzap_console.db_types import utcnow
+    from auzap_console.models import Message
+    from auzap_console.services import inbox as inbox_service
+
+    shop = agent_shop("Loja Busca Meses")
+    recent = [receive_text(tenant_id=shop.tenant_id, phone=f"+55119700000{i:02d}", text="quero marcar uma tosa")[0] for i in range(2)]
+    old, _ = receive_text(tenant_id=shop.tenant_id, phone="+5511970000099", text="a tosa de março ficou ótima")
+    with tenant_session(shop.tenant_id) as s:  # that customer wrote two months ago
+        s.execute(text("UPDATE messages SET created_at = :at WHERE conversation_id = :c"), {"at": utcnow() - timedelta(days=62), "c": old})
+        assert s.exec(select_count_of(Message, old)).one() == 1
+    with tenant_session(shop.tenant_id) as s:
+        assert sorted(s.execute(text("SELECT * FROM auzap_message_search('%tosa%')")).scalars()) == sorted([*recent, old])  # everything
+        assert sorted(s.execute(text("SELECT * FROM auzap_message_search('%tosa%', 2)")).scalars()) == sorted(recent)  # enough: stopped
+        assert sorted(s.execute(text("SELECT * FROM auzap_message_search('%tosa%', 3)")).scalars()) == sorted([*recent, old])
+        full = inbox_service.list_conversations(s, actor=shop.actor, status="all", search="tosa")
+        assert (full.total, full.at_least) == (3, False)
+        monkeypatch.setattr(inbox_service, "SEARCH_ENOUGH", 2)
+        floor = inbox_service.list_conversations(s, actor=shop.actor, status="all", search="tosa")
+        assert (sorted(c.id for c, _, _ in floor.rows), floor.total, floor.at_least) == (sorted(recent), 2, True)
+    other = agent_shop("Loja Busca Meses B")  # another shop's search finds none of these
+    with tenant_session(other.tenant_id) as s:
+        assert s.execute(text("SELECT count(*) FROM auzap_message_search('%tosa%', 2)")).scalar() == 0
+
+
+def select_count_of(model, conversation_id: int):
+    from sqlmodel import func, select
+
+    return select(func.count()).select_from(model).where(model.conversation_id == conversation_id)

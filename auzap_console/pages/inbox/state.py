@@ -193,12 +193,14 @@ class InboxState(PagedListMixin, ProtectedState):
     closing: bool = False
     form_error: str = ""
     budget_notice: str = ""
+    at_least: bool = False  # the word search stopped going back in time: the total is a floor
     _team: dict[int, str] = {}  # user id → name, for the assignee column
 
     @rx.var
     def summary(self) -> str:
-        """'Page X of Y · N conversations'."""
-        return t("inbox.page", page=self.page, pages=self.pages, total=count(self.total, "conversa", "conversas"))
+        """'Page X of Y · N conversations' ('at least N' when a word search stopped going back in time)."""
+        total = count(self.total, "conversa", "conversas")
+        return t("inbox.page", page=self.page, pages=self.pages, total=t("inbox.at_least", total=total) if self.at_least else total)
 
     def _errors_inline(self, handler: str = "") -> bool:
         return handler in ("close_conversation", "save_labels")
@@ -243,7 +245,7 @@ class InboxState(PagedListMixin, ProtectedState):
             titles = {name: p.title for name, p in manager.personas().items()}
             self.persona_options = [Option(ALL, t("inbox.all_personas"))] + [Option(name, title) for name, title in titles.items()]
             team = self._team
-            self.total, self.pages = result.total, result.pages
+            self.total, self.pages, self.at_least = result.total, result.pages, result.at_least
             self.rows = [
                 ConversationRow(
                     id=c.id,
