@@ -45,6 +45,7 @@ from auzap_console.models import (
 from auzap_console.services import auth, catalog, customers
 from auzap_console.services.context import Actor
 from auzap_console.services.tenants import WEEKDAYS
+from auzap_console.services.vaccinations import add_vaccination
 from auzap_console.text import fold
 
 TZ = ZoneInfo("America/Sao_Paulo")
@@ -157,7 +158,13 @@ class Shop:
                 c = customers.save_customer(s, actor=self.actor, name=name, phone=phone)
                 self.people[key] = c.id
                 for pet, species, breed, size in pets:
-                    customers.save_pet(s, actor=self.actor, customer_id=c.id, name=pet, species=species, breed=breed, size=size)
+                    saved = customers.save_pet(s, actor=self.actor, customer_id=c.id, name=pet, species=species, breed=breed, size=size)
+                    if pet == "Thor":  # his card is up to date: the daycare's vaccine rule lets him in (Luna has none)
+                        for vaccine in ("V10", "Antirrábica"):
+                            given, due = (now - timedelta(days=60)).date(), (now + timedelta(days=300)).date()
+                            add_vaccination(
+                                s, actor=self.actor, pet_id=saved.id, name=vaccine, given_on=given, next_due=due, today=now.date()
+                            )
             s.add(AuthorizedOwnerNumber(tenant_id=self.tenant_id, phone=PHONES["owner"], label="Dona"))
             s.flush()
             self._history(s)

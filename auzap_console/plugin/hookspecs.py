@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from auzap_console.plugin.types import (
+        BookingRefusal,
         RegisterChannelProvider,
         RegisterDashboardCard,
         RegisterMigration,
@@ -185,7 +186,7 @@ def booking_refusal(
     ends_at: datetime,
     exclude_appointment: int | None,
     final: bool,
-) -> str | None:
+) -> str | BookingRefusal | None:
     """Refuse an Agenda booking that a vertical cannot take (e.g. no daycare place left that day).
 
     The core asks after its own checks (opening hours, the service's capacity, professionals):
@@ -204,7 +205,9 @@ def booking_refusal(
         final: True when the booking is being written.
 
     Returns:
-        Why not, in Portuguese (shown to staff and to customers), or None to let it through.
+        Why not, in Portuguese (shown to staff and to customers), or None to let it through; a
+        `BookingRefusal(reason, pet=True)` when the pet is the obstacle (e.g. vaccines), so the
+        agent does not offer other times.
     """
 
 

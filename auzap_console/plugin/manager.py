@@ -24,6 +24,7 @@ import pluggy
 
 from auzap_console.plugin import PROJECT, hookspecs
 from auzap_console.plugin.types import (
+    BookingRefusal,
     ChannelProviderSpec,
     Contribution,
     DashboardCardSpec,
@@ -383,8 +384,8 @@ def booking_refusal(
     exclude_appointment: int | None = None,
     final: bool = False,
     disabled: Iterable[str] = (),
-) -> str | None:
-    """The first reason a plugin gives to refuse this booking, or None (a failing plugin is logged and ignored)."""
+) -> BookingRefusal | None:
+    """The first refusal a plugin gives this booking, or None (a failing plugin is logged and ignored)."""
     reasons = _each_plugin(
         "booking_refusal",
         disabled,
@@ -397,7 +398,12 @@ def booking_refusal(
         exclude_appointment=exclude_appointment,
         final=final,
     )
-    return next((str(reason) for reason in reasons if reason), None)
+    for reason in reasons:
+        if isinstance(reason, BookingRefusal) and reason.reason:
+            return reason
+        if reason and isinstance(reason, str):
+            return BookingRefusal(reason)
+    return None
 
 
 def select_persona(

@@ -180,6 +180,18 @@ class PluginSetting:
     choices: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class BookingRefusal:
+    """A vertical's no to an Agenda booking (hook `booking_refusal`; a plain string is one too).
+
+    `reason` is pt-BR, shown to staff and customers. `pet` is True when the pet is the obstacle
+    (e.g. its vaccines), not the time: the agent then does not offer other times.
+    """
+
+    reason: str
+    pet: bool = False
+
+
 @dataclass
 class Contribution:
     """One item and the plugin that supplied it."""

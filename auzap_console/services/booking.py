@@ -19,6 +19,7 @@ from auzap_console.i18n import t
 from auzap_console.models import Appointment, Customer, Pet, Service, Tenant
 from auzap_console.models.catalog import HOLDING_STATUSES, LIVE_STATUSES
 from auzap_console.plugin import manager as plugins
+from auzap_console.plugin.types import BookingRefusal
 from auzap_console.services import audit, reminders, staff
 from auzap_console.services.context import Actor, NotFound, ServiceError, get_scoped
 from auzap_console.services.notifications import notify_ready
@@ -143,7 +144,7 @@ def _refusal(
     exclude: int | None,
     *,
     final: bool,
-) -> str | None:
+) -> BookingRefusal | None:
     """Why a vertical plugin the shop has on refuses this time (e.g. no daycare place that day), or None."""
     return plugins.booking_refusal(
         session=session,
@@ -180,7 +181,7 @@ def _check_slot(
         raise ServiceError(t("err.slot_full"))
     refusal = _refusal(session, actor, tenant, service, pet_id, start, end, exclude, final=True)
     if refusal:
-        raise ServiceError(refusal)
+        raise ServiceError(refusal.reason, field="pet" if refusal.pet else "")  # "pet": another time would not help
     return end
 
 

@@ -305,6 +305,8 @@ def book_appointment(ctx: ToolContext, service: str, when: datetime, pet: str = 
             now=ctx.now,
         )
     except ServiceError as exc:
+        if exc.field == "pet":  # the pet cannot go (e.g. vaccines): other times would not help
+            return {"ok": False, "summary": str(exc)}
         day = start.astimezone(ZoneInfo(_tenant(ctx).timezone)).date()
         return _offer_times(ctx, svc, day, pet=chosen.name if chosen else "", intro=f"{exc} ")
     who = f" {_of(chosen.name)}" if chosen else ""

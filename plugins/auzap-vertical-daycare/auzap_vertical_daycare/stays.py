@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from auzap_console.db_types import utcnow
 from auzap_console.models import Pet
+from auzap_console.plugin.types import BookingRefusal
 from auzap_console.services import audit, booking
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 from auzap_console.services.plugins import settings_for
@@ -158,13 +159,16 @@ def check(
     end = start + timedelta(days=nights)
     missing = missing_vaccines(session, actor=actor, pet=pet, until=end, kind=kind)
     if missing:
-        raise ServiceError(
-            f"Não consigo reservar: falta vacina em dia para {pet.name} — {', '.join(missing)}. Traga a carteirinha atualizada."
-        )
+        raise ServiceError(no_vaccines(pet, missing))
     full = full_days(session, actor=actor, kind=kind, start=start, end=end, lock=True, besides=pet.id)
     if full:
         raise ServiceError(no_place(kind, full))
     return pet, end
+
+
+def no_vaccines(pet: Pet, missing: list[str]) -> str:
+    """What a customer or the desk reads when the pet's vaccines do not cover the stay."""
+    return f"Não consigo reservar: falta vacina em dia para {pet.name} — {', '.join(missing)}. Traga a carteirinha atualizada."
 
 
 def no_place(kind: str, full: list[date]) -> str:
@@ -182,9 +186,18 @@ def agenda_refusal(
     ends_at: datetime,
     exclude_appointment: int | None,
     final: bool,
-) -> str | None:
-    """Why the Agenda cannot take a daycare or hotel booking: a day it holds has no place left here."""
+) -> str | BookingRefusal | None:
+    """Why the Agenda cannot take a daycare or hotel booking, or None.
+
+    The desk's rules: the pet's vaccines must cover the stay (checked when booking, once the pet is
+    known), and every day it holds needs a place left.
+    """
     first, end = booking.days_held(starts_at, ends_at, get_tenant(session, actor=actor).timezone)
+    if final and pet_id is not None:
+        pet = get_scoped(session, Pet, pet_id, actor)
+        missing = missing_vaccines(session, actor=actor, pet=pet, until=end, kind=kind)
+        if missing:
+            return BookingRefusal(no_vaccines(pet, missing), pet=True)
     full = full_days(
         session, actor=actor, kind=kind, start=first, end=end, lock=final, besides=pet_id, exclude_appointment=exclude_appointment
     )

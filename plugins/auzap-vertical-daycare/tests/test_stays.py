@@ -189,3 +189,29 @@ def test_the_agenda_refuses_a_stay_when_the_desk_filled_the_day(auzap_tenant):
         plugin_switches.set_enabled(s, actor=shop.actor, plugin="daycare", enabled=False)
     with tenant_session(shop.tenant_id) as s:
         booking.book(s, actor=shop.actor, customer_id=c1, pet_id=p1, service_id=hotel, starts_at=at)
+
+
+def test_the_agenda_asks_for_the_same_vaccines_as_the_desk(auzap_tenant):
+    """A "Creche" booked in the Agenda (staff, or the AI's book_appointment) needs the vaccines the
+    desk asks for; the refusal is about the pet, so the agent offers no other times."""
+    from datetime import UTC, datetime, time
+    from zoneinfo import ZoneInfo
+
+    from auzap_console.services import booking, catalog
+
+    shop = auzap_tenant
+    day = TODAY + timedelta(days=4)
+    at = datetime.combine(day, time(8, 0), tzinfo=ZoneInfo("America/Sao_Paulo")).astimezone(UTC)
+    with tenant_session(shop.tenant_id) as s:
+        creche = {svc.name: svc.id for svc in catalog.list_services(s, actor=shop.actor)}["Creche"]
+        tutor = customers.save_customer(s, actor=shop.actor, name="Tutor Sem Carteirinha", phone="+5511961000099")
+        rex = customers.save_pet(s, actor=shop.actor, customer_id=tutor.id, name="Rex", species="dog").id
+        assert booking.available_slots(s, actor=shop.actor, service_id=creche, day=day)  # times are offered before the pet is known
+        with pytest.raises(ServiceError, match="falta vacina em dia para Rex — V10 \\(sem registro\\)") as refused:
+            booking.book(s, actor=shop.actor, customer_id=tutor.id, pet_id=rex, service_id=creche, starts_at=at)
+        assert refused.value.field == "pet"
+        no_pet = at + timedelta(days=1)  # no pet named: nothing to check
+        booking.book(s, actor=shop.actor, customer_id=tutor.id, pet_id=None, service_id=creche, starts_at=no_pet)
+    _vaccinate(shop, rex, "V10", "Antirrábica")
+    with tenant_session(shop.tenant_id) as s:
+        booking.book(s, actor=shop.actor, customer_id=tutor.id, pet_id=rex, service_id=creche, starts_at=at)
