@@ -9,6 +9,7 @@ place left). Every change re-plans the appointment's reminders (`services.remind
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -397,30 +398,61 @@ def days_held(starts_at: datetime, ends_at: datetime, timezone: str) -> tuple[da
     return first, max(pickup, first + timedelta(days=1))
 
 
-def stays_booked(
-    session: Session, *, actor: Actor, category: str, start: date, end: date, exclude: int | None = None
-) -> list[tuple[int | None, date, date]]:
-    """Appointments of `category` services holding a place on a local day of [start, end) (daycare and hotel verticals).
+@dataclass(frozen=True)
+class StayBooking:
+    """A daycare or hotel appointment as a vertical counts and lists it (`stay_bookings`)."""
 
-    Each as (pet id, first day, the day after the last one held; see `days_held`), as a vertical's
-    own stays are, so a vertical can count each pet once. `exclude` leaves out the one being moved.
+    appointment_id: int
+    category: str
+    status: str
+    pet_id: int | None
+    pet: str
+    customer_id: int
+    customer: str
+    first: date  # the first local day it holds a place
+    end: date  # the day after the last one (the hotel's pick-up day)
+
+
+def stay_bookings(
+    session: Session, *, actor: Actor, categories: tuple[str, ...], start: date, end: date, exclude: int | None = None
+) -> list[StayBooking]:
+    """Appointments of `categories` services holding a place on a local day of [start, end) (daycare and hotel verticals).
+
+    Their days as `days_held` gives them, as a vertical's own stays are kept, so a vertical can
+    count each pet once and list them at its desk. `exclude` leaves out the one being moved.
     """
     timezone = _tenant(session, actor).timezone
     since, until = (datetime.combine(d, time(), tzinfo=ZoneInfo(timezone)).astimezone(UTC) for d in (start, end))
     stmt = (
-        select(Appointment.pet_id, Appointment.starts_at, Appointment.ends_at)
+        select(Appointment, Service.category, Pet.name, Customer.name)
         .join(Service, Service.id == Appointment.service_id)
+        .join(Customer, Customer.id == Appointment.customer_id)
+        .outerjoin(Pet, Pet.id == Appointment.pet_id)
         .where(
             Appointment.tenant_id == actor.tenant_id,
-            Service.category == category,
+            Service.category.in_(categories),  # type: ignore[attr-defined]
             Appointment.status.in_(HOLDING_STATUSES),  # type: ignore[attr-defined]
             Appointment.starts_at < until,
             Appointment.ends_at > since,
         )
+        .order_by(Appointment.starts_at, Appointment.id)
     )
     if exclude:
         stmt = stmt.where(Appointment.id != exclude)
-    return [(pet_id, *days_held(starts_at, ends_at, timezone)) for pet_id, starts_at, ends_at in session.exec(stmt).all()]
+    return [
+        StayBooking(a.id, category, a.status, a.pet_id, pet or "", a.customer_id, customer, *days_held(a.starts_at, a.ends_at, timezone))  # type: ignore[arg-type]
+        for a, category, pet, customer in session.exec(stmt).all()
+    ]
+
+
+def stays_booked(
+    session: Session, *, actor: Actor, category: str, start: date, end: date, exclude: int | None = None
+) -> list[tuple[int | None, date, date]]:
+    """`stay_bookings` of one category as (pet id, first day, end day): what occupancy counts."""
+    return [
+        (b.pet_id, b.first, b.end)
+        for b in stay_bookings(session, actor=actor, categories=(category,), start=start, end=end, exclude=exclude)
+    ]
 
 
 def _with_names(

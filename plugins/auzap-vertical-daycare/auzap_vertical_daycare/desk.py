@@ -13,15 +13,16 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from auzap_console.db_types import utcnow
-from auzap_console.models import Customer, Pet
-from auzap_console.services import audit, limits
+from auzap_console.models import Appointment, Customer, Pet
+from auzap_console.services import audit, booking, limits
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 from auzap_console.services.plugins import settings_for
 from auzap_vertical_daycare.models import HOLDING, KINDS, Stay
-from auzap_vertical_daycare.stays import KIND_WORDS, PLUGIN, occupancy, places, split_list
+from auzap_vertical_daycare.stays import KIND_WORDS, PLUGIN, local_today, occupancy, places, split_list
 
 NO_ROOM = "Sem quarto"
 BOARD_DAYS = 15  # today and the next 14
+AGENDA_ARRIVING = ("pending", "confirmed")  # an Agenda booking whose pet has not arrived yet
 
 
 def rooms(session: Session, *, actor: Actor) -> list[str]:
@@ -47,6 +48,7 @@ class Guest:
     medication: str
     belongings: str
     dates: str = ""
+    agenda: bool = False  # booked in the Agenda (`id` is the appointment's): checked in here, it becomes a stay
 
     def __post_init__(self) -> None:
         last = self.end - timedelta(days=1)
@@ -97,11 +99,89 @@ class Today:
 
 
 def today(session: Session, *, actor: Actor, day: date) -> Today:
-    """Arrivals (reserved and due by `day`, not yet gone) and guests checked in."""
+    """Arrivals (reserved and due by `day`, not yet gone; the Agenda's too) and guests checked in."""
     actor.require("staff")
     arriving = _guests(session, actor, Stay.status == "reserved", Stay.start_date <= day, Stay.end_date > day)
     staying = _guests(session, actor, Stay.status == "checked_in")
-    return Today(day, arriving, staying)
+    return Today(day, arriving + _agenda_arrivals(session, actor, day), staying)
+
+
+def _agenda_arrivals(session: Session, actor: Actor, day: date) -> list[Guest]:
+    """The Agenda's daycare and hotel bookings (for a pet) holding a place on `day`, not yet at the desk."""
+    here = set(
+        session.exec(
+            select(Stay.pet_id).where(
+                Stay.tenant_id == actor.tenant_id, Stay.status.in_(HOLDING), Stay.start_date <= day, Stay.end_date > day
+            )  # type: ignore[attr-defined]
+        )
+    )
+    bookings = booking.stay_bookings(session, actor=actor, categories=KINDS, start=day, end=day + timedelta(days=1))
+    return [
+        Guest(
+            b.appointment_id,
+            b.category,
+            KIND_WORDS[b.category].capitalize(),
+            b.pet,
+            b.customer,
+            b.customer_id,
+            b.first,
+            b.end,
+            b.status,
+            "",
+            "",
+            "",
+            "",
+            agenda=True,
+        )
+        for b in bookings
+        if b.pet_id is not None and b.pet_id not in here and b.status in AGENDA_ARRIVING
+    ]
+
+
+def check_in_from_agenda(
+    session: Session,
+    *,
+    actor: Actor,
+    appointment_id: int,
+    room: str = "",
+    belongings: str = "",
+    feeding: str = "",
+    medication: str = "",
+) -> Stay:
+    """An Agenda booking's pet arrived: it becomes a stay checked in here, and its appointment checked in.
+
+    No package day is taken: the Agenda priced the booking.
+    """
+    actor.require("staff")
+    appointment = get_scoped(session, Appointment, appointment_id, actor)
+    day = local_today(session, actor=actor)
+    found = [b for b in _agenda_arrivals(session, actor, day) if b.id == appointment.id]
+    if not found:
+        raise ServiceError("Esse agendamento não está chegando hoje, ou o pet já está na casa.")
+    guest = found[0]
+    stay = Stay(
+        tenant_id=actor.tenant_id,
+        customer_id=guest.customer_id,
+        pet_id=appointment.pet_id,
+        kind=guest.kind,
+        start_date=guest.start,
+        end_date=guest.end,
+    )
+    _arrive(stay, room, belongings, feeding, medication)
+    session.add(stay)
+    session.flush()
+    if appointment.status == "pending":  # the Agenda's flow goes through "confirmed"
+        booking.set_status(session, actor=actor, appointment_id=appointment.id, status="confirmed")
+    booking.set_status(session, actor=actor, appointment_id=appointment.id, status="checked_in")
+    audit.record(
+        session,
+        actor=actor,
+        action="daycare.check_in",
+        entity="daycare_stay",
+        entity_id=stay.id,
+        details={"room": stay.room, "appointment_id": appointment.id},
+    )
+    return stay
 
 
 def upcoming(session: Session, *, actor: Actor, day: date, limit: int = 50) -> list[Guest]:
@@ -122,14 +202,19 @@ def check_in(
     stay = _stay(session, actor, stay_id)
     if stay.status != "reserved":
         raise ServiceError("Só uma reserva pode fazer check-in.")
+    _arrive(stay, room, belongings, feeding, medication)
+    session.add(stay)
+    audit.record(session, actor=actor, action="daycare.check_in", entity="daycare_stay", entity_id=stay.id, details={"room": stay.room})
+    return stay
+
+
+def _arrive(stay: Stay, room: str, belongings: str, feeding: str, medication: str) -> None:
+    """Check a stay in: its room, what came with the pet and how to feed and medicate it."""
     stay.room = limits.bounded(room, 40, "Quarto")
     stay.belongings = limits.bounded(belongings, 500, "Pertences")
     stay.feeding = limits.bounded(feeding, 500, "Alimentação")
     stay.medication = limits.bounded(medication, 500, "Medicação")
     stay.status, stay.checked_in_at = "checked_in", utcnow()
-    session.add(stay)
-    audit.record(session, actor=actor, action="daycare.check_in", entity="daycare_stay", entity_id=stay.id, details={"room": stay.room})
-    return stay
 
 
 def check_out(session: Session, *, actor: Actor, stay_id: int) -> Stay:

@@ -38,6 +38,7 @@ class GuestRow:
     room: str = ""
     notes: str = ""
     card: str = ""  # today's report card: "" none yet, "sent" to the tutor, "kept" (the tutor has no WhatsApp conversation)
+    agenda: bool = False  # booked in the Agenda: `id` is the appointment's
 
 
 @dataclass
@@ -73,7 +74,7 @@ def _row(guest: desk.Guest, cards: dict[int, bool] | None = None) -> GuestRow:
     )
     made = (cards or {}).get(guest.id)
     card = "" if made is None else "sent" if made else "kept"
-    return GuestRow(guest.id, guest.pet, guest.customer, guest.kind_label, guest.dates, guest.room, notes, card)
+    return GuestRow(guest.id, guest.pet, guest.customer, guest.kind_label, guest.dates, guest.room, notes, card, guest.agenda)
 
 
 def _tone(taken: int, places: int) -> str:
@@ -99,6 +100,7 @@ class DeskState(ProtectedState, TutorLookupMixin):
     # dialogs: "checkin", "card", "booking", "package" or ""
     dialog: str = ""
     stay_id: int = 0
+    appointment_id: int = 0  # checking in an Agenda booking instead of a stay
     pet_name: str = ""
     form_error: str = ""
     saving: bool = False
@@ -150,11 +152,18 @@ class DeskState(ProtectedState, TutorLookupMixin):
 
     def _open(self, kind: str, stay_id: int = 0, pet: str = "") -> None:
         self.dialog, self.stay_id, self.pet_name, self.form_error = kind, stay_id, pet, ""
+        self.appointment_id = 0
 
     @rx.event
     def open_check_in(self, stay_id: int, pet: str):
         """Check-in form of an arriving pet."""
         self._open("checkin", stay_id, pet)
+
+    @rx.event
+    def open_agenda_check_in(self, appointment_id: int, pet: str):
+        """Check-in form of a pet booked in the Agenda."""
+        self._open("checkin", 0, pet)
+        self.appointment_id = appointment_id
 
     @rx.event
     def open_card(self, stay_id: int, pet: str):
@@ -179,16 +188,12 @@ class DeskState(ProtectedState, TutorLookupMixin):
     async def check_in(self, form: dict):
         """Save the check-in."""
         user = await self._user("staff")
+        arrival = {key: form.get(key, "") for key in ("room", "belongings", "feeding", "medication")}
         with self._session(user) as session:
-            desk.check_in(
-                session,
-                actor=user.actor,
-                stay_id=self.stay_id,
-                room=form.get("room", ""),
-                belongings=form.get("belongings", ""),
-                feeding=form.get("feeding", ""),
-                medication=form.get("medication", ""),
-            )
+            if self.appointment_id:
+                desk.check_in_from_agenda(session, actor=user.actor, appointment_id=self.appointment_id, **arrival)
+            else:
+                desk.check_in(session, actor=user.actor, stay_id=self.stay_id, **arrival)
         self.dialog = ""
         await self._reload()
         return rx.toast.success(f"Check-in de {self.pet_name} feito.")
@@ -368,10 +373,18 @@ def _cancel(row: GuestRow, size: str, variant: str) -> rx.Component:
 
 
 def _arriving(row: GuestRow) -> rx.Component:
-    return _guest_card(
-        row,
-        rx.button("Check-in", size="2", on_click=S.open_check_in(row.id, row.pet), class_name="check-in"),
-        _cancel(row, "2", "soft"),
+    return rx.cond(
+        row.agenda,
+        _guest_card(  # booked in the Agenda: cancelled or moved there
+            row,
+            rx.badge(rx.icon("calendar", size=14), "Pela Agenda", color_scheme="gray", size="2", class_name="from-agenda"),
+            rx.button("Check-in", size="2", on_click=S.open_agenda_check_in(row.id, row.pet), class_name="check-in"),
+        ),
+        _guest_card(
+            row,
+            rx.button("Check-in", size="2", on_click=S.open_check_in(row.id, row.pet), class_name="check-in"),
+            _cancel(row, "2", "soft"),
+        ),
     )
 
 

@@ -229,3 +229,56 @@ def test_the_demo_shop_has_stays(auzap_db):
         thor = s.exec(select(Pet).join(Customer).where(Pet.tenant_id == tenant_id, Customer.phone == "+5511988887777")).first()
     assert {r.status for r in rows} >= {"checked_in", "reserved", "checked_out"}
     assert any(r.pet_id == thor.id and r.kind == "hotel" for r in rows)
+
+
+def _agenda_day(shop, customer, pet_id, status="confirmed") -> int:
+    """A "Creche" appointment for today, as the Agenda keeps it (written directly: 08:00 may be past)."""
+    from auzap_console.models import Appointment, Service
+
+    start = datetime.combine(_today(), datetime.min.time().replace(hour=8), tzinfo=SP).astimezone(UTC)
+    with tenant_session(shop.tenant_id) as s:
+        creche = s.exec(select(Service).where(Service.tenant_id == shop.tenant_id, Service.name == "Creche")).one()
+        appointment = Appointment(
+            tenant_id=shop.tenant_id,
+            customer_id=customer,
+            pet_id=pet_id,
+            service_id=creche.id,
+            starts_at=start,
+            ends_at=start + timedelta(hours=10),
+            status=status,
+            price_cents=creche.price_cents,
+        )
+        s.add(appointment)
+        s.flush()
+        return appointment.id
+
+
+def test_the_agendas_arrivals_are_checked_in_at_the_desk(auzap_tenant, auzap_customer):
+    """A daycare day booked in the Agenda arrives on the desk's list; checked in there, it becomes a
+    stay (no package day taken) and its appointment is checked in; the pet is counted once."""
+    from auzap_console.models import Appointment
+
+    shop, joana = auzap_tenant, auzap_customer
+    appointment_id = _agenda_day(shop, joana.id, joana.pet_id, status="pending")
+    _agenda_day(shop, joana.id, None)  # no pet named: nothing to check in at the desk
+    with tenant_session(shop.tenant_id) as s:
+        packages.sell(s, actor=shop.actor, customer_id=joana.id, days=5, price_cents=30000)
+        arriving = desk.today(s, actor=shop.actor, day=_today()).arriving
+    assert [(g.id, g.agenda, g.pet, g.kind_label, g.dates) for g in arriving] == [
+        (appointment_id, True, "Thor", "Creche", _today().strftime("%d/%m"))
+    ]
+    other = make_shop("Outra creche")
+    with tenant_session(other.tenant_id) as s, pytest.raises(NotFound):
+        desk.check_in_from_agenda(s, actor=other.actor, appointment_id=appointment_id)
+    with tenant_session(shop.tenant_id) as s:
+        stay = desk.check_in_from_agenda(s, actor=shop.actor, appointment_id=appointment_id, room="Baia 1", feeding="Ração 2x")
+        assert (stay.status, stay.kind, stay.room, stay.feeding, stay.package_id) == ("checked_in", "daycare", "Baia 1", "Ração 2x", None)
+        assert s.get(Appointment, appointment_id).status == "checked_in"
+    with tenant_session(shop.tenant_id) as s:
+        today = desk.today(s, actor=shop.actor, day=_today())
+        assert today.arriving == [] and [g.pet for g in today.staying] == ["Thor"]
+        taken = stays.occupancy(s, actor=shop.actor, kind="daycare", start=_today(), end=_today() + timedelta(days=1))[_today()]
+        assert taken == 2  # Thor once (stay and appointment), and the booking with no pet
+        assert [b.left for b in packages.balances(s, actor=shop.actor)] == [5]
+        with pytest.raises(ServiceError, match="não está chegando hoje"):  # twice: refused
+            desk.check_in_from_agenda(s, actor=shop.actor, appointment_id=appointment_id)
