@@ -367,6 +367,23 @@ def set_status(session: Session, *, actor: Actor, appointment_id: int, status: s
         raise ServiceError(t("err.status_step", current=t(f"appt.status.{appointment.status}"), new=t(f"appt.status.{status}")))
     if status == "cancelled":  # also after check-in (the counter's call; customers and the AI only cancel before)
         return _cancel(session, actor, appointment, reason)
+    return _move(session, actor, appointment, status)
+
+
+def finish_stay(session: Session, *, actor: Actor, appointment_id: int) -> Appointment:
+    """A vertical's check-out: a checked-in daycare day or hotel stay is completed at once.
+
+    A stay has no service or "ready" step (the tutor collects the pet at the desk), and completing
+    it counts its price in revenue and the visit as the customer's last.
+    """
+    actor.require("staff")
+    appointment = _own(session, actor, appointment_id, None)
+    if appointment.status != "checked_in":
+        raise ServiceError(t("err.status_step", current=t(f"appt.status.{appointment.status}"), new=t("appt.status.completed")))
+    return _move(session, actor, appointment, "completed")
+
+
+def _move(session: Session, actor: Actor, appointment: Appointment, status: str) -> Appointment:
     previous, appointment.status = appointment.status, status
     session.add(appointment)
     reminders.plan(session, actor=actor, appointment=appointment)  # no reminder once the pet is here (or did not come)

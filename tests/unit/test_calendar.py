@@ -188,6 +188,7 @@ def test_only_the_owner_switches_the_pickup_notice():
 def test_stays_are_picked_up_while_the_shop_is_open_and_an_overnight_one_says_when_it_ends():
     from auzap_console.pages.calendar.state import item_row
     from auzap_console.services import catalog
+    from auzap_console.services import plugins as plugin_switches
 
     shop = agent_shop("Loja Hotel")
     with tenant_session(shop.tenant_id) as s:
@@ -200,6 +201,7 @@ def test_stays_are_picked_up_while_the_shop_is_open_and_an_overnight_one_says_wh
         creche = catalog.save_service(
             s, actor=shop.actor, name="Creche", price_cents=7000, duration_minutes=600, category="daycare", capacity=5
         )
+        plugin_switches.set_enabled(s, actor=shop.actor, plugin="daycare", enabled=False)  # the core's rules alone (no pet, no vaccines)
     monday = _next_monday()
     stay = _book(shop, monday, 9, service="Hotel", minute=30)
     with tenant_session(shop.tenant_id) as s:

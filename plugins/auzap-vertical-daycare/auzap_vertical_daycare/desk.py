@@ -166,6 +166,7 @@ def check_in_from_agenda(
         kind=guest.kind,
         start_date=guest.start,
         end_date=guest.end,
+        appointment_id=appointment.id,
     )
     _arrive(stay, room, belongings, feeding, medication)
     session.add(stay)
@@ -218,12 +219,16 @@ def _arrive(stay: Stay, room: str, belongings: str, feeding: str, medication: st
 
 
 def check_out(session: Session, *, actor: Actor, stay_id: int) -> Stay:
-    """The pet went home."""
+    """The pet went home (an Agenda booking checked in here is completed)."""
     stay = _stay(session, actor, stay_id)
     if stay.status != "checked_in":
         raise ServiceError("Só um hóspede com check-in pode fazer check-out.")
     stay.status, stay.checked_out_at = "checked_out", utcnow()
     session.add(stay)
+    if stay.appointment_id is not None:  # booked in the Agenda: it is completed there too (its price counts in revenue)
+        appointment = session.get(Appointment, stay.appointment_id)
+        if appointment is not None and appointment.status == "checked_in":
+            booking.finish_stay(session, actor=actor, appointment_id=appointment.id)
     audit.record(session, actor=actor, action="daycare.check_out", entity="daycare_stay", entity_id=stay.id, details={})
     return stay
 

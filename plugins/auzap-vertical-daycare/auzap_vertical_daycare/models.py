@@ -38,6 +38,7 @@ class Stay(SQLModel, table=True):
     medication: str = ""
     belongings: str = ""
     package_id: int | None = Field(default=None, foreign_key="daycare_packages.id", ondelete="SET NULL")
+    appointment_id: int | None = Field(default=None, foreign_key="appointments.id", ondelete="SET NULL")  # checked in from the Agenda
     checked_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     checked_out_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # the day-before reminder went

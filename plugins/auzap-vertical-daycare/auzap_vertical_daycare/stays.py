@@ -189,10 +189,12 @@ def agenda_refusal(
 ) -> str | BookingRefusal | None:
     """Why the Agenda cannot take a daycare or hotel booking, or None.
 
-    The desk's rules: the pet's vaccines must cover the stay (checked when booking, once the pet is
-    known), and every day it holds needs a place left.
+    The desk's rules: a booking names its pet, the pet's vaccines cover the stay (both checked when
+    booking), and every day it holds has a place left.
     """
     first, end = booking.days_held(starts_at, ends_at, get_tenant(session, actor=actor).timezone)
+    if final and pet_id is None:  # a stay is a pet's: its vaccines are checked and the desk checks it in
+        return BookingRefusal(f"Para {KIND_WORDS[kind]}, diga qual pet vai ficar (o nome, e a espécie e o porte se for novo).", pet=True)
     if final and pet_id is not None:
         pet = get_scoped(session, Pet, pet_id, actor)
         missing = missing_vaccines(session, actor=actor, pet=pet, until=end, kind=kind)

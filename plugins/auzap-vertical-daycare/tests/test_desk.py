@@ -282,3 +282,8 @@ def test_the_agendas_arrivals_are_checked_in_at_the_desk(auzap_tenant, auzap_cus
         assert [b.left for b in packages.balances(s, actor=shop.actor)] == [5]
         with pytest.raises(ServiceError, match="não está chegando hoje"):  # twice: refused
             desk.check_in_from_agenda(s, actor=shop.actor, appointment_id=appointment_id)
+        assert s.get(Stay, stay.id).appointment_id == appointment_id
+    with tenant_session(shop.tenant_id) as s:  # the tutor collects Thor: the Agenda's booking is completed (its price is revenue)
+        desk.check_out(s, actor=shop.actor, stay_id=stay.id)
+        assert s.get(Appointment, appointment_id).status == "completed"
+        assert s.get(Customer, joana.id).last_visit_at is not None

@@ -153,7 +153,7 @@ def test_the_agenda_refuses_a_stay_when_the_desk_filled_the_day(auzap_tenant):
 
     services = (("Hotel (pernoite)", 12000, "hotel", 1440),)
     shop = open_every_day(auzap_tenant, services)  # besides the fixture's Banho P, Tosa…
-    (c0, p0), (c1, p1), (c2, _) = _pets(shop, 3)
+    (c0, p0), (c1, p1), (c2, p2) = _pets(shop, 3)
     start = TODAY + timedelta(days=6)
     at = datetime.combine(start, time(9, 0), tzinfo=ZoneInfo("America/Sao_Paulo")).astimezone(UTC)
     with tenant_session(shop.tenant_id) as s:
@@ -172,10 +172,13 @@ def test_the_agenda_refuses_a_stay_when_the_desk_filled_the_day(auzap_tenant):
             s, actor=shop.actor, customer_id=c0, pet_id=p0, service_id=hotel, starts_at=at
         )  # the guest itself: its own place
     with tenant_session(shop.tenant_id) as s:  # a move onto a full night is refused; off it, allowed
-        later = booking.book(s, actor=shop.actor, customer_id=c2, pet_id=None, service_id=hotel, starts_at=at + timedelta(days=3))
+        later = booking.book(s, actor=shop.actor, customer_id=c2, pet_id=p2, service_id=hotel, starts_at=at + timedelta(days=3))
         with pytest.raises(ServiceError, match="Não há vaga de hotel"):
             booking.reschedule(s, actor=shop.actor, appointment_id=later.id, starts_at=at + timedelta(days=1))
-        booking.reschedule(s, actor=shop.actor, appointment_id=later.id, starts_at=at + timedelta(days=4))  # not counted against itself
+        booking.reschedule(s, actor=shop.actor, appointment_id=later.id, starts_at=at + timedelta(days=4))
+        span = {"categories": ("hotel",), "start": start, "end": start + timedelta(days=10)}
+        assert later.id in [b.appointment_id for b in booking.stay_bookings(s, actor=shop.actor, **span)]
+        assert later.id not in [b.appointment_id for b in booking.stay_bookings(s, actor=shop.actor, exclude=later.id, **span)]
         assert guest.id
 
     other = open_every_day(make_shop("Outro hotel"), services)  # another shop's same night is not full
@@ -210,8 +213,9 @@ def test_the_agenda_asks_for_the_same_vaccines_as_the_desk(auzap_tenant):
         with pytest.raises(ServiceError, match="falta vacina em dia para Rex — V10 \\(sem registro\\)") as refused:
             booking.book(s, actor=shop.actor, customer_id=tutor.id, pet_id=rex, service_id=creche, starts_at=at)
         assert refused.value.field == "pet"
-        no_pet = at + timedelta(days=1)  # no pet named: nothing to check
-        booking.book(s, actor=shop.actor, customer_id=tutor.id, pet_id=None, service_id=creche, starts_at=no_pet)
+        with pytest.raises(ServiceError, match="diga qual pet vai ficar") as unnamed:  # a stay is a pet's
+            booking.book(s, actor=shop.actor, customer_id=tutor.id, pet_id=None, service_id=creche, starts_at=at)
+        assert unnamed.value.field == "pet"
     _vaccinate(shop, rex, "V10", "Antirrábica")
     with tenant_session(shop.tenant_id) as s:
         booking.book(s, actor=shop.actor, customer_id=tutor.id, pet_id=rex, service_id=creche, starts_at=at)
