@@ -13,12 +13,13 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from auzap_console.db_types import utcnow
+from auzap_console.i18n import count
 from auzap_console.models import Appointment, Customer, Pet
 from auzap_console.services import audit, booking, limits
 from auzap_console.services.context import Actor, ServiceError, get_scoped
 from auzap_console.services.plugins import settings_for
 from auzap_vertical_daycare.models import HOLDING, KINDS, Stay
-from auzap_vertical_daycare.stays import KIND_WORDS, PLUGIN, local_today, occupancy, places, split_list
+from auzap_vertical_daycare.stays import KIND_WORDS, MAX_NIGHTS, PLUGIN, local_today, occupancy, places, split_list
 
 NO_ROOM = "Sem quarto"
 BOARD_DAYS = 15  # today and the next 14
@@ -55,7 +56,7 @@ class Guest:
         self.dates = (
             f"{self.start:%d/%m}"
             if self.kind == "daycare"
-            else f"{self.start:%d/%m} → {self.end:%d/%m} ({(self.end - self.start).days} noites)"
+            else f"{self.start:%d/%m} → {self.end:%d/%m} ({count((self.end - self.start).days, 'noite', 'noites')})"
         )
         if self.kind == "daycare" and last != self.start:
             self.dates = f"{self.start:%d/%m} a {last:%d/%m}"
@@ -108,34 +109,37 @@ def today(session: Session, *, actor: Actor, day: date) -> Today:
 
 def _agenda_arrivals(session: Session, actor: Actor, day: date) -> list[Guest]:
     """The Agenda's daycare and hotel bookings (for a pet) holding a place on `day`, not yet at the desk."""
-    here = set(
-        session.exec(
-            select(Stay.pet_id).where(
-                Stay.tenant_id == actor.tenant_id, Stay.status.in_(HOLDING), Stay.start_date <= day, Stay.end_date > day
-            )  # type: ignore[attr-defined]
+    return agenda_guests(session, actor=actor, start=day, end=day + timedelta(days=1))
+
+
+def agenda_guests(session: Session, *, actor: Actor, start: date, end: date) -> list[Guest]:
+    """The Agenda's bookings for a pet not yet here, holding a place on a day of [start, end).
+
+    Daycare and hotel appointments whose pet has no stay at the desk over those days (a pet is
+    listed once), as desk guests with `agenda` set.
+    """
+    stays_here: dict[int, list[tuple[date, date]]] = {}
+    for pet_id, first, last in session.exec(
+        select(Stay.pet_id, Stay.start_date, Stay.end_date).where(
+            Stay.tenant_id == actor.tenant_id,
+            Stay.status.in_(HOLDING),  # type: ignore[attr-defined]
+            Stay.start_date < end + timedelta(days=MAX_NIGHTS),  # a booking in the span may run past it
+            Stay.end_date > start - timedelta(days=MAX_NIGHTS),
         )
-    )
-    bookings = booking.stay_bookings(session, actor=actor, categories=KINDS, start=day, end=day + timedelta(days=1))
-    return [
-        Guest(
-            b.appointment_id,
-            b.category,
-            KIND_WORDS[b.category].capitalize(),
-            b.pet,
-            b.customer,
-            b.customer_id,
-            b.first,
-            b.end,
-            b.status,
-            "",
-            "",
-            "",
-            "",
-            agenda=True,
+    ):
+        stays_here.setdefault(pet_id, []).append((first, last))
+    guests = []
+    for b in booking.stay_bookings(session, actor=actor, categories=KINDS, start=start, end=end):
+        at_desk = any(first < b.end and last > b.first for first, last in stays_here.get(b.pet_id or 0, []))
+        if b.pet_id is None or at_desk or b.status not in AGENDA_ARRIVING:
+            continue
+        label = KIND_WORDS[b.category].capitalize()
+        guests.append(
+            Guest(
+                b.appointment_id, b.category, label, b.pet, b.customer, b.customer_id, b.first, b.end, b.status, "", "", "", "", agenda=True
+            )
         )
-        for b in bookings
-        if b.pet_id is not None and b.pet_id not in here and b.status in AGENDA_ARRIVING
-    ]
+    return guests
 
 
 def check_in_from_agenda(
@@ -186,9 +190,11 @@ def check_in_from_agenda(
 
 
 def upcoming(session: Session, *, actor: Actor, day: date, limit: int = 50) -> list[Guest]:
-    """Reservations starting after `day`, soonest first."""
+    """Reservations starting after `day`, soonest first: the desk's, and the Agenda's of the next 30 days."""
     actor.require("staff")
-    return _guests(session, actor, Stay.status == "reserved", Stay.start_date > day)[:limit]
+    later = [g for g in agenda_guests(session, actor=actor, start=day + timedelta(days=1), end=day + timedelta(days=31)) if g.start > day]
+    desk_ones = _guests(session, actor, Stay.status == "reserved", Stay.start_date > day)
+    return sorted(desk_ones + later, key=lambda g: (g.start, g.pet))[:limit]
 
 
 def _stay(session: Session, actor: Actor, stay_id: int) -> Stay:
@@ -263,6 +269,7 @@ def board(session: Session, *, actor: Actor, start: date, days: int = BOARD_DAYS
         taken = occupancy(session, actor=actor, kind=kind, start=start, end=end)
         kinds[kind] = ([taken[d] for d in span], places(session, actor=actor, kind=kind))
     guests = _guests(session, actor, Stay.kind == "hotel", Stay.status.in_(HOLDING), Stay.start_date < end, Stay.end_date > start)  # type: ignore[attr-defined]
+    guests += [g for g in agenda_guests(session, actor=actor, start=start, end=end) if g.kind == "hotel"]  # no room until checked in
     names = rooms(session, actor=actor)
     grid: dict[str, list[list[str]]] = {room: [[] for _ in span] for room in names}
     for guest in guests:

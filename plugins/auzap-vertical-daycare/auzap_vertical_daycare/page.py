@@ -377,7 +377,7 @@ def _arriving(row: GuestRow) -> rx.Component:
         row.agenda,
         _guest_card(  # booked in the Agenda: cancelled or moved there
             row,
-            rx.badge(rx.icon("calendar", size=14), "Pela Agenda", color_scheme="gray", size="2", class_name="from-agenda"),
+            _from_agenda(),
             rx.button("Check-in", size="2", on_click=S.open_agenda_check_in(row.id, row.pet), class_name="check-in"),
         ),
         _guest_card(
@@ -408,8 +408,12 @@ def _staying(row: GuestRow) -> rx.Component:
     )
 
 
+def _from_agenda() -> rx.Component:
+    return rx.badge(rx.icon("calendar", size=14), "Pela Agenda", color_scheme="gray", size="2", class_name="from-agenda")
+
+
 def _upcoming(row: GuestRow) -> rx.Component:
-    return _guest_card(row, _cancel(row, "1", "ghost"))
+    return _guest_card(row, rx.cond(row.agenda, _from_agenda(), _cancel(row, "1", "ghost")))  # the Agenda's: moved or cancelled there
 
 
 def _cell(cell: Cell) -> rx.Component:

@@ -231,20 +231,20 @@ def test_the_demo_shop_has_stays(auzap_db):
     assert any(r.pet_id == thor.id and r.kind == "hotel" for r in rows)
 
 
-def _agenda_day(shop, customer, pet_id, status="confirmed") -> int:
+def _agenda_day(shop, customer, pet_id, status="confirmed", day=None, service="Creche", hours=10) -> int:
     """A "Creche" appointment for today, as the Agenda keeps it (written directly: 08:00 may be past)."""
     from auzap_console.models import Appointment, Service
 
-    start = datetime.combine(_today(), datetime.min.time().replace(hour=8), tzinfo=SP).astimezone(UTC)
+    start = datetime.combine(day or _today(), datetime.min.time().replace(hour=8), tzinfo=SP).astimezone(UTC)
     with tenant_session(shop.tenant_id) as s:
-        creche = s.exec(select(Service).where(Service.tenant_id == shop.tenant_id, Service.name == "Creche")).one()
+        creche = s.exec(select(Service).where(Service.tenant_id == shop.tenant_id, Service.name == service)).one()
         appointment = Appointment(
             tenant_id=shop.tenant_id,
             customer_id=customer,
             pet_id=pet_id,
             service_id=creche.id,
             starts_at=start,
-            ends_at=start + timedelta(hours=10),
+            ends_at=start + timedelta(hours=hours),
             status=status,
             price_cents=creche.price_cents,
         )
@@ -287,3 +287,27 @@ def test_the_agendas_arrivals_are_checked_in_at_the_desk(auzap_tenant, auzap_cus
         desk.check_out(s, actor=shop.actor, stay_id=stay.id)
         assert s.get(Appointment, appointment_id).status == "completed"
         assert s.get(Customer, joana.id).last_visit_at is not None
+
+
+def test_the_agendas_later_stays_show_in_upcoming_and_on_the_board(auzap_tenant, auzap_customer):
+    """Upcoming lists the Agenda's daycare and hotel bookings too (marked, not cancellable at the desk);
+    an Agenda hotel guest sits under "Sem quarto" on the board until checked in."""
+    from auzap_console.services import catalog
+
+    shop, joana = auzap_tenant, auzap_customer
+    with tenant_session(shop.tenant_id) as s:
+        catalog.save_service(s, actor=shop.actor, name="Hotel", price_cents=12000, duration_minutes=1440, category="hotel", capacity=3)
+    in_two = _today() + timedelta(days=2)
+    hotel = _agenda_day(shop, joana.id, joana.pet_id, day=in_two, service="Hotel", hours=48)  # two nights
+    with tenant_session(shop.tenant_id) as s:
+        later = desk.upcoming(s, actor=shop.actor, day=_today())
+        board = desk.board(s, actor=shop.actor, start=_today())
+    assert [(g.id, g.agenda, g.pet, g.dates) for g in later] == [
+        (hotel, True, "Thor", f"{in_two:%d/%m} → {in_two + timedelta(days=2):%d/%m} (2 noites)")
+    ]
+    rows = dict(board.rooms)
+    assert rows[desk.NO_ROOM][2] == ["Thor"] and rows[desk.NO_ROOM][3] == ["Thor"] and rows[desk.NO_ROOM][4] == []
+    assert board.kinds["hotel"][0][2:5] == [1, 1, 0]  # counted once
+    other = make_shop("Outro hotel")
+    with tenant_session(other.tenant_id) as s:
+        assert desk.upcoming(s, actor=other.actor, day=_today()) == []
