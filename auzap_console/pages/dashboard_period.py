@@ -54,6 +54,7 @@ class PeriodState(ProtectedState):
     cost_by_persona: list[dict] = []
     tokens_by_day: list[dict] = []
     funnel: list[dict] = []
+    campaigns_sent: bool = False  # any campaign message in the period (else the funnel says so instead of an empty chart)
     opportunities: list[OpportunityRow] = []
 
     @rx.event
@@ -91,6 +92,7 @@ class PeriodState(ProtectedState):
         )
         self.conversations_by_day, self.cost_by_persona, self.tokens_by_day = r.conversations_by_day, r.cost_by_persona, r.tokens_by_day
         self.funnel = r.funnel
+        self.campaigns_sent = any(step["clientes"] for step in r.funnel)
         self.opportunities = [OpportunityRow(i.id, i.title, i.day.strftime("%d/%m"), i.campaign_id or 0) for i in found]
         self.loaded = True
 
@@ -243,7 +245,11 @@ def period_section() -> rx.Component:
                     _chart_card(
                         t("dash.chart_funnel"),
                         rx.vstack(
-                            _bar_chart(s.funnel, "etapa", [("clientes", t("dash.customers"), TEAL)], layout="vertical"),
+                            rx.cond(
+                                s.campaigns_sent,
+                                _bar_chart(s.funnel, "etapa", [("clientes", t("dash.customers"), TEAL)], layout="vertical"),
+                                rx.text(t("dash.no_campaigns"), size="2", color_scheme="gray", id="funnel-empty"),
+                            ),
                             rx.cond(
                                 s.show_revenue,
                                 rx.text(

@@ -137,6 +137,11 @@ def test_the_period_cards_name_the_period_as_the_select_does():
     tab.call(PeriodState.load)
     tab.call(PeriodState.set_period, "mes_passado")
     assert tab.state(PeriodState).label == "Mês passado"  # it said "o mês passado", a phrase for the analyst's sentences
+    assert tab.state(PeriodState).campaigns_sent is False  # no campaign: a sentence instead of an empty funnel
+    sent = _shop("Loja Período Campanha")  # its campaign message was read and answered 4 days ago
+    with_campaign = Browser(session_token(sent.email, sent.password))
+    with_campaign.call(PeriodState.load)
+    assert with_campaign.state(PeriodState).campaigns_sent is True
 
 
 def test_each_figure_lands_on_the_shops_day_near_midnight():
