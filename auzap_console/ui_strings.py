@@ -705,6 +705,7 @@ PT_BR: dict[str, str] = {
     "inbox.retry_not_failed": "Esta mensagem não está com falha.",
     "inbox.empty": "Nenhuma conversa aqui. Quando clientes escreverem no WhatsApp, elas aparecem nesta lista.",
     "inbox.no_match": "Nenhuma conversa encontrada para esta busca e estes filtros.",
+    "inbox.search_short": "Com menos de 3 letras, a busca olha só nomes e telefones; o texto das mensagens a partir de 3.",
     # channels
     "ch.title": "Canais (WhatsApp)",
     "ch.new": "Conectar número",

@@ -106,6 +106,9 @@ def test_inbox_handlers_never_show_or_touch_another_tenant():
     assert not state.narrowed  # an empty inbox with no filter on says "no conversations yet"
     tab.call(InboxState.set_label, "reclamação")
     assert state.narrowed and state.rows == []  # a filter that finds nothing says so
+    assert "3 letras" not in state.no_match
+    tab.call(InboxState.search_changed, "oi")
+    assert state.rows == [] and "a busca olha só nomes e telefones" in state.no_match  # why "oi" found no message
     state.selected_id = a_conv
     tab.call(InboxState.take_over)
     tab.call(InboxState.reply, {"text": "invasão"})

@@ -138,7 +138,7 @@ def inbox_page() -> rx.Component:
                         ),
                         rx.cond(
                             InboxState.narrowed,
-                            empty_state(t("inbox.no_match"), "search-x", state_id="inbox-empty"),
+                            empty_state(InboxState.no_match, "search-x", state_id="inbox-empty"),
                             empty_state(t("inbox.empty"), "inbox", state_id="inbox-empty"),
                         ),
                     ),

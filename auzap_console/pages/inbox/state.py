@@ -187,6 +187,12 @@ class InboxState(PagedListMixin, ProtectedState):
         """A search or a filter beyond the tab is on: an empty list then means "nothing found"."""
         return bool(self.search) or bool(self.persona) or any(v != ALL for v in (self.assignee, self.queue, self.label))
 
+    @rx.var
+    def no_match(self) -> str:
+        """Why the list is empty; a search shorter than 3 letters looks at names and phones only."""
+        short = 0 < len(self.search.strip()) < 3
+        return t("inbox.no_match") + (" " + t("inbox.search_short") if short else "")
+
     queue_choices: list[Option] = []
     note_mode: bool = False
     quick: list[QuickRow] = []
