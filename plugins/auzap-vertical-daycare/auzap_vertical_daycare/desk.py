@@ -50,6 +50,7 @@ class Guest:
     belongings: str
     dates: str = ""
     agenda: bool = False  # booked in the Agenda (`id` is the appointment's): checked in here, it becomes a stay
+    agenda_cancelled: bool = False  # checked in from the Agenda, whose booking was cancelled since
 
     def __post_init__(self) -> None:
         last = self.end - timedelta(days=1)
@@ -64,9 +65,10 @@ class Guest:
 
 def _guests(session: Session, actor: Actor, *conditions) -> list[Guest]:
     rows = session.exec(
-        select(Stay, Pet.name, Customer.name)
+        select(Stay, Pet.name, Customer.name, Appointment.status)
         .join(Pet, Pet.id == Stay.pet_id)
         .join(Customer, Customer.id == Stay.customer_id)
+        .outerjoin(Appointment, Appointment.id == Stay.appointment_id)
         .where(Stay.tenant_id == actor.tenant_id, *conditions)
         .order_by(Stay.start_date, Pet.name)
     ).all()
@@ -85,8 +87,9 @@ def _guests(session: Session, actor: Actor, *conditions) -> list[Guest]:
             s.feeding,
             s.medication,
             s.belongings,
+            agenda_cancelled=appointment_status == "cancelled",
         )
-        for s, pet, customer in rows
+        for s, pet, customer, appointment_status in rows
     ]
 
 

@@ -70,7 +70,13 @@ class PackageRow:
 
 def _row(guest: desk.Guest, cards: dict[int, bool] | None = None) -> GuestRow:
     notes = " · ".join(
-        x for x in (guest.feeding and f"Alimentação: {guest.feeding}", guest.medication and f"Medicação: {guest.medication}") if x
+        x
+        for x in (
+            guest.agenda_cancelled and "Agendamento cancelado na Agenda: faça o check-out quando o pet sair",
+            guest.feeding and f"Alimentação: {guest.feeding}",
+            guest.medication and f"Medicação: {guest.medication}",
+        )
+        if x
     )
     made = (cards or {}).get(guest.id)
     card = "" if made is None else "sent" if made else "kept"

@@ -283,6 +283,7 @@ def test_the_agendas_arrivals_are_checked_in_at_the_desk(auzap_tenant, auzap_cus
         with pytest.raises(ServiceError, match="não está chegando hoje"):  # twice: refused
             desk.check_in_from_agenda(s, actor=shop.actor, appointment_id=appointment_id)
         assert s.get(Stay, stay.id).appointment_id == appointment_id
+        assert not desk.today(s, actor=shop.actor, day=_today()).staying[0].agenda_cancelled
     with tenant_session(shop.tenant_id) as s:  # the tutor collects Thor: the Agenda's booking is completed (its price is revenue)
         desk.check_out(s, actor=shop.actor, stay_id=stay.id)
         assert s.get(Appointment, appointment_id).status == "completed"
@@ -311,3 +312,17 @@ def test_the_agendas_later_stays_show_in_upcoming_and_on_the_board(auzap_tenant,
     other = make_shop("Outro hotel")
     with tenant_session(other.tenant_id) as s:
         assert desk.upcoming(s, actor=other.actor, day=_today()) == []
+
+
+def test_a_stay_whose_agenda_booking_was_cancelled_says_so(auzap_tenant, auzap_customer):
+    from auzap_console.services import booking
+
+    shop, joana = auzap_tenant, auzap_customer
+    appointment_id = _agenda_day(shop, joana.id, joana.pet_id)
+    with tenant_session(shop.tenant_id) as s:
+        desk.check_in_from_agenda(s, actor=shop.actor, appointment_id=appointment_id)
+    with tenant_session(shop.tenant_id) as s:  # cancelled in the Agenda after the pet arrived
+        booking.set_status(s, actor=shop.actor, appointment_id=appointment_id, status="cancelled", reason="engano")
+    with tenant_session(shop.tenant_id) as s:
+        (thor,) = desk.today(s, actor=shop.actor, day=_today()).staying
+    assert thor.pet == "Thor" and thor.agenda_cancelled  # still here until checked out; the desk says why
