@@ -160,8 +160,8 @@ class Shop:
                 for pet, species, breed, size in pets:
                     saved = customers.save_pet(s, actor=self.actor, customer_id=c.id, name=pet, species=species, breed=breed, size=size)
                     if pet == "Thor":  # his card is up to date: the daycare's vaccine rule lets him in (Luna has none)
+                        given, due = (now - timedelta(days=60)).date(), (now + timedelta(days=300)).date()
                         for vaccine in ("V10", "Antirrábica"):
-                            given, due = (now - timedelta(days=60)).date(), (now + timedelta(days=300)).date()
                             add_vaccination(
                                 s, actor=self.actor, pet_id=saved.id, name=vaccine, given_on=given, next_due=due, today=now.date()
                             )

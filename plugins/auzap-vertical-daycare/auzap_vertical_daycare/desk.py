@@ -133,8 +133,9 @@ def agenda_guests(session: Session, *, actor: Actor, start: date, end: date) -> 
         stays_here.setdefault(pet_id, []).append((first, last))
     guests = []
     for b in booking.stay_bookings(session, actor=actor, categories=KINDS, start=start, end=end):
-        at_desk = any(first < b.end and last > b.first for first, last in stays_here.get(b.pet_id or 0, []))
-        if b.pet_id is None or at_desk or b.status not in AGENDA_ARRIVING:
+        if b.pet_id is None or b.status not in AGENDA_ARRIVING:
+            continue
+        if any(first < b.end and last > b.first for first, last in stays_here.get(b.pet_id, [])):  # already at the desk
             continue
         label = KIND_WORDS[b.category].capitalize()
         guests.append(
